@@ -1,0 +1,122 @@
+"""The Sunshine Procuratorate Portal (阳光检务).
+
+create_app() only wires things together: configuration, extensions, blueprints, error pages,
+template helpers and CLI commands. Rules live in each domain's services and workflow modules.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, request
+from flask_babel import format_date, format_datetime, get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal import config as portal_config
+from portal.core import errors, i18n, ratelimit_store  # noqa: F401  (registers the limiter store)
+from portal.core.database import tune_sqlite
+from portal.core.forms import PortalForm
+from portal.core.security import add_security_headers
+from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(portal_config.load(Path(app.instance_path), overrides))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=1)
+    logging.basicConfig(level=logging.INFO)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    errors.register(app)
+    _register_template_helpers(app)
+    _register_cli(app)
+
+    hsts = app.config["PORTAL_ENV"] == "production"
+    app.after_request(lambda response: add_security_headers(response, hsts=hsts))
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        tune_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+
+    from portal.accounts.services import load_user
+
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None  # the login page itself says what to do
+    login_manager.session_protection = "strong"
+
+    # Import every model so that metadata (and migrations) see all tables.
+    from portal.accounts import models as _accounts  # noqa: F401
+    from portal.calendar import models as _calendar  # noqa: F401
+    from portal.core import audit as _audit  # noqa: F401
+    from portal.core import mail as _mail  # noqa: F401
+    from portal.petitions import models as _petitions  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.accounts import admin as users_admin
+    from portal.accounts import views as accounts
+    from portal.calendar import admin as calendar_admin
+    from portal.petitions import admin as backoffice
+    from portal.petitions import views as petitions
+    from portal.site import views as site
+
+    for module in (site, petitions, accounts, backoffice, users_admin, calendar_admin):
+        app.register_blueprint(module.bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from portal.core.clock import local_today
+
+    from portal.petitions.workflow import State
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["state_label"] = lambda value: State(value).label
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = (
+        lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    )
+
+    @app.context_processor
+    def globals_for_templates():
+        locale = get_locale()
+        return {
+            "html_lang": i18n.html_lang(locale),
+            "current_locale": str(locale),
+            "is_chinese": str(locale).startswith("zh"),
+            "procuratorate_name": app.config["PROCURATORATE_NAME"]
+            if str(locale).startswith("zh") else app.config["PROCURATORATE_NAME_EN"],
+            "language_form": PortalForm(),
+            "local_today": local_today,
+            "request_path": request.full_path.rstrip("?") if request else "/",
+        }
+
+
+def _register_cli(app: Flask) -> None:
+    from portal.accounts.cli import users_cli
+    from portal.demo import demo_data
+    from portal.petitions.cli import send_mail, sweep_deadlines
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(sweep_deadlines)
+    app.cli.add_command(send_mail)
+    app.cli.add_command(demo_data)

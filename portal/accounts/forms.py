@@ -1,0 +1,69 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length
+
+from portal.core.forms import PortalForm
+from portal.core.permissions import Role
+
+
+def role_choices():
+    return [(role.value, role.label) for role in Role]
+
+
+class LoginForm(PortalForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Enter your password.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class UserCreateForm(PortalForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(_l("Enter the e-mail address.")),
+            Email(_l("Enter an e-mail address like name@example.com.")),
+            Length(max=254, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    name = StringField(
+        _l("Name"),
+        validators=[
+            DataRequired(_l("Enter the name.")),
+            Length(max=100, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    role = SelectField(_l("Role"), choices=role_choices)
+    password = PasswordField(
+        _l("Initial password"),
+        description=_l("At least 10 characters, letters and digits. Tell it to the person in person."),
+        validators=[DataRequired(_l("Enter an initial password.")), Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class UserEditForm(PortalForm):
+    name = StringField(
+        _l("Name"),
+        validators=[
+            DataRequired(_l("Enter the name.")),
+            Length(max=100, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    role = SelectField(_l("Role"), choices=role_choices)
+    is_active = BooleanField(_l("Account is active"))
+
+
+class PasswordResetForm(PortalForm):
+    password = PasswordField(
+        _l("New password"),
+        description=_l("At least 10 characters, letters and digits."),
+        validators=[DataRequired(_l("Enter a new password.")), Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )

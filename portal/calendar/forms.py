@@ -1,0 +1,22 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, RadioField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from portal.calendar.models import DayKind
+from portal.core.forms import PortalForm
+
+
+class CalendarDayForm(PortalForm):
+    day = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date as year-month-day."))])
+    kind = RadioField(
+        _l("Kind of day"),
+        choices=[(k.value, k.label) for k in DayKind],
+        default=DayKind.HOLIDAY.value,
+        validators=[DataRequired(_l("Choose the kind of day."))],
+    )
+    name = StringField(
+        _l("Name"),
+        description=_l("For example: National Day."),
+        validators=[DataRequired(_l("Enter a name for the day.")),
+                    Length(max=100, message=_l("Use at most %(max)d characters."))],
+    )

@@ -1,0 +1,38 @@
+"""The holiday and make-up working day calendar that admins maintain.
+
+China moves working days around public holidays (调休): a Saturday can be a working day and a
+weekday a holiday, so weekdays alone cannot tell. Days not listed follow the week.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.extensions import db
+
+
+class DayKind(enum.StrEnum):
+    HOLIDAY = "holiday"
+    WORKDAY = "workday"  # a weekend day worked to make up for a holiday
+
+    @property
+    def label(self):
+        return _l("Public holiday") if self is DayKind.HOLIDAY else _l("Make-up working day")
+
+
+class CalendarDay(db.Model):
+    __tablename__ = "calendar_days"
+    __table_args__ = (sa.CheckConstraint("kind IN ('holiday', 'workday')", name="kind"),)
+
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    name: Mapped[str] = mapped_column(sa.String(100))
+
+    @property
+    def kind_enum(self) -> DayKind:
+        return DayKind(self.kind)

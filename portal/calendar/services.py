@@ -1,0 +1,66 @@
+"""Reading and maintaining the working-day calendar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from portal.calendar.models import CalendarDay, DayKind
+from portal.core import audit
+from portal.extensions import db
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Which days are working days: the listed exceptions, else Monday to Friday."""
+
+    holidays: frozenset[date] = field(default_factory=frozenset)
+    workdays: frozenset[date] = field(default_factory=frozenset)
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.workdays:
+            return True
+        if day in self.holidays:
+            return False
+        return day.weekday() < 5
+
+
+def load_calendar(start: date, days: int = 400) -> WorkCalendar:
+    """The calendar from `start` over a window long enough for any deadline we compute."""
+    rows = db.session.scalars(
+        select(CalendarDay).where(
+            CalendarDay.day >= start, CalendarDay.day <= start + timedelta(days=days)
+        )
+    ).all()
+    return WorkCalendar(
+        holidays=frozenset(r.day for r in rows if r.kind == DayKind.HOLIDAY),
+        workdays=frozenset(r.day for r in rows if r.kind == DayKind.WORKDAY),
+    )
+
+
+def days_in_year(year: int) -> list[CalendarDay]:
+    return db.session.scalars(
+        select(CalendarDay)
+        .where(CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))
+        .order_by(CalendarDay.day)
+    ).all()
+
+
+def set_day(day: date, kind: DayKind | str, name: str, *, actor) -> CalendarDay:
+    """Add or change a day. Deadlines already stored on petitions do not move."""
+    entry = db.session.get(CalendarDay, day)
+    if entry is None:
+        entry = CalendarDay(day=day)
+        db.session.add(entry)
+    entry.kind, entry.name = DayKind(kind).value, name.strip()
+    audit.record("calendar.day_set", actor=actor, subject=f"day:{day.isoformat()}", detail=entry.kind)
+    return entry
+
+
+def remove_day(day: date, *, actor) -> None:
+    entry = db.session.get(CalendarDay, day)
+    if entry is not None:
+        db.session.delete(entry)
+        audit.record("calendar.day_removed", actor=actor, subject=f"day:{day.isoformat()}")

@@ -1,0 +1,170 @@
+"""Settings, read from environment variables in this one place.
+
+`PORTAL_ENV` picks the profile: ``production`` (the default, so that a forgotten variable fails
+safe), ``development`` (what `make run` uses: a generated secret kept under ``instance/``, cookies
+without ``Secure`` because the demo is served over plain HTTP on localhost) or ``testing``.
+Production refuses to start without ``SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = _env(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _development_secret(instance_path: Path) -> str:
+    """A random secret generated once per checkout, so `make run` needs no setup."""
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Build the Flask config mapping from the environment (and test overrides)."""
+    env = (overrides or {}).get("PORTAL_ENV") or _env("PORTAL_ENV", "production")
+    if env not in {"production", "development", "testing"}:
+        raise ConfigurationError(
+            f"PORTAL_ENV must be production, development or testing, got {env!r}"
+        )
+    is_production = env == "production"
+
+    secret = _env("SECRET_KEY")
+    if secret is None and not is_production:
+        secret = _development_secret(instance_path)
+
+    default_db = f"sqlite:///{instance_path / 'portal.sqlite'}"
+    database_url = _env("DATABASE_URL", default_db)
+    if database_url.startswith("postgres://"):  # the spelling some hosts hand out
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+
+    config = {
+        "PORTAL_ENV": env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Sessions: signed cookies, so any number of stateless workers can serve a user.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", is_production),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", is_production),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=_env_int("SESSION_HOURS", 8)),
+        # A petition can take an elderly citizen a long time to type: the CSRF token lives as
+        # long as the session rather than Flask-WTF's default hour.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_I18N_ENABLED": False,
+        # Uploads: 5 files of at most 10 MB each; the request as a whole is capped a little above.
+        "MAX_ATTACHMENTS": 5,
+        "MAX_ATTACHMENT_BYTES": _env_int("MAX_ATTACHMENT_MB", 10) * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": (5 * _env_int("MAX_ATTACHMENT_MB", 10) + 1) * 1024 * 1024,
+        "UPLOAD_DIR": _env("UPLOAD_DIR", str(instance_path / "uploads")),
+        # Languages: Simplified Chinese first.
+        "LANGUAGES": ["zh_Hans_CN", "en"],
+        "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
+        "BABEL_DEFAULT_TIMEZONE": _env("PORTAL_TIMEZONE", "Asia/Shanghai"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        # The institution, as printed on pages and replies.
+        "PROCURATORATE_NAME": _env("PROCURATORATE_NAME", "示例市人民检察院"),
+        "PROCURATORATE_NAME_EN": _env(
+            "PROCURATORATE_NAME_EN", "Example City People's Procuratorate"
+        ),
+        # Deadlines (see portal/petitions/deadlines.py for the rules they encode).
+        "ACK_DAYS": _env_int("ACK_DAYS", 7),
+        "ACK_DAY_KIND": _env("ACK_DAY_KIND", "calendar"),
+        "ANSWER_MONTHS": _env_int("ANSWER_MONTHS", 3),
+        "FOLLOW_UP_MONTHS": _env_int("FOLLOW_UP_MONTHS", 1),
+        "DUE_SOON_DAYS": _env_int("DUE_SOON_DAYS", 2),
+        "AUTO_CLOSE_DAYS": _env_int("AUTO_CLOSE_DAYS", 15),
+        # Logins and lookups.
+        "LOGIN_MAX_FAILURES": _env_int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_LOCK_MINUTES": _env_int("LOGIN_LOCK_MINUTES", 15),
+        "LOOKUP_MAX_FAILURES": _env_int("LOOKUP_MAX_FAILURES", 5),
+        "LOOKUP_LOCK_MINUTES": _env_int("LOOKUP_LOCK_MINUTES", 30),
+        "PROGRESS_ACCESS_MINUTES": _env_int("PROGRESS_ACCESS_MINUTES", 30),
+        # Rate limits (Flask-Limiter). Counts must be shared by all gunicorn workers: Redis when
+        # REDIS_URL is set, otherwise a table every worker reads (portal/core/ratelimit_store.py).
+        "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_STRATEGY": "fixed-window",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "PUBLIC_FORM_LIMIT": _env("PUBLIC_FORM_LIMIT", "5 per minute;30 per hour"),
+        "LOOKUP_LIMIT": _env("LOOKUP_LIMIT", "10 per minute;60 per hour"),
+        "LOGIN_LIMIT": _env("LOGIN_LIMIT", "10 per minute;100 per hour"),
+        # Mail: replies go out over SMTP from the outbox (`flask --app portal send-mail`).
+        "MAIL_SERVER": _env("MAIL_SERVER"),
+        "MAIL_PORT": _env_int("MAIL_PORT", 25),
+        "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", False),
+        "MAIL_USERNAME": _env("MAIL_USERNAME"),
+        "MAIL_PASSWORD": _env("MAIL_PASSWORD"),
+        "MAIL_FROM": _env("MAIL_FROM", "noreply@procuratorate.example"),
+        "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+        # Number of reverse proxies in front whose X-Forwarded-For may be trusted.
+        "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
+    }
+    redis_url = _env("REDIS_URL")
+    if redis_url:
+        config["RATELIMIT_STORAGE_URI"] = redis_url
+    else:
+        config["RATELIMIT_STORAGE_URI"] = "portal-sql://"
+        limits_db = (
+            f"sqlite:///{instance_path / 'ratelimits.sqlite'}"
+            if database_url.startswith("sqlite")
+            else database_url
+        )
+        config["RATELIMIT_STORAGE_OPTIONS"] = {"database_url": limits_db}
+
+    if env == "testing":
+        config.update(TESTING=True, SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
+    config.update(overrides or {})
+    validate(config)
+    return config
+
+
+def validate(config: dict) -> None:
+    """Fail fast with a message an operator can act on."""
+    if not config.get("SECRET_KEY"):
+        raise ConfigurationError(
+            "SECRET_KEY is not set. In production set the SECRET_KEY environment variable to a "
+            "long random value (for example: python -c 'import secrets; print(secrets.token_hex(32))'); "
+            "for a local demo set PORTAL_ENV=development."
+        )
+    if config["ACK_DAY_KIND"] not in {"calendar", "working"}:
+        raise ConfigurationError("ACK_DAY_KIND must be 'calendar' or 'working'")
+    for key in ("ACK_DAYS", "ANSWER_MONTHS", "FOLLOW_UP_MONTHS"):
+        if config[key] < 1:
+            raise ConfigurationError(f"{key} must be at least 1")

@@ -1,0 +1,41 @@
+"""Engine tuning for the embedded SQLite default.
+
+SQLite allows one writer at a time. A transaction begun with a plain BEGIN that reads and then
+writes cannot be upgraded once another connection holds the write lock and fails at once with
+"database is locked", whatever the busy timeout. Requests that may write (POST and friends, and
+CLI commands) therefore start their transaction with BEGIN IMMEDIATE, which waits for the lock
+up front, inside the busy timeout; page views keep a plain BEGIN so that readers never queue
+behind each other. WAL mode lets those readers proceed while a writer works.
+"""
+
+from __future__ import annotations
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+BUSY_TIMEOUT_MS = 10_000
+
+
+def tune_sqlite(engine: Engine, *, always_immediate: bool = False) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite would otherwise defer it).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        may_write = (
+            always_immediate or not has_request_context() or request.method in WRITE_METHODS
+        )
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if may_write else "BEGIN")

@@ -1,0 +1,108 @@
+"""The base form and validators shared by every domain.
+
+Messages say what to do, in the user's language. Built-in WTForms messages are never shown:
+each validator here carries its own lazily translated message.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+from wtforms.validators import ValidationError
+
+CSRF_MESSAGE = _l(
+    "This form has expired or was opened in another window. Check your entries and submit again."
+)
+
+
+class PortalForm(FlaskForm):
+    """A FlaskForm whose CSRF failure reads as a plain instruction and keeps the typed values."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.meta.csrf and self.csrf_token.errors:
+            self.csrf_token.errors = [str(CSRF_MESSAGE)]
+        return valid
+
+    @property
+    def error_fields(self):
+        """Fields with errors, in display order, for the error summary."""
+        return [field for field in self if field.errors]
+
+
+class OnceOnlyForm(PortalForm):
+    """A form whose every rendering carries a fresh one-time submission key.
+
+    The key is stored under a UNIQUE constraint with what the submission created, so a
+    double-click, a reload of the POST or two parallel posts of the same page create one record.
+    """
+
+    submission_key = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.submission_key.data:
+            self.submission_key.data = secrets.token_urlsafe(32)
+
+    def validate_submission_key(self, field):
+        if not re.fullmatch(r"[A-Za-z0-9_-]{40,50}", field.data or ""):
+            raise ValidationError(CSRF_MESSAGE)
+
+
+MOBILE_RE = re.compile(r"1[3-9]\d{9}")
+RESIDENT_ID_RE = re.compile(r"\d{17}[\dX]")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def normalise_mobile(value: str) -> str:
+    digits = re.sub(r"[\s-]", "", value or "")
+    return digits.removeprefix("+86").removeprefix("0086")
+
+
+def is_valid_resident_id(value: str) -> bool:
+    """GB 11643-1999: 17 digits and an ISO 7064 MOD 11-2 check character."""
+    if not RESIDENT_ID_RE.fullmatch(value):
+        return False
+    total = sum(int(digit) * weight for digit, weight in zip(value[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == value[17]
+
+
+class MainlandMobile:
+    """A mainland China mobile number: 11 digits starting 13–19 (+86 and spaces allowed)."""
+
+    def __call__(self, form, field):
+        if field.data:
+            field.data = normalise_mobile(field.data)
+            if not MOBILE_RE.fullmatch(field.data):
+                raise ValidationError(
+                    _l("Enter a mainland mobile number of 11 digits, like 13812345678.")
+                )
+
+
+class ResidentId:
+    """An 18-character resident identity card number with a correct check digit."""
+
+    def __call__(self, form, field):
+        if field.data:
+            field.data = field.data.strip().upper()
+            if not RESIDENT_ID_RE.fullmatch(field.data):
+                raise ValidationError(
+                    _l("Enter an ID card number of 18 characters: 17 digits and a digit or X.")
+                )
+            if not is_valid_resident_id(field.data):
+                raise ValidationError(
+                    _l("This ID card number is not valid. Check it against the card and try again.")
+                )
+
+
+class NoControlCharacters:
+    """Reject text with control characters other than newlines and tabs (pasted binary)."""
+
+    def __call__(self, form, field):
+        if field.data and re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", field.data):
+            raise ValidationError(_l("Remove the invisible control characters from this text."))

@@ -1,0 +1,75 @@
+"""`flask --app portal demo-data`: staff accounts and sample petitions for a local demo.
+
+Everything is created through the same services and workflow functions the portal uses, so the
+demo shows real states, deadlines and audit trails. Running it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from portal.accounts import services as accounts
+from portal.accounts.models import User
+from portal.calendar import services as calendar
+from portal.core.permissions import Role
+from portal.extensions import db
+from portal.petitions import services as petitions
+from portal.petitions import workflow
+
+DEMO_ACCOUNTS = [
+    (Role.CLERK, "clerk@demo.local", "王受理", "Demo-clerk-2026"),
+    (Role.HANDLER, "handler@demo.local", "李承办", "Demo-handler-2026"),
+    (Role.LEADER, "leader@demo.local", "张检察长", "Demo-leader-2026"),
+    (Role.PUBLISHER, "publisher@demo.local", "赵发布", "Demo-publisher-2026"),
+    (Role.ADMIN, "admin@demo.local", "陈管理", "Demo-admin-2026"),
+]
+
+
+@click.command("demo-data")
+@with_appcontext
+def demo_data():
+    """Load demo staff accounts (one per role) and sample petitions, and print the logins."""
+    if db.session.scalar(select(User).where(User.email == DEMO_ACCOUNTS[0][1])) is None:
+        users = {
+            role: accounts.create_user(email, name, role, password)
+            for role, email, name, password in DEMO_ACCOUNTS
+        }
+        calendar.set_day(date(2027, 1, 1), "holiday", "元旦", actor=users[Role.ADMIN])
+        _sample_petitions(users)
+        db.session.commit()
+        click.echo("Demo data loaded.")
+    else:
+        click.echo("Demo data already present.")
+    click.echo("Staff logins (http://127.0.0.1:8000/staff/login):")
+    for role, email, _name, password in DEMO_ACCOUNTS:
+        click.echo(f"  {role.value:<10} {email:<22} {password}")
+
+
+def _submit(kind, subject, body, **contact):
+    data = petitions.IntakeData(kind=kind, subject=subject, body=body, **contact)
+    return petitions.submit_petition(
+        data, channel="web", submission_key=secrets.token_urlsafe(32)
+    ).petition
+
+
+def _sample_petitions(users):
+    clerk, handler, leader = users[Role.CLERK], users[Role.HANDLER], users[Role.LEADER]
+    _submit("complaint", "反映某派出所对报案不予立案", "本人于今年九月向某派出所报案称被他人诈骗三万元，至今未予立案，请求检察机关监督。",
+            name="刘某某", mobile="13800000001")
+    _submit("report", "举报某公司非法集资", "某投资公司以高息为诱饵向社会公众吸收资金，涉嫌非法吸收公众存款。", is_anonymous=True)
+    accepted = _submit("criminal_appeal", "不服一审判决申诉", "本人对一审判决认定事实有异议，请求复查。",
+                       name="孙某某", mobile="13800000002", email="petitioner@demo.local")
+    workflow.acknowledge(accepted, clerk, notice="您的申诉已受理，我院将在三个月内答复办理过程或结果。")
+    workflow.assign(accepted, leader, handler=handler)
+    answered = _submit("legal_consultation", "咨询国家赔偿申请期限", "请问申请刑事赔偿的期限是多久？",
+                       name="周某某", mobile="13800000003")
+    workflow.acknowledge(answered, clerk, notice="您的咨询已受理。")
+    workflow.assign(answered, clerk, handler=handler)
+    workflow.draft_reply(answered, handler, kind="result",
+                         body="根据《国家赔偿法》第三十九条，请求国家赔偿的时效为两年。")
+    workflow.approve(answered, leader)

@@ -1,0 +1,239 @@
+"""Back office for petitions: dashboard, queues, staff intake, the petition page and its actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.accounts.models import User
+from portal.core import audit, clock, uploads
+from portal.core.permissions import PETITION_STAFF, Role, roles_required
+from portal.extensions import db
+from portal.petitions import forms, queries, services, workflow
+from portal.petitions.deadlines import DeadlineRule, days_remaining
+from portal.petitions.models import Attachment, Channel, Kind, Petition
+from portal.petitions.views import intake_data, render_receipt
+from portal.petitions.workflow import Action, State
+
+bp = Blueprint("backoffice", __name__, url_prefix="/staff")
+
+
+@bp.route("/")
+@roles_required(*Role)
+def dashboard():
+    counts = None
+    if current_user.role in PETITION_STAFF:
+        counts = queries.queue_counts(
+            current_user, clock.local_today(), current_app.config["DUE_SOON_DAYS"]
+        )
+    return render_template("backoffice/dashboard.html", counts=counts, queues=queries.QUEUES)
+
+
+@bp.route("/petitions")
+@roles_required(*PETITION_STAFF)
+def list_petitions():
+    code = request.args.get("queue", "new")
+    if code not in queries.QUEUE_CODES:
+        abort(404)
+    kind = request.args.get("kind") if request.args.get("kind") in set(Kind) else None
+    channel = request.args.get("channel") if request.args.get("channel") in set(Channel) else None
+    state = request.args.get("state") if request.args.get("state") in set(State) else None
+    today = clock.local_today()
+    page = queries.petitions_in_queue(
+        code, current_user, today, due_soon_days=current_app.config["DUE_SOON_DAYS"],
+        kind=kind, channel=channel, state=state, page=request.args.get("page", 1, type=int),
+    )
+    return render_template(
+        "backoffice/queue.html", page=page, queue=code, queues=queries.QUEUES, today=today,
+        filters={"kind": kind, "channel": channel, "state": state},
+        kinds=list(Kind), channels=list(Channel), states=list(State),
+        next_deadline=queries.next_deadline, days_remaining=days_remaining,
+    )
+
+
+@bp.route("/petitions/new", methods=["GET", "POST"])
+@roles_required(Role.CLERK)
+def register_petition():
+    form = forms.StaffIntakeForm()
+    if request.method == "GET":
+        form.received_on.data = clock.local_today()
+    if form.validate_on_submit():
+        data = intake_data(form)
+        if data is not None:
+            try:
+                receipt = services.submit_petition(
+                    data, channel=form.channel.data, submission_key=form.submission_key.data,
+                    received_on=form.received_on.data, registered_by=current_user,
+                )
+            except services.SubmissionError as error:
+                form.received_on.errors = list(form.received_on.errors) + [str(error)]
+            else:
+                db.session.commit()
+                return render_receipt(receipt, "backoffice/receipt.html")
+    return render_template("backoffice/register.html", form=form), 400 if form.errors else 200
+
+
+# ---- one petition ----------------------------------------------------------------------------
+
+def get_petition(number: str) -> Petition:
+    return db.session.scalar(select(Petition).where(Petition.tracking_number == number)) or abort(404)
+
+
+def handler_choices():
+    users = db.session.scalars(
+        select(User)
+        .where(User.role.in_([Role.HANDLER.value, Role.LEADER.value]), User.is_active_account)
+        .order_by(User.role, User.name)
+    ).all()
+    return [(0, _("Choose a handler"))] + [(u.id, f"{u.name} ({u.role_enum.label})") for u in users]
+
+
+@dataclass(frozen=True)
+class StaffAction:
+    """A button on the petition page: its form, and what it does with the form's data."""
+
+    form: type
+    run: Callable
+    action: Action | None = None  # the workflow action it performs, for the offer on the page
+    roles: tuple = PETITION_STAFF
+
+
+def _merge(petition, user, form):
+    into = db.session.scalar(select(Petition).where(
+        Petition.tracking_number == services.normalise_tracking_number(form.into_number.data)))
+    if into is None:
+        raise workflow.InvalidTransition(_("No petition has this tracking number."))
+    return workflow.merge(petition, user, into=into, notice=form.notice.data)
+
+
+STAFF_ACTIONS: dict[str, StaffAction] = {
+    "acknowledge": StaffAction(forms.AcknowledgeForm, lambda p, u, f: workflow.acknowledge(
+        p, u, notice=f.notice.data), Action.ACKNOWLEDGE),
+    "transfer": StaffAction(forms.TransferForm, lambda p, u, f: workflow.transfer(
+        p, u, authority=f.authority.data, notice=f.notice.data), Action.TRANSFER),
+    "not-accept": StaffAction(forms.NotAcceptForm, lambda p, u, f: workflow.not_accept(
+        p, u, reason=f.reason.data), Action.NOT_ACCEPT),
+    "merge": StaffAction(forms.MergeForm, _merge, Action.MERGE),
+    "assign": StaffAction(forms.AssignForm, lambda p, u, f: workflow.assign(
+        p, u, handler=db.session.get(User, f.handler_id.data)), Action.ASSIGN),
+    "draft-reply": StaffAction(forms.DraftReplyForm, lambda p, u, f: workflow.draft_reply(
+        p, u, kind=f.kind.data, body=f.body.data), Action.DRAFT_REPLY),
+    "return-draft": StaffAction(forms.ReturnDraftForm, lambda p, u, f: workflow.return_draft(
+        p, u, comment=f.comment.data), Action.RETURN_DRAFT),
+    "approve": StaffAction(forms.ConfirmForm, lambda p, u, f: workflow.approve(p, u),
+                           Action.APPROVE_RESULT),
+    "start-review": StaffAction(forms.ReviewForm, lambda p, u, f: workflow.start_review(
+        p, u, handler=db.session.get(User, f.handler_id.data)), Action.START_REVIEW),
+    "close": StaffAction(forms.CloseForm, lambda p, u, f: workflow.close(
+        p, u, reason=f.reason.data), Action.CLOSE),
+    "take-charge": StaffAction(forms.ConfirmForm, lambda p, u, f: workflow.take_personally(p, u),
+                               roles=(Role.LEADER,)),
+    "note": StaffAction(forms.NoteForm, lambda p, u, f: services.add_note(p, u, f.body.data)),
+}
+
+
+def build_form(name: str, formdata=None):
+    form = STAFF_ACTIONS[name].form(formdata=formdata, prefix=name)
+    if hasattr(form, "handler_id"):
+        form.handler_id.choices = handler_choices()
+    return form
+
+
+def offered_actions(petition: Petition, user) -> list[str]:
+    """The buttons this user gets on this petition: what the workflow allows them now."""
+    allowed = set(workflow.allowed_actions(petition, user))
+    offered = []
+    for name, staff_action in STAFF_ACTIONS.items():
+        if staff_action.action is not None:
+            if staff_action.action in allowed:
+                offered.append(name)
+        elif user.role in staff_action.roles and not (
+            name == "take-charge"
+            and (petition.lead_leader_id == user.id or State(petition.status) in workflow.FINAL_STATES)
+        ):
+            offered.append(name)
+    return offered
+
+
+def render_petition(petition: Petition, failed: tuple[str, object] | None = None, status=200):
+    action_forms = {name: build_form(name) for name in offered_actions(petition, current_user)}
+    if failed:
+        action_forms[failed[0]] = failed[1]
+    if "draft-reply" in action_forms and failed is None and petition.pending_draft is None:
+        last_returned = next((r for r in reversed(petition.replies) if r.returned_at), None)
+        if last_returned is not None:
+            action_forms["draft-reply"].body.data = last_returned.body
+    events = db.session.scalars(
+        select(audit.AuditEvent).where(audit.AuditEvent.petition_id == petition.id)
+        .order_by(audit.AuditEvent.at, audit.AuditEvent.id)
+    ).all()
+    return render_template(
+        "backoffice/petition.html", petition=petition, forms=action_forms, events=events,
+        today=clock.local_today(), next_deadline=queries.next_deadline(petition),
+        days_remaining=days_remaining, rule=DeadlineRule.from_code(petition.deadline_rule),
+        merged_from=db.session.scalars(
+            select(Petition).where(Petition.merged_into_id == petition.id)).all(),
+    ), status
+
+
+@bp.route("/petitions/<string:number>")
+@roles_required(*PETITION_STAFF)
+def show_petition(number: str):
+    return render_petition(get_petition(number))
+
+
+@bp.route("/petitions/<string:number>/<string:action>", methods=["POST"])
+@roles_required(*PETITION_STAFF)
+def act_on_petition(number: str, action: str):
+    staff_action = STAFF_ACTIONS.get(action) or abort(404)
+    petition = get_petition(number)
+    if current_user.role not in staff_action.roles:
+        abort(403)
+    form = build_form(action, formdata=request.form)
+    if not form.validate():
+        return render_petition(petition, (action, form), 400)
+    try:
+        staff_action.run(petition, current_user, form)
+    except (workflow.InvalidTransition, services.SubmissionError) as error:
+        db.session.rollback()
+        petition = get_petition(number)
+        form.form_errors.append(str(error))
+        status = 403 if getattr(error, "forbidden", False) else 409
+        return render_petition(petition, (action, form), status)
+    db.session.commit()
+    flash(_("Done: %(number)s is now “%(state)s”.", number=number,
+            state=State(petition.status).label), "success")
+    return redirect(url_for(".show_petition", number=number))
+
+
+@bp.route("/petitions/<string:number>/attachments/<int:attachment_id>")
+@roles_required(*PETITION_STAFF)
+def download_attachment(number: str, attachment_id: int):
+    petition = get_petition(number)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.petition_id != petition.id:
+        abort(404)
+    audit.record("petition.attachment_downloaded", actor=current_user, petition=petition,
+                 detail=f"attachment={attachment.id}")
+    db.session.commit()
+    response = send_file(
+        uploads.path_for(attachment.storage_key), mimetype=attachment.content_type,
+        as_attachment=True, download_name=attachment.filename, max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

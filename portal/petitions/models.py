@@ -1,0 +1,316 @@
+"""Petitions: one model for every complaint, report, appeal and letter, and what hangs off it.
+
+Facts are stored (when something happened, who did it, the due dates fixed at receipt);
+judgements such as "overdue" are computed from them (see deadlines.py and queries.py).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+
+
+class Kind(enum.StrEnum):
+    COMPLAINT = "complaint"
+    CRIMINAL_APPEAL = "criminal_appeal"
+    CIVIL_APPEAL = "civil_appeal"
+    ADMINISTRATIVE_APPEAL = "administrative_appeal"
+    STATE_COMPENSATION = "state_compensation"
+    JUDICIAL_AID = "judicial_aid"
+    REPORT = "report"
+    MISCONDUCT_REPORT = "misconduct_report"
+    LEGAL_CONSULTATION = "legal_consultation"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return KIND_LABELS[self]
+
+    @property
+    def allows_anonymity(self) -> bool:
+        return self in ANONYMOUS_KINDS
+
+    @property
+    def is_appeal(self) -> bool:
+        return self in APPEAL_KINDS
+
+
+KIND_LABELS = {
+    Kind.COMPLAINT: _l("Complaint (控告)"),
+    Kind.CRIMINAL_APPEAL: _l("Criminal appeal"),
+    Kind.CIVIL_APPEAL: _l("Civil appeal"),
+    Kind.ADMINISTRATIVE_APPEAL: _l("Administrative appeal"),
+    Kind.STATE_COMPENSATION: _l("State compensation"),
+    Kind.JUDICIAL_AID: _l("Judicial aid"),
+    Kind.REPORT: _l("Report of a crime (举报)"),
+    Kind.MISCONDUCT_REPORT: _l("Report of misconduct by procuratorate staff"),
+    Kind.LEGAL_CONSULTATION: _l("Legal consultation"),
+    Kind.OTHER: _l("Other letter or visit"),
+}
+ANONYMOUS_KINDS = frozenset({Kind.REPORT, Kind.MISCONDUCT_REPORT})
+APPEAL_KINDS = frozenset({Kind.CRIMINAL_APPEAL, Kind.CIVIL_APPEAL, Kind.ADMINISTRATIVE_APPEAL})
+
+
+class Channel(enum.StrEnum):
+    WEB = "web"
+    LETTER = "letter"
+    VISIT = "visit"
+    PHONE = "phone"
+
+    @property
+    def label(self):
+        return CHANNEL_LABELS[self]
+
+
+CHANNEL_LABELS = {
+    Channel.WEB: _l("Online"),
+    Channel.LETTER: _l("Letter"),
+    Channel.VISIT: _l("Visit"),
+    Channel.PHONE: _l("Phone (12309)"),
+}
+
+
+def _in(values) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+class Petition(db.Model):
+    __tablename__ = "petitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Readable and sequential per year, e.g. XF2026-000123 (see services.next_tracking_number).
+    tracking_number: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(30), index=True)
+    channel: Mapped[str] = mapped_column(sa.String(10), index=True)
+    # Changed only by workflow.py.
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)
+
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    # Personal data: shown only to staff who work petitions, never exported or logged.
+    is_anonymous: Mapped[bool] = mapped_column(default=False)
+    name: Mapped[str | None] = mapped_column(sa.String(100))
+    id_number: Mapped[str | None] = mapped_column(sa.String(18), index=True)
+    mobile: Mapped[str | None] = mapped_column(sa.String(20))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    address: Mapped[str | None] = mapped_column(sa.String(300))
+
+    # The one-time key of the form that created it (hashed): a repeat post finds this petition.
+    submission_key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # argon2 hash of the query code; the code itself is never stored.
+    query_code_hash: Mapped[str] = mapped_column(sa.String(255))
+
+    # Receipt and the due dates fixed at receipt, with the rule that set them.
+    received_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
+    received_on: Mapped[date] = mapped_column(sa.Date)
+    ack_due_on: Mapped[date] = mapped_column(sa.Date, index=True)
+    answer_due_on: Mapped[date] = mapped_column(sa.Date)
+    # Due date of the next substantive reply (result or progress): the 3-month answer at first,
+    # then a month after each progress reply while the petition is not concluded.
+    reply_due_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    deadline_rule: Mapped[str] = mapped_column(sa.String(40))
+    registered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    acknowledged_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    assigned_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # 领导包案: the leader who personally takes charge.
+    lead_leader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    transferred_to: Mapped[str | None] = mapped_column(sa.String(200))
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("petitions.id"))
+    # First substantive reply (meets the 3-month answer), latest one, and the result reply.
+    first_answered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    last_replied_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    concluded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    replies = relationship(
+        "Reply", back_populates="petition", order_by="Reply.id", cascade="save-update, merge"
+    )
+    attachments = relationship("Attachment", back_populates="petition", order_by="Attachment.id")
+    notes = relationship("Note", back_populates="petition", order_by="Note.id")
+    assigned_to = relationship("User", foreign_keys=[assigned_to_id])
+    lead_leader = relationship("User", foreign_keys=[lead_leader_id])
+    merged_into = relationship("Petition", remote_side=[id])
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status IN ('received', 'accepted', 'in_progress', 'awaiting_approval', 'answered', "
+            "'under_review', 'closed', 'merged')",
+            name="status",
+        ),
+        sa.CheckConstraint(f"kind IN ({_in(Kind)})", name="kind"),
+        sa.CheckConstraint(f"channel IN ({_in(Channel)})", name="channel"),
+        sa.CheckConstraint("(status = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_target"),
+        sa.CheckConstraint("status != 'closed' OR closed_at IS NOT NULL", name="closed_has_time"),
+        sa.CheckConstraint(
+            "status = 'received' OR acknowledged_at IS NOT NULL", name="left_received_when_acknowledged"
+        ),
+        sa.CheckConstraint(
+            "is_anonymous OR (name IS NOT NULL AND "
+            "(mobile IS NOT NULL OR email IS NOT NULL OR address IS NOT NULL))",
+            name="named_has_contact",
+        ),
+        sa.CheckConstraint(
+            f"NOT is_anonymous OR kind IN ({_in(ANONYMOUS_KINDS)})", name="anonymous_kinds"
+        ),
+    )
+
+    @property
+    def kind_enum(self) -> Kind:
+        return Kind(self.kind)
+
+    @property
+    def channel_enum(self) -> Channel:
+        return Channel(self.channel)
+
+    @property
+    def sent_replies(self):
+        return [reply for reply in self.replies if reply.sent_at is not None]
+
+    @property
+    def latest_sent_reply(self):
+        sent = self.sent_replies
+        return sent[-1] if sent else None
+
+    @property
+    def pending_draft(self):
+        return next(
+            (r for r in self.replies if r.sent_at is None and r.returned_at is None), None
+        )
+
+    @property
+    def has_reachable_contact(self) -> bool:
+        return not self.is_anonymous and bool(self.mobile or self.email or self.address)
+
+
+class ReplyKind(enum.StrEnum):
+    ACKNOWLEDGMENT = "acknowledgment"  # 受理告知
+    TRANSFER = "transfer"  # transferred, with where to
+    NOT_ACCEPTED = "not_accepted"  # with the reason
+    MERGED = "merged"  # handled with an earlier petition
+    PROGRESS = "progress"  # handling is under way
+    RESULT = "result"  # the answer
+
+    @property
+    def label(self):
+        return REPLY_KIND_LABELS[self]
+
+    @property
+    def is_substantive(self) -> bool:
+        return self in (ReplyKind.PROGRESS, ReplyKind.RESULT, ReplyKind.TRANSFER, ReplyKind.NOT_ACCEPTED)
+
+
+REPLY_KIND_LABELS = {
+    ReplyKind.ACKNOWLEDGMENT: _l("Notice of acceptance"),
+    ReplyKind.TRANSFER: _l("Notice of transfer"),
+    ReplyKind.NOT_ACCEPTED: _l("Notice of non-acceptance"),
+    ReplyKind.MERGED: _l("Notice of joint handling"),
+    ReplyKind.PROGRESS: _l("Progress reply"),
+    ReplyKind.RESULT: _l("Reply with the result"),
+}
+
+
+class Reply(db.Model):
+    """A reply to the petitioner. Drafts (sent_at empty) are internal until approved."""
+
+    __tablename__ = "replies"
+    __table_args__ = (
+        sa.CheckConstraint(f"kind IN ({_in(ReplyKind)})", name="kind"),
+        sa.CheckConstraint("objected_at IS NULL OR sent_at IS NOT NULL", name="objection_after_sending"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(sa.ForeignKey("petitions.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    body: Mapped[str] = mapped_column(sa.Text)
+    drafted_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    drafted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # A leader sent the draft back for revision, with a comment for the drafter.
+    returned_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    return_comment: Mapped[str | None] = mapped_column(sa.Text)
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The petitioner's reaction; at most one objection per reply.
+    satisfied_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    objected_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    objection: Mapped[str | None] = mapped_column(sa.Text)
+
+    petition = relationship("Petition", back_populates="replies")
+    drafted_by = relationship("User", foreign_keys=[drafted_by_id])
+
+    @property
+    def kind_enum(self) -> ReplyKind:
+        return ReplyKind(self.kind)
+
+
+class Attachment(db.Model):
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(sa.ForeignKey("petitions.id"), index=True)
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    storage_key: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    uploaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+    petition = relationship("Petition", back_populates="attachments")
+
+
+class Note(db.Model):
+    """Internal notes between staff; never shown to the petitioner."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(sa.ForeignKey("petitions.id"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+    petition = relationship("Petition", back_populates="notes")
+    author = relationship("User")
+
+
+class TrackingCounter(db.Model):
+    """The last tracking number issued in each year; incremented under a row lock."""
+
+    __tablename__ = "tracking_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class LookupLock(db.Model):
+    """Failed progress lookups per tracking number, known or not, and the lock they cause."""
+
+    __tablename__ = "lookup_locks"
+
+    tracking_number: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    first_failed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class Escalation(db.Model):
+    """A missed deadline reported to leaders. Unique per deadline, so the sweep is idempotent."""
+
+    __tablename__ = "escalations"
+    __table_args__ = (sa.UniqueConstraint("petition_id", "deadline", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(sa.ForeignKey("petitions.id"), index=True)
+    # "acknowledgment" or "reply"
+    deadline: Mapped[str] = mapped_column(sa.String(20))
+    due_on: Mapped[date] = mapped_column(sa.Date)
+    escalated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+    petition = relationship("Petition")

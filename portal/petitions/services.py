@@ -1,0 +1,363 @@
+"""Rules for receiving petitions, letting petitioners find them, and sweeping deadlines.
+
+Services change the session and flush; the view (or CLI command) commits once, so a petition,
+its attachments' records and its audit event are stored together or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from portal.accounts.models import User
+from portal.calendar.services import load_calendar
+from portal.core import audit, clock, uploads
+from portal.core.permissions import Role
+from portal.extensions import db
+from portal.petitions import deadlines, workflow
+from portal.petitions.models import (
+    APPEAL_KINDS,
+    Attachment,
+    Escalation,
+    Kind,
+    LookupLock,
+    Note,
+    Petition,
+    TrackingCounter,
+)
+from portal.petitions.workflow import OPEN_STATES, State
+
+TRACKING_PREFIX = "XF"
+# Query codes: no 0/O, 1/I/L or U/V look-alikes, so that a code can be typed from paper.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+CODE_LENGTH = 12  # 29**12 ≈ 2**58.3, above the 50 bits required
+code_hasher = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
+_DUMMY_CODE_HASH = code_hasher.hash("unused")
+
+
+class SubmissionError(ValueError):
+    """A rule refused the submission; the message is shown to the user as is."""
+
+
+@dataclass
+class IntakeData:
+    kind: str
+    subject: str
+    body: str
+    is_anonymous: bool = False
+    name: str | None = None
+    id_number: str | None = None
+    mobile: str | None = None
+    email: str | None = None
+    address: str | None = None
+    uploads: list[uploads.CheckedUpload] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    petition: Petition
+    query_code: str
+    is_repeat: bool  # the same form was submitted before: this is the first submission's result
+
+
+# ---- query codes and submission keys ---------------------------------------------------------
+
+def _key_hash(submission_key: str) -> str:
+    return hashlib.sha256(submission_key.encode()).hexdigest()
+
+
+def query_code_for(submission_key: str) -> str:
+    """The query code, derived from the form's random one-time key with the app's secret.
+
+    The key (32 random bytes from `secrets`) exists only in the petitioner's browser and is stored
+    here only as a SHA-256 hash, so the database alone cannot give any code back; but a repeat of
+    the same form (a double-click, a reload of the POST) can show the same receipt again.
+    """
+    digest = hmac.new(
+        current_app.config["SECRET_KEY"].encode(), b"query-code:" + submission_key.encode(),
+        hashlib.sha256,
+    ).digest()
+    number = int.from_bytes(digest, "big")
+    chars = []
+    for _ in range(CODE_LENGTH):
+        number, index = divmod(number, len(CODE_ALPHABET))
+        chars.append(CODE_ALPHABET[index])
+    return "".join(chars)
+
+
+def format_code(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def normalise_code(typed: str) -> str:
+    return "".join(ch for ch in (typed or "").upper() if ch.isalnum())
+
+
+def normalise_tracking_number(typed: str) -> str:
+    return "".join((typed or "").split()).upper().replace("—", "-").replace("－", "-")
+
+
+def next_tracking_number(year: int) -> str:
+    """XF<year>-<6 digits>, sequential per year. The counter row is incremented with one UPDATE,
+    which takes a row lock on PostgreSQL and runs under BEGIN IMMEDIATE's lock on SQLite."""
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    db.session.execute(
+        insert(TrackingCounter).values(year=year, last_number=0).on_conflict_do_nothing()
+    )
+    number = db.session.execute(
+        sa.update(TrackingCounter)
+        .where(TrackingCounter.year == year)
+        .values(last_number=TrackingCounter.last_number + 1)
+        .returning(TrackingCounter.last_number)
+    ).scalar_one()
+    return f"{TRACKING_PREFIX}{year}-{number:06d}"
+
+
+# ---- receiving -------------------------------------------------------------------------------
+
+def find_by_submission_key(submission_key: str) -> Petition | None:
+    return db.session.scalar(
+        sa.select(Petition).where(Petition.submission_key_hash == _key_hash(submission_key))
+    )
+
+
+def submit_petition(
+    data: IntakeData,
+    *,
+    channel: str,
+    submission_key: str,
+    received_on: date | None = None,
+    registered_by: User | None = None,
+) -> Receipt:
+    """Record a petition from the web form or from staff intake, or return the earlier receipt
+    when this form (same submission key) was already submitted. Flushes; the caller commits."""
+    earlier = find_by_submission_key(submission_key)
+    if earlier is not None:
+        return Receipt(earlier, query_code_for(submission_key), is_repeat=True)
+    kind = Kind(data.kind)
+    if data.is_anonymous and not kind.allows_anonymity:
+        raise SubmissionError(_l("Only reports can be made anonymously."))
+    now = clock.now()
+    received_on = received_on or clock.local_date(now)
+    if received_on > clock.local_date(now):
+        raise SubmissionError(_l("The date of receipt cannot be in the future."))
+    rule = deadlines.DeadlineRule.from_config(current_app.config)
+    due = deadlines.at_receipt(received_on, rule, load_calendar(received_on))
+    query_code = query_code_for(submission_key)
+    personal = {} if data.is_anonymous else {
+        "name": data.name, "id_number": data.id_number or None, "mobile": data.mobile or None,
+        "email": data.email or None, "address": data.address or None,
+    }
+    petition = Petition(
+        tracking_number=next_tracking_number(clock.local_date(now).year),
+        kind=kind.value,
+        channel=channel,
+        status=State.RECEIVED.value,
+        subject=data.subject.strip(),
+        body=data.body.strip(),
+        is_anonymous=data.is_anonymous,
+        submission_key_hash=_key_hash(submission_key),
+        query_code_hash=code_hasher.hash(query_code),
+        received_at=now,
+        received_on=received_on,
+        ack_due_on=due.ack_due_on,
+        answer_due_on=due.answer_due_on,
+        deadline_rule=due.rule_code,
+        registered_by_id=registered_by.id if registered_by else None,
+        **personal,
+    )
+    if kind in APPEAL_KINDS and _is_first_appeal(petition):
+        petition.lead_leader_id = _leader_with_fewest_cases()
+    db.session.add(petition)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        # The same form was posted in parallel and the other request got there first.
+        earlier = find_by_submission_key(submission_key)
+        if earlier is None:
+            raise
+        return Receipt(earlier, query_code, is_repeat=True)
+    for upload in data.uploads:
+        db.session.add(Attachment(
+            petition=petition, filename=upload.filename, content_type=upload.content_type,
+            size=upload.size, sha256=upload.sha256, uploaded_at=now,
+            storage_key=uploads.store(db.session, upload),
+        ))
+    audit.record(
+        "petition.received",
+        actor=registered_by,
+        actor_kind=audit.ACTOR_STAFF if registered_by else audit.ACTOR_PETITIONER,
+        petition=petition,
+        to_state=State.RECEIVED,
+        detail=f"channel={channel}; rule={due.rule_code}",
+    )
+    db.session.flush()
+    return Receipt(petition, query_code, is_repeat=False)
+
+
+def _is_first_appeal(petition: Petition) -> bool:
+    """院领导包案: a first appeal goes to a leader. Earlier appeals are matched on ID or mobile."""
+    conditions = []
+    if petition.id_number:
+        conditions.append(Petition.id_number == petition.id_number)
+    if petition.mobile:
+        conditions.append(Petition.mobile == petition.mobile)
+    if not conditions:
+        return True
+    earlier = db.session.scalar(
+        sa.select(sa.func.count(Petition.id)).where(
+            Petition.kind.in_([k.value for k in APPEAL_KINDS]), sa.or_(*conditions)
+        )
+    )
+    return earlier == 0
+
+
+def _leader_with_fewest_cases() -> int | None:
+    open_states = [s.value for s in OPEN_STATES | {State.RECEIVED}]
+    load = (
+        sa.select(sa.func.count(Petition.id))
+        .where(Petition.lead_leader_id == User.id, Petition.status.in_(open_states))
+        .scalar_subquery()
+    )
+    return db.session.scalar(
+        sa.select(User.id)
+        .where(User.role == Role.LEADER.value, User.is_active_account.is_(True))
+        .order_by(load, User.id)
+        .limit(1)
+    )
+
+
+# ---- the petitioner's lookup -----------------------------------------------------------------
+
+class LookupLocked(Exception):
+    pass
+
+
+def find_for_petitioner(tracking_number: str, code: str) -> Petition | None:
+    """The petition for a matching number and code, else None: the same answer whether the
+    number exists or not. Repeated failures lock the number (known or not) for a while; raises
+    LookupLocked then. The caller commits, so that failures count even though nothing is shown."""
+    config = current_app.config
+    now = clock.now()
+    number, code = normalise_tracking_number(tracking_number), normalise_code(code)
+    lock = db.session.get(LookupLock, number)
+    if lock and lock.locked_until and clock.as_utc(lock.locked_until) > now:
+        raise LookupLocked
+    petition = db.session.scalar(sa.select(Petition).where(Petition.tracking_number == number))
+    if petition is not None and _code_matches(petition.query_code_hash, code):
+        if lock is not None:
+            db.session.delete(lock)
+        audit.record("petition.progress_viewed", actor_kind=audit.ACTOR_PETITIONER, petition=petition)
+        return petition
+    if petition is None:
+        _code_matches(_DUMMY_CODE_HASH, code)  # same work, same timing, as for a known number
+    window = timedelta(minutes=config["LOOKUP_LOCK_MINUTES"])
+    if lock is None or clock.as_utc(lock.first_failed_at) + window < now:
+        if lock is None:
+            lock = LookupLock(tracking_number=number[:20])
+            db.session.add(lock)
+        lock.failures, lock.first_failed_at, lock.locked_until = 0, now, None
+    lock.failures += 1
+    if lock.failures >= config["LOOKUP_MAX_FAILURES"]:
+        lock.locked_until = now + window
+    current_app.logger.info("progress lookup failed for %s", number[:20])
+    return None
+
+
+def _code_matches(code_hash: str, code: str) -> bool:
+    try:
+        return code_hasher.verify(code_hash, code)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def replies_for_petitioner(petition: Petition):
+    """Every sent reply the petitioner may read: their own and, once merged, the earlier
+    petition's (the earlier one answers both)."""
+    replies = list(petition.sent_replies)
+    if petition.merged_into is not None:
+        replies += petition.merged_into.sent_replies
+    return sorted(replies, key=lambda reply: clock.as_utc(reply.sent_at))
+
+
+def public_timeline(petition: Petition):
+    events = db.session.scalars(
+        sa.select(audit.AuditEvent)
+        .where(audit.AuditEvent.petition_id == petition.id)
+        .order_by(audit.AuditEvent.at, audit.AuditEvent.id)
+    ).all()
+    return [event for event in events if event.is_public]
+
+
+# ---- staff work ------------------------------------------------------------------------------
+
+def add_note(petition: Petition, author: User, body: str) -> Note:
+    body = (body or "").strip()
+    if not body:
+        raise SubmissionError(_l("Write the note."))
+    note = Note(petition=petition, author_id=author.id, body=body, created_at=clock.now())
+    db.session.add(note)
+    audit.record("petition.note_added", actor=author, petition=petition)
+    return note
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    escalated: int
+    auto_closed: int
+
+
+def sweep_deadlines(today: date | None = None) -> SweepResult:
+    """Escalate each newly missed deadline to leaders (once per deadline) and close answered
+    petitions that drew no objection in time. Running it twice changes nothing more."""
+    today = today or clock.local_today()
+    overdue = [
+        (petition, "acknowledgment", petition.ack_due_on)
+        for petition in db.session.scalars(
+            sa.select(Petition).where(Petition.status == State.RECEIVED, Petition.ack_due_on < today)
+        )
+    ] + [
+        (petition, "reply", petition.reply_due_on)
+        for petition in db.session.scalars(
+            sa.select(Petition).where(
+                Petition.status.in_([s.value for s in OPEN_STATES]), Petition.reply_due_on < today
+            )
+        )
+    ]
+    escalated = 0
+    for petition, deadline, due_on in overdue:
+        already = db.session.scalar(
+            sa.select(Escalation.id).where(
+                Escalation.petition_id == petition.id,
+                Escalation.deadline == deadline,
+                Escalation.due_on == due_on,
+            )
+        )
+        if already:
+            continue
+        db.session.add(Escalation(
+            petition_id=petition.id, deadline=deadline, due_on=due_on, escalated_at=clock.now()
+        ))
+        audit.record(
+            "petition.overdue_escalated", petition=petition, detail=f"{deadline} due {due_on}"
+        )
+        escalated += 1
+    auto_closed = sum(
+        workflow.auto_close_if_quiet(petition)
+        for petition in db.session.scalars(
+            sa.select(Petition).where(Petition.status == State.ANSWERED)
+        )
+    )
+    db.session.flush()
+    return SweepResult(escalated, auto_closed)

@@ -1,0 +1,409 @@
+"""The petition state machine: the only place where a petition's status changes.
+
+    received ──acknowledge──▶ accepted ──assign──▶ in_progress ──draft reply──▶ awaiting_approval
+       │                                               ▲   ▲                       │
+       │                                               │   └──return draft─────────┤
+       │                                               │   ◀──approve progress─────┤
+       ├──transfer (with where to)──────────────────────────────────▶ answered ◀──approve result
+       ├──not accept (with the reason)──────────────────────────────▶ answered
+       └──merge into an earlier petition──▶ merged
+    answered ──satisfied / closed by staff / no objection in N days──▶ closed
+    answered ──objection (once per reply)──▶ under_review ──start review──▶ in_progress
+
+Every transition is a function below. Each checks the state and the actor's role against the
+TRANSITIONS table (`check`, which raises InvalidTransition with a message for the user), changes
+the petition, and writes exactly one audit event, all in the caller's transaction. A petition
+reaches `answered` or `closed` only through a reply the petitioner can read; nothing here deletes.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from portal.calendar.services import load_calendar
+from portal.core import audit, clock, mail
+from portal.core.permissions import Role
+from portal.petitions import deadlines
+from portal.petitions.models import Petition, Reply, ReplyKind
+
+
+class State(enum.StrEnum):
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    IN_PROGRESS = "in_progress"
+    AWAITING_APPROVAL = "awaiting_approval"
+    ANSWERED = "answered"
+    UNDER_REVIEW = "under_review"
+    CLOSED = "closed"
+    MERGED = "merged"
+
+    @property
+    def label(self):
+        return STATE_LABELS[self]
+
+
+STATE_LABELS = {
+    State.RECEIVED: _l("Received"),
+    State.ACCEPTED: _l("Accepted"),
+    State.IN_PROGRESS: _l("Being handled"),
+    State.AWAITING_APPROVAL: _l("Reply awaiting approval"),
+    State.ANSWERED: _l("Answered"),
+    State.UNDER_REVIEW: _l("Objection under review"),
+    State.CLOSED: _l("Closed"),
+    State.MERGED: _l("Handled with an earlier petition"),
+}
+# States in which the petition still owes the petitioner a reply.
+OPEN_STATES = frozenset(
+    {State.ACCEPTED, State.IN_PROGRESS, State.AWAITING_APPROVAL, State.UNDER_REVIEW}
+)
+FINAL_STATES = frozenset({State.CLOSED, State.MERGED})
+
+
+class Actor:
+    """Who acts when it is not a staff member."""
+
+    def __init__(self, role: str):
+        self.role = role
+        self.id = None
+
+
+PETITIONER = Actor("petitioner")
+SYSTEM = Actor("system")
+
+
+class Action(enum.StrEnum):
+    ACKNOWLEDGE = "acknowledge"
+    TRANSFER = "transfer"
+    NOT_ACCEPT = "not_accept"
+    MERGE = "merge"
+    ASSIGN = "assign"
+    DRAFT_REPLY = "draft_reply"
+    RETURN_DRAFT = "return_draft"
+    APPROVE_RESULT = "approve_result"
+    APPROVE_PROGRESS = "approve_progress"
+    SATISFIED = "satisfied"
+    OBJECT = "object"
+    START_REVIEW = "start_review"
+    CLOSE = "close"
+    AUTO_CLOSE = "auto_close"
+
+    @property
+    def label(self):
+        return ACTION_LABELS[self]
+
+
+ACTION_LABELS = {
+    Action.ACKNOWLEDGE: _l("accept for handling"),
+    Action.TRANSFER: _l("transfer to another authority"),
+    Action.NOT_ACCEPT: _l("not accept"),
+    Action.MERGE: _l("merge into an earlier petition"),
+    Action.ASSIGN: _l("assign to a handler"),
+    Action.DRAFT_REPLY: _l("draft a reply"),
+    Action.RETURN_DRAFT: _l("return the draft for revision"),
+    Action.APPROVE_RESULT: _l("approve and send the reply"),
+    Action.APPROVE_PROGRESS: _l("approve and send the progress reply"),
+    Action.SATISFIED: _l("record satisfaction"),
+    Action.OBJECT: _l("object to the reply"),
+    Action.START_REVIEW: _l("review the objection"),
+    Action.CLOSE: _l("close"),
+    Action.AUTO_CLOSE: _l("close automatically"),
+}
+
+INTAKE = (Role.CLERK, Role.HANDLER, Role.LEADER)
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[State]
+    target: State
+    actors: frozenset[str]
+    audit_code: str
+
+
+def _t(sources, target, actors, audit_code) -> Transition:
+    return Transition(frozenset(sources), target, frozenset(str(a) for a in actors), audit_code)
+
+
+TRANSITIONS: dict[Action, Transition] = {
+    Action.ACKNOWLEDGE: _t({State.RECEIVED}, State.ACCEPTED, INTAKE, "petition.acknowledged"),
+    Action.TRANSFER: _t({State.RECEIVED}, State.ANSWERED, INTAKE, "petition.transferred"),
+    Action.NOT_ACCEPT: _t({State.RECEIVED}, State.ANSWERED, INTAKE, "petition.not_accepted"),
+    Action.MERGE: _t({State.RECEIVED}, State.MERGED, INTAKE, "petition.merged"),
+    # From in_progress this is a reassignment: the state stays, the handler changes.
+    Action.ASSIGN: _t(
+        {State.ACCEPTED, State.IN_PROGRESS}, State.IN_PROGRESS, (Role.CLERK, Role.LEADER),
+        "petition.assigned",
+    ),
+    Action.DRAFT_REPLY: _t(
+        {State.IN_PROGRESS}, State.AWAITING_APPROVAL, (Role.HANDLER, Role.LEADER),
+        "petition.reply_drafted",
+    ),
+    Action.RETURN_DRAFT: _t(
+        {State.AWAITING_APPROVAL}, State.IN_PROGRESS, (Role.LEADER,), "petition.draft_returned"
+    ),
+    Action.APPROVE_RESULT: _t(
+        {State.AWAITING_APPROVAL}, State.ANSWERED, (Role.LEADER,), "petition.reply_sent"
+    ),
+    Action.APPROVE_PROGRESS: _t(
+        {State.AWAITING_APPROVAL}, State.IN_PROGRESS, (Role.LEADER,), "petition.progress_reply_sent"
+    ),
+    Action.SATISFIED: _t({State.ANSWERED}, State.CLOSED, ("petitioner",), "petition.satisfied"),
+    Action.OBJECT: _t({State.ANSWERED}, State.UNDER_REVIEW, ("petitioner",), "petition.objected"),
+    Action.START_REVIEW: _t(
+        {State.UNDER_REVIEW}, State.IN_PROGRESS, (Role.LEADER,), "petition.review_started"
+    ),
+    Action.CLOSE: _t({State.ANSWERED}, State.CLOSED, (Role.HANDLER, Role.LEADER), "petition.closed"),
+    Action.AUTO_CLOSE: _t({State.ANSWERED}, State.CLOSED, ("system",), "petition.auto_closed"),
+}
+
+
+class InvalidTransition(Exception):
+    """Refused: the message says why, in words for the person who tried. `forbidden` is true
+    when the actor's role is the reason (HTTP 403), false when the petition's state is (409)."""
+
+    def __init__(self, message, *, forbidden: bool = False):
+        super().__init__(message)
+        self.forbidden = forbidden
+
+
+def check(petition: Petition, action: Action, actor) -> Transition:
+    transition = TRANSITIONS[action]
+    state = State(petition.status)
+    if state not in transition.sources:
+        raise InvalidTransition(
+            _l("This petition is “%(state)s”: it cannot %(action)s now.",
+               state=state.label, action=action.label)
+        )
+    if actor is None or actor.role not in transition.actors:
+        raise InvalidTransition(_l("Your role cannot %(action)s.", action=action.label), forbidden=True)
+    if action is Action.DRAFT_REPLY and actor.role == Role.HANDLER and not _works_on(petition, actor):
+        raise InvalidTransition(
+            _l("Only the assigned handler or a leader can draft this reply."), forbidden=True
+        )
+    return transition
+
+
+def allowed_actions(petition: Petition, actor) -> list[Action]:
+    """What the UI may offer this actor on this petition."""
+    allowed = []
+    for action in TRANSITIONS:
+        try:
+            check(petition, action, actor)
+        except InvalidTransition:
+            continue
+        allowed.append(action)
+    return allowed
+
+
+def _works_on(petition: Petition, user) -> bool:
+    return user.id in (petition.assigned_to_id, petition.lead_leader_id)
+
+
+def _apply(petition: Petition, action: Action, actor, *, detail: str | None = None) -> Transition:
+    transition = check(petition, action, actor)
+    from_state = petition.status
+    petition.status = transition.target.value
+    is_staff = not isinstance(actor, Actor)
+    audit.record(
+        transition.audit_code,
+        actor=actor if is_staff else None,
+        actor_kind=audit.ACTOR_STAFF if is_staff else actor.role,
+        petition=petition,
+        from_state=from_state,
+        to_state=transition.target.value,
+        detail=detail,
+    )
+    return transition
+
+
+def _required(text: str | None, message) -> str:
+    if not text or not text.strip():
+        raise InvalidTransition(message)
+    return text.strip()
+
+
+def _send(petition: Petition, kind: ReplyKind, body: str, actor) -> Reply:
+    """A reply that is public at once (procedural notices need no approval)."""
+    now = clock.now()
+    reply = Reply(
+        kind=kind.value, body=body, drafted_at=now,
+        drafted_by_id=actor.id, approved_by_id=actor.id, sent_at=now,
+    )
+    petition.replies.append(reply)
+    _after_reply_sent(petition, reply)
+    return reply
+
+
+def _after_reply_sent(petition: Petition, reply: Reply) -> None:
+    now = clock.now()
+    kind = ReplyKind(reply.kind)
+    if kind.is_substantive:
+        petition.first_answered_at = petition.first_answered_at or now
+        petition.last_replied_at = now
+    if petition.email:
+        mail.enqueue_reply_notice(petition, reply)
+
+
+def _rule(petition: Petition):
+    return deadlines.DeadlineRule.from_code(petition.deadline_rule)
+
+
+# ---- intake decisions (the 7-day procedural reply) -------------------------------------------
+
+def acknowledge(petition: Petition, actor, *, notice: str) -> Reply:
+    notice = _required(notice, _l("Write the notice of acceptance the petitioner will read."))
+    _apply(petition, Action.ACKNOWLEDGE, actor)
+    petition.acknowledged_at, petition.acknowledged_by_id = clock.now(), actor.id
+    petition.reply_due_on = petition.answer_due_on
+    return _send(petition, ReplyKind.ACKNOWLEDGMENT, notice, actor)
+
+
+def transfer(petition: Petition, actor, *, authority: str, notice: str) -> Reply:
+    authority = _required(authority, _l("Name the authority the petition is transferred to."))
+    notice = _required(notice, _l("Write the notice that tells the petitioner where it went."))
+    _apply(petition, Action.TRANSFER, actor, detail=authority)
+    now = clock.now()
+    petition.transferred_to = authority
+    petition.acknowledged_at, petition.acknowledged_by_id = now, actor.id
+    petition.concluded_at, petition.reply_due_on = now, None
+    return _send(petition, ReplyKind.TRANSFER, notice, actor)
+
+
+def not_accept(petition: Petition, actor, *, reason: str) -> Reply:
+    reason = _required(reason, _l("Give the reason the petitioner will read."))
+    _apply(petition, Action.NOT_ACCEPT, actor)
+    now = clock.now()
+    petition.acknowledged_at, petition.acknowledged_by_id = now, actor.id
+    petition.concluded_at, petition.reply_due_on = now, None
+    return _send(petition, ReplyKind.NOT_ACCEPTED, reason, actor)
+
+
+def merge(petition: Petition, actor, *, into: Petition, notice: str) -> Reply:
+    """A repeat petition: the earlier one answers both, and its replies show on this one's page."""
+    notice = _required(notice, _l("Write the notice the petitioner will read."))
+    if into is None or into.id == petition.id:
+        raise InvalidTransition(_l("Choose an earlier petition to merge into."))
+    if clock.as_utc(into.received_at) > clock.as_utc(petition.received_at):
+        raise InvalidTransition(_l("A petition can only be merged into an earlier one."))
+    if into.status in (State.MERGED, State.CLOSED):
+        raise InvalidTransition(
+            _l("Petition %(number)s is closed or merged itself; choose an open one.",
+               number=into.tracking_number)
+        )
+    _apply(petition, Action.MERGE, actor, detail=into.tracking_number)
+    petition.merged_into_id = into.id
+    petition.acknowledged_at, petition.acknowledged_by_id = clock.now(), actor.id
+    petition.reply_due_on = None
+    return _send(petition, ReplyKind.MERGED, notice, actor)
+
+
+# ---- handling --------------------------------------------------------------------------------
+
+def assign(petition: Petition, actor, *, handler) -> None:
+    if handler is None or not handler.is_active or handler.role not in (Role.HANDLER, Role.LEADER):
+        raise InvalidTransition(_l("Choose an active handler."))
+    _apply(petition, Action.ASSIGN, actor, detail=f"handler={handler.id}")
+    petition.assigned_to_id = handler.id
+
+
+def draft_reply(petition: Petition, actor, *, kind: ReplyKind | str, body: str) -> Reply:
+    kind = ReplyKind(kind)
+    if kind not in (ReplyKind.PROGRESS, ReplyKind.RESULT):
+        raise InvalidTransition(_l("A drafted reply gives either the result or the progress."))
+    body = _required(body, _l("Write the reply."))
+    _apply(petition, Action.DRAFT_REPLY, actor, detail=kind.value)
+    reply = Reply(kind=kind.value, body=body, drafted_at=clock.now(), drafted_by_id=actor.id)
+    petition.replies.append(reply)
+    return reply
+
+
+def return_draft(petition: Petition, actor, *, comment: str) -> None:
+    comment = _required(comment, _l("Say what should change in the draft."))
+    draft = petition.pending_draft
+    _apply(petition, Action.RETURN_DRAFT, actor, detail=comment)
+    draft.returned_at, draft.return_comment = clock.now(), comment
+
+
+def approve(petition: Petition, actor) -> Reply:
+    """Send the pending draft: a result answers the petition, a progress reply keeps it open."""
+    draft = petition.pending_draft
+    if draft is None:
+        check(petition, Action.APPROVE_RESULT, actor)  # gives the state message if that is why
+        raise InvalidTransition(_l("There is no draft reply to approve."))
+    is_result = draft.kind == ReplyKind.RESULT
+    _apply(petition, Action.APPROVE_RESULT if is_result else Action.APPROVE_PROGRESS, actor)
+    draft.approved_by_id, draft.sent_at = actor.id, clock.now()
+    if is_result:
+        petition.concluded_at, petition.reply_due_on = clock.now(), None
+    else:
+        today = clock.local_today()
+        petition.reply_due_on = deadlines.next_reply_due(
+            petition.answer_due_on, today, _rule(petition), load_calendar(today)
+        )
+    _after_reply_sent(petition, draft)
+    return draft
+
+
+# ---- the petitioner's answer -----------------------------------------------------------------
+
+def record_satisfaction(petition: Petition) -> None:
+    reply = petition.latest_sent_reply
+    _apply(petition, Action.SATISFIED, PETITIONER)
+    reply.satisfied_at = petition.closed_at = clock.now()
+
+
+def object_to_reply(petition: Petition, *, objection: str) -> None:
+    reply = petition.latest_sent_reply
+    objection = _required(objection, _l("Say what you disagree with in the reply."))
+    if reply is not None and reply.objected_at is not None:
+        raise InvalidTransition(_l("You have already objected to this reply."))
+    _apply(petition, Action.OBJECT, PETITIONER)
+    reply.objected_at, reply.objection = clock.now(), objection
+    today = clock.local_today()
+    petition.concluded_at = None
+    petition.reply_due_on = deadlines.next_reply_due(
+        petition.answer_due_on, today, _rule(petition), load_calendar(today)
+    )
+
+
+def start_review(petition: Petition, actor, *, handler) -> None:
+    if handler is None or not handler.is_active or handler.role not in (Role.HANDLER, Role.LEADER):
+        raise InvalidTransition(_l("Choose an active handler."))
+    _apply(petition, Action.START_REVIEW, actor, detail=f"handler={handler.id}")
+    petition.assigned_to_id = handler.id
+
+
+def close(petition: Petition, actor, *, reason: str) -> None:
+    reason = _required(reason, _l("Give the reason for closing."))
+    _apply(petition, Action.CLOSE, actor, detail=reason)
+    petition.closed_at = clock.now()
+
+
+def auto_close_if_quiet(petition: Petition) -> bool:
+    """Close an answered petition whose last reply drew no objection within AUTO_CLOSE_DAYS."""
+    reply = petition.latest_sent_reply
+    quiet_days = current_app.config["AUTO_CLOSE_DAYS"]
+    if reply is None or clock.as_utc(reply.sent_at) + timedelta(days=quiet_days) > clock.now():
+        return False
+    _apply(petition, Action.AUTO_CLOSE, SYSTEM, detail=f"{quiet_days} days")
+    petition.closed_at = clock.now()
+    return True
+
+
+# ---- not state changes, but on the record ----------------------------------------------------
+
+def take_personally(petition: Petition, leader) -> None:
+    """领导包案: a leader takes charge; the petition then shows on the leader's own queue."""
+    if leader.role != Role.LEADER:
+        raise InvalidTransition(
+            _l("Only a leader can take charge of a petition personally."), forbidden=True
+        )
+    if State(petition.status) in FINAL_STATES:
+        raise InvalidTransition(_l("This petition is already finished."))
+    petition.lead_leader_id = leader.id
+    audit.record("petition.leader_took_over", actor=leader, petition=petition)

@@ -1,0 +1,34 @@
+"""The home page, the language switch and a health check."""
+
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from sqlalchemy import text
+
+from portal.core.i18n import LOCALE_COOKIE
+from portal.core.permissions import next_or
+from portal.extensions import db
+from portal.petitions.models import Kind
+
+bp = Blueprint("site", __name__)
+
+
+@bp.route("/")
+def home():
+    return render_template("site/home.html", kinds=list(Kind))
+
+
+@bp.route("/language", methods=["POST"])
+def switch_language():
+    locale = request.form.get("locale")
+    response = make_response(redirect(next_or(url_for(".home"))))
+    if locale in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    return response
+
+
+@bp.route("/healthz")
+def health():
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}
