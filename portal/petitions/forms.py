@@ -51,7 +51,8 @@ class PetitionForm(OnceOnlyForm):
             "contact you, so keep the code safe."
         ),
     )
-    name = StringField(_l("Full name"), validators=[Optional(), _max(50), NoControlCharacters()],
+    # Required unless anonymous: checked in validate_name, so no Optional() that would skip it.
+    name = StringField(_l("Full name"), validators=[_max(50), NoControlCharacters()],
                        render_kw={"autocomplete": "name"})
     id_number = StringField(
         _l("Resident ID card number (optional)"),
@@ -62,7 +63,7 @@ class PetitionForm(OnceOnlyForm):
     mobile = StringField(
         _l("Mobile number"),
         description=_l("We call or text this number about your petition."),
-        validators=[Optional(), MainlandMobile()],
+        validators=[MainlandMobile()],
         render_kw={"autocomplete": "tel", "inputmode": "tel"},
     )
     email = EmailField(

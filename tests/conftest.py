@@ -1,0 +1,83 @@
+"""Fixtures: one app and database per test session, emptied after every test.
+
+The database is SQLite in a temporary directory unless TEST_DATABASE_URL names another (the
+PostgreSQL run of `make test` sets it). The schema is built with the migrations, as in production.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from portal import create_app
+from portal.core import clock
+from portal.extensions import db, limiter
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    return os.environ.get("TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal-test.sqlite'}"
+    )
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    os.environ["DATABASE_URL"] = database_url
+    app = create_app({
+        "PORTAL_ENV": "testing",
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        # Limits stay on, as in production, but high; rate-limit tests lower them for a moment
+        # (the limits are read from the config on every request).
+        "PUBLIC_FORM_LIMIT": "1000 per minute",
+        "LOOKUP_LIMIT": "1000 per minute",
+        "LOGIN_LIMIT": "1000 per minute",
+        "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
+        "RATELIMIT_STORAGE_OPTIONS": {
+            "database_url": f"sqlite:///{tmp_path_factory.mktemp('limits') / 'limits.sqlite'}"
+        },
+    })
+    with app.app_context():
+        _drop_everything()
+        upgrade()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        _drop_everything()
+
+
+def _drop_everything():
+    """Start from an empty database, also after an interrupted run on PostgreSQL."""
+    metadata = sa.MetaData()
+    metadata.reflect(db.engine)
+    metadata.drop_all(db.engine)
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(autouse=True)
+def _app_context(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def frozen_now():
+    """Freeze the clock at 2026-11-23 10:00 Beijing time (02:00 UTC); yields the moment."""
+    moment = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    with clock.frozen(moment):
+        yield moment

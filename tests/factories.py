@@ -1,0 +1,84 @@
+"""Plain keyword factories and page helpers for the tests."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from itertools import count
+
+from portal.accounts import services as accounts
+from portal.core.permissions import Role
+from portal.extensions import db
+from portal.petitions import services as petitions
+
+PASSWORD = "Correct-horse-42"
+_serial = count(1)
+
+
+def make_user(role: Role | str = Role.HANDLER, *, email=None, name=None, password=PASSWORD):
+    n = next(_serial)
+    user = accounts.create_user(
+        email or f"{Role(role).value}{n}@test.example", name or f"{Role(role).value} {n}", role, password
+    )
+    db.session.commit()
+    return user
+
+
+def make_petition(*, kind="complaint", channel="web", received_on=None, registered_by=None,
+                  commit=True, **fields):
+    """Submit a petition through the service; returns (petition, query_code)."""
+    data = petitions.IntakeData(
+        kind=kind,
+        subject=fields.pop("subject", "反映派出所不予立案"),
+        body=fields.pop("body", "本人报案后派出所至今未予立案，请求监督。"),
+        is_anonymous=fields.pop("is_anonymous", False),
+        name=fields.pop("name", "刘某某"),
+        mobile=fields.pop("mobile", "13800000001"),
+        **fields,
+    )
+    receipt = petitions.submit_petition(
+        data, channel=channel, submission_key=secrets.token_urlsafe(32),
+        received_on=received_on, registered_by=registered_by,
+    )
+    if commit:
+        db.session.commit()
+    return receipt.petition, receipt.query_code
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+KEY_RE = re.compile(r'name="submission_key" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "the page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+def form_tokens(client, url: str) -> dict:
+    """GET a form page and return the hidden fields a real browser would send back."""
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    html = response.get_data(as_text=True)
+    tokens = {"csrf_token": csrf_token(html)}
+    key = KEY_RE.search(html)
+    if key:
+        tokens["submission_key"] = key.group(1)
+    return tokens
+
+
+def submit_form(client, url: str, data: dict, **kwargs):
+    """Fill in the form at `url` like a browser: hidden fields from the page, then `data`."""
+    return client.post(url, data={**form_tokens(client, url), **data}, **kwargs)
+
+
+def login(client, user, password=PASSWORD):
+    response = submit_form(client, "/staff/login", {"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response
+
+
+def h1(html: str) -> str:
+    matches = re.findall(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+    assert len(matches) == 1, f"expected one h1, found {len(matches)}"
+    return re.sub(r"<[^>]+>", "", matches[0]).strip()
