@@ -16,7 +16,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from portal import config as portal_config
 from portal.core import errors, i18n, ratelimit_store  # noqa: F401  (registers the limiter store)
 from portal.core.database import tune_sqlite
-from portal.core.forms import PortalForm
 from portal.core.security import add_security_headers
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -105,7 +104,6 @@ def _register_template_helpers(app: Flask) -> None:
             "is_chinese": str(locale).startswith("zh"),
             "procuratorate_name": app.config["PROCURATORATE_NAME"]
             if str(locale).startswith("zh") else app.config["PROCURATORATE_NAME_EN"],
-            "language_form": PortalForm(),
             "local_today": local_today,
             "request_path": request.full_path.rstrip("?") if request else "/",
         }
