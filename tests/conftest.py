@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from flask import g
 from flask_migrate import upgrade
 
 from portal import create_app
@@ -41,6 +42,10 @@ def app(database_url, tmp_path_factory):
             "database_url": f"sqlite:///{tmp_path_factory.mktemp('limits') / 'limits.sqlite'}"
         },
     })
+    # Requests in tests run inside the test's own app context (see _app_context), so `g` would
+    # carry per-request caches (the logged-in user, the CSRF token) from one client's request to
+    # the next. In production every request has a fresh app context; start each request so here.
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: g.__dict__.clear())
     with app.app_context():
         _drop_everything()
         upgrade()

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, SelectChoice, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from portal.core.forms import PortalForm
@@ -7,7 +7,7 @@ from portal.core.permissions import Role
 
 
 def role_choices():
-    return [(role.value, role.label) for role in Role]
+    return [SelectChoice(role.value, role.label) for role in Role]
 
 
 class LoginForm(PortalForm):

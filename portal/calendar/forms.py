@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, StringField
+from wtforms import DateField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from portal.calendar.models import DayKind
@@ -10,7 +10,7 @@ class CalendarDayForm(PortalForm):
     day = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date as year-month-day."))])
     kind = RadioField(
         _l("Kind of day"),
-        choices=[(k.value, k.label) for k in DayKind],
+        choices=[SelectChoice(k.value, k.label) for k in DayKind],
         default=DayKind.HOLIDAY.value,
         validators=[DataRequired(_l("Choose the kind of day."))],
     )

@@ -19,6 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from portal.accounts.models import User
 from portal.core import audit, clock, uploads
@@ -100,7 +101,9 @@ def handler_choices():
         .where(User.role.in_([Role.HANDLER.value, Role.LEADER.value]), User.is_active_account)
         .order_by(User.role, User.name)
     ).all()
-    return [(0, _("Choose a handler"))] + [(u.id, f"{u.name} ({u.role_enum.label})") for u in users]
+    return [SelectChoice(0, _("Choose a handler"))] + [
+        SelectChoice(u.id, f"{u.name} ({u.role_enum.label})") for u in users
+    ]
 
 
 @dataclass(frozen=True)

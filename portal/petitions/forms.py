@@ -9,6 +9,7 @@ from wtforms import (
     EmailField,
     MultipleFileField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -33,7 +34,9 @@ def _max(n):
 
 
 def kind_choices():
-    return [("", _l("Choose the kind of matter"))] + [(k.value, k.label) for k in Kind]
+    return [SelectChoice("", _l("Choose the kind of matter"))] + [
+        SelectChoice(k.value, k.label) for k in Kind
+    ]
 
 
 class PetitionForm(OnceOnlyForm):
@@ -140,7 +143,7 @@ class PetitionForm(OnceOnlyForm):
 class StaffIntakeForm(PetitionForm):
     channel = RadioField(
         _l("How did it arrive?"),
-        choices=[(c.value, c.label) for c in Channel if c is not Channel.WEB],
+        choices=[SelectChoice(c.value, c.label) for c in Channel if c is not Channel.WEB],
         validators=[DataRequired(_l("Choose how the petition arrived."))],
     )
     received_on = DateField(
@@ -223,8 +226,7 @@ class AssignForm(PortalForm):
 class DraftReplyForm(PortalForm):
     kind = RadioField(
         _l("Kind of reply"),
-        choices=[(ReplyKind.RESULT.value, ReplyKind.RESULT.label),
-                 (ReplyKind.PROGRESS.value, ReplyKind.PROGRESS.label)],
+        choices=[SelectChoice(k.value, k.label) for k in (ReplyKind.RESULT, ReplyKind.PROGRESS)],
         default=ReplyKind.RESULT.value,
         validators=[DataRequired(_l("Choose the kind of reply."))],
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from flask import (
     Blueprint,
     abort,
@@ -19,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from portal.core import clock
 from portal.core.uploads import UploadRejected, check_upload
 from portal.extensions import db, limiter
 from portal.petitions import services, workflow
@@ -99,14 +98,15 @@ def new_petition():
 # ---- progress --------------------------------------------------------------------------------
 
 def grant_access(number: str) -> None:
-    minutes = current_app.config["PROGRESS_ACCESS_MINUTES"]
-    grants = {k: v for k, v in session.get(ACCESS_KEY, {}).items() if v > time.time()}
-    grants[number] = time.time() + minutes * 60
+    """Remember in the (signed) session that this browser gave the number and code."""
+    now = clock.now().timestamp()
+    grants = {k: v for k, v in session.get(ACCESS_KEY, {}).items() if v > now}
+    grants[number] = now + current_app.config["PROGRESS_ACCESS_MINUTES"] * 60
     session[ACCESS_KEY] = grants
 
 
 def has_access(number: str) -> bool:
-    return session.get(ACCESS_KEY, {}).get(number, 0) > time.time()
+    return session.get(ACCESS_KEY, {}).get(number, 0) > clock.now().timestamp()
 
 
 def petition_with_access(number: str) -> Petition:
