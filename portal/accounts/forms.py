@@ -42,7 +42,7 @@ class UserCreateForm(PortalForm):
     role = SelectField(_l("Role"), choices=role_choices)
     password = PasswordField(
         _l("Initial password"),
-        description=_l("At least 10 characters, letters and digits. Tell it to the person in person."),
+        description=_l("At least 10 characters, letters and digits. Give it to the person directly, never by e-mail."),
         validators=[DataRequired(_l("Enter an initial password.")), Length(max=200)],
         render_kw={"autocomplete": "new-password"},
     )

@@ -15,7 +15,7 @@ class CalendarDayForm(PortalForm):
         validators=[DataRequired(_l("Choose the kind of day."))],
     )
     name = StringField(
-        _l("Name"),
+        _l("Name of the day"),
         description=_l("For example: National Day."),
         validators=[DataRequired(_l("Enter a name for the day.")),
                     Length(max=100, message=_l("Use at most %(max)d characters."))],

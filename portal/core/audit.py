@@ -38,7 +38,7 @@ CATALOGUE: dict[str, EventType] = {
     "petition.progress_reply_sent": EventType(_l("Progress reply sent"), public=True),
     "petition.satisfied": EventType(_l("Petitioner satisfied"), public=True),
     "petition.objected": EventType(_l("Petitioner objected to the reply"), public=True),
-    "petition.review_started": EventType(_l("Objection reviewed, handling resumed"), public=True),
+    "petition.review_started": EventType(_l("Review of the objection started"), public=True),
     "petition.closed": EventType(_l("Closed"), public=True),
     "petition.auto_closed": EventType(_l("Closed: no objection within the time allowed"), public=True),
     "petition.leader_took_over": EventType(_l("Leader took charge personally")),

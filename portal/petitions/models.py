@@ -48,7 +48,7 @@ KIND_LABELS = {
     Kind.ADMINISTRATIVE_APPEAL: _l("Administrative appeal"),
     Kind.STATE_COMPENSATION: _l("State compensation"),
     Kind.JUDICIAL_AID: _l("Judicial aid"),
-    Kind.REPORT: _l("Report of a crime (举报)"),
+    Kind.REPORT: _l("Report (举报)"),
     Kind.MISCONDUCT_REPORT: _l("Report of misconduct by procuratorate staff"),
     Kind.LEGAL_CONSULTATION: _l("Legal consultation"),
     Kind.OTHER: _l("Other letter or visit"),

@@ -292,7 +292,7 @@ def merge(petition: Petition, actor, *, into: Petition, notice: str) -> Reply:
         raise InvalidTransition(_l("A petition can only be merged into an earlier one."))
     if into.status in (State.MERGED, State.CLOSED):
         raise InvalidTransition(
-            _l("Petition %(number)s is closed or merged itself; choose an open one.",
+            _l("Petition %(number)s is closed or has itself been merged; choose an open one.",
                number=into.tracking_number)
         )
     _apply(petition, Action.MERGE, actor, detail=into.tracking_number)
