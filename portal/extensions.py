@@ -18,7 +18,12 @@ naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=naming_convention))
+# Objects keep their loaded values after the request's commit, so rendering the page that
+# follows a write does not open a second (on SQLite, write-locking) transaction just to reload.
+db = SQLAlchemy(
+    metadata=MetaData(naming_convention=naming_convention),
+    session_options={"expire_on_commit": False},
+)
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()

@@ -141,9 +141,12 @@ def submit_petition(
 ) -> Receipt:
     """Record a petition from the web form or from staff intake, or return the earlier receipt
     when this form (same submission key) was already submitted. Flushes; the caller commits."""
+    # Hashing is slow on purpose; do it before the first query takes SQLite's write lock.
+    query_code = query_code_for(submission_key)
+    query_code_hash = code_hasher.hash(query_code)
     earlier = find_by_submission_key(submission_key)
     if earlier is not None:
-        return Receipt(earlier, query_code_for(submission_key), is_repeat=True)
+        return Receipt(earlier, query_code, is_repeat=True)
     kind = Kind(data.kind)
     if data.is_anonymous and not kind.allows_anonymity:
         raise SubmissionError(_l("Only reports can be made anonymously."))
@@ -153,7 +156,6 @@ def submit_petition(
         raise SubmissionError(_l("The date of receipt cannot be in the future."))
     rule = deadlines.DeadlineRule.from_config(current_app.config)
     due = deadlines.at_receipt(received_on, rule, load_calendar(received_on))
-    query_code = query_code_for(submission_key)
     personal = {} if data.is_anonymous else {
         "name": data.name, "id_number": data.id_number or None, "mobile": data.mobile or None,
         "email": data.email or None, "address": data.address or None,
@@ -167,7 +169,7 @@ def submit_petition(
         body=data.body.strip(),
         is_anonymous=data.is_anonymous,
         submission_key_hash=_key_hash(submission_key),
-        query_code_hash=code_hasher.hash(query_code),
+        query_code_hash=query_code_hash,
         received_at=now,
         received_on=received_on,
         ack_due_on=due.ack_due_on,
@@ -251,7 +253,8 @@ def find_for_petitioner(tracking_number: str, code: str) -> Petition | None:
     config = current_app.config
     now = clock.now()
     number, code = normalise_tracking_number(tracking_number), normalise_code(code)
-    lock = db.session.get(LookupLock, number)
+    lock_key = number[:20]  # the column's width; longer input is no real number anyway
+    lock = db.session.get(LookupLock, lock_key)
     if lock and lock.locked_until and clock.as_utc(lock.locked_until) > now:
         raise LookupLocked
     petition = db.session.scalar(sa.select(Petition).where(Petition.tracking_number == number))
@@ -265,13 +268,13 @@ def find_for_petitioner(tracking_number: str, code: str) -> Petition | None:
     window = timedelta(minutes=config["LOOKUP_LOCK_MINUTES"])
     if lock is None or clock.as_utc(lock.first_failed_at) + window < now:
         if lock is None:
-            lock = LookupLock(tracking_number=number[:20])
+            lock = LookupLock(tracking_number=lock_key)
             db.session.add(lock)
         lock.failures, lock.first_failed_at, lock.locked_until = 0, now, None
     lock.failures += 1
     if lock.failures >= config["LOOKUP_MAX_FAILURES"]:
         lock.locked_until = now + window
-    current_app.logger.info("progress lookup failed for %s", number[:20])
+    current_app.logger.info("progress lookup failed for %s", lock_key)
     return None
 
 
@@ -283,11 +286,13 @@ def _code_matches(code_hash: str, code: str) -> bool:
 
 
 def replies_for_petitioner(petition: Petition):
-    """Every sent reply the petitioner may read: their own and, once merged, the earlier
-    petition's (the earlier one answers both)."""
+    """Every sent reply the petitioner may read: their own and, once merged, those of the
+    earlier petition that answers for it (and of the one that was merged into, and so on)."""
     replies = list(petition.sent_replies)
-    if petition.merged_into is not None:
-        replies += petition.merged_into.sent_replies
+    answering = petition.merged_into
+    while answering is not None:  # merges only go to earlier petitions, so this ends
+        replies += answering.sent_replies
+        answering = answering.merged_into
     return sorted(replies, key=lambda reply: clock.as_utc(reply.sent_at))
 
 

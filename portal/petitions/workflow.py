@@ -296,7 +296,7 @@ def merge(petition: Petition, actor, *, into: Petition, notice: str) -> Reply:
                number=into.tracking_number)
         )
     _apply(petition, Action.MERGE, actor, detail=into.tracking_number)
-    petition.merged_into_id = into.id
+    petition.merged_into = into
     petition.acknowledged_at, petition.acknowledged_by_id = clock.now(), actor.id
     petition.reply_due_on = None
     return _send(petition, ReplyKind.MERGED, notice, actor)
@@ -307,7 +307,7 @@ def merge(petition: Petition, actor, *, into: Petition, notice: str) -> Reply:
 def assign(petition: Petition, actor, *, handler) -> None:
     if handler is None or not handler.is_active or handler.role not in (Role.HANDLER, Role.LEADER):
         raise InvalidTransition(_l("Choose an active handler."))
-    _apply(petition, Action.ASSIGN, actor, detail=f"handler={handler.id}")
+    _apply(petition, Action.ASSIGN, actor, detail=f"handler={handler.name}")
     petition.assigned_to_id = handler.id
 
 
@@ -374,7 +374,7 @@ def object_to_reply(petition: Petition, *, objection: str) -> None:
 def start_review(petition: Petition, actor, *, handler) -> None:
     if handler is None or not handler.is_active or handler.role not in (Role.HANDLER, Role.LEADER):
         raise InvalidTransition(_l("Choose an active handler."))
-    _apply(petition, Action.START_REVIEW, actor, detail=f"handler={handler.id}")
+    _apply(petition, Action.START_REVIEW, actor, detail=f"handler={handler.name}")
     petition.assigned_to_id = handler.id
 
 
