@@ -39,15 +39,29 @@ def free_port() -> int:
 
 def start_server(workdir: Path, workers: int) -> tuple[subprocess.Popen, str, Path]:
     database = workdir / "bench.sqlite"
-    env = {**os.environ, "PORTAL_ENV": "development", "SECRET_KEY": "bench-secret",
-           "DATABASE_URL": f"sqlite:///{database}", "UPLOAD_DIR": str(workdir / "uploads"),
-           "PUBLIC_FORM_LIMIT": "100000 per minute", "LOOKUP_LIMIT": "100000 per minute"}
-    subprocess.run([BIN / "flask", "--app", "portal", "db", "upgrade"], cwd=ROOT, env=env,
-                   check=True, capture_output=True)
+    env = {
+        **os.environ,
+        "PORTAL_ENV": "development",
+        "SECRET_KEY": "bench-secret",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "UPLOAD_DIR": str(workdir / "uploads"),
+        "PUBLIC_FORM_LIMIT": "100000 per minute",
+        "LOOKUP_LIMIT": "100000 per minute",
+    }
+    subprocess.run(
+        [BIN / "flask", "--app", "portal", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     port = free_port()
     server = subprocess.Popen(
         [BIN / "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -62,13 +76,20 @@ def start_server(workdir: Path, workers: int) -> tuple[subprocess.Popen, str, Pa
 
 def one_citizen(base: str, index: int, latencies: list, statuses: list, lock: threading.Lock):
     opener = urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
     html = opener.open(base + "/petitions/new", timeout=30).read().decode()
     fields = {
         "csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1),
-        "submission_key": re.search(r'name="submission_key" type="hidden" value="([^"]+)"', html).group(1),
-        "kind": "complaint", "name": f"测试{index}", "mobile": "13800000000",
-        "subject": "压力测试", "body": "这是一次并发提交测试，用于确认提交不丢失、不重复。", "declaration": "y",
+        "submission_key": re.search(
+            r'name="submission_key" type="hidden" value="([^"]+)"', html
+        ).group(1),
+        "kind": "complaint",
+        "name": f"测试{index}",
+        "mobile": "13800000000",
+        "subject": "压力测试",
+        "body": "这是一次并发提交测试，用于确认提交不丢失、不重复。",
+        "declaration": "y",
     }
     body = urllib.parse.urlencode(fields).encode()
 
@@ -101,8 +122,10 @@ def main() -> int:
         try:
             latencies, statuses, lock = [], [], threading.Lock()
             started = time.perf_counter()
-            threads = [threading.Thread(target=one_citizen, args=(base, i, latencies, statuses, lock))
-                       for i in range(args.clients)]
+            threads = [
+                threading.Thread(target=one_citizen, args=(base, i, latencies, statuses, lock))
+                for i in range(args.clients)
+            ]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -113,17 +136,24 @@ def main() -> int:
             server.wait(timeout=10)
         with sqlite3.connect(database) as connection:
             stored, distinct = connection.execute(
-                "SELECT count(*), count(DISTINCT tracking_number) FROM petitions").fetchone()
+                "SELECT count(*), count(DISTINCT tracking_number) FROM petitions"
+            ).fetchone()
     latencies.sort()
     errors = sum(1 for status in statuses if status != 200)
-    print(f"clients={args.clients} gunicorn_workers={args.workers} posts={len(statuses)} "
-          f"(each form posted twice at once)")
+    print(
+        f"clients={args.clients} gunicorn_workers={args.workers} posts={len(statuses)} "
+        f"(each form posted twice at once)"
+    )
     print(f"elapsed={elapsed:.2f}s posts_per_s={len(statuses) / elapsed:.1f}")
-    print(f"post_latency_ms p50={statistics.median(latencies) * 1000:.0f} "
-          f"p95={latencies[int(0.95 * (len(latencies) - 1))] * 1000:.0f} "
-          f"max={latencies[-1] * 1000:.0f}")
-    print(f"non_200_responses={errors} petitions_stored={stored} distinct_numbers={distinct} "
-          f"expected={args.clients}")
+    print(
+        f"post_latency_ms p50={statistics.median(latencies) * 1000:.0f} "
+        f"p95={latencies[int(0.95 * (len(latencies) - 1))] * 1000:.0f} "
+        f"max={latencies[-1] * 1000:.0f}"
+    )
+    print(
+        f"non_200_responses={errors} petitions_stored={stored} distinct_numbers={distinct} "
+        f"expected={args.clients}"
+    )
     ok = errors == 0 and stored == distinct == args.clients
     print("RESULT", "ok" if ok else "FAILED")
     return 0 if ok else 1

@@ -85,14 +85,15 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from portal.core.clock import local_today
-
     from portal.petitions.workflow import State
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["state_label"] = lambda value: State(value).label
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
-    app.jinja_env.filters["datetime"] = (
-        lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": (
+        format_date(value, fmt) if value else ""
+    )
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
+        format_datetime(value, fmt) if value else ""
     )
 
     @app.context_processor
@@ -103,7 +104,8 @@ def _register_template_helpers(app: Flask) -> None:
             "current_locale": str(locale),
             "is_chinese": str(locale).startswith("zh"),
             "procuratorate_name": app.config["PROCURATORATE_NAME"]
-            if str(locale).startswith("zh") else app.config["PROCURATORATE_NAME_EN"],
+            if str(locale).startswith("zh")
+            else app.config["PROCURATORATE_NAME_EN"],
             "local_today": local_today,
             "request_path": request.full_path.rstrip("?") if request else "/",
         }

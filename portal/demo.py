@@ -59,17 +59,44 @@ def _submit(kind, subject, body, **contact):
 
 def _sample_petitions(users):
     clerk, handler, leader = users[Role.CLERK], users[Role.HANDLER], users[Role.LEADER]
-    _submit("complaint", "反映某派出所对报案不予立案", "本人于今年九月向某派出所报案称被他人诈骗三万元，至今未予立案，请求检察机关监督。",
-            name="刘某某", mobile="13800000001")
-    _submit("report", "举报某公司非法集资", "某投资公司以高息为诱饵向社会公众吸收资金，涉嫌非法吸收公众存款。", is_anonymous=True)
-    accepted = _submit("criminal_appeal", "不服一审判决申诉", "本人对一审判决认定事实有异议，请求复查。",
-                       name="孙某某", mobile="13800000002", email="petitioner@demo.local")
-    workflow.acknowledge(accepted, clerk, notice="您的申诉已受理，我院将在三个月内答复办理过程或结果。")
+    _submit(
+        "complaint",
+        "反映某派出所对报案不予立案",
+        "本人于今年九月向某派出所报案称被他人诈骗三万元，至今未予立案，请求检察机关监督。",
+        name="刘某某",
+        mobile="13800000001",
+    )
+    _submit(
+        "report",
+        "举报某公司非法集资",
+        "某投资公司以高息为诱饵向社会公众吸收资金，涉嫌非法吸收公众存款。",
+        is_anonymous=True,
+    )
+    accepted = _submit(
+        "criminal_appeal",
+        "不服一审判决申诉",
+        "本人对一审判决认定事实有异议，请求复查。",
+        name="孙某某",
+        mobile="13800000002",
+        email="petitioner@demo.local",
+    )
+    workflow.acknowledge(
+        accepted, clerk, notice="您的申诉已受理，我院将在三个月内答复办理过程或结果。"
+    )
     workflow.assign(accepted, leader, handler=handler)
-    answered = _submit("legal_consultation", "咨询国家赔偿申请期限", "请问申请刑事赔偿的期限是多久？",
-                       name="周某某", mobile="13800000003")
+    answered = _submit(
+        "legal_consultation",
+        "咨询国家赔偿申请期限",
+        "请问申请刑事赔偿的期限是多久？",
+        name="周某某",
+        mobile="13800000003",
+    )
     workflow.acknowledge(answered, clerk, notice="您的咨询已受理。")
     workflow.assign(answered, clerk, handler=handler)
-    workflow.draft_reply(answered, handler, kind="result",
-                         body="根据《国家赔偿法》第三十九条，请求国家赔偿的时效为两年。")
+    workflow.draft_reply(
+        answered,
+        handler,
+        kind="result",
+        body="根据《国家赔偿法》第三十九条，请求国家赔偿的时效为两年。",
+    )
     workflow.approve(answered, leader)

@@ -28,7 +28,11 @@ def create_user():
     if form.validate_on_submit():
         try:
             services.create_user(
-                form.email.data, form.name.data, form.role.data, form.password.data, actor=current_user
+                form.email.data,
+                form.name.data,
+                form.role.data,
+                form.password.data,
+                actor=current_user,
             )
         except services.AccountError as error:
             _attach(form, error)
@@ -54,7 +58,10 @@ def edit_user(user_id: int):
     if form.validate_on_submit():
         try:
             services.update_user(
-                user, name=form.name.data, role=form.role.data, is_active=form.is_active.data,
+                user,
+                name=form.name.data,
+                role=form.role.data,
+                is_active=form.is_active.data,
                 actor=current_user,
             )
         except services.AccountError as error:
@@ -81,4 +88,6 @@ def reset_password(user_id: int):
             flash(_("Password reset. The user's sessions have ended."), "success")
             return redirect(url_for(".edit_user", user_id=user.id))
     form = UserEditForm(obj=user, is_active=user.is_active_account)
-    return render_template("accounts/user_form.html", form=form, reset_form=reset_form, user=user), 400
+    return render_template(
+        "accounts/user_form.html", form=form, reset_form=reset_form, user=user
+    ), 400

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectChoice, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from portal.core.forms import PortalForm
@@ -42,7 +42,9 @@ class UserCreateForm(PortalForm):
     role = SelectField(_l("Role"), choices=role_choices)
     password = PasswordField(
         _l("Initial password"),
-        description=_l("At least 10 characters, letters and digits. Give it to the person directly, never by e-mail."),
+        description=_l(
+            "At least 10 characters, letters and digits. Give it to the person directly, never by e-mail."
+        ),
         validators=[DataRequired(_l("Enter an initial password.")), Length(max=200)],
         render_kw={"autocomplete": "new-password"},
     )

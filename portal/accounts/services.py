@@ -59,7 +59,9 @@ def create_user(email: str, name: str, role: Role | str, password: str, *, actor
     )
     db.session.add(user)
     db.session.flush()
-    audit.record("user.created", actor=actor, subject=f"user:{user.id}", detail=f"role={role.value}")
+    audit.record(
+        "user.created", actor=actor, subject=f"user:{user.id}", detail=f"role={role.value}"
+    )
     return user
 
 
@@ -103,8 +105,10 @@ def authenticate(email: str, password: str) -> User:
         raise AccountError(_l("The e-mail address or password is not right."))
     if user.locked_until and clock.as_utc(user.locked_until) > now:
         raise AccountError(
-            _l("Too many failed attempts. This account is locked for %(n)s minutes.",
-               n=config["LOGIN_LOCK_MINUTES"])
+            _l(
+                "Too many failed attempts. This account is locked for %(n)s minutes.",
+                n=config["LOGIN_LOCK_MINUTES"],
+            )
         )
     try:
         hasher.verify(user.password_hash, password)
@@ -113,7 +117,9 @@ def authenticate(email: str, password: str) -> User:
         if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
             user.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
             user.failed_logins = 0
-            audit.record("user.login_locked", actor_kind=audit.ACTOR_SYSTEM, subject=f"user:{user.id}")
+            audit.record(
+                "user.login_locked", actor_kind=audit.ACTOR_SYSTEM, subject=f"user:{user.id}"
+            )
         raise AccountError(_l("The e-mail address or password is not right.")) from None
     if not user.is_active:
         raise AccountError(_l("This account is deactivated. Ask your administrator."))

@@ -25,11 +25,19 @@ def edit_calendar():
     if form.validate_on_submit():
         services.set_day(form.day.data, form.kind.data, form.name.data, actor=current_user)
         db.session.commit()
-        flash(_("Saved %(day)s. Deadlines already set on petitions do not change.",
-                day=form.day.data.isoformat()), "success")
+        flash(
+            _(
+                "Saved %(day)s. Deadlines already set on petitions do not change.",
+                day=form.day.data.isoformat(),
+            ),
+            "success",
+        )
         return redirect(url_for(".edit_calendar", year=form.day.data.year))
     return render_template(
-        "calendar/edit.html", form=form, delete_form=PortalForm(), year=year,
+        "calendar/edit.html",
+        form=form,
+        delete_form=PortalForm(),
+        year=year,
         days=services.days_in_year(year),
     ), 400 if form.errors else 200
 

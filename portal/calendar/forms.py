@@ -17,6 +17,8 @@ class CalendarDayForm(PortalForm):
     name = StringField(
         _l("Name of the day"),
         description=_l("For example: National Day."),
-        validators=[DataRequired(_l("Enter a name for the day.")),
-                    Length(max=100, message=_l("Use at most %(max)d characters."))],
+        validators=[
+            DataRequired(_l("Enter a name for the day.")),
+            Length(max=100, message=_l("Use at most %(max)d characters.")),
+        ],
     )

@@ -55,7 +55,9 @@ def set_day(day: date, kind: DayKind | str, name: str, *, actor) -> CalendarDay:
         entry = CalendarDay(day=day)
         db.session.add(entry)
     entry.kind, entry.name = DayKind(kind).value, name.strip()
-    audit.record("calendar.day_set", actor=actor, subject=f"day:{day.isoformat()}", detail=entry.kind)
+    audit.record(
+        "calendar.day_set", actor=actor, subject=f"day:{day.isoformat()}", detail=entry.kind
+    )
     return entry
 
 

@@ -40,7 +40,9 @@ CATALOGUE: dict[str, EventType] = {
     "petition.objected": EventType(_l("Petitioner objected to the reply"), public=True),
     "petition.review_started": EventType(_l("Review of the objection started"), public=True),
     "petition.closed": EventType(_l("Closed"), public=True),
-    "petition.auto_closed": EventType(_l("Closed: no objection within the time allowed"), public=True),
+    "petition.auto_closed": EventType(
+        _l("Closed: no objection within the time allowed"), public=True
+    ),
     "petition.leader_took_over": EventType(_l("Leader took charge personally")),
     "petition.overdue_escalated": EventType(_l("Deadline missed, escalated to leaders")),
     "petition.note_added": EventType(_l("Internal note added")),

@@ -35,7 +35,5 @@ def tune_sqlite(engine: Engine, *, always_immediate: bool = False) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        may_write = (
-            always_immediate or not has_request_context() or request.method in WRITE_METHODS
-        )
+        may_write = always_immediate or not has_request_context() or request.method in WRITE_METHODS
         connection.exec_driver_sql("BEGIN IMMEDIATE" if may_write else "BEGIN")

@@ -10,13 +10,21 @@ from werkzeug.exceptions import HTTPException
 from portal.extensions import db
 
 PAGES = {
-    400: (_l("The request could not be understood"), _l("Check the address or the form and try again.")),
-    403: (_l("You do not have access to this page"), _l("If you think you should, ask your administrator.")),
+    400: (
+        _l("The request could not be understood"),
+        _l("Check the address or the form and try again."),
+    ),
+    403: (
+        _l("You do not have access to this page"),
+        _l("If you think you should, ask your administrator."),
+    ),
     404: (_l("Page not found"), _l("Check the address, or start again from the home page.")),
     405: (_l("This action is not available here"), _l("Go back and use the buttons on the page.")),
     413: (
         _l("The files are too large"),
-        _l("Each file may be at most 10 MB and five files at most. Go back, remove or shrink a file, and submit again."),
+        _l(
+            "Each file may be at most 10 MB and five files at most. Go back, remove or shrink a file, and submit again."
+        ),
     ),
     429: (
         _l("Too many attempts"),
@@ -24,12 +32,16 @@ PAGES = {
     ),
     500: (
         _l("Something went wrong on our side"),
-        _l("Nothing you sent was lost. Please try again in a few minutes, or call the 12309 hotline."),
+        _l(
+            "Nothing you sent was lost. Please try again in a few minutes, or call the 12309 hotline."
+        ),
     ),
 }
 CSRF_PAGE = (
     _l("This page has expired"),
-    _l("For your security, forms expire. Go back, reload the page, and submit again; check your entries before you do."),
+    _l(
+        "For your security, forms expire. Go back, reload the page, and submit again; check your entries before you do."
+    ),
 )
 
 

@@ -70,7 +70,7 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
         raise RuntimeError("MAIL_SERVER is not set; messages stay in the outbox.")
     sent = failed = 0
     last_id = 0  # each message is tried at most once per run
-    for _ in range(limit):
+    for _attempt in range(limit):
         query = (
             sa.select(OutboxMessage)
             .where(

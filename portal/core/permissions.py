@@ -60,7 +60,12 @@ def roles_required(*roles: Role):
 
 def is_safe_next(target: str | None) -> bool:
     """Only same-site paths may be redirected to after login or a language switch."""
-    return bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return (
+        bool(target)
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+    )
 
 
 def next_or(default: str) -> str:

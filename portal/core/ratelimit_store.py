@@ -58,10 +58,14 @@ class SQLStorage(Storage):
             ).first()
             if row is None or row.expires_at <= now:
                 conn.execute(counters.delete().where(counters.c.key == key))
-                conn.execute(counters.insert().values(key=key, count=amount, expires_at=now + expiry))
+                conn.execute(
+                    counters.insert().values(key=key, count=amount, expires_at=now + expiry)
+                )
                 return amount
             conn.execute(
-                counters.update().where(counters.c.key == key).values(count=counters.c.count + amount)
+                counters.update()
+                .where(counters.c.key == key)
+                .values(count=counters.c.count + amount)
             )
             return row.count + amount
 

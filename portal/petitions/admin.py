@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import (
     Blueprint,
@@ -56,14 +56,27 @@ def list_petitions():
     state = request.args.get("state") if request.args.get("state") in set(State) else None
     today = clock.local_today()
     page = queries.petitions_in_queue(
-        code, current_user, today, due_soon_days=current_app.config["DUE_SOON_DAYS"],
-        kind=kind, channel=channel, state=state, page=request.args.get("page", 1, type=int),
+        code,
+        current_user,
+        today,
+        due_soon_days=current_app.config["DUE_SOON_DAYS"],
+        kind=kind,
+        channel=channel,
+        state=state,
+        page=request.args.get("page", 1, type=int),
     )
     return render_template(
-        "backoffice/queue.html", page=page, queue=code, queues=queries.QUEUES, today=today,
+        "backoffice/queue.html",
+        page=page,
+        queue=code,
+        queues=queries.QUEUES,
+        today=today,
         filters={"kind": kind, "channel": channel, "state": state},
-        kinds=list(Kind), channels=list(Channel), states=list(State),
-        next_deadline=queries.next_deadline, days_remaining=days_remaining,
+        kinds=list(Kind),
+        channels=list(Channel),
+        states=list(State),
+        next_deadline=queries.next_deadline,
+        days_remaining=days_remaining,
     )
 
 
@@ -78,8 +91,11 @@ def register_petition():
         if data is not None:
             try:
                 receipt = services.submit_petition(
-                    data, channel=form.channel.data, submission_key=form.submission_key.data,
-                    received_on=form.received_on.data, registered_by=current_user,
+                    data,
+                    channel=form.channel.data,
+                    submission_key=form.submission_key.data,
+                    received_on=form.received_on.data,
+                    registered_by=current_user,
                 )
             except services.SubmissionError as error:
                 form.received_on.errors = list(form.received_on.errors) + [str(error)]
@@ -91,8 +107,11 @@ def register_petition():
 
 # ---- one petition ----------------------------------------------------------------------------
 
+
 def get_petition(number: str) -> Petition:
-    return db.session.scalar(select(Petition).where(Petition.tracking_number == number)) or abort(404)
+    return db.session.scalar(select(Petition).where(Petition.tracking_number == number)) or abort(
+        404
+    )
 
 
 def handler_choices():
@@ -117,35 +136,64 @@ class StaffAction:
 
 
 def _merge(petition, user, form):
-    into = db.session.scalar(select(Petition).where(
-        Petition.tracking_number == services.normalise_tracking_number(form.into_number.data)))
+    into = db.session.scalar(
+        select(Petition).where(
+            Petition.tracking_number == services.normalise_tracking_number(form.into_number.data)
+        )
+    )
     if into is None:
         raise workflow.InvalidTransition(_("No petition has this tracking number."))
     return workflow.merge(petition, user, into=into, notice=form.notice.data)
 
 
 STAFF_ACTIONS: dict[str, StaffAction] = {
-    "acknowledge": StaffAction(forms.AcknowledgeForm, lambda p, u, f: workflow.acknowledge(
-        p, u, notice=f.notice.data), Action.ACKNOWLEDGE),
-    "transfer": StaffAction(forms.TransferForm, lambda p, u, f: workflow.transfer(
-        p, u, authority=f.authority.data, notice=f.notice.data), Action.TRANSFER),
-    "not-accept": StaffAction(forms.NotAcceptForm, lambda p, u, f: workflow.not_accept(
-        p, u, reason=f.reason.data), Action.NOT_ACCEPT),
+    "acknowledge": StaffAction(
+        forms.AcknowledgeForm,
+        lambda p, u, f: workflow.acknowledge(p, u, notice=f.notice.data),
+        Action.ACKNOWLEDGE,
+    ),
+    "transfer": StaffAction(
+        forms.TransferForm,
+        lambda p, u, f: workflow.transfer(p, u, authority=f.authority.data, notice=f.notice.data),
+        Action.TRANSFER,
+    ),
+    "not-accept": StaffAction(
+        forms.NotAcceptForm,
+        lambda p, u, f: workflow.not_accept(p, u, reason=f.reason.data),
+        Action.NOT_ACCEPT,
+    ),
     "merge": StaffAction(forms.MergeForm, _merge, Action.MERGE),
-    "assign": StaffAction(forms.AssignForm, lambda p, u, f: workflow.assign(
-        p, u, handler=db.session.get(User, f.handler_id.data)), Action.ASSIGN),
-    "draft-reply": StaffAction(forms.DraftReplyForm, lambda p, u, f: workflow.draft_reply(
-        p, u, kind=f.kind.data, body=f.body.data), Action.DRAFT_REPLY),
-    "return-draft": StaffAction(forms.ReturnDraftForm, lambda p, u, f: workflow.return_draft(
-        p, u, comment=f.comment.data), Action.RETURN_DRAFT),
-    "approve": StaffAction(forms.ConfirmForm, lambda p, u, f: workflow.approve(p, u),
-                           Action.APPROVE_RESULT),
-    "start-review": StaffAction(forms.ReviewForm, lambda p, u, f: workflow.start_review(
-        p, u, handler=db.session.get(User, f.handler_id.data)), Action.START_REVIEW),
-    "close": StaffAction(forms.CloseForm, lambda p, u, f: workflow.close(
-        p, u, reason=f.reason.data), Action.CLOSE),
-    "take-charge": StaffAction(forms.ConfirmForm, lambda p, u, f: workflow.take_personally(p, u),
-                               roles=(Role.LEADER,)),
+    "assign": StaffAction(
+        forms.AssignForm,
+        lambda p, u, f: workflow.assign(p, u, handler=db.session.get(User, f.handler_id.data)),
+        Action.ASSIGN,
+    ),
+    "draft-reply": StaffAction(
+        forms.DraftReplyForm,
+        lambda p, u, f: workflow.draft_reply(p, u, kind=f.kind.data, body=f.body.data),
+        Action.DRAFT_REPLY,
+    ),
+    "return-draft": StaffAction(
+        forms.ReturnDraftForm,
+        lambda p, u, f: workflow.return_draft(p, u, comment=f.comment.data),
+        Action.RETURN_DRAFT,
+    ),
+    "approve": StaffAction(
+        forms.ConfirmForm, lambda p, u, f: workflow.approve(p, u), Action.APPROVE_RESULT
+    ),
+    "start-review": StaffAction(
+        forms.ReviewForm,
+        lambda p, u, f: workflow.start_review(
+            p, u, handler=db.session.get(User, f.handler_id.data)
+        ),
+        Action.START_REVIEW,
+    ),
+    "close": StaffAction(
+        forms.CloseForm, lambda p, u, f: workflow.close(p, u, reason=f.reason.data), Action.CLOSE
+    ),
+    "take-charge": StaffAction(
+        forms.ConfirmForm, lambda p, u, f: workflow.take_personally(p, u), roles=(Role.LEADER,)
+    ),
     "note": StaffAction(forms.NoteForm, lambda p, u, f: services.add_note(p, u, f.body.data)),
 }
 
@@ -167,7 +215,10 @@ def offered_actions(petition: Petition, user) -> list[str]:
                 offered.append(name)
         elif user.role in staff_action.roles and not (
             name == "take-charge"
-            and (petition.lead_leader_id == user.id or State(petition.status) in workflow.FINAL_STATES)
+            and (
+                petition.lead_leader_id == user.id
+                or State(petition.status) in workflow.FINAL_STATES
+            )
         ):
             offered.append(name)
     return offered
@@ -182,15 +233,22 @@ def render_petition(petition: Petition, failed: tuple[str, object] | None = None
         if last_returned is not None:
             action_forms["draft-reply"].body.data = last_returned.body
     events = db.session.scalars(
-        select(audit.AuditEvent).where(audit.AuditEvent.petition_id == petition.id)
+        select(audit.AuditEvent)
+        .where(audit.AuditEvent.petition_id == petition.id)
         .order_by(audit.AuditEvent.at, audit.AuditEvent.id)
     ).all()
     return render_template(
-        "backoffice/petition.html", petition=petition, forms=action_forms, events=events,
-        today=clock.local_today(), next_deadline=queries.next_deadline(petition),
-        days_remaining=days_remaining, rule=DeadlineRule.from_code(petition.deadline_rule),
+        "backoffice/petition.html",
+        petition=petition,
+        forms=action_forms,
+        events=events,
+        today=clock.local_today(),
+        next_deadline=queries.next_deadline(petition),
+        days_remaining=days_remaining,
+        rule=DeadlineRule.from_code(petition.deadline_rule),
         merged_from=db.session.scalars(
-            select(Petition).where(Petition.merged_into_id == petition.id)).all(),
+            select(Petition).where(Petition.merged_into_id == petition.id)
+        ).all(),
     ), status
 
 
@@ -219,8 +277,14 @@ def act_on_petition(number: str, action: str):
         status = 403 if getattr(error, "forbidden", False) else 409
         return render_petition(petition, (action, form), status)
     db.session.commit()
-    flash(_("Done: %(number)s is now “%(state)s”.", number=number,
-            state=State(petition.status).label), "success")
+    flash(
+        _(
+            "Done: %(number)s is now “%(state)s”.",
+            number=number,
+            state=State(petition.status).label,
+        ),
+        "success",
+    )
     return redirect(url_for(".show_petition", number=number))
 
 
@@ -231,12 +295,19 @@ def download_attachment(number: str, attachment_id: int):
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.petition_id != petition.id:
         abort(404)
-    audit.record("petition.attachment_downloaded", actor=current_user, petition=petition,
-                 detail=f"attachment={attachment.id}")
+    audit.record(
+        "petition.attachment_downloaded",
+        actor=current_user,
+        petition=petition,
+        detail=f"attachment={attachment.id}",
+    )
     db.session.commit()
     response = send_file(
-        uploads.path_for(attachment.storage_key), mimetype=attachment.content_type,
-        as_attachment=True, download_name=attachment.filename, max_age=0,
+        uploads.path_for(attachment.storage_key),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+        max_age=0,
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -14,8 +14,10 @@ def sweep_deadlines():
     """Escalate newly missed deadlines to leaders and close quiet answered petitions."""
     result = services.sweep_deadlines()
     db.session.commit()
-    click.echo(f"Escalated {result.escalated} missed deadline(s); closed {result.auto_closed} "
-               "answered petition(s) with no objection.")
+    click.echo(
+        f"Escalated {result.escalated} missed deadline(s); closed {result.auto_closed} "
+        "answered petition(s) with no objection."
+    )
 
 
 @click.command("send-mail")

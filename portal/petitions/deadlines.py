@@ -51,7 +51,9 @@ class DeadlineRule:
     @property
     def code(self) -> str:
         """Stored on the petition, e.g. "calendar-7d/3m/1m"."""
-        return f"{self.ack_day_kind}-{self.ack_days}d/{self.answer_months}m/{self.follow_up_months}m"
+        return (
+            f"{self.ack_day_kind}-{self.ack_days}d/{self.answer_months}m/{self.follow_up_months}m"
+        )
 
     @classmethod
     def from_code(cls, code: str) -> DeadlineRule:
@@ -113,7 +115,9 @@ def answer_due(received_on: date, rule: DeadlineRule, work_calendar: WorkCalenda
     return roll_to_working_day(add_months(received_on, rule.answer_months), work_calendar)
 
 
-def at_receipt(received_on: date, rule: DeadlineRule, work_calendar: WorkCalendar) -> ReceiptDeadlines:
+def at_receipt(
+    received_on: date, rule: DeadlineRule, work_calendar: WorkCalendar
+) -> ReceiptDeadlines:
     return ReceiptDeadlines(
         ack_due_on=acknowledgment_due(received_on, rule, work_calendar),
         answer_due_on=answer_due(received_on, rule, work_calendar),

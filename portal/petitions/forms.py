@@ -55,8 +55,11 @@ class PetitionForm(OnceOnlyForm):
         ),
     )
     # Required unless anonymous: checked in validate_name, so no Optional() that would skip it.
-    name = StringField(_l("Full name"), validators=[_max(50), NoControlCharacters()],
-                       render_kw={"autocomplete": "name"})
+    name = StringField(
+        _l("Full name"),
+        validators=[_max(50), NoControlCharacters()],
+        render_kw={"autocomplete": "name"},
+    )
     id_number = StringField(
         _l("Resident ID card number (optional)"),
         description=_l("18 characters, as on your ID card."),
@@ -72,7 +75,11 @@ class PetitionForm(OnceOnlyForm):
     email = EmailField(
         _l("E-mail address (optional)"),
         description=_l("If you give one, we e-mail you every reply."),
-        validators=[Optional(), Email(_l("Enter an e-mail address like name@example.com.")), _max(254)],
+        validators=[
+            Optional(),
+            Email(_l("Enter an e-mail address like name@example.com.")),
+            _max(254),
+        ],
         render_kw={"autocomplete": "email"},
     )
     address = StringField(
@@ -93,12 +100,17 @@ class PetitionForm(OnceOnlyForm):
         _l("What happened, and what do you ask for?"),
         description=_l(
             "Say who, when, where and what happened, and what you want the procuratorate to do. "
-            "Between %(min)s and %(max)s characters.", min=BODY_MIN, max=BODY_MAX,
+            "Between %(min)s and %(max)s characters.",
+            min=BODY_MIN,
+            max=BODY_MAX,
         ),
         validators=[
             DataRequired(_l("Describe your matter.")),
-            Length(min=BODY_MIN, max=BODY_MAX,
-                   message=_l("Use between %(min)d and %(max)d characters.")),
+            Length(
+                min=BODY_MIN,
+                max=BODY_MAX,
+                message=_l("Use between %(min)d and %(max)d characters."),
+            ),
             NoControlCharacters(),
         ],
         render_kw={"rows": 10},
@@ -109,8 +121,10 @@ class PetitionForm(OnceOnlyForm):
         render_kw={"accept": ".pdf,.jpg,.jpeg,.png,.docx"},
     )
     declaration = BooleanField(
-        _l("I declare that what I have written is true, and I understand that false accusations "
-           "are punishable by law."),
+        _l(
+            "I declare that what I have written is true, and I understand that false accusations "
+            "are punishable by law."
+        ),
         validators=[InputRequired(_l("Confirm the declaration to submit."))],
     )
 
@@ -119,8 +133,12 @@ class PetitionForm(OnceOnlyForm):
 
     def validate_is_anonymous(self, field):
         if field.data and self.kind.data and not Kind(self.kind.data).allows_anonymity:
-            raise ValidationError(_l("Only reports can be made anonymously. Untick this box or "
-                                     "choose a kind of report."))
+            raise ValidationError(
+                _l(
+                    "Only reports can be made anonymously. Untick this box or "
+                    "choose a kind of report."
+                )
+            )
 
     def validate_name(self, field):
         if not self.is_anonymous.data and not (field.data or "").strip():
@@ -196,31 +214,51 @@ def _text(label, message, rows=6, max_length=5000, description=None):
 
 
 class AcknowledgeForm(PortalForm):
-    notice = _text(_l("Notice of acceptance"), _l("Write the notice of acceptance."),
-                   description=_l("The petitioner reads this. Say what is missing, if anything."))
+    notice = _text(
+        _l("Notice of acceptance"),
+        _l("Write the notice of acceptance."),
+        description=_l("The petitioner reads this. Say what is missing, if anything."),
+    )
 
 
 class TransferForm(PortalForm):
-    authority = StringField(_l("Authority it goes to"), validators=[
-        DataRequired(_l("Name the authority the petition is transferred to.")), _max(200)])
-    notice = _text(_l("Notice of transfer"), _l("Write the notice of transfer."),
-                   description=_l("The petitioner reads this: where it went and how to reach them."))
+    authority = StringField(
+        _l("Authority it goes to"),
+        validators=[
+            DataRequired(_l("Name the authority the petition is transferred to.")),
+            _max(200),
+        ],
+    )
+    notice = _text(
+        _l("Notice of transfer"),
+        _l("Write the notice of transfer."),
+        description=_l("The petitioner reads this: where it went and how to reach them."),
+    )
 
 
 class NotAcceptForm(PortalForm):
-    reason = _text(_l("Reason for not accepting"), _l("Give the reason."),
-                   description=_l("The petitioner reads this, with what they can do next."))
+    reason = _text(
+        _l("Reason for not accepting"),
+        _l("Give the reason."),
+        description=_l("The petitioner reads this, with what they can do next."),
+    )
 
 
 class MergeForm(PortalForm):
-    into_number = StringField(_l("Tracking number of the earlier petition"), validators=[
-        DataRequired(_l("Enter the tracking number of the earlier petition.")), _max(30)])
+    into_number = StringField(
+        _l("Tracking number of the earlier petition"),
+        validators=[
+            DataRequired(_l("Enter the tracking number of the earlier petition.")),
+            _max(30),
+        ],
+    )
     notice = _text(_l("Notice of joint handling"), _l("Write the notice."))
 
 
 class AssignForm(PortalForm):
-    handler_id = SelectField(_l("Handler"), coerce=int,
-                             validators=[DataRequired(_l("Choose a handler."))])
+    handler_id = SelectField(
+        _l("Handler"), coerce=int, validators=[DataRequired(_l("Choose a handler."))]
+    )
 
 
 class DraftReplyForm(PortalForm):
@@ -238,8 +276,9 @@ class ReturnDraftForm(PortalForm):
 
 
 class ReviewForm(PortalForm):
-    handler_id = SelectField(_l("Handler for the review"), coerce=int,
-                             validators=[DataRequired(_l("Choose a handler."))])
+    handler_id = SelectField(
+        _l("Handler for the review"), coerce=int, validators=[DataRequired(_l("Choose a handler."))]
+    )
 
 
 class CloseForm(PortalForm):
@@ -247,5 +286,6 @@ class CloseForm(PortalForm):
 
 
 class NoteForm(PortalForm):
-    body = _text(_l("Internal note"), _l("Write the note."), rows=3,
-                 description=_l("Only staff see notes."))
+    body = _text(
+        _l("Internal note"), _l("Write the note."), rows=3, description=_l("Only staff see notes.")
+    )

@@ -147,10 +147,13 @@ class Petition(db.Model):
         ),
         sa.CheckConstraint(f"kind IN ({_in(Kind)})", name="kind"),
         sa.CheckConstraint(f"channel IN ({_in(Channel)})", name="channel"),
-        sa.CheckConstraint("(status = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_target"),
+        sa.CheckConstraint(
+            "(status = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_target"
+        ),
         sa.CheckConstraint("status != 'closed' OR closed_at IS NOT NULL", name="closed_has_time"),
         sa.CheckConstraint(
-            "status = 'received' OR acknowledged_at IS NOT NULL", name="left_received_when_acknowledged"
+            "status = 'received' OR acknowledged_at IS NOT NULL",
+            name="left_received_when_acknowledged",
         ),
         sa.CheckConstraint(
             "is_anonymous OR (name IS NOT NULL AND "
@@ -181,9 +184,7 @@ class Petition(db.Model):
 
     @property
     def pending_draft(self):
-        return next(
-            (r for r in self.replies if r.sent_at is None and r.returned_at is None), None
-        )
+        return next((r for r in self.replies if r.sent_at is None and r.returned_at is None), None)
 
     @property
     def has_reachable_contact(self) -> bool:
@@ -204,7 +205,12 @@ class ReplyKind(enum.StrEnum):
 
     @property
     def is_substantive(self) -> bool:
-        return self in (ReplyKind.PROGRESS, ReplyKind.RESULT, ReplyKind.TRANSFER, ReplyKind.NOT_ACCEPTED)
+        return self in (
+            ReplyKind.PROGRESS,
+            ReplyKind.RESULT,
+            ReplyKind.TRANSFER,
+            ReplyKind.NOT_ACCEPTED,
+        )
 
 
 REPLY_KIND_LABELS = {
@@ -223,7 +229,9 @@ class Reply(db.Model):
     __tablename__ = "replies"
     __table_args__ = (
         sa.CheckConstraint(f"kind IN ({_in(ReplyKind)})", name="kind"),
-        sa.CheckConstraint("objected_at IS NULL OR sent_at IS NOT NULL", name="objection_after_sending"),
+        sa.CheckConstraint(
+            "objected_at IS NULL OR sent_at IS NOT NULL", name="objection_after_sending"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -38,8 +38,11 @@ QUEUES = [
     Queue("mine", _l("Mine"), _l("Assigned to me or taken personally by me")),
     Queue("due_soon", _l("Due within 2 days"), _l("A reply is due within 2 days")),
     Queue("overdue", _l("Overdue"), _l("A reply is past its due date")),
-    Queue("follow_up", _l("Monthly follow-up due"),
-          _l("Not concluded after the first answer: the monthly progress reply is due soon")),
+    Queue(
+        "follow_up",
+        _l("Monthly follow-up due"),
+        _l("Not concluded after the first answer: the monthly progress reply is due soon"),
+    ),
     Queue("awaiting_approval", _l("Awaiting approval"), _l("Draft replies for a leader")),
     Queue("escalated", _l("Escalated"), _l("Overdue petitions reported to leaders")),
     Queue("all", _l("All"), _l("Every petition")),
@@ -77,8 +80,16 @@ def queue_filter(code: str, user, today: date, due_soon_days: int):
 
 
 def petitions_in_queue(
-    code: str, user, today: date, *, due_soon_days: int, kind=None, channel=None, state=None,
-    page: int = 1, per_page: int = 50,
+    code: str,
+    user,
+    today: date,
+    *,
+    due_soon_days: int,
+    kind=None,
+    channel=None,
+    state=None,
+    page: int = 1,
+    per_page: int = 50,
 ):
     query = sa.select(Petition).where(queue_filter(code, user, today, due_soon_days))
     if kind:

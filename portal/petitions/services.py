@@ -72,6 +72,7 @@ class Receipt:
 
 # ---- query codes and submission keys ---------------------------------------------------------
 
+
 def _key_hash(submission_key: str) -> str:
     return hashlib.sha256(submission_key.encode()).hexdigest()
 
@@ -84,7 +85,8 @@ def query_code_for(submission_key: str) -> str:
     the same form (a double-click, a reload of the POST) can show the same receipt again.
     """
     digest = hmac.new(
-        current_app.config["SECRET_KEY"].encode(), b"query-code:" + submission_key.encode(),
+        current_app.config["SECRET_KEY"].encode(),
+        b"query-code:" + submission_key.encode(),
         hashlib.sha256,
     ).digest()
     number = int.from_bytes(digest, "big")
@@ -125,6 +127,7 @@ def next_tracking_number(year: int) -> str:
 
 # ---- receiving -------------------------------------------------------------------------------
 
+
 def find_by_submission_key(submission_key: str) -> Petition | None:
     return db.session.scalar(
         sa.select(Petition).where(Petition.submission_key_hash == _key_hash(submission_key))
@@ -156,10 +159,17 @@ def submit_petition(
         raise SubmissionError(_l("The date of receipt cannot be in the future."))
     rule = deadlines.DeadlineRule.from_config(current_app.config)
     due = deadlines.at_receipt(received_on, rule, load_calendar(received_on))
-    personal = {} if data.is_anonymous else {
-        "name": data.name, "id_number": data.id_number or None, "mobile": data.mobile or None,
-        "email": data.email or None, "address": data.address or None,
-    }
+    personal = (
+        {}
+        if data.is_anonymous
+        else {
+            "name": data.name,
+            "id_number": data.id_number or None,
+            "mobile": data.mobile or None,
+            "email": data.email or None,
+            "address": data.address or None,
+        }
+    )
     petition = Petition(
         tracking_number=next_tracking_number(clock.local_date(now).year),
         kind=kind.value,
@@ -191,11 +201,17 @@ def submit_petition(
             raise
         return Receipt(earlier, query_code, is_repeat=True)
     for upload in data.uploads:
-        db.session.add(Attachment(
-            petition=petition, filename=upload.filename, content_type=upload.content_type,
-            size=upload.size, sha256=upload.sha256, uploaded_at=now,
-            storage_key=uploads.store(db.session, upload),
-        ))
+        db.session.add(
+            Attachment(
+                petition=petition,
+                filename=upload.filename,
+                content_type=upload.content_type,
+                size=upload.size,
+                sha256=upload.sha256,
+                uploaded_at=now,
+                storage_key=uploads.store(db.session, upload),
+            )
+        )
     audit.record(
         "petition.received",
         actor=registered_by,
@@ -242,6 +258,7 @@ def _leader_with_fewest_cases() -> int | None:
 
 # ---- the petitioner's lookup -----------------------------------------------------------------
 
+
 class LookupLocked(Exception):
     pass
 
@@ -261,7 +278,9 @@ def find_for_petitioner(tracking_number: str, code: str) -> Petition | None:
     if petition is not None and _code_matches(petition.query_code_hash, code):
         if lock is not None:
             db.session.delete(lock)
-        audit.record("petition.progress_viewed", actor_kind=audit.ACTOR_PETITIONER, petition=petition)
+        audit.record(
+            "petition.progress_viewed", actor_kind=audit.ACTOR_PETITIONER, petition=petition
+        )
         return petition
     if petition is None:
         _code_matches(_DUMMY_CODE_HASH, code)  # same work, same timing, as for a known number
@@ -307,6 +326,7 @@ def public_timeline(petition: Petition):
 
 # ---- staff work ------------------------------------------------------------------------------
 
+
 def add_note(petition: Petition, author: User, body: str) -> Note:
     body = (body or "").strip()
     if not body:
@@ -330,7 +350,9 @@ def sweep_deadlines(today: date | None = None) -> SweepResult:
     overdue = [
         (petition, "acknowledgment", petition.ack_due_on)
         for petition in db.session.scalars(
-            sa.select(Petition).where(Petition.status == State.RECEIVED, Petition.ack_due_on < today)
+            sa.select(Petition).where(
+                Petition.status == State.RECEIVED, Petition.ack_due_on < today
+            )
         )
     ] + [
         (petition, "reply", petition.reply_due_on)
@@ -351,9 +373,11 @@ def sweep_deadlines(today: date | None = None) -> SweepResult:
         )
         if already:
             continue
-        db.session.add(Escalation(
-            petition_id=petition.id, deadline=deadline, due_on=due_on, escalated_at=clock.now()
-        ))
+        db.session.add(
+            Escalation(
+                petition_id=petition.id, deadline=deadline, due_on=due_on, escalated_at=clock.now()
+            )
+        )
         audit.record(
             "petition.overdue_escalated", petition=petition, detail=f"{deadline} due {due_on}"
         )

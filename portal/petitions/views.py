@@ -50,10 +50,16 @@ def intake_data(form) -> services.IntakeData | None:
     if form.attachments.errors:
         return None
     return services.IntakeData(
-        kind=form.kind.data, subject=form.subject.data, body=form.body.data,
-        is_anonymous=bool(form.is_anonymous.data), name=form.name.data,
-        id_number=form.id_number.data, mobile=form.mobile.data, email=form.email.data,
-        address=form.address.data, uploads=checked,
+        kind=form.kind.data,
+        subject=form.subject.data,
+        body=form.body.data,
+        is_anonymous=bool(form.is_anonymous.data),
+        name=form.name.data,
+        id_number=form.id_number.data,
+        mobile=form.mobile.data,
+        email=form.email.data,
+        address=form.address.data,
+        uploads=checked,
     )
 
 
@@ -97,6 +103,7 @@ def new_petition():
 
 # ---- progress --------------------------------------------------------------------------------
 
+
 def grant_access(number: str) -> None:
     """Remember in the (signed) session that this browser gave the number and code."""
     now = clock.now().timestamp()
@@ -113,7 +120,9 @@ def petition_with_access(number: str) -> Petition:
     """The petition whose number and code were given in this session, else back to the form."""
     if not has_access(number):
         abort(redirect(url_for(".lookup")))
-    return db.session.scalar(select(Petition).where(Petition.tracking_number == number)) or abort(404)
+    return db.session.scalar(select(Petition).where(Petition.tracking_number == number)) or abort(
+        404
+    )
 
 
 @bp.route("/progress", methods=["GET", "POST"])
@@ -125,16 +134,20 @@ def lookup():
             petition = services.find_for_petitioner(form.tracking_number.data, form.query_code.data)
         except services.LookupLocked:
             petition = None
-            form.query_code.errors = [_(
-                "Too many wrong attempts for this number. For your security it is locked for "
-                "a while; try again later or call the 12309 hotline."
-            )]
+            form.query_code.errors = [
+                _(
+                    "Too many wrong attempts for this number. For your security it is locked for "
+                    "a while; try again later or call the 12309 hotline."
+                )
+            ]
         else:
             if petition is None:
-                form.query_code.errors = [_(
-                    "We found no petition with this tracking number and query code. Check both "
-                    "against your receipt."
-                )]
+                form.query_code.errors = [
+                    _(
+                        "We found no petition with this tracking number and query code. Check both "
+                        "against your receipt."
+                    )
+                ]
         db.session.commit()
         if petition is not None:
             grant_access(petition.tracking_number)
@@ -149,15 +162,18 @@ def progress(number: str):
 
 
 def render_progress(petition: Petition, objection_form: ObjectionForm, status: int = 200):
-    response = make_response(render_template(
-        "petitions/progress.html",
-        petition=petition,
-        timeline=services.public_timeline(petition),
-        replies=services.replies_for_petitioner(petition),
-        can_answer=petition.status == workflow.State.ANSWERED,
-        objection_form=objection_form,
-        confirm_form=ConfirmForm(),
-    ), status)
+    response = make_response(
+        render_template(
+            "petitions/progress.html",
+            petition=petition,
+            timeline=services.public_timeline(petition),
+            replies=services.replies_for_petitioner(petition),
+            can_answer=petition.status == workflow.State.ANSWERED,
+            objection_form=objection_form,
+            confirm_form=ConfirmForm(),
+        ),
+        status,
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -196,5 +212,7 @@ def object_to_reply(number: str):
 def end_access():
     if ConfirmForm().validate_on_submit():
         session.pop(ACCESS_KEY, None)
-        flash(_("You have left the petition. Use the number and code to look at it again."), "success")
+        flash(
+            _("You have left the petition. Use the number and code to look at it again."), "success"
+        )
     return redirect(url_for(".lookup"))

@@ -136,11 +136,15 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.MERGE: _t({State.RECEIVED}, State.MERGED, INTAKE, "petition.merged"),
     # From in_progress this is a reassignment: the state stays, the handler changes.
     Action.ASSIGN: _t(
-        {State.ACCEPTED, State.IN_PROGRESS}, State.IN_PROGRESS, (Role.CLERK, Role.LEADER),
+        {State.ACCEPTED, State.IN_PROGRESS},
+        State.IN_PROGRESS,
+        (Role.CLERK, Role.LEADER),
         "petition.assigned",
     ),
     Action.DRAFT_REPLY: _t(
-        {State.IN_PROGRESS}, State.AWAITING_APPROVAL, (Role.HANDLER, Role.LEADER),
+        {State.IN_PROGRESS},
+        State.AWAITING_APPROVAL,
+        (Role.HANDLER, Role.LEADER),
         "petition.reply_drafted",
     ),
     Action.RETURN_DRAFT: _t(
@@ -157,7 +161,9 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.START_REVIEW: _t(
         {State.UNDER_REVIEW}, State.IN_PROGRESS, (Role.LEADER,), "petition.review_started"
     ),
-    Action.CLOSE: _t({State.ANSWERED}, State.CLOSED, (Role.HANDLER, Role.LEADER), "petition.closed"),
+    Action.CLOSE: _t(
+        {State.ANSWERED}, State.CLOSED, (Role.HANDLER, Role.LEADER), "petition.closed"
+    ),
     Action.AUTO_CLOSE: _t({State.ANSWERED}, State.CLOSED, ("system",), "petition.auto_closed"),
 }
 
@@ -176,12 +182,21 @@ def check(petition: Petition, action: Action, actor) -> Transition:
     state = State(petition.status)
     if state not in transition.sources:
         raise InvalidTransition(
-            _l("This petition is “%(state)s”: it cannot %(action)s now.",
-               state=state.label, action=action.label)
+            _l(
+                "This petition is “%(state)s”: it cannot %(action)s now.",
+                state=state.label,
+                action=action.label,
+            )
         )
     if actor is None or actor.role not in transition.actors:
-        raise InvalidTransition(_l("Your role cannot %(action)s.", action=action.label), forbidden=True)
-    if action is Action.DRAFT_REPLY and actor.role == Role.HANDLER and not _works_on(petition, actor):
+        raise InvalidTransition(
+            _l("Your role cannot %(action)s.", action=action.label), forbidden=True
+        )
+    if (
+        action is Action.DRAFT_REPLY
+        and actor.role == Role.HANDLER
+        and not _works_on(petition, actor)
+    ):
         raise InvalidTransition(
             _l("Only the assigned handler or a leader can draft this reply."), forbidden=True
         )
@@ -231,8 +246,12 @@ def _send(petition: Petition, kind: ReplyKind, body: str, actor) -> Reply:
     """A reply that is public at once (procedural notices need no approval)."""
     now = clock.now()
     reply = Reply(
-        kind=kind.value, body=body, drafted_at=now,
-        drafted_by_id=actor.id, approved_by_id=actor.id, sent_at=now,
+        kind=kind.value,
+        body=body,
+        drafted_at=now,
+        drafted_by_id=actor.id,
+        approved_by_id=actor.id,
+        sent_at=now,
     )
     petition.replies.append(reply)
     _after_reply_sent(petition, reply)
@@ -254,6 +273,7 @@ def _rule(petition: Petition):
 
 
 # ---- intake decisions (the 7-day procedural reply) -------------------------------------------
+
 
 def acknowledge(petition: Petition, actor, *, notice: str) -> Reply:
     notice = _required(notice, _l("Write the notice of acceptance the petitioner will read."))
@@ -283,17 +303,25 @@ def not_accept(petition: Petition, actor, *, reason: str) -> Reply:
     return _send(petition, ReplyKind.NOT_ACCEPTED, reason, actor)
 
 
+def _receipt_order(petition: Petition):
+    """Which came first: the date of receipt (a letter can be registered days after it came),
+    then the moment of registration."""
+    return (petition.received_on, clock.as_utc(petition.received_at))
+
+
 def merge(petition: Petition, actor, *, into: Petition, notice: str) -> Reply:
     """A repeat petition: the earlier one answers both, and its replies show on this one's page."""
     notice = _required(notice, _l("Write the notice the petitioner will read."))
     if into is None or into.id == petition.id:
         raise InvalidTransition(_l("Choose an earlier petition to merge into."))
-    if clock.as_utc(into.received_at) > clock.as_utc(petition.received_at):
+    if _receipt_order(into) > _receipt_order(petition):
         raise InvalidTransition(_l("A petition can only be merged into an earlier one."))
     if into.status in (State.MERGED, State.CLOSED):
         raise InvalidTransition(
-            _l("Petition %(number)s is closed or has itself been merged; choose an open one.",
-               number=into.tracking_number)
+            _l(
+                "Petition %(number)s is closed or has itself been merged; choose an open one.",
+                number=into.tracking_number,
+            )
         )
     _apply(petition, Action.MERGE, actor, detail=into.tracking_number)
     petition.merged_into = into
@@ -303,6 +331,7 @@ def merge(petition: Petition, actor, *, into: Petition, notice: str) -> Reply:
 
 
 # ---- handling --------------------------------------------------------------------------------
+
 
 def assign(petition: Petition, actor, *, handler) -> None:
     if handler is None or not handler.is_active or handler.role not in (Role.HANDLER, Role.LEADER):
@@ -351,6 +380,7 @@ def approve(petition: Petition, actor) -> Reply:
 
 # ---- the petitioner's answer -----------------------------------------------------------------
 
+
 def record_satisfaction(petition: Petition) -> None:
     reply = petition.latest_sent_reply
     _apply(petition, Action.SATISFIED, PETITIONER)
@@ -396,6 +426,7 @@ def auto_close_if_quiet(petition: Petition) -> bool:
 
 
 # ---- not state changes, but on the record ----------------------------------------------------
+
 
 def take_personally(petition: Petition, leader) -> None:
     """领导包案: a leader takes charge; the petition then shows on the leader's own queue."""

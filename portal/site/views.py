@@ -22,7 +22,11 @@ def switch_language():
     response = make_response(redirect(next_or(url_for(".home"))))
     if locale in current_app.config["LANGUAGES"]:
         response.set_cookie(
-            LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+            LOCALE_COOKIE,
+            locale,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
             secure=current_app.config["SESSION_COOKIE_SECURE"],
         )
     return response
