@@ -66,7 +66,10 @@ def _init_extensions(app: Flask) -> None:
     # Import every model so that metadata (and migrations) see all tables.
     from portal.accounts import models as _accounts  # noqa: F401
     from portal.calendar import models as _calendar  # noqa: F401
+    from portal.appointments import models as _appointments  # noqa: F401
     from portal.cases import models as _cases  # noqa: F401
+    from portal.disclosure import models as _disclosure  # noqa: F401
+    from portal.lawyers import models as _lawyers  # noqa: F401
     from portal.core import audit as _audit  # noqa: F401
     from portal.core import mail as _mail  # noqa: F401
     from portal.petitions import models as _petitions  # noqa: F401
@@ -75,12 +78,25 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts import admin as users_admin
     from portal.accounts import views as accounts
+    from portal.appointments import admin as appointments_admin
+    from portal.appointments import views as appointments
     from portal.calendar import admin as calendar_admin
+    from portal.cases import admin as cases_admin
+    from portal.cases import views as cases
+    from portal.disclosure import admin as disclosure_admin
+    from portal.disclosure import api
+    from portal.disclosure import views as disclosure
+    from portal.lawyers import admin as lawyers_admin
+    from portal.lawyers import views as lawyers
     from portal.petitions import admin as backoffice
     from portal.petitions import views as petitions
     from portal.site import views as site
 
-    for module in (site, petitions, accounts, backoffice, users_admin, calendar_admin):
+    for module in (
+        site, petitions, accounts, backoffice, users_admin, calendar_admin,
+        cases, cases_admin, disclosure, disclosure_admin, api,
+        lawyers, lawyers_admin, appointments, appointments_admin,
+    ):  # fmt: skip
         app.register_blueprint(module.bp)
 
 

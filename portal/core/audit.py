@@ -58,6 +58,16 @@ CATALOGUE: dict[str, EventType] = {
     "calendar.day_removed": EventType(_l("Calendar day removed")),
 }
 
+
+
+def register_event_types(event_types: dict[str, EventType]) -> None:
+    """Each domain declares its own event types at import; codes must be unique."""
+    clash = set(event_types) & set(CATALOGUE)
+    if clash:
+        raise KeyError(f"audit event types declared twice: {sorted(clash)}")
+    CATALOGUE.update(event_types)
+
+
 ACTOR_STAFF = "staff"
 ACTOR_PETITIONER = "petitioner"
 ACTOR_SYSTEM = "system"

@@ -1,6 +1,6 @@
-"""cases and disclosure
+"""cases
 
-Revision ID: 0002_cases_disclosure
+Revision ID: 0002_cases
 Revises: 25f670004bf8
 Create Date: 2026-11-23 23:37:11.973988
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0002_cases_disclosure'
+revision = '0002_cases'
 down_revision = '25f670004bf8'
 branch_labels = None
 depends_on = None

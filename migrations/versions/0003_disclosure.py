@@ -1,7 +1,7 @@
-"""lawyers and appointments
+"""legal documents and releases
 
-Revision ID: 0003_lawyers_appointments
-Revises: 0002_cases_disclosure
+Revision ID: 0003_disclosure
+Revises: 0002_cases
 Create Date: 2026-11-23 23:37:18.223178
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0003_lawyers_appointments'
-down_revision = '0002_cases_disclosure'
+revision = '0003_disclosure'
+down_revision = '0002_cases'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Appointment slots and bookings: lawyer services and reception days."""

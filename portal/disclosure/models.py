@@ -1,0 +1,1 @@
+"""Important case releases and published legal documents."""

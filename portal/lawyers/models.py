@@ -1,0 +1,1 @@
+"""Lawyer accounts, their verification and their bindings to cases."""
