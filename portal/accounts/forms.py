@@ -23,15 +23,7 @@ class LoginForm(PortalForm):
     )
 
 
-class UserCreateForm(PortalForm):
-    email = EmailField(
-        _l("E-mail address"),
-        validators=[
-            DataRequired(_l("Enter the e-mail address.")),
-            Email(_l("Enter an e-mail address like name@example.com.")),
-            Length(max=254, message=_l("Use at most %(max)d characters.")),
-        ],
-    )
+class UserDetailsForm(PortalForm):
     name = StringField(
         _l("Name"),
         validators=[
@@ -40,6 +32,17 @@ class UserCreateForm(PortalForm):
         ],
     )
     role = SelectField(_l("Role"), choices=role_choices)
+
+
+class UserCreateForm(UserDetailsForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(_l("Enter the e-mail address.")),
+            Email(_l("Enter an e-mail address like name@example.com.")),
+            Length(max=254, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
     password = PasswordField(
         _l("Initial password"),
         description=_l(
@@ -50,15 +53,7 @@ class UserCreateForm(PortalForm):
     )
 
 
-class UserEditForm(PortalForm):
-    name = StringField(
-        _l("Name"),
-        validators=[
-            DataRequired(_l("Enter the name.")),
-            Length(max=100, message=_l("Use at most %(max)d characters.")),
-        ],
-    )
-    role = SelectField(_l("Role"), choices=role_choices)
+class UserEditForm(UserDetailsForm):
     is_active = BooleanField(_l("Account is active"))
 
 
