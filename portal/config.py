@@ -133,6 +133,16 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_PASSWORD": _env("MAIL_PASSWORD"),
         "MAIL_FROM": _env("MAIL_FROM", "noreply@procuratorate.example"),
         "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+        # Lawyer services and appointments (portal/appointments/workflow.py reads these).
+        # A slot can be booked from this many minutes before it starts, up to this many days
+        # ahead; bookings can be moved or cancelled online until this many hours before.
+        "BOOKING_MIN_NOTICE_MINUTES": _env_int("BOOKING_MIN_NOTICE_MINUTES", 30),
+        "BOOKING_HORIZON_DAYS": _env_int("BOOKING_HORIZON_DAYS", 90),
+        "BOOKING_CHANGE_CUTOFF_HOURS": _env_int("BOOKING_CHANGE_CUTOFF_HOURS", 24),
+        # How long the e-mail confirmation link for a lawyer's account stays valid.
+        "LAWYER_CONFIRM_HOURS": _env_int("LAWYER_CONFIRM_HOURS", 48),
+        # How long a delivered electronic case file stays downloadable (互联网阅卷), by default.
+        "CASE_FILE_ACCESS_DAYS": _env_int("CASE_FILE_ACCESS_DAYS", 15),
         # Number of reverse proxies in front whose X-Forwarded-For may be trusted.
         "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
     }
@@ -141,7 +151,7 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         config["RATELIMIT_STORAGE_URI"] = redis_url
     else:
         config["RATELIMIT_STORAGE_URI"] = "portal-sql://"
-        limits_db = (
+        limits_db = _env("RATELIMIT_DATABASE_URL") or (
             f"sqlite:///{instance_path / 'ratelimits.sqlite'}"
             if database_url.startswith("sqlite")
             else database_url
@@ -166,5 +176,11 @@ def validate(config: dict) -> None:
     if config["ACK_DAY_KIND"] not in {"calendar", "working"}:
         raise ConfigurationError("ACK_DAY_KIND must be 'calendar' or 'working'")
     for key in ("ACK_DAYS", "ANSWER_MONTHS", "FOLLOW_UP_MONTHS"):
+        if config[key] < 1:
+            raise ConfigurationError(f"{key} must be at least 1")
+    for key in ("BOOKING_MIN_NOTICE_MINUTES", "BOOKING_CHANGE_CUTOFF_HOURS"):
+        if config[key] < 0:
+            raise ConfigurationError(f"{key} must be 0 or more")
+    for key in ("BOOKING_HORIZON_DAYS", "LAWYER_CONFIRM_HOURS", "CASE_FILE_ACCESS_DAYS"):
         if config[key] < 1:
             raise ConfigurationError(f"{key} must be at least 1")

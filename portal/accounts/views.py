@@ -29,7 +29,7 @@ def login():
             login_user(user)
             flash(_("You are logged in."), "success")
             return redirect(next_or(url_for("backoffice.dashboard")))
-    return render_template("accounts/login.html", form=form)
+    return render_template("accounts/login.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/logout", methods=["POST"])

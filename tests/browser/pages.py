@@ -1,0 +1,130 @@
+"""The pages the accessibility and small-screen checks visit, each with how to get there.
+
+Every entry is a function (page, t, petitions) that leaves `page` showing that page; `t` is the
+language's gettext (support.texts) and `petitions` the seeded petitions (conftest.Petitions).
+"""
+
+from __future__ import annotations
+
+from tests.browser.support import exact, file_petition, look_up
+
+
+def _goto(url, status=200):
+    def visit(page, t, petitions):
+        response = page.goto(url)
+        assert response.status == status, f"{url}: HTTP {response.status}"
+    return visit
+
+
+def _submit_empty(url, button):
+    """Open a form and submit it as it is: the page comes back with its errors."""
+    def visit(page, t, petitions):
+        page.goto(url)
+        with page.expect_navigation():
+            page.get_by_role("button", name=exact(t(button))).click()
+        assert page.locator("#error-summary").count() == 1, f"{url}: no error summary"
+    return visit
+
+
+def _receipt(page, t, petitions):
+    file_petition(page, t)
+
+
+def _progress(page, t, petitions):
+    look_up(page, t, *petitions.answered)
+
+
+def _progress_with_errors(page, t, petitions):
+    look_up(page, t, *petitions.answered)
+    with page.expect_navigation():
+        page.get_by_role("button", name=exact(t("Send my objection"))).click()
+    assert page.locator("#error-summary").count() == 1
+
+
+PUBLIC_PAGES = {
+    "home": _goto("/"),
+    "intake": _goto("/petitions/new"),
+    "intake-errors": _submit_empty("/petitions/new", "Submit petition"),
+    "receipt": _receipt,
+    "lookup": _goto("/progress"),
+    "lookup-errors": _submit_empty("/progress", "Show progress"),
+    "progress": _progress,
+    "progress-objection-errors": _progress_with_errors,
+    "login": _goto("/staff/login"),
+    "login-errors": _submit_empty("/staff/login", "Log in"),
+    "not-found": _goto("/no-such-page", status=404),
+    # Case information, disclosure, appointments and the lawyers' entry pages.
+    "case-query": _goto("/cases/query"),
+    "case-query-errors": _submit_empty("/cases/query", "Show the case"),
+    "disclosure-documents": _goto("/case-information/documents"),
+    "disclosure-releases": _goto("/case-information/releases"),
+    "disclosure-search": _goto("/case-information/search"),
+    "appointments": _goto("/appointments"),
+    "reception-day": _goto("/reception-day"),
+    "reception-day-cancel": _goto("/reception-day/cancel"),
+    "lawyer-login": _goto("/lawyer/login"),
+    "lawyer-register": _goto("/lawyer/register"),
+}
+
+
+def _petition(which):
+    def visit(page, t, petitions):
+        number, _code = getattr(petitions, which)
+        page.goto(f"/staff/petitions/{number}")
+        # Open every action, so that the forms inside are checked too.
+        page.eval_on_selector_all("details", "elements => elements.forEach(d => d.open = true)")
+    return visit
+
+
+# name: (role of the staff member, how to get there)
+STAFF_PAGES = {
+    "dashboard": ("clerk", _goto("/staff/")),
+    "queue-new": ("clerk", _goto("/staff/petitions?queue=new")),
+    "queue-all": ("clerk", _goto("/staff/petitions?queue=all")),
+    "petition-received": ("clerk", _petition("received")),
+    "petition-answered": ("handler", _petition("answered")),
+    "register": ("clerk", _goto("/staff/petitions/new")),
+    "register-errors": ("clerk", _submit_empty("/staff/petitions/new", "Register petition")),
+    "users": ("admin", _goto("/staff/users/")),
+    "calendar": ("admin", _goto("/staff/calendar/")),
+    "admin-dashboard": ("admin", _goto("/staff/")),
+}
+
+# The public endpoints (GET, outside /staff and /api) and the entry above that shows each: a new
+# public page must be added to PUBLIC_PAGES and here (test_every_public_page_is_checked).
+PUBLIC_ENDPOINTS = {
+    "site.home": "home",
+    "petitions.new_petition": "intake",
+    "petitions.lookup": "lookup",
+    "petitions.progress": "progress",
+    "cases.lookup": "case-query",
+    "disclosure.list_documents": "disclosure-documents",
+    "disclosure.list_releases": "disclosure-releases",
+    "disclosure.search_page": "disclosure-search",
+    "appointments.services_page": "appointments",
+    "appointments.reception_day": "reception-day",
+    "appointments.cancel_visit": "reception-day-cancel",
+    "lawyers.login": "lawyer-login",
+    "lawyers.register": "lawyer-register",
+}
+# Not HTML pages: files, feeds, the health check.
+NOT_PAGES = {
+    "static", "site.health", "disclosure.releases_feed", "appointments.booking_ics",
+    "lawyers.download_case_file",
+}
+# Public pages known to be unchecked, with what it takes to check them. Keep this short.
+_LAWYER = "needs a confirmed lawyer account logged in at /lawyer/login"
+NOT_YET_CHECKED = {
+    "cases.show_case": "needs a case and a query code issued in the back office "
+                       "(/staff/cases/<id>/grants/new)",
+    "disclosure.show_document": "needs a published document",
+    "disclosure.show_release": "needs a published release",
+    "lawyers.confirm_email": "needs the token of a confirmation e-mail",
+    "lawyers.account": _LAWYER,
+    "lawyers.bind_case": _LAWYER,
+    "lawyers.change_password": _LAWYER,
+    "lawyers.show_binding": _LAWYER + " and a case bound to it",
+    "appointments.new_booking": _LAWYER,
+    "appointments.show_booking": _LAWYER + " and a booking",
+    "appointments.reschedule_booking": _LAWYER + " and a booking",
+}
