@@ -16,6 +16,7 @@ from sqlalchemy import select
 from portal.accounts import services as accounts
 from portal.accounts.models import User
 from portal.calendar import services as calendar
+from portal.cases import services as cases
 from portal.core.permissions import Role
 from portal.extensions import db
 from portal.petitions import services as petitions
@@ -41,6 +42,7 @@ def demo_data():
         }
         calendar.set_day(date(2027, 1, 1), "holiday", "元旦", actor=users[Role.ADMIN])
         _sample_petitions(users)
+        _sample_cases(users)
         db.session.commit()
         click.echo("Demo data loaded.")
     else:
@@ -100,3 +102,18 @@ def _sample_petitions(users):
         body="根据《国家赔偿法》第三十九条，请求国家赔偿的时效为两年。",
     )
     workflow.approve(answered, leader)
+
+
+def _sample_cases(users):
+    cases.create_case(
+        cases.CaseData(
+            case_number="示检刑诉受〔2026〕1号",
+            cause_of_action="盗窃罪",
+            procuratorate="示例市人民检察院",
+            department="第一检察部",
+            accepted_on=date(2026, 10, 9),
+            time_limit_on=date(2026, 11, 8),
+            coercive_measures="取保候审",
+        ),
+        users[Role.CLERK],
+    )

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core.lookups import LookupLock  # noqa: F401  (the progress lookup's lock, now shared)
 from portal.extensions import db
 
 
@@ -295,17 +296,6 @@ class TrackingCounter(db.Model):
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last_number: Mapped[int] = mapped_column(default=0)
-
-
-class LookupLock(db.Model):
-    """Failed progress lookups per tracking number, known or not, and the lock they cause."""
-
-    __tablename__ = "lookup_locks"
-
-    tracking_number: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
-    failures: Mapped[int] = mapped_column(default=0)
-    first_failed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
-    locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
 class Escalation(db.Model):

@@ -9,11 +9,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
@@ -21,7 +19,9 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
 from portal.calendar.services import load_calendar
-from portal.core import audit, clock, uploads
+from portal.core import audit, clock, codes, uploads
+from portal.core.codes import format_code, normalise_code  # noqa: F401  (the views' and tests')
+from portal.core.lookups import LookupLocked, guarded_lookup  # noqa: F401  (raised to the views)
 from portal.core.permissions import Role
 from portal.extensions import db
 from portal.petitions import deadlines, workflow
@@ -30,7 +30,6 @@ from portal.petitions.models import (
     Attachment,
     Escalation,
     Kind,
-    LookupLock,
     Note,
     Petition,
     TrackingCounter,
@@ -38,11 +37,9 @@ from portal.petitions.models import (
 from portal.petitions.workflow import OPEN_STATES, State
 
 TRACKING_PREFIX = "XF"
-# Query codes: no 0/O, 1/I/L or U/V look-alikes, so that a code can be typed from paper.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
-CODE_LENGTH = 12  # 29**12 ≈ 2**58.3, above the 50 bits required
-code_hasher = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
-_DUMMY_CODE_HASH = code_hasher.hash("unused")
+LOOKUP_SCOPE = "petition_progress"
+# Query codes (portal/core/codes.py). A module attribute, so that tests can swap in a cheap one.
+code_hasher = codes.hasher
 
 
 class SubmissionError(ValueError):
@@ -89,20 +86,7 @@ def query_code_for(submission_key: str) -> str:
         b"query-code:" + submission_key.encode(),
         hashlib.sha256,
     ).digest()
-    number = int.from_bytes(digest, "big")
-    chars = []
-    for _ in range(CODE_LENGTH):
-        number, index = divmod(number, len(CODE_ALPHABET))
-        chars.append(CODE_ALPHABET[index])
-    return "".join(chars)
-
-
-def format_code(code: str) -> str:
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
-
-
-def normalise_code(typed: str) -> str:
-    return "".join(ch for ch in (typed or "").upper() if ch.isalnum())
+    return codes.code_from_int(int.from_bytes(digest, "big"))
 
 
 def normalise_tracking_number(typed: str) -> str:
@@ -190,9 +174,11 @@ def submit_petition(
     )
     if kind in APPEAL_KINDS and _is_first_appeal(petition):
         petition.lead_leader_id = _leader_with_fewest_cases()
-    db.session.add(petition)
     try:
+        # The savepoint must exist before the petition enters the session, so that a duplicate
+        # key rolls back only the savepoint and not (on PostgreSQL) the whole transaction.
         with db.session.begin_nested():
+            db.session.add(petition)
             db.session.flush()
     except IntegrityError:
         # The same form was posted in parallel and the other request got there first.
@@ -259,49 +245,30 @@ def _leader_with_fewest_cases() -> int | None:
 # ---- the petitioner's lookup -----------------------------------------------------------------
 
 
-class LookupLocked(Exception):
-    pass
-
-
 def find_for_petitioner(tracking_number: str, code: str) -> Petition | None:
     """The petition for a matching number and code, else None: the same answer whether the
     number exists or not. Repeated failures lock the number (known or not) for a while; raises
-    LookupLocked then. The caller commits, so that failures count even though nothing is shown."""
-    config = current_app.config
-    now = clock.now()
+    LookupLocked then (portal/core/lookups.py). The caller commits, so that failures count even
+    though nothing is shown."""
     number, code = normalise_tracking_number(tracking_number), normalise_code(code)
-    lock_key = number[:20]  # the column's width; longer input is no real number anyway
-    lock = db.session.get(LookupLock, lock_key)
-    if lock and lock.locked_until and clock.as_utc(lock.locked_until) > now:
-        raise LookupLocked
-    petition = db.session.scalar(sa.select(Petition).where(Petition.tracking_number == number))
-    if petition is not None and _code_matches(petition.query_code_hash, code):
-        if lock is not None:
-            db.session.delete(lock)
+
+    def attempt() -> Petition | None:
+        petition = db.session.scalar(sa.select(Petition).where(Petition.tracking_number == number))
+        if petition is None:
+            _code_matches(codes.DUMMY_HASH, code)  # same work, same timing, as for a known number
+            return None
+        return petition if _code_matches(petition.query_code_hash, code) else None
+
+    petition = guarded_lookup(LOOKUP_SCOPE, number, attempt)
+    if petition is not None:
         audit.record(
             "petition.progress_viewed", actor_kind=audit.ACTOR_PETITIONER, petition=petition
         )
-        return petition
-    if petition is None:
-        _code_matches(_DUMMY_CODE_HASH, code)  # same work, same timing, as for a known number
-    window = timedelta(minutes=config["LOOKUP_LOCK_MINUTES"])
-    if lock is None or clock.as_utc(lock.first_failed_at) + window < now:
-        if lock is None:
-            lock = LookupLock(tracking_number=lock_key)
-            db.session.add(lock)
-        lock.failures, lock.first_failed_at, lock.locked_until = 0, now, None
-    lock.failures += 1
-    if lock.failures >= config["LOOKUP_MAX_FAILURES"]:
-        lock.locked_until = now + window
-    current_app.logger.info("progress lookup failed for %s", lock_key)
-    return None
+    return petition
 
 
 def _code_matches(code_hash: str, code: str) -> bool:
-    try:
-        return code_hasher.verify(code_hash, code)
-    except (VerificationError, InvalidHashError):
-        return False
+    return codes.code_matches(code_hash, code, code_hasher)
 
 
 def replies_for_petitioner(petition: Petition):

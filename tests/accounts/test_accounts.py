@@ -30,7 +30,7 @@ def test_wrong_password_says_so_without_telling_whether_the_account_exists(clien
     user = make_user(Role.CLERK)
     wrong = submit_form(client, "/staff/login", {"email": user.email, "password": "nope-nope-1"})
     unknown = submit_form(client, "/staff/login", {"email": "ghost@test.example", "password": "nope-nope-1"})
-    assert wrong.status_code == unknown.status_code == 200
+    assert wrong.status_code == unknown.status_code == 400
     message = "The e-mail address or password is not right."
     client.set_cookie("portal_locale", "en")
     for email in (user.email, "ghost@test.example"):

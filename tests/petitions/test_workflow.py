@@ -1209,7 +1209,7 @@ def test_the_lock_expires(app, frozen_now):
     with clock.frozen(frozen_now + timedelta(minutes=minutes, seconds=1)):
         assert services.find_for_petitioner(petition.tracking_number, code) == petition
         db.session.commit()
-    assert db.session.get(LookupLock, petition.tracking_number) is None
+    assert db.session.get(LookupLock, (services.LOOKUP_SCOPE, petition.tracking_number)) is None
 
 
 def test_failures_outside_the_window_start_a_new_count(app, frozen_now):

@@ -1,0 +1,588 @@
+"""Rules for case procedural information: entry and CSV import by staff, stage changes,
+per-person query codes, and the query that parties and their representatives make.
+
+Only parties, their legal representatives, close relatives, defenders and agents may query a
+case: staff check the person and issue them their own code (issue_query_code). The public query
+(find_for_query) gives the same answer for an unknown case number and a wrong code, costs the
+same time for both, and locks a number after repeated failures (portal/core/lookups.py).
+
+Services change the session and flush; the view commits once, so a change and its audit event
+are stored together or not at all. CaseError messages are shown to the user as they are.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, fields
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import MultiDict
+
+from portal.accounts.models import User
+from portal.cases.models import Case, CaseQueryGrant, CaseStageChange, Category, Stage
+from portal.cases.numbers import normalise_case_number
+from portal.core import audit, clock, codes
+from portal.core.audit import EventType
+from portal.core.lookups import LookupLocked, guarded_lookup  # noqa: F401  (raised to the views)
+from portal.extensions import db
+
+audit.register_event_types({
+    "case.created": EventType(_l("Case entered")),
+    "case.imported": EventType(_l("Cases imported from a CSV file")),
+    "case.updated": EventType(_l("Case details changed")),
+    "case.stage_changed": EventType(_l("Case stage changed")),
+    "case.query_code_issued": EventType(_l("Case query code issued")),
+    "case.query_code_revoked": EventType(_l("Case query code revoked")),
+    "case.queried": EventType(_l("Case information viewed with a query code")),
+})  # fmt: skip
+
+LOOKUP_SCOPE = "case_query"
+# 14 characters: the first TAG_LENGTH are stored in the clear to find the one hash to verify
+# (see CaseQueryGrant); the other 12 carry 29**12 ≈ 2**58 possibilities, above the 50 bits
+# required.
+CODE_LENGTH = 14
+TAG_LENGTH = 2
+# A module attribute, so that tests can swap in a cheap one.
+code_hasher = codes.hasher
+
+
+class CaseError(ValueError):
+    """A rule refused the change. `field` names the form field the message belongs to."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def subject_of(case: Case) -> str:
+    return f"case:{case.id}"
+
+
+# ---- entering and editing cases --------------------------------------------------------------
+
+
+@dataclass
+class CaseData:
+    """A case's details as staff enter or import them (already validated by CaseForm)."""
+
+    case_number: str
+    cause_of_action: str
+    procuratorate: str
+    department: str
+    accepted_on: date
+    time_limit_on: date | None = None
+    stage: str = Stage.RECEIVED.value
+    category: str = Category.ORDINARY.value
+    result: str | None = None
+    coercive_measures: str | None = None
+    seized_property: str | None = None
+
+    @classmethod
+    def from_form(cls, form) -> CaseData:
+        values = {}
+        for item in fields(cls):
+            field = getattr(form, item.name, None)
+            if field is None:
+                continue
+            value = field.data
+            if isinstance(value, str):
+                value = value.strip() or None
+            values[item.name] = value
+        return cls(**values)
+
+
+def _number_taken(number: str, *, other_than: Case | None = None) -> bool:
+    query = sa.select(Case.id).where(Case.case_number == number)
+    if other_than is not None:
+        query = query.where(Case.id != other_than.id)
+    return db.session.scalar(query) is not None
+
+
+def _taken_error(number: str) -> CaseError:
+    return CaseError(
+        _l("A case with the number %(number)s is already recorded.", number=number),
+        field="case_number",
+    )
+
+
+def _new_case(data: CaseData, actor: User) -> Case:
+    now = clock.now()
+    case = Case(
+        **{item.name: getattr(data, item.name) for item in fields(CaseData)},
+        created_at=now,
+        updated_at=now,
+    )
+    case.stage_changes.append(
+        CaseStageChange(
+            stage=data.stage, changed_on=data.accepted_on, recorded_at=now, recorded_by_id=actor.id
+        )
+    )
+    return case
+
+
+def create_case(data: CaseData, actor: User) -> Case:
+    """Record a new case at its first stage. Raises CaseError when the number is taken."""
+    if _number_taken(data.case_number):
+        raise _taken_error(data.case_number)
+    case = _new_case(data, actor)
+    try:
+        with db.session.begin_nested():
+            db.session.add(case)
+            db.session.flush()
+    except IntegrityError:  # entered at the same moment by someone else
+        raise _taken_error(data.case_number) from None
+    audit.record("case.created", actor=actor, subject=subject_of(case), to_state=case.stage)
+    return case
+
+
+EDITABLE = [item.name for item in fields(CaseData) if item.name != "stage"]
+
+
+def update_case(case: Case, data: CaseData, actor: User) -> list[str]:
+    """Change a case's details (not its stage: see change_stage). Returns the names of the
+    fields that changed, recorded in the audit event; nothing is recorded when none did."""
+    if data.case_number != case.case_number and _number_taken(data.case_number, other_than=case):
+        raise _taken_error(data.case_number)
+    changed = [name for name in EDITABLE if getattr(case, name) != getattr(data, name)]
+    if not changed:
+        return []
+    try:
+        # Changed inside the savepoint: begin_nested() flushes what is pending before it starts,
+        # and a unique violation there would end the whole transaction, not just the savepoint.
+        with db.session.begin_nested():
+            for name in changed:
+                setattr(case, name, getattr(data, name))
+            case.updated_at = clock.now()
+            db.session.flush()
+    except IntegrityError:  # renamed at the same moment by someone else
+        raise _taken_error(data.case_number) from None
+    audit.record(
+        "case.updated", actor=actor, subject=subject_of(case), detail="fields=" + ",".join(changed)
+    )
+    return changed
+
+
+def change_stage(
+    case: Case, actor: User, *, stage: str, changed_on: date, note: str | None = None
+) -> CaseStageChange:
+    """Move the case to `stage` from `changed_on`, keeping the earlier stages as its timeline.
+
+    Procedure does not run in a straight line (a case returns from supplementary investigation
+    to review, a not-prosecuted case meets an appeal), so any stage may follow any other; but not
+    the same stage again, and not dated before the stage it follows or in the future.
+    """
+    stage = Stage(stage)
+    if stage == case.stage:
+        raise CaseError(_l("The case is already at this stage."), field="stage")
+    if changed_on > clock.local_today():
+        raise CaseError(_l("The date cannot be in the future."), field="changed_on")
+    latest = max((change.changed_on for change in case.stage_changes), default=case.accepted_on)
+    if changed_on < latest:
+        raise CaseError(
+            _l(
+                "The date cannot be before %(date)s, when the current stage began.",
+                date=format_date(latest),
+            ),
+            field="changed_on",
+        )
+    now = clock.now()
+    change = CaseStageChange(
+        case=case,
+        stage=stage.value,
+        changed_on=changed_on,
+        note=(note or "").strip() or None,
+        recorded_at=now,
+        recorded_by_id=actor.id,
+    )
+    db.session.add(change)
+    previous, case.stage, case.updated_at = case.stage, stage.value, now
+    db.session.flush()
+    audit.record(
+        "case.stage_changed",
+        actor=actor,
+        subject=subject_of(case),
+        from_state=previous,
+        to_state=stage.value,
+        detail=f"changed_on={changed_on.isoformat()}",
+    )
+    return change
+
+
+# ---- CSV import ------------------------------------------------------------------------------
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_IMPORT_ROWS = 5000
+MAX_ERRORS_SHOWN = 100
+COLUMNS = [item.name for item in fields(CaseData)]
+REQUIRED_COLUMNS = ["case_number", "cause_of_action", "department", "accepted_on", "stage"]
+# Staff may head their columns in Chinese; these are column names, not translated text.
+HEADER_ALIASES = {
+    "案号": "case_number",
+    "案件编号": "case_number",
+    "案由": "cause_of_action",
+    "检察院": "procuratorate",
+    "办案单位": "procuratorate",
+    "承办部门": "department",
+    "受理日期": "accepted_on",
+    "受理时间": "accepted_on",
+    "办案期限": "time_limit_on",
+    "期限届满日期": "time_limit_on",
+    "诉讼阶段": "stage",
+    "案件阶段": "stage",
+    "案件类别": "category",
+    "处理结果": "result",
+    "办理结果": "result",
+    "强制措施": "coercive_measures",
+    "涉案财物": "seized_property",
+    "查封扣押冻结财物": "seized_property",
+}
+STAGE_ALIASES = {
+    "受理": Stage.RECEIVED,
+    "已受理": Stage.RECEIVED,
+    "审查逮捕": Stage.ARREST_REVIEW,
+    "审查起诉": Stage.PROSECUTION_REVIEW,
+    "退回补充侦查": Stage.SUPPLEMENTARY_INVESTIGATION,
+    "补充侦查": Stage.SUPPLEMENTARY_INVESTIGATION,
+    "提起公诉": Stage.INDICTED,
+    "已起诉": Stage.INDICTED,
+    "不起诉": Stage.NOT_PROSECUTED,
+    "抗诉": Stage.PROTEST,
+    "申诉审查": Stage.APPEAL_REVIEW,
+    "办结": Stage.CLOSED,
+    "结案": Stage.CLOSED,
+}
+CATEGORY_ALIASES = {
+    "普通": Category.ORDINARY,
+    "普通案件": Category.ORDINARY,
+    "未成年人": Category.JUVENILE,
+    "未成年人案件": Category.JUVENILE,
+    "涉及国家秘密": Category.STATE_SECRETS,
+    "其他不公开": Category.OTHER_RESTRICTED,
+}
+
+
+class ImportFailed(Exception):
+    """The file was refused as a whole; `errors` are messages naming the line of each problem."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__(f"{len(errors)} problems")
+        self.errors = errors
+
+
+def template_csv() -> bytes:
+    """The header row staff fill in (with a BOM, so that Excel opens it as UTF-8)."""
+    return ("\ufeff" + ",".join(COLUMNS) + "\r\n").encode("utf-8")
+
+
+def _decode(raw: bytes) -> str:
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise ImportFailed([
+            _("The file is larger than %(mb)s MB. Split it into smaller files.", mb=2)
+        ])  # fmt: skip
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFailed(
+            [
+                _(
+                    "The file is not UTF-8 text. In Excel, save it as “CSV UTF-8 (comma delimited)” "
+                    "and import it again."
+                )
+            ]
+        ) from None
+
+
+def _read_rows(text: str) -> list[tuple[int, list[str]]]:
+    """Each record with the line it starts on (a quoted cell may span lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows = []
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error:
+            raise ImportFailed([
+                _("Line %(line)s could not be read as CSV: check its quotation marks.", line=line)
+            ]) from None  # fmt: skip
+        rows.append((line, [cell.strip() for cell in cells]))
+
+
+def _columns(header: list[str]) -> list[str]:
+    columns, errors = [], []
+    for cell in header:
+        name = HEADER_ALIASES.get(cell, cell.lower())
+        if name not in COLUMNS:
+            errors.append(
+                _(
+                    "Line 1: the column “%(column)s” is not one the import knows. Use the column "
+                    "names of the template.",
+                    column=cell,
+                )
+            )
+        elif name in columns:
+            errors.append(_("Line 1: the column “%(column)s” appears twice.", column=cell))
+        columns.append(name)
+    for name in REQUIRED_COLUMNS:
+        if name not in columns:
+            errors.append(_("Line 1: the column “%(column)s” is missing.", column=name))
+    if errors:
+        raise ImportFailed(errors)
+    return columns
+
+
+def _row_values(columns: list[str], cells: list[str], default_procuratorate: str) -> dict:
+    values = dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=True))
+    values["procuratorate"] = values.get("procuratorate") or default_procuratorate
+    values["category"] = values.get("category") or Category.ORDINARY.value
+    values["stage"] = STAGE_ALIASES.get(values["stage"], values["stage"])
+    values["category"] = CATEGORY_ALIASES.get(values["category"], values["category"])
+    return values
+
+
+def parse_import(raw: bytes, *, default_procuratorate: str) -> list[CaseData]:
+    """Every case in the file, or ImportFailed listing every problem with its line number."""
+    from portal.cases.forms import CaseForm  # the same rules and messages as typing a case in
+
+    rows = _read_rows(_decode(raw))
+    if not rows or not any(rows[0][1]):
+        raise ImportFailed([_("Line 1: the header row is missing. Start from the template.")])
+    columns = _columns(rows[0][1])
+    rows = [(line, cells) for line, cells in rows[1:] if any(cells)]
+    if not rows:
+        raise ImportFailed([_("The file has no cases under its header row.")])
+    if len(rows) > MAX_IMPORT_ROWS:
+        raise ImportFailed([
+            _("The file has more than %(max)s cases. Split it into smaller files.",
+              max=MAX_IMPORT_ROWS)
+        ])  # fmt: skip
+    errors: list[tuple[int, str]] = []  # (line, message), sorted by line at the end
+    cases: list[CaseData] = []
+    first_line: dict[str, int] = {}
+    for line, cells in rows:
+        if len(cells) > len(columns):
+            message = _(
+                "Line %(line)s has %(cells)s cells, more than the %(columns)s columns of the "
+                "header row.",
+                line=line,
+                cells=len(cells),
+                columns=len(columns),
+            )
+            errors.append((line, message))
+            continue
+        form = CaseForm(
+            formdata=MultiDict(_row_values(columns, cells, default_procuratorate)),
+            meta={"csrf": False},
+        )
+        if not form.validate():
+            errors.extend(
+                (
+                    line,
+                    _(
+                        "Line %(line)s, column %(column)s: %(message)s",
+                        line=line,
+                        column=field.name,
+                        message=message,
+                    ),
+                )
+                for field in form.error_fields
+                for message in field.errors
+            )
+            continue
+        data = CaseData.from_form(form)
+        if data.case_number in first_line:
+            message = _(
+                "Line %(line)s: the case number %(number)s is already on line %(first)s.",
+                line=line,
+                number=data.case_number,
+                first=first_line[data.case_number],
+            )
+            errors.append((line, message))
+            continue
+        first_line[data.case_number] = line
+        cases.append(data)
+    known = set(
+        db.session.scalars(sa.select(Case.case_number).where(Case.case_number.in_(first_line)))
+    )
+    errors.extend(
+        (
+            line,
+            _(
+                "Line %(line)s: a case with the number %(number)s is already recorded.",
+                line=line,
+                number=number,
+            ),
+        )
+        for number, line in first_line.items()
+        if number in known
+    )
+    if errors:
+        raise ImportFailed([message for _line, message in sorted(errors, key=lambda e: e[0])])
+    return cases
+
+
+def import_cases(raw: bytes, actor: User, *, default_procuratorate: str) -> list[Case]:
+    """All the cases of a CSV file, or none of them: ImportFailed lists every problem."""
+    cases = [
+        _new_case(data, actor)
+        for data in parse_import(raw, default_procuratorate=default_procuratorate)
+    ]
+    try:
+        with db.session.begin_nested():
+            db.session.add_all(cases)
+            db.session.flush()
+    except IntegrityError:
+        raise ImportFailed([
+            _("Some of these case numbers were entered meanwhile. Import the file again to see "
+              "which.")
+        ]) from None  # fmt: skip
+    for case in cases:
+        audit.record(
+            "case.created", actor=actor, subject=subject_of(case), to_state=case.stage,
+            detail="source=csv",
+        )  # fmt: skip
+    audit.record("case.imported", actor=actor, detail=f"cases={len(cases)}")
+    return cases
+
+
+# ---- query codes -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    grant: CaseQueryGrant
+    code: str | None  # None for a repeat of the same form: the code was shown once already
+    is_repeat: bool
+
+
+def _key_hash(submission_key: str) -> str:
+    return hashlib.sha256(submission_key.encode()).hexdigest()
+
+
+def issue_query_code(
+    case: Case,
+    actor: User,
+    *,
+    person_name: str,
+    relation: str,
+    verification: str,
+    verification_note: str | None,
+    submission_key: str,
+) -> IssuedCode:
+    """A fresh code for one verified person. The same form posted twice issues one code; the
+    repeat learns only that it was issued (the code is shown once and not stored)."""
+    code = codes.new_code(CODE_LENGTH)
+    code_hash = code_hasher.hash(code)  # slow: before the first query takes SQLite's write lock
+    key_hash = _key_hash(submission_key)
+
+    def earlier():
+        return db.session.scalar(
+            sa.select(CaseQueryGrant).where(CaseQueryGrant.submission_key_hash == key_hash)
+        )
+
+    found = earlier()
+    if found is not None:
+        return IssuedCode(found, None, is_repeat=True)
+    grant = CaseQueryGrant(
+        person_name=person_name.strip(),
+        relation=relation,
+        verification=verification,
+        verification_note=(verification_note or "").strip() or None,
+        code_tag=code[:TAG_LENGTH],
+        code_hash=code_hash,
+        submission_key_hash=key_hash,
+        issued_at=clock.now(),
+        issued_by_id=actor.id,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(grant)
+            grant.case = case  # only now: begin_nested() flushes, and grant must be added first
+            db.session.flush()
+    except IntegrityError:  # the same form, posted in parallel, got there first
+        found = earlier()
+        if found is None:
+            raise
+        return IssuedCode(found, None, is_repeat=True)
+    audit.record(
+        "case.query_code_issued",
+        actor=actor,
+        subject=subject_of(case),
+        detail=f"grant={grant.id}; relation={relation}; verification={verification}",
+    )
+    return IssuedCode(grant, code, is_repeat=False)
+
+
+def revoke_grant(grant: CaseQueryGrant, actor: User) -> None:
+    """The code stops working at once, also for a browser that already opened the case."""
+    if grant.revoked_at is not None:
+        raise CaseError(_l("This query code was already revoked."))
+    grant.revoked_at, grant.revoked_by_id = clock.now(), actor.id
+    db.session.flush()
+    audit.record(
+        "case.query_code_revoked",
+        actor=actor,
+        subject=subject_of(grant.case),
+        detail=f"grant={grant.id}",
+    )
+
+
+# ---- the public query ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueryAccess:
+    case: Case
+    grant: CaseQueryGrant
+
+
+def find_for_query(case_number: str, code: str) -> QueryAccess | None:
+    """The case and the grant for a matching case number and active code, else None: the same
+    answer, after the same work, whether the case exists or not. Repeated failures lock the
+    number (known or not) for a while: raises LookupLocked then. The caller commits, so that
+    failures count even though nothing is shown."""
+    number, code = normalise_case_number(case_number), codes.normalise_code(code)
+
+    def attempt() -> QueryAccess | None:
+        case = db.session.scalar(sa.select(Case).where(Case.case_number == number))
+        candidates = []
+        if case is not None and len(code) == CODE_LENGTH:
+            candidates = db.session.scalars(
+                sa.select(CaseQueryGrant).where(
+                    CaseQueryGrant.case_id == case.id,
+                    CaseQueryGrant.revoked_at.is_(None),
+                    CaseQueryGrant.code_tag == code[:TAG_LENGTH],
+                )
+            ).all()
+        if not candidates:
+            codes.code_matches(codes.DUMMY_HASH, code, code_hasher)  # the same work as a match
+        for grant in candidates:
+            if codes.code_matches(grant.code_hash, code, code_hasher):
+                return QueryAccess(case, grant)
+        return None
+
+    access = guarded_lookup(LOOKUP_SCOPE, number, attempt)
+    if access is not None:
+        audit.record(
+            "case.queried",
+            actor_kind=audit.ACTOR_PETITIONER,
+            subject=subject_of(access.case),
+            detail=f"grant={access.grant.id}",
+        )
+    return access
+
+
+def active_grant(case_id: int, grant_id: int) -> CaseQueryGrant | None:
+    """The grant a browser's session holds for this case, if it still works."""
+    grant = db.session.get(CaseQueryGrant, grant_id)
+    if grant is None or grant.case_id != case_id or grant.revoked_at is not None:
+        return None
+    return grant
