@@ -28,7 +28,11 @@ def test_every_staff_route_has_a_role_guard(app):
 
 def _url(rule, petition, user):
     values = {"number": petition.tracking_number, "user_id": user.id, "attachment_id": 1,
-              "action": "acknowledge", "day": "2027-01-01"}
+              "action": "acknowledge", "day": "2027-01-01",
+              "document_id": 1, "release_id": 1, "case_id": 1, "grant_id": 1,
+              # lawyer services and appointments
+              "booking_id": 1, "lawyer_id": 1, "binding_id": 1, "delivery_id": 1,
+              "place_id": 1, "hours_id": 1, "category": "other_restricted"}
     path = rule.rule
     for name in rule.arguments:
         path = path.replace(f"<int:{name}>", str(values[name])).replace(

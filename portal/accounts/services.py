@@ -138,7 +138,14 @@ def _burn_time(password: str) -> None:
 
 
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the id carries the session token, so a reset logs everyone out."""
+    """Flask-Login's loader: the id carries the session token, so a reset logs everyone out.
+
+    Staff ids are "<id>:<token>"; lawyers' accounts (portal.lawyers) are "lawyer:<id>:<token>".
+    """
+    if (user_id or "").startswith("lawyer:"):
+        from portal.lawyers.services import load_lawyer
+
+        return load_lawyer(user_id.removeprefix("lawyer:"))
     identifier, _, token = (user_id or "").partition(":")
     if not identifier.isdigit():
         return None

@@ -1,5 +1,399 @@
-"""Back office: opening hours, closures, the day's schedule, check-in."""
+"""Back office: the day's and week's schedule per place, check-in and no-shows, confirming and
+declining, the reception-day list, closures, and (for administrators) places and opening hours.
 
-from flask import Blueprint
+Clerks and handlers run appointments; leaders may look; administrators configure places and
+hours. Closures may be set by those who run appointments and by administrators.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from portal.appointments import availability, workflow
+from portal.appointments.forms import WEEKDAYS, ClosureForm, DeclineForm, HoursForm, PlaceForm
+from portal.appointments.models import (
+    Booking,
+    Closure,
+    OpeningHours,
+    Place,
+    Service,
+    Slot,
+)
+from portal.appointments.workflow import BOOKING_STAFF, SCHEDULE_VIEWERS
+from portal.core import audit, clock
+from portal.core.audit import EventType
+from portal.core.forms import PortalForm
+from portal.core.permissions import Role, is_safe_next, roles_required
+from portal.extensions import db
 
 bp = Blueprint("appointments_admin", __name__, url_prefix="/staff/appointments")
+
+audit.register_event_types(
+    {
+        "appointments.place_saved": EventType(_l("Appointment place saved")),
+        "appointments.hours_added": EventType(_l("Opening hours added")),
+        "appointments.hours_removed": EventType(_l("Opening hours removed")),
+    }
+)
+
+CLOSURE_STAFF = (*BOOKING_STAFF, Role.ADMIN)
+
+
+def _day(raw: str | None) -> date:
+    try:
+        return date.fromisoformat(raw) if raw else clock.local_today()
+    except ValueError:
+        return clock.local_today()
+
+
+def _places() -> list[Place]:
+    return db.session.scalars(sa.select(Place).order_by(Place.name)).all()
+
+
+def _place(places, raw) -> Place | None:
+    try:
+        wanted = int(raw) if raw else None
+    except ValueError:
+        wanted = None
+    return next((p for p in places if p.id == wanted), places[0] if places else None)
+
+
+def bookings_between(place: Place | None, first: date, last: date, service: str | None = None):
+    """Bookings at the place whose slot starts on a local day in [first, last], by time."""
+    if place is None:
+        return []
+    query = (
+        sa.select(Booking)
+        .join(Slot, Booking.slot_id == Slot.id)
+        .where(
+            Slot.place_id == place.id,
+            Slot.starts_at >= clock.start_of_local_day(first),
+            Slot.starts_at < clock.start_of_local_day(last + timedelta(days=1)),
+        )
+        .order_by(Slot.starts_at, Booking.status, Booking.id)
+    )
+    if service:
+        query = query.where(Booking.service == service)
+    return db.session.scalars(query).all()
+
+
+@bp.route("/")
+@roles_required(*SCHEDULE_VIEWERS)
+def day_schedule():
+    places = _places()
+    place = _place(places, request.args.get("place"))
+    day = _day(request.args.get("day"))
+    bookings = bookings_between(place, day, day)
+    return render_template(
+        "appointments/admin/day.html",
+        places=places,
+        place=place,
+        day=day,
+        bookings=bookings,
+        held=[b for b in bookings if b.state.holds_place],
+        can_act=current_user.role in BOOKING_STAFF,
+        allowed_actions=lambda booking: workflow.allowed_actions(booking, current_user),
+        prev_day=day - timedelta(days=1),
+        next_day=day + timedelta(days=1),
+    )
+
+
+@bp.route("/week")
+@roles_required(*SCHEDULE_VIEWERS)
+def week_schedule():
+    places = _places()
+    place = _place(places, request.args.get("place"))
+    start = _day(request.args.get("day"))
+    start -= timedelta(days=start.weekday())
+    days = [start + timedelta(days=i) for i in range(7)]
+    bookings = bookings_between(place, days[0], days[-1])
+    by_day = {d: [] for d in days}
+    for booking in bookings:
+        by_day[clock.local_date(booking.slot.starts_at)].append(booking)
+    return render_template(
+        "appointments/admin/week.html",
+        places=places,
+        place=place,
+        days=days,
+        by_day=by_day,
+        calendar=availability.load_calendar(days[0], days=7),
+        prev_week=days[0] - timedelta(days=7),
+        next_week=days[0] + timedelta(days=7),
+    )
+
+
+@bp.route("/reception-day")
+@roles_required(*SCHEDULE_VIEWERS)
+def reception_list():
+    places = [p for p in _places() if p in availability.places_offering(Service.RECEPTION_DAY)]
+    place = _place(places, request.args.get("place"))
+    day = _day(request.args.get("day"))
+    return render_template(
+        "appointments/admin/reception.html",
+        places=places,
+        place=place,
+        day=day,
+        bookings=bookings_between(place, day, day, Service.RECEPTION_DAY.value),
+        can_act=current_user.role in BOOKING_STAFF,
+        allowed_actions=lambda booking: workflow.allowed_actions(booking, current_user),
+        prev_day=day - timedelta(days=1),
+        next_day=day + timedelta(days=1),
+    )
+
+
+# ---- one booking -----------------------------------------------------------------------------
+
+
+def get_booking(booking_id: int) -> Booking:
+    return db.session.get(Booking, booking_id) or abort(404)
+
+
+def render_booking(booking, decline_form=None, status=200):
+    events = db.session.scalars(
+        sa.select(audit.AuditEvent)
+        .where(audit.AuditEvent.subject == f"booking:{booking.id}")
+        .order_by(audit.AuditEvent.at, audit.AuditEvent.id)
+    ).all()
+    return render_template(
+        "appointments/admin/booking.html",
+        booking=booking,
+        form=decline_form or DeclineForm(prefix="decline"),
+        allowed=workflow.allowed_actions(booking, current_user),
+        events=events,
+    ), status
+
+
+@bp.route("/bookings/<int:booking_id>")
+@roles_required(*SCHEDULE_VIEWERS)
+def show_booking(booking_id: int):
+    return render_booking(get_booking(booking_id))
+
+
+def _act(booking_id: int, run, done_message):
+    booking = get_booking(booking_id)
+    if not PortalForm().validate_on_submit():
+        abort(400)
+    try:
+        run(booking)
+    except workflow.BookingRefused as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return render_booking(get_booking(booking_id), status=403 if error.forbidden else 409)
+    db.session.commit()
+    flash(done_message(booking), "success")
+    back = request.form.get("back")
+    return redirect(back if is_safe_next(back) else url_for(".show_booking", booking_id=booking.id))
+
+
+@bp.route("/bookings/<int:booking_id>/confirm", methods=["POST"])
+@roles_required(*BOOKING_STAFF)
+def confirm_booking(booking_id: int):
+    return _act(
+        booking_id,
+        lambda b: workflow.confirm(b, current_user),
+        lambda b: _("Booking %(reference)s confirmed.", reference=b.reference),
+    )
+
+
+@bp.route("/bookings/<int:booking_id>/check-in", methods=["POST"])
+@roles_required(*BOOKING_STAFF)
+def check_in_booking(booking_id: int):
+    return _act(
+        booking_id,
+        lambda b: workflow.check_in(b, current_user),
+        lambda b: _("%(reference)s checked in.", reference=b.reference),
+    )
+
+
+@bp.route("/bookings/<int:booking_id>/no-show", methods=["POST"])
+@roles_required(*BOOKING_STAFF)
+def no_show_booking(booking_id: int):
+    return _act(
+        booking_id,
+        lambda b: workflow.record_no_show(b, current_user),
+        lambda b: _("%(reference)s recorded as not come.", reference=b.reference),
+    )
+
+
+@bp.route("/bookings/<int:booking_id>/decline", methods=["POST"])
+@roles_required(*BOOKING_STAFF)
+def decline_booking(booking_id: int):
+    booking = get_booking(booking_id)
+    form = DeclineForm(prefix="decline")
+    if not form.validate_on_submit():
+        return render_booking(booking, form, 400)
+    try:
+        workflow.decline(booking, current_user, reason=form.reason.data)
+    except workflow.BookingRefused as error:
+        db.session.rollback()
+        form.reason.errors = [str(error)]
+        return render_booking(get_booking(booking_id), form, 403 if error.forbidden else 409)
+    db.session.commit()
+    flash(_("Booking %(reference)s declined.", reference=booking.reference), "success")
+    return redirect(url_for(".show_booking", booking_id=booking.id))
+
+
+# ---- closures --------------------------------------------------------------------------------
+
+
+def closure_form(*, empty: bool = False):
+    form = ClosureForm(formdata=None) if empty else ClosureForm()
+    form.place.choices = [SelectChoice("", _("Every place"))] + [
+        SelectChoice(str(p.id), p.name) for p in _places()
+    ]
+    return form
+
+
+@bp.route("/closures", methods=["GET", "POST"])
+@roles_required(*CLOSURE_STAFF)
+def closures():
+    form = closure_form()
+    result = None
+    status = 200
+    if form.validate_on_submit():
+        starts_at = availability.local_moment(form.day_from.data, form.time_from.data or time.min)
+        if form.time_to.data:
+            ends_at = availability.local_moment(form.day_to.data, form.time_to.data)
+        else:
+            ends_at = clock.start_of_local_day(form.day_to.data + timedelta(days=1))
+        try:
+            result = workflow.close(
+                current_user,
+                place_id=int(form.place.data) if form.place.data else None,
+                service=form.service.data or None,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                reason=form.reason.data,
+            )
+        except workflow.BookingRefused as error:
+            db.session.rollback()
+            getattr(form, error.field or "reason").errors = [str(error)]
+            status = 409
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Closed. %(n)s booking(s) cancelled; the lawyers are e-mailed the reason.",
+                    n=len(result.cancelled),
+                ),
+                "success",
+            )
+            form = closure_form(empty=True)
+    elif form.errors:
+        status = 400
+    recent = db.session.scalars(
+        sa.select(Closure)
+        .where(Closure.ends_at >= clock.now() - timedelta(days=30))
+        .order_by(Closure.starts_at.desc())
+    ).all()
+    return render_template(
+        "appointments/admin/closures.html", form=form, result=result, closures=recent
+    ), status
+
+
+# ---- places and opening hours (administrators) -----------------------------------------------
+
+
+@bp.route("/places", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def places():
+    form = PlaceForm()
+    if form.validate_on_submit():
+        if db.session.scalar(sa.select(Place.id).where(Place.name == form.name.data.strip())):
+            form.name.errors = [_("A place with this name exists already.")]
+        else:
+            place = Place(
+                name=form.name.data.strip(),
+                address=form.address.data.strip(),
+                is_active=form.is_active.data,
+                created_at=clock.now(),
+            )
+            db.session.add(place)
+            db.session.flush()
+            audit.record(
+                "appointments.place_saved", actor=current_user, subject=f"place:{place.id}"
+            )
+            db.session.commit()
+            flash(_("Place saved. Now add its opening hours."), "success")
+            return redirect(url_for(".edit_place", place_id=place.id))
+    return render_template(
+        "appointments/admin/places.html", form=form, places=_places()
+    ), 400 if form.errors else 200
+
+
+@bp.route("/places/<int:place_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_place(place_id: int):
+    place = db.session.get(Place, place_id) or abort(404)
+    form = PlaceForm(prefix="place", obj=place)
+    hours_form = HoursForm(prefix="hours")
+    status = 200
+    if request.method == "POST" and "place-name" in request.form:
+        if form.validate_on_submit():
+            place.name, place.address = form.name.data.strip(), form.address.data.strip()
+            place.is_active = form.is_active.data
+            audit.record(
+                "appointments.place_saved", actor=current_user, subject=f"place:{place.id}"
+            )
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for(".edit_place", place_id=place.id))
+        status = 400
+    elif request.method == "POST":
+        if hours_form.validate_on_submit():
+            hours = OpeningHours(
+                place_id=place.id,
+                service=Service(hours_form.service.data).value,
+                weekday=int(hours_form.weekday.data),
+                start_time=hours_form.start_time.data,
+                end_time=hours_form.end_time.data,
+                slot_minutes=hours_form.slot_minutes.data,
+                capacity=hours_form.capacity.data,
+                created_at=clock.now(),
+            )
+            db.session.add(hours)
+            db.session.flush()
+            audit.record(
+                "appointments.hours_added",
+                actor=current_user,
+                subject=f"place:{place.id}",
+                detail=f"{hours.service} weekday {hours.weekday} {hours.start_time}-"
+                f"{hours.end_time} {hours.slot_minutes}min x{hours.capacity}",
+            )
+            db.session.commit()
+            flash(_("Opening hours added."), "success")
+            return redirect(url_for(".edit_place", place_id=place.id))
+        status = 400
+    return render_template(
+        "appointments/admin/place.html",
+        place=place,
+        form=form,
+        hours_form=hours_form,
+        weekdays=WEEKDAYS,
+    ), status
+
+
+@bp.route("/hours/<int:hours_id>/delete", methods=["POST"])
+@roles_required(Role.ADMIN)
+def delete_hours(hours_id: int):
+    """Bookings already made keep their slots; new slots from these hours are no longer offered."""
+    hours = db.session.get(OpeningHours, hours_id) or abort(404)
+    place_id = hours.place_id
+    if PortalForm().validate_on_submit():
+        db.session.delete(hours)
+        audit.record(
+            "appointments.hours_removed",
+            actor=current_user,
+            subject=f"place:{place_id}",
+            detail=f"{hours.service} weekday {hours.weekday} {hours.start_time}-{hours.end_time}",
+        )
+        db.session.commit()
+        flash(_("Opening hours removed. Bookings already made stay."), "success")
+    return redirect(url_for(".edit_place", place_id=place_id))

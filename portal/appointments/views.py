@@ -1,5 +1,370 @@
-"""Booking pages for lawyers and for citizens (reception day)."""
+"""Booking pages for lawyers (under /lawyer/bookings, behind `lawyer_required`) and for
+citizens (the reception day, without an account).
 
-from flask import Blueprint
+The calendar is a server-rendered table of the week's slots; each free slot is a radio button
+whose label says the day, the time and the places free, so the page works without JavaScript
+and with a keyboard or a screen reader.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.appointments import availability, ics, workflow
+from portal.appointments.forms import (
+    LAWYER_SERVICE_VALUES,
+    BookingForm,
+    CancelForm,
+    RescheduleForm,
+    VisitCancelForm,
+    VisitForm,
+)
+from portal.appointments.models import LAWYER_SERVICES, Booking, Service
+from portal.core import clock, codes
+from portal.core.lookups import LookupLocked
+from portal.extensions import db, limiter
+from portal.lawyers.permissions import lawyer_required
 
 bp = Blueprint("appointments", __name__)
+WEEK_DAYS = 7
+
+
+def _week_start(raw: str | None) -> date:
+    today = clock.local_today()
+    try:
+        start = date.fromisoformat(raw) if raw else today
+    except ValueError:
+        start = today
+    last = today + timedelta(days=current_app.config["BOOKING_HORIZON_DAYS"])
+    return min(max(start, today), last)
+
+
+def _int(raw) -> int | None:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+def calendar_context(service: Service, place_id: int | None, week: date, endpoint: str, **args):
+    places = availability.places_offering(service)
+    place = next((p for p in places if p.id == place_id), places[0] if places else None)
+    days = availability.availability(place.id, service, week, WEEK_DAYS) if place else {}
+    calendar = availability.load_calendar(week, days=WEEK_DAYS)
+    today = clock.local_today()
+    horizon = today + timedelta(days=current_app.config["BOOKING_HORIZON_DAYS"])
+
+    def week_url(start):
+        return url_for(
+            endpoint,
+            service=service.value,
+            place=place.id if place else None,
+            week=start.isoformat(),
+            **args,
+        )
+
+    return {
+        "service": service,
+        "places": places,
+        "place": place,
+        "week": week,
+        "days": days,
+        "calendar": calendar,
+        "prev_url": week_url(week - timedelta(days=WEEK_DAYS)) if week > today else None,
+        "next_url": week_url(week + timedelta(days=WEEK_DAYS))
+        if week + timedelta(days=WEEK_DAYS) <= horizon
+        else None,
+    }
+
+
+@bp.route("/appointments")
+def services_page():
+    return render_template("appointments/services.html", services=LAWYER_SERVICES)
+
+
+# ---- lawyers ---------------------------------------------------------------------------------
+
+
+@bp.route("/lawyer/bookings/new", methods=["GET", "POST"])
+@lawyer_required(verified=True)
+def new_booking():
+    form = BookingForm()
+    raw_service = form.service.data if request.method == "POST" else request.args.get("service")
+    service = Service(raw_service) if raw_service in LAWYER_SERVICE_VALUES else Service.FILE_READING
+    place_id = _int(form.place.data if request.method == "POST" else request.args.get("place"))
+    if request.method == "GET" and request.args.get("case_number"):
+        form.case_number.data = request.args["case_number"][:60]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            booking = workflow.book_for_lawyer(
+                current_user,
+                place_id=place_id,
+                service=service,
+                starts_at=availability.parse_slot_key(form.slot.data),
+                case_number=form.case_number.data,
+                note=form.note.data,
+                submission_key=form.submission_key.data,
+            )
+        except workflow.BookingRefused as error:
+            db.session.rollback()
+            if error.forbidden:
+                abort(403)
+            getattr(
+                form, error.field if error.field in ("slot", "case_number") else "slot"
+            ).errors = [str(error)]
+            status = 409
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Booking %(reference)s requested. It is confirmed when our staff have "
+                    "checked it; you see it here and receive an e-mail.",
+                    reference=booking.reference,
+                ),
+                "success",
+            )
+            return redirect(url_for(".show_booking", booking_id=booking.id))
+    elif form.errors:
+        status = 400
+    context = calendar_context(
+        service, place_id, _week_start(request.args.get("week")), ".new_booking"
+    )
+    form.service.data = service.value
+    form.place.data = context["place"].id if context["place"] else ""
+    return render_template(
+        "appointments/new_booking.html",
+        form=form,
+        lawyer_services=LAWYER_SERVICES,
+        selected=form.slot.data,
+        **context,
+    ), status
+
+
+def own_booking(booking_id: int) -> Booking:
+    """The current lawyer's booking; someone else's is "not found", not "forbidden"."""
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or booking.lawyer_id != current_user.id:
+        abort(404)
+    return booking
+
+
+@bp.route("/lawyer/bookings/<int:booking_id>")
+@lawyer_required
+def show_booking(booking_id: int):
+    booking = own_booking(booking_id)
+    return render_template(
+        "appointments/booking.html",
+        booking=booking,
+        form=CancelForm(),
+        allowed=workflow.allowed_actions(booking, current_user),
+    )
+
+
+@bp.route("/lawyer/bookings/<int:booking_id>/cancel", methods=["POST"])
+@lawyer_required
+def cancel_booking(booking_id: int):
+    booking = own_booking(booking_id)
+    form = CancelForm()
+    status = 400
+    if form.validate_on_submit():
+        try:
+            workflow.cancel(booking, current_user, reason=form.reason.data)
+        except workflow.BookingRefused as error:
+            db.session.rollback()
+            booking = own_booking(booking_id)
+            form.reason.errors = [str(error)]
+            status = 409
+        else:
+            db.session.commit()
+            flash(_("Booking %(reference)s cancelled.", reference=booking.reference), "success")
+            return redirect(url_for(".show_booking", booking_id=booking.id))
+    return render_template(
+        "appointments/booking.html",
+        booking=booking,
+        form=form,
+        allowed=workflow.allowed_actions(booking, current_user),
+    ), status
+
+
+@bp.route("/lawyer/bookings/<int:booking_id>/reschedule", methods=["GET", "POST"])
+@lawyer_required(verified=True)
+def reschedule_booking(booking_id: int):
+    booking = own_booking(booking_id)
+    form = RescheduleForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            workflow.reschedule(
+                booking, current_user, starts_at=availability.parse_slot_key(form.slot.data)
+            )
+        except workflow.BookingRefused as error:
+            db.session.rollback()
+            booking = own_booking(booking_id)
+            form.slot.errors = [str(error)]
+            status = 409
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Booking %(reference)s moved. It waits for our confirmation again.",
+                    reference=booking.reference,
+                ),
+                "success",
+            )
+            return redirect(url_for(".show_booking", booking_id=booking.id))
+    elif form.errors:
+        status = 400
+    context = calendar_context(
+        booking.service_enum,
+        booking.slot.place_id,
+        _week_start(request.args.get("week")),
+        ".reschedule_booking",
+        booking_id=booking.id,
+    )
+    return render_template(
+        "appointments/reschedule.html",
+        form=form,
+        booking=booking,
+        selected=form.slot.data,
+        **context,
+    ), status
+
+
+@bp.route("/lawyer/bookings/<int:booking_id>/calendar.ics")
+@lawyer_required
+def booking_ics(booking_id: int):
+    booking = own_booking(booking_id)
+    slot = booking.slot
+    place = slot.place
+    status = {
+        "confirmed": "CONFIRMED",
+        "checked_in": "CONFIRMED",
+        "cancelled": "CANCELLED",
+        "declined": "CANCELLED",
+    }.get(booking.status, "TENTATIVE")
+    host = current_app.config["PUBLIC_BASE_URL"].split("//", 1)[-1].split("/", 1)[0]
+    body = ics.event_calendar(
+        uid=f"booking-{booking.reference}@{host}",
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        summary=_(
+            "%(service)s, %(procuratorate)s",
+            service=booking.service_enum.label,
+            procuratorate=current_app.config["PROCURATORATE_NAME"],
+        ),
+        location=f"{place.name}, {place.address}",
+        description=_(
+            "Booking code %(reference)s; case %(case)s.",
+            reference=booking.reference,
+            case=booking.case_number,
+        ),
+        status=status,
+        sequence=int(clock.as_utc(booking.rescheduled_at).timestamp() // 60)
+        if booking.rescheduled_at
+        else 0,
+    )
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{booking.reference}.ics"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---- reception day ---------------------------------------------------------------------------
+
+
+@bp.route("/reception-day", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PUBLIC_FORM_LIMIT"], methods=["POST"])
+def reception_day():
+    form = VisitForm()
+    place_id = _int(form.place.data if request.method == "POST" else request.args.get("place"))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            receipt = workflow.book_reception_visit(
+                place_id=place_id,
+                starts_at=availability.parse_slot_key(form.slot.data),
+                name=form.name.data,
+                mobile=form.mobile.data,
+                subject=form.subject.data,
+                submission_key=form.submission_key.data,
+            )
+        except workflow.BookingRefused as error:
+            db.session.rollback()
+            form.slot.errors = [str(error)]
+            status = 409
+        else:
+            db.session.commit()
+            # The POST's own response, never a redirect: the code must not land in a URL.
+            response = make_response(
+                render_template(
+                    "appointments/visit_receipt.html",
+                    booking=receipt.booking,
+                    cancel_code=codes.format_code(receipt.cancel_code),
+                    is_repeat=receipt.is_repeat,
+                )
+            )
+            response.headers["Cache-Control"] = "no-store"
+            return response
+    elif form.errors:
+        status = 400
+    context = calendar_context(
+        Service.RECEPTION_DAY, place_id, _week_start(request.args.get("week")), ".reception_day"
+    )
+    form.place.data = context["place"].id if context["place"] else ""
+    return render_template(
+        "appointments/reception_day.html", form=form, selected=form.slot.data, **context
+    ), status
+
+
+@bp.route("/reception-day/cancel", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOOKUP_LIMIT"], methods=["POST"])
+def cancel_visit():
+    form = VisitCancelForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            booking = workflow.find_visit_for_cancel(form.reference.data, form.cancel_code.data)
+        except LookupLocked:
+            booking = None
+            form.cancel_code.errors = [
+                _("Too many wrong attempts for this code. Try again later, or call us.")
+            ]
+        else:
+            if booking is None:
+                form.cancel_code.errors = [
+                    _("We found no visit with this booking code and cancel code. Check both.")
+                ]
+        if booking is not None:
+            try:
+                workflow.cancel(booking, workflow.OWNER, reason=form.reason.data)
+            except workflow.BookingRefused as error:
+                db.session.rollback()
+                form.cancel_code.errors = [str(error)]
+            else:
+                db.session.commit()
+                flash(
+                    _("Your visit %(reference)s is cancelled.", reference=booking.reference),
+                    "success",
+                )
+                return redirect(url_for(".reception_day"))
+        db.session.commit()  # failures count towards the lock
+        status = 400
+    elif form.errors:
+        status = 400
+    return render_template("appointments/visit_cancel.html", form=form), status

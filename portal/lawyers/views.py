@@ -1,5 +1,258 @@
-"""Lawyers' own pages: registration, login, bookings, cases."""
+"""Lawyers' own pages: registration, e-mail confirmation, login, the account page, case bindings
+and downloads of delivered case files. Booking pages are in portal/appointments/views.py.
 
-from flask import Blueprint
+Every route here but registration, login and the confirmation link carries `lawyer_required`.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from portal.accounts.forms import LoginForm
+from portal.accounts.services import AccountError
+from portal.appointments.models import Booking
+from portal.core import uploads
+from portal.core.forms import PortalForm
+from portal.core.permissions import next_or
+from portal.core.uploads import UploadRejected, check_upload
+from portal.extensions import db, limiter
+from portal.lawyers import bindings, services
+from portal.lawyers.forms import BindingForm, ChangePasswordForm, RegistrationForm
+from portal.lawyers.models import CaseBinding, CaseFileDelivery
+from portal.lawyers.permissions import is_lawyer, lawyer_required
 
 bp = Blueprint("lawyers", __name__, url_prefix="/lawyer")
+
+# Routes open without a lawyer's login (the architecture test reads this).
+PUBLIC_ENDPOINTS = frozenset({"lawyers.register", "lawyers.login", "lawyers.confirm_email"})
+
+
+def _attach(form, error, default_field: str) -> None:
+    field = getattr(form, getattr(error, "field", None) or default_field)
+    field.errors = list(field.errors) + [str(error)]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PUBLIC_FORM_LIMIT"], methods=["POST"])
+def register():
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        try:
+            lawyer = services.register_lawyer(
+                services.Registration(
+                    name=form.name.data,
+                    licence_number=form.licence_number.data,
+                    law_firm=form.law_firm.data,
+                    mobile=form.mobile.data,
+                    email=form.email.data,
+                    password=form.password.data,
+                )
+            )
+        except AccountError as error:
+            db.session.rollback()
+            _attach(form, error, "email")
+        else:
+            db.session.commit()
+            login_user(lawyer)
+            flash(
+                _(
+                    "Registered. We have sent a link to %(email)s: open it to confirm your "
+                    "address. Then our staff verify your licence.",
+                    email=lawyer.email,
+                ),
+                "success",
+            )
+            return redirect(url_for(".account"))
+    return render_template("lawyers/register.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/confirm/<string:token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    """The link from the e-mail shows a button; the POST confirms (link checkers that fetch
+    URLs from e-mails must not confirm an address on their own)."""
+    form = PortalForm()
+    try:
+        lawyer = services.lawyer_for_token(token)
+    except services.TokenInvalid as error:
+        return render_template("lawyers/confirm.html", form=None, problem=str(error)), 400
+    if form.validate_on_submit():
+        services.confirm_email(token)
+        db.session.commit()
+        flash(_("Thank you: your e-mail address is confirmed."), "success")
+        return redirect(url_for(".account") if is_lawyer(current_user) else url_for(".login"))
+    return render_template("lawyers/confirm.html", form=form, lawyer=lawyer, problem=None)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT"], methods=["POST"])
+def login():
+    if is_lawyer(current_user):
+        return redirect(url_for(".account"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            lawyer = services.authenticate(form.email.data, form.password.data)
+        except AccountError as error:
+            db.session.commit()  # keep the failure count
+            form.password.errors.append(str(error))
+        else:
+            db.session.commit()
+            login_user(lawyer)
+            flash(_("You are logged in."), "success")
+            return redirect(next_or(url_for(".account")))
+    return render_template("lawyers/login.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/logout", methods=["POST"])
+@lawyer_required
+def logout():
+    if PortalForm().validate_on_submit():
+        logout_user()
+        flash(_("You are logged out."), "success")
+    return redirect(url_for(".login"))
+
+
+@bp.route("/")
+@lawyer_required
+def account():
+    lawyer = current_user
+    bookings = db.session.scalars(
+        sa.select(Booking)
+        .where(Booking.lawyer_id == lawyer.id)
+        .order_by(Booking.created_at.desc(), Booking.id.desc())
+    ).all()
+    case_bindings = db.session.scalars(
+        sa.select(CaseBinding)
+        .where(CaseBinding.lawyer_id == lawyer.id)
+        .order_by(CaseBinding.requested_at.desc())
+    ).all()
+    return render_template(
+        "lawyers/account.html",
+        lawyer=lawyer,
+        bookings=bookings,
+        bindings=case_bindings,
+        form=PortalForm(),
+    )
+
+
+@bp.route("/confirm/resend", methods=["POST"])
+@lawyer_required
+def resend_confirmation():
+    if PortalForm().validate_on_submit() and not current_user.is_email_confirmed:
+        services.send_confirmation(current_user)
+        db.session.commit()
+        flash(_("We have sent the link again to %(email)s.", email=current_user.email), "success")
+    return redirect(url_for(".account"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@lawyer_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except AccountError as error:
+            _attach(form, error, "new_password")
+        else:
+            db.session.commit()
+            login_user(current_user)  # the session token changed: keep this session
+            flash(_("Password changed. Your other sessions have ended."), "success")
+            return redirect(url_for(".account"))
+    return render_template("lawyers/password.html", form=form), 400 if form.errors else 200
+
+
+# ---- cases -----------------------------------------------------------------------------------
+
+
+@bp.route("/cases/bind", methods=["GET", "POST"])
+@lawyer_required(verified=True)
+def bind_case():
+    form = BindingForm()
+    if form.validate_on_submit():
+        documents = {}
+        for kind, field in (
+            ("licence", form.licence),
+            ("firm_letter", form.firm_letter),
+            ("mandate", form.mandate_file),
+        ):
+            try:
+                documents[kind] = check_upload(field.data)
+            except UploadRejected as error:
+                field.errors = list(field.errors) + [str(error)]
+        if len(documents) == 3:
+            try:
+                binding = bindings.request_binding(
+                    current_user,
+                    bindings.BindingRequest(
+                        case_number=form.case_number.data,
+                        client_name=form.client_name.data,
+                        relation=form.relation.data,
+                        mandate=form.mandate.data,
+                        documents=documents,
+                    ),
+                )
+            except bindings.BindingRefused as error:
+                db.session.rollback()
+                _attach(form, error, "case_number")
+            else:
+                db.session.commit()
+                flash(_("Sent. Our staff review your papers and tell you here."), "success")
+                return redirect(url_for(".show_binding", binding_id=binding.id))
+    return render_template("lawyers/bind.html", form=form), 400 if form.errors else 200
+
+
+def own_binding(binding_id: int) -> CaseBinding:
+    binding = db.session.get(CaseBinding, binding_id)
+    if binding is None or binding.lawyer_id != current_user.id:
+        abort(404)
+    return binding
+
+
+@bp.route("/cases/<int:binding_id>")
+@lawyer_required
+def show_binding(binding_id: int):
+    binding = own_binding(binding_id)
+    return render_template(
+        "lawyers/binding.html",
+        binding=binding,
+        exclusion=bindings.exclusion_reason(binding.case),
+        is_downloadable=bindings.is_downloadable,
+    )
+
+
+@bp.route("/files/<int:delivery_id>")
+@lawyer_required(verified=True)
+def download_case_file(delivery_id: int):
+    delivery = db.session.get(CaseFileDelivery, delivery_id)
+    if delivery is None or delivery.binding.lawyer_id != current_user.id:
+        abort(404)
+    try:
+        bindings.record_download(delivery, current_user)
+    except bindings.BindingRefused as error:
+        flash(str(error), "error")
+        return redirect(url_for(".show_binding", binding_id=delivery.binding_id))
+    db.session.commit()
+    response = send_file(
+        uploads.path_for(delivery.storage_key),
+        mimetype=delivery.content_type,
+        as_attachment=True,
+        download_name=delivery.filename,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

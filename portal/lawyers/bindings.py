@@ -1,0 +1,267 @@
+"""Binding a lawyer to a case, and online file reading (互联网阅卷).
+
+A lawyer asks to be bound to a case with three papers (practising certificate, the law firm's
+letter, the power of attorney or legal aid letter), naming the client and the relationship;
+staff approve or reject with a reason. For an approved binding staff may deliver the case's
+electronic file, downloadable until `available_until`; every download is an audit event.
+
+Cases of excluded kinds are never read online: juvenile cases (Criminal Procedure Law art. 286,
+sealed records) and cases involving state secrets by law, and the categories an administrator
+lists in `ReadingExclusion`. Those refuse with the reason and point to an in-person appointment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from portal.cases.models import Case, Category
+from portal.core import audit, clock, uploads
+from portal.core.audit import EventType
+from portal.extensions import db
+from portal.lawyers.models import (
+    BindingDocument,
+    BindingRelation,
+    BindingStatus,
+    CaseBinding,
+    CaseFileDelivery,
+    DocumentKind,
+    LawyerAccount,
+    Mandate,
+    ReadingExclusion,
+)
+
+audit.register_event_types(
+    {
+        "binding.requested": EventType(_l("Case binding requested")),
+        "binding.approved": EventType(_l("Case binding approved")),
+        "binding.rejected": EventType(_l("Case binding rejected")),
+        "binding.document_viewed": EventType(_l("Binding document viewed by staff")),
+        "case_file.delivered": EventType(_l("Electronic case file delivered")),
+        "case_file.withdrawn": EventType(_l("Electronic case file withdrawn")),
+        "case_file.downloaded": EventType(_l("Electronic case file downloaded by the lawyer")),
+        "reading_exclusion.set": EventType(_l("Category excluded from online reading")),
+        "reading_exclusion.removed": EventType(_l("Category allowed for online reading again")),
+    }
+)
+
+BUILT_IN_EXCLUSIONS = {
+    Category.JUVENILE.value: _l(
+        "Juvenile cases are not read online: their records are sealed by law. Book an "
+        "appointment to read the file in person."
+    ),
+    Category.STATE_SECRETS.value: _l(
+        "Cases involving state secrets are not read online. Book an appointment to read the "
+        "file in person."
+    ),
+}
+
+
+class BindingRefused(ValueError):
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def exclusion_reason(case: Case):
+    """Why the case may not be read online, or None when it may."""
+    if case.category in BUILT_IN_EXCLUSIONS:
+        return BUILT_IN_EXCLUSIONS[case.category]
+    listed = db.session.get(ReadingExclusion, case.category)
+    return listed.reason if listed else None
+
+
+def find_case(case_number: str) -> Case | None:
+    return db.session.scalar(sa.select(Case).where(Case.case_number == case_number))
+
+
+@dataclass
+class BindingRequest:
+    case_number: str
+    client_name: str
+    relation: str
+    mandate: str
+    documents: dict[str, uploads.CheckedUpload]  # DocumentKind value -> checked file
+
+
+def request_binding(lawyer: LawyerAccount, data: BindingRequest) -> CaseBinding:
+    if not lawyer.is_verified:
+        raise BindingRefused(_l("Only lawyers whom our staff have verified can bind cases."))
+    case = find_case(data.case_number)
+    if case is None:
+        raise BindingRefused(
+            _l("We have no case with this number. Check it against the case papers."),
+            "case_number",
+        )
+    missing = [kind for kind in DocumentKind if kind.value not in data.documents]
+    if missing:
+        raise BindingRefused(_l("Attach all three documents."), missing[0].value)
+    binding = CaseBinding(
+        lawyer_id=lawyer.id,
+        case_id=case.id,
+        active_key=f"{lawyer.id}:{case.id}",
+        client_name=data.client_name.strip(),
+        relation=BindingRelation(data.relation).value,
+        mandate=Mandate(data.mandate).value,
+        status=BindingStatus.REQUESTED.value,
+        requested_at=clock.now(),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(binding)
+            db.session.flush()
+    except IntegrityError:
+        raise BindingRefused(
+            _l("You have already asked to be bound to this case."), "case_number"
+        ) from None
+    now = clock.now()
+    for kind in DocumentKind:
+        upload = data.documents[kind.value]
+        db.session.add(
+            BindingDocument(
+                binding=binding,
+                kind=kind.value,
+                filename=upload.filename,
+                content_type=upload.content_type,
+                size=upload.size,
+                sha256=upload.sha256,
+                storage_key=uploads.store(db.session, upload),
+                uploaded_at=now,
+            )
+        )
+    audit.record(
+        "binding.requested",
+        actor_kind=audit.ACTOR_PETITIONER,
+        subject=f"binding:{binding.id}",
+        to_state=BindingStatus.REQUESTED,
+        detail=f"lawyer:{lawyer.id}; case:{case.id}",
+    )
+    db.session.flush()
+    return binding
+
+
+def approve_binding(binding: CaseBinding, staff) -> None:
+    if binding.status != BindingStatus.REQUESTED:
+        raise BindingRefused(_l("This request has been decided already."))
+    binding.status = BindingStatus.APPROVED.value
+    binding.decided_at, binding.decided_by_id = clock.now(), staff.id
+    audit.record(
+        "binding.approved",
+        actor=staff,
+        subject=f"binding:{binding.id}",
+        from_state=BindingStatus.REQUESTED,
+        to_state=BindingStatus.APPROVED,
+    )
+
+
+def reject_binding(binding: CaseBinding, staff, reason: str) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise BindingRefused(_l("Give the reason the lawyer will read."), "reason")
+    if binding.status != BindingStatus.REQUESTED:
+        raise BindingRefused(_l("This request has been decided already."))
+    binding.status = BindingStatus.REJECTED.value
+    binding.active_key = None  # the lawyer may ask again with better papers
+    binding.decided_at, binding.decided_by_id, binding.rejection_reason = (
+        clock.now(),
+        staff.id,
+        reason,
+    )
+    audit.record(
+        "binding.rejected",
+        actor=staff,
+        subject=f"binding:{binding.id}",
+        from_state=BindingStatus.REQUESTED,
+        to_state=BindingStatus.REJECTED,
+        detail=reason,
+    )
+
+
+def deliver_case_file(
+    binding: CaseBinding, staff, upload: uploads.CheckedUpload, days: int
+) -> CaseFileDelivery:
+    if binding.status != BindingStatus.APPROVED:
+        raise BindingRefused(_l("Only an approved binding can receive the case file."))
+    reason = exclusion_reason(binding.case)
+    if reason is not None:
+        raise BindingRefused(reason)
+    if not 1 <= days <= 90:
+        raise BindingRefused(_l("Give a period between 1 and 90 days."), "days")
+    now = clock.now()
+    delivery = CaseFileDelivery(
+        binding=binding,
+        filename=upload.filename,
+        content_type=upload.content_type,
+        size=upload.size,
+        sha256=upload.sha256,
+        storage_key=uploads.store(db.session, upload),
+        delivered_at=now,
+        delivered_by_id=staff.id,
+        available_until=now + timedelta(days=days),
+    )
+    db.session.add(delivery)
+    db.session.flush()
+    audit.record(
+        "case_file.delivered",
+        actor=staff,
+        subject=f"delivery:{delivery.id}",
+        detail=f"binding:{binding.id}; {days} days",
+    )
+    return delivery
+
+
+def withdraw_delivery(delivery: CaseFileDelivery, staff) -> None:
+    if delivery.withdrawn_at is None:
+        delivery.withdrawn_at = clock.now()
+        audit.record("case_file.withdrawn", actor=staff, subject=f"delivery:{delivery.id}")
+
+
+def is_downloadable(delivery: CaseFileDelivery) -> bool:
+    return (
+        delivery.withdrawn_at is None
+        and clock.as_utc(delivery.available_until) > clock.now()
+        and delivery.binding.status == BindingStatus.APPROVED
+        and exclusion_reason(delivery.binding.case) is None
+    )
+
+
+def record_download(delivery: CaseFileDelivery, lawyer: LawyerAccount) -> None:
+    """Refuses (BindingRefused) when the period is over, the file withdrawn or the case
+    excluded since; otherwise logs the download."""
+    if delivery.binding.lawyer_id != lawyer.id:
+        raise BindingRefused(_l("This file is not yours."))
+    if not is_downloadable(delivery):
+        raise BindingRefused(
+            _l("This file is no longer available online. Book an appointment to read it.")
+        )
+    audit.record(
+        "case_file.downloaded",
+        actor_kind=audit.ACTOR_PETITIONER,
+        subject=f"delivery:{delivery.id}",
+        detail=f"lawyer:{lawyer.id}",
+    )
+
+
+def set_exclusion(category: str, reason: str, staff) -> ReadingExclusion:
+    category = Category(category).value
+    reason = (reason or "").strip()
+    if not reason:
+        raise BindingRefused(_l("Give the reason lawyers will read."), "reason")
+    entry = db.session.get(ReadingExclusion, category)
+    if entry is None:
+        entry = ReadingExclusion(category=category, created_at=clock.now())
+        db.session.add(entry)
+    entry.reason, entry.created_by_id = reason, staff.id
+    audit.record("reading_exclusion.set", actor=staff, subject=f"category:{category}")
+    return entry
+
+
+def remove_exclusion(category: str, staff) -> None:
+    entry = db.session.get(ReadingExclusion, category)
+    if entry is not None:
+        db.session.delete(entry)
+        audit.record("reading_exclusion.removed", actor=staff, subject=f"category:{category}")

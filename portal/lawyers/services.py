@@ -1,0 +1,342 @@
+"""Rules for lawyers' accounts: registration, e-mail confirmation, login, staff verification.
+
+Services change the session and flush; the view commits once, so an account, its confirmation
+e-mail in the outbox and its audit event are stored together or not at all.
+
+Audit events about what a lawyer did are recorded with actor_kind "petitioner" (the public side:
+the audit table's actor kinds are staff, petitioner and system) and the lawyer in `detail`.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
+
+from portal.accounts.services import AccountError, hasher, password_problem
+from portal.core import audit, clock, mail
+from portal.core.audit import EventType
+from portal.extensions import db
+from portal.lawyers.models import LawyerAccount, Verification
+
+audit.register_event_types(
+    {
+        "lawyer.registered": EventType(_l("Lawyer registered")),
+        "lawyer.email_confirmed": EventType(_l("Lawyer confirmed the e-mail address")),
+        "lawyer.logged_in": EventType(_l("Lawyer logged in")),
+        "lawyer.login_locked": EventType(_l("Lawyer login locked after repeated failures")),
+        "lawyer.verified": EventType(_l("Lawyer verified")),
+        "lawyer.rejected": EventType(_l("Lawyer not verified")),
+        "lawyer.password_changed": EventType(_l("Lawyer changed the password")),
+    }
+)
+
+LICENCE_RE = re.compile(r"\d{17}")
+# Verified against when the e-mail is unknown, so that timing does not reveal which accounts exist.
+_DUMMY_HASH = hasher.hash(secrets.token_hex(16))
+_CONFIRM_SALT = "lawyer-email-confirmation"
+
+
+def normalise_licence(typed: str | None) -> str:
+    """Lawyers copy the number with spaces; the number itself is 17 digits."""
+    return re.sub(r"[\s-]", "", typed or "")
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute link for e-mails, built without a request (CLI, closures, tests)."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+def find_by_email(email: str) -> LawyerAccount | None:
+    return db.session.scalar(
+        sa.select(LawyerAccount).where(sa.func.lower(LawyerAccount.email) == email.strip().lower())
+    )
+
+
+@dataclass
+class Registration:
+    name: str
+    licence_number: str
+    law_firm: str
+    mobile: str
+    email: str
+    password: str
+
+
+def register_lawyer(data: Registration) -> LawyerAccount:
+    """Create a pending account and queue the confirmation e-mail. Raises AccountError (with the
+    field it concerns) when the licence number or e-mail is taken or the password too weak."""
+    licence = normalise_licence(data.licence_number)
+    if not LICENCE_RE.fullmatch(licence):
+        raise AccountError(
+            _l("Enter the 17-digit number of your practising licence."), "licence_number"
+        )
+    problem = password_problem(data.password)
+    if problem:
+        raise AccountError(problem, "password")
+    password_hash = hasher.hash(data.password)  # slow: before the first query takes the lock
+    email = data.email.strip().lower()
+    if find_by_email(email):
+        raise AccountError(
+            _l("An account with this e-mail address exists already. Log in instead."), "email"
+        )
+    if db.session.scalar(
+        sa.select(LawyerAccount.id).where(LawyerAccount.licence_number == licence)
+    ):
+        raise AccountError(
+            _l("An account with this licence number exists already. Log in instead."),
+            "licence_number",
+        )
+    lawyer = LawyerAccount(
+        name=data.name.strip(),
+        licence_number=licence,
+        law_firm=data.law_firm.strip(),
+        mobile=data.mobile,
+        email=email,
+        password_hash=password_hash,
+        created_at=clock.now(),
+        status=Verification.PENDING.value,
+        failed_logins=0,
+        session_token=secrets.token_hex(16),
+    )
+    db.session.add(lawyer)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        # The same e-mail or licence was registered in parallel.
+        raise AccountError(
+            _l("An account with this e-mail address or licence number exists already."), "email"
+        ) from None
+    audit.record(
+        "lawyer.registered", actor_kind=audit.ACTOR_PETITIONER, subject=f"lawyer:{lawyer.id}"
+    )
+    send_confirmation(lawyer)
+    return lawyer
+
+
+# ---- e-mail confirmation ---------------------------------------------------------------------
+
+
+class _ClockSigner(TimestampSigner):
+    """Signs and checks ages with the portal's one clock (tests freeze it), not the wall clock."""
+
+    def get_timestamp(self) -> int:
+        return int(clock.now().timestamp())
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(
+        current_app.config["SECRET_KEY"], salt=_CONFIRM_SALT, signer=_ClockSigner
+    )
+
+
+def confirmation_token(lawyer: LawyerAccount) -> str:
+    """Signed with the app's secret; names the account and the address it confirms, so a token
+    for an old address confirms nothing after the address changed."""
+    return _serializer().dumps({"id": lawyer.id, "email": lawyer.email})
+
+
+def send_confirmation(lawyer: LawyerAccount) -> mail.OutboxMessage:
+    config = current_app.config
+    link = public_url("lawyers.confirm_email", token=confirmation_token(lawyer))
+    with force_locale(config["BABEL_DEFAULT_LOCALE"]):
+        subject = _("Confirm your e-mail address for lawyer services")
+        body = _(
+            "Dear %(name)s,\n\nyou registered for the lawyer services of %(procuratorate)s. "
+            "Open this link to confirm your e-mail address (it is valid for %(hours)s hours):\n\n"
+            "%(link)s\n\nAfter that our staff verify your practising licence. If you did not "
+            "register, ignore this e-mail.\n",
+            name=lawyer.name,
+            procuratorate=config["PROCURATORATE_NAME"],
+            hours=config["LAWYER_CONFIRM_HOURS"],
+            link=link,
+        )
+    return mail.enqueue(lawyer.email, subject, body)
+
+
+class TokenInvalid(ValueError):
+    """The message says what to do."""
+
+
+def lawyer_for_token(token: str) -> LawyerAccount:
+    """The account a confirmation link is for; raises TokenInvalid when it is expired, forged
+    or for an address the account no longer has."""
+    max_age = current_app.config["LAWYER_CONFIRM_HOURS"] * 3600
+    try:
+        payload = _serializer().loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise TokenInvalid(_l("This link has expired. Log in to have a new one sent.")) from None
+    except BadSignature:
+        raise TokenInvalid(
+            _l("This link is not valid. Copy the whole link from the e-mail.")
+        ) from None
+    if not isinstance(payload, dict):
+        raise TokenInvalid(_l("This link is not valid. Copy the whole link from the e-mail."))
+    lawyer = db.session.get(LawyerAccount, payload.get("id"))
+    if lawyer is None or lawyer.email != payload.get("email"):
+        raise TokenInvalid(_l("This link is not valid. Copy the whole link from the e-mail."))
+    return lawyer
+
+
+def confirm_email(token: str) -> LawyerAccount:
+    lawyer = lawyer_for_token(token)
+    if lawyer.email_confirmed_at is None:
+        lawyer.email_confirmed_at = clock.now()
+        audit.record(
+            "lawyer.email_confirmed",
+            actor_kind=audit.ACTOR_PETITIONER,
+            subject=f"lawyer:{lawyer.id}",
+        )
+    return lawyer
+
+
+# ---- login -----------------------------------------------------------------------------------
+
+
+def authenticate(email: str, password: str) -> LawyerAccount:
+    """As for staff (portal.accounts.services.authenticate): the same message for an unknown
+    address and a wrong password, and LOGIN_MAX_FAILURES wrong passwords in a row lock the
+    account for LOGIN_LOCK_MINUTES. The caller commits, so failures count."""
+    config = current_app.config
+    now = clock.now()
+    lawyer = find_by_email(email)
+    if lawyer is None:
+        try:
+            hasher.verify(_DUMMY_HASH, password)
+        except VerificationError:
+            pass
+        raise AccountError(_l("The e-mail address or password is not right."))
+    if lawyer.locked_until and clock.as_utc(lawyer.locked_until) > now:
+        raise AccountError(
+            _l(
+                "Too many failed attempts. This account is locked for %(n)s minutes.",
+                n=config["LOGIN_LOCK_MINUTES"],
+            )
+        )
+    try:
+        hasher.verify(lawyer.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        lawyer.failed_logins += 1
+        if lawyer.failed_logins >= config["LOGIN_MAX_FAILURES"]:
+            lawyer.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+            lawyer.failed_logins = 0
+            audit.record("lawyer.login_locked", subject=f"lawyer:{lawyer.id}")
+        raise AccountError(_l("The e-mail address or password is not right.")) from None
+    if hasher.check_needs_rehash(lawyer.password_hash):
+        lawyer.password_hash = hasher.hash(password)
+    lawyer.failed_logins, lawyer.locked_until, lawyer.last_login_at = 0, None, now
+    audit.record(
+        "lawyer.logged_in", actor_kind=audit.ACTOR_PETITIONER, subject=f"lawyer:{lawyer.id}"
+    )
+    return lawyer
+
+
+def change_password(lawyer: LawyerAccount, current: str, new: str) -> None:
+    """Ends every other session of the account (the session token changes)."""
+    try:
+        hasher.verify(lawyer.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise AccountError(_l("Your current password is not right."), "current_password") from None
+    problem = password_problem(new)
+    if problem:
+        raise AccountError(problem, "new_password")
+    lawyer.password_hash = hasher.hash(new)
+    lawyer.session_token = secrets.token_hex(16)
+    audit.record(
+        "lawyer.password_changed", actor_kind=audit.ACTOR_PETITIONER, subject=f"lawyer:{lawyer.id}"
+    )
+
+
+def load_lawyer(identifier: str) -> LawyerAccount | None:
+    """Flask-Login's loader for ids "lawyer:<id>:<token>" (given without the prefix)."""
+    number, _sep, token = (identifier or "").partition(":")
+    if not number.isdigit():
+        return None
+    lawyer = db.session.get(LawyerAccount, int(number))
+    if lawyer is None or not secrets.compare_digest(lawyer.session_token, token):
+        return None
+    return lawyer
+
+
+# ---- staff verification ----------------------------------------------------------------------
+
+
+class VerificationRefused(ValueError):
+    """The message is shown to staff as is."""
+
+
+def verify_lawyer(lawyer: LawyerAccount, staff) -> None:
+    if lawyer.status != Verification.PENDING:
+        raise VerificationRefused(_l("This account has been decided already."))
+    if lawyer.email_confirmed_at is None:
+        raise VerificationRefused(
+            _l("The lawyer has not confirmed the e-mail address yet; verify after that.")
+        )
+    lawyer.status = Verification.VERIFIED.value
+    lawyer.verified_at, lawyer.verified_by_id = clock.now(), staff.id
+    audit.record(
+        "lawyer.verified",
+        actor=staff,
+        subject=f"lawyer:{lawyer.id}",
+        from_state=Verification.PENDING,
+        to_state=Verification.VERIFIED,
+    )
+    _tell_decision(lawyer)
+
+
+def reject_lawyer(lawyer: LawyerAccount, staff, reason: str) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise VerificationRefused(_l("Give the reason the lawyer will read."))
+    if lawyer.status != Verification.PENDING:
+        raise VerificationRefused(_l("This account has been decided already."))
+    lawyer.status = Verification.REJECTED.value
+    lawyer.rejected_at, lawyer.rejected_by_id, lawyer.rejection_reason = (
+        clock.now(),
+        staff.id,
+        reason,
+    )
+    audit.record(
+        "lawyer.rejected",
+        actor=staff,
+        subject=f"lawyer:{lawyer.id}",
+        from_state=Verification.PENDING,
+        to_state=Verification.REJECTED,
+        detail=reason,
+    )
+    _tell_decision(lawyer)
+
+
+def _tell_decision(lawyer: LawyerAccount) -> None:
+    config = current_app.config
+    with force_locale(config["BABEL_DEFAULT_LOCALE"]):
+        if lawyer.is_verified:
+            subject = _("Your lawyer account is verified")
+            body = _(
+                "Dear %(name)s,\n\nour staff have verified your practising licence. You can now "
+                "book appointments and bind cases at %(url)s.\n",
+                name=lawyer.name,
+                url=public_url("lawyers.account"),
+            )
+        else:
+            subject = _("Your lawyer account could not be verified")
+            body = _(
+                "Dear %(name)s,\n\nour staff could not verify your registration, for this "
+                "reason:\n\n%(reason)s\n\nYou can read it on your account page at %(url)s.\n",
+                name=lawyer.name,
+                reason=lawyer.rejection_reason,
+                url=public_url("lawyers.account"),
+            )
+    mail.enqueue(lawyer.email, subject, body)

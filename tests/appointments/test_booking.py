@@ -1,0 +1,279 @@
+"""Booking rules: notice and horizon, holidays, one booking per case/service/day, reschedule and
+cancel limits, someone else's booking, double submission, the calendar page and the .ics file."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime, time, timedelta
+
+import icalendar
+import pytest
+import sqlalchemy as sa
+from flask_babel import force_locale
+
+from portal.appointments import availability, workflow
+from portal.appointments.models import Booking, BookingState, Slot
+from portal.calendar.models import CalendarDay
+from portal.core import audit, clock
+from portal.core.permissions import Role
+from portal.extensions import db
+from tests.factories import csrf_token, form_tokens, login, make_user
+from tests.lawyers.factories import add_hours, login_lawyer, make_lawyer, make_place
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Beijing
+CASE = "示检刑诉受〔2026〕1号"
+
+
+@pytest.fixture
+def setup():
+    with clock.frozen(NOW):
+        place = make_place()
+        add_hours(place, start=time(9, 0), end=time(11, 0), capacity=2)
+        yield place
+
+
+def at(key: str):
+    return availability.parse_slot_key(key)
+
+
+def book(lawyer, place, key, *, case=CASE, service="file_reading", submission_key=None):
+    booking = workflow.book_for_lawyer(
+        lawyer,
+        place_id=place.id,
+        service=service,
+        starts_at=at(key),
+        case_number=case,
+        note=None,
+        submission_key=submission_key or secrets.token_urlsafe(32),
+    )
+    db.session.commit()
+    return booking
+
+
+def refused(message, lawyer, place, key, **kwargs):
+    with force_locale("en"), pytest.raises(workflow.BookingRefused, match=message):
+        book(lawyer, place, key, **kwargs)
+    db.session.rollback()
+
+
+def test_minimum_notice_horizon_past_and_hours(app, setup):
+    lawyer = make_lawyer()
+    refused("in the past", lawyer, setup, "2026-11-23T09:00")
+    with clock.frozen(datetime(2026, 11, 23, 0, 45, tzinfo=UTC)):  # 08:45, slot at 09:00
+        refused("at least 30 minutes", lawyer, setup, "2026-11-23T09:00")
+    far = date(2026, 11, 23) + timedelta(days=app.config["BOOKING_HORIZON_DAYS"] + 7)
+    far -= timedelta(days=far.weekday())  # a Monday
+    refused("at most 90 days ahead", lawyer, setup, f"{far.isoformat()}T09:00")
+    refused("do not receive at this time", lawyer, setup, "2026-11-24T13:00")
+    refused("do not receive at this time", lawyer, setup, "2026-11-28T09:00")  # Saturday
+    assert book(lawyer, setup, "2026-11-24T09:00").status == BookingState.REQUESTED
+
+
+def test_holidays_have_no_slots_and_make_up_days_follow_monday(setup):
+    db.session.add(CalendarDay(day=date(2026, 11, 25), kind="holiday", name="测试假日"))
+    db.session.add(CalendarDay(day=date(2026, 11, 28), kind="workday", name="调休"))
+    db.session.commit()
+    lawyer = make_lawyer()
+    refused("may be a holiday", lawyer, setup, "2026-11-25T09:00")
+    days = availability.availability(setup.id, "file_reading", date(2026, 11, 23), 7)
+    assert days[date(2026, 11, 25)] == []
+    assert len(days[date(2026, 11, 28)]) == 4  # 09:00–11:00 in 30-minute slots, as on Monday
+    assert book(lawyer, setup, "2026-11-28T09:30").slot_id
+
+
+def test_one_booking_per_case_service_and_day(setup):
+    lawyer = make_lawyer()
+    book(lawyer, setup, "2026-11-25T09:00")
+    refused("already have a booking for this case", lawyer, setup, "2026-11-25T10:00")
+    book(lawyer, setup, "2026-11-25T10:00", case="示检刑诉受〔2026〕2号")
+    book(lawyer, setup, "2026-11-26T10:00")  # another day
+    first = db.session.scalar(sa.select(Booking).order_by(Booking.id))
+    workflow.cancel(first, lawyer, reason="改期")
+    db.session.commit()
+    book(lawyer, setup, "2026-11-25T10:30")  # free again once cancelled
+
+
+def test_the_database_holds_the_one_booking_rule_too(setup):
+    lawyer = make_lawyer()
+    first = book(lawyer, setup, "2026-11-24T09:00")
+    twin = Booking(
+        reference="YY-TEST-TEST",
+        submission_key_hash="x" * 64,
+        slot_id=first.slot_id,
+        service="file_reading",
+        status="requested",
+        lawyer_id=lawyer.id,
+        case_number=CASE,
+        active_key=first.active_key,
+        created_at=clock.now(),
+    )
+    db.session.add(twin)
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_a_double_submission_makes_one_booking(setup):
+    lawyer = make_lawyer()
+    key = secrets.token_urlsafe(32)
+    first = book(lawyer, setup, "2026-11-24T09:00", submission_key=key)
+    again = book(lawyer, setup, "2026-11-24T09:00", submission_key=key)
+    assert again.id == first.id
+    assert db.session.scalar(sa.select(Slot.booked)) == 1
+
+
+def test_cancel_and_reschedule_only_until_the_cut_off(app, setup):
+    lawyer = make_lawyer()
+    booking = book(lawyer, setup, "2026-11-25T09:00")
+    with force_locale("en"), pytest.raises(workflow.BookingRefused, match="reason"):
+        workflow.cancel(booking, lawyer, reason=" ")
+    workflow.reschedule(booking, lawyer, starts_at=at("2026-11-26T10:00"))
+    db.session.commit()
+    slots = {clock.as_utc(s.starts_at): s.booked for s in db.session.scalars(sa.select(Slot))}
+    assert slots == {at("2026-11-25T09:00"): 0, at("2026-11-26T10:00"): 1}
+    assert booking.status == BookingState.REQUESTED
+    late = at("2026-11-26T10:00") - timedelta(hours=app.config["BOOKING_CHANGE_CUTOFF_HOURS"] - 1)
+    with clock.frozen(late), force_locale("en"):
+        with pytest.raises(workflow.BookingRefused, match="until 24 hours before"):
+            workflow.cancel(booking, lawyer, reason="有事")
+        with pytest.raises(workflow.BookingRefused, match="until 24 hours before"):
+            workflow.reschedule(booking, lawyer, starts_at=at("2026-11-27T10:00"))
+    workflow.cancel(booking, lawyer, reason="当事人已委托他人")
+    db.session.commit()
+    assert booking.status == BookingState.CANCELLED and booking.active_key is None
+    assert db.session.scalar(sa.select(sa.func.sum(Slot.booked))) == 0
+
+
+def test_reschedule_into_a_full_slot_leaves_the_booking_where_it_was(setup):
+    one, two, three = make_lawyer(), make_lawyer(), make_lawyer()
+    book(one, setup, "2026-11-25T09:00")
+    book(two, setup, "2026-11-25T09:00")
+    mine = book(three, setup, "2026-11-26T09:00")
+    with force_locale("en"), pytest.raises(workflow.BookingRefused, match="just been taken"):
+        workflow.reschedule(mine, three, starts_at=at("2026-11-25T09:00"))
+    db.session.rollback()
+    db.session.expire_all()
+    mine = db.session.get(Booking, mine.id)
+    assert clock.as_utc(mine.slot.starts_at) == at("2026-11-26T09:00")
+    assert sorted(db.session.scalars(sa.select(Slot.booked))) == [1, 2]
+
+
+def test_someone_elses_booking_is_not_found_and_cannot_be_changed(app, client, setup):
+    owner, other = make_lawyer(), make_lawyer()
+    booking = book(owner, setup, "2026-11-25T09:00")
+    with force_locale("en"), pytest.raises(workflow.BookingRefused, match="cannot cancel"):
+        workflow.cancel(booking, other, reason="x")
+    db.session.rollback()
+    login_lawyer(client, other)
+    token = csrf_token(client.get("/lawyer/").get_data(as_text=True))
+    assert client.get(f"/lawyer/bookings/{booking.id}").status_code == 404
+    assert client.get(f"/lawyer/bookings/{booking.id}/calendar.ics").status_code == 404
+    response = client.post(
+        f"/lawyer/bookings/{booking.id}/cancel", data={"csrf_token": token, "reason": "x"}
+    )
+    assert response.status_code == 404
+    # A lawyer id in the form is ignored: the booking is always the logged-in lawyer's.
+    tokens = form_tokens(client, f"/lawyer/bookings/new?place={setup.id}")
+    client.post(
+        "/lawyer/bookings/new",
+        data={**tokens, "lawyer_id": str(owner.id), "service": "file_reading",
+              "place": str(setup.id), "slot": "2026-11-26T09:00", "case_number": CASE},
+    )  # fmt: skip
+    newest = db.session.scalar(sa.select(Booking).order_by(Booking.id.desc()))
+    assert newest.lawyer_id == other.id
+
+
+def test_the_calendar_page_lists_free_slots_as_labelled_radios(client, setup):
+    lawyer = make_lawyer()
+    book(make_lawyer(), setup, "2026-11-24T09:00")
+    login_lawyer(client, lawyer)
+    client.set_cookie("portal_locale", "en")
+    html = client.get(f"/lawyer/bookings/new?service=file_reading&place={setup.id}").get_data(
+        as_text=True
+    )
+    assert "<caption>" in html and 'scope="row"' in html
+    assert 'type="radio" name="slot"' in html and 'value="2026-11-24T09:00"' in html
+    assert "1 place free" in html and "2 places free" in html
+    assert 'value="2026-11-23T09:00"' not in html  # already past
+
+
+def test_booking_through_the_page_then_the_ics_parses(app, client, setup):
+    lawyer = make_lawyer()
+    login_lawyer(client, lawyer)
+    tokens = form_tokens(client, f"/lawyer/bookings/new?service=meeting&place={setup.id}")
+    add_hours(setup, service="meeting", weekdays=(1,), start=time(14, 0), end=time(15, 0))
+    response = client.post(
+        "/lawyer/bookings/new",
+        data={**tokens, "service": "meeting", "place": str(setup.id),
+              "slot": "2026-11-24T14:00", "case_number": "示检刑诉受[2026]01号",
+              "note": "讨论羁押必要性; 会见, 时间"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    booking = db.session.scalar(sa.select(Booking))
+    assert booking.case_number == CASE and booking.service == "meeting"
+    page = client.get(response.location).get_data(as_text=True)
+    assert booking.reference in page
+    ics = client.get(f"/lawyer/bookings/{booking.id}/calendar.ics")
+    assert ics.headers["Content-Type"].startswith("text/calendar")
+    raw = ics.get_data()
+    assert raw.count(b"\r\n") >= 15 and b"\n" not in raw.replace(b"\r\n", b"")
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
+    calendar = icalendar.Calendar.from_ical(raw)
+    [event] = calendar.walk("VEVENT")
+    assert str(event["UID"]).startswith(f"booking-{booking.reference}@")
+    assert event.decoded("DTSTART") == at("2026-11-24T14:00")
+    assert event.decoded("DTEND") == at("2026-11-24T14:30")
+    assert booking.reference in str(event["DESCRIPTION"])
+    assert str(event["STATUS"]) == "TENTATIVE"
+
+
+def test_staff_confirm_decline_check_in_and_no_show(app, client, setup):
+    lawyer = make_lawyer()
+    first = book(lawyer, setup, "2026-11-24T09:00")
+    second = book(lawyer, setup, "2026-11-24T09:30", case="示检刑诉受〔2026〕2号")
+    clerk = make_user(Role.CLERK)
+    with force_locale("en"), pytest.raises(workflow.BookingRefused, match="cannot check in"):
+        workflow.check_in(first, make_user(Role.LEADER))
+    workflow.confirm(first, clerk)
+    with force_locale("en"), pytest.raises(workflow.BookingRefused, match="not started"):
+        workflow.record_no_show(first, clerk)
+    with force_locale("en"), pytest.raises(workflow.BookingRefused, match="reason"):
+        workflow.decline(second, clerk, reason="")
+    workflow.decline(second, clerk, reason="承办检察官出差")
+    db.session.commit()
+    assert second.status == BookingState.DECLINED and second.active_key is None
+    with clock.frozen(at("2026-11-24T09:05")):
+        workflow.check_in(first, clerk)
+    db.session.commit()
+    assert first.status == BookingState.CHECKED_IN
+    codes = db.session.scalars(sa.select(audit.AuditEvent.code)).all()
+    assert {
+        "booking.requested",
+        "booking.confirmed",
+        "booking.declined",
+        "booking.checked_in",
+    } <= set(codes)
+    # The day list shows them, and is printable.
+    login(client, clerk)
+    html = client.get(f"/staff/appointments/?place={setup.id}&day=2026-11-24").get_data(
+        as_text=True
+    )
+    assert first.reference in html and second.reference in html and "print-button" in html
+    # A no-show for a confirmed booking once the slot has started.
+    third = book(lawyer, setup, "2026-11-24T10:00", case="示检刑诉受〔2026〕3号")
+    workflow.confirm(third, clerk)
+    with clock.frozen(at("2026-11-24T10:40")):
+        workflow.record_no_show(third, clerk)
+    db.session.commit()
+    assert third.status == BookingState.NO_SHOW
+
+
+def test_the_lawyer_sees_requested_until_confirmed(client, setup):
+    lawyer = make_lawyer()
+    booking = book(lawyer, setup, "2026-11-24T09:00")
+    login_lawyer(client, lawyer)
+    client.set_cookie("portal_locale", "en")
+    assert "Requested, waiting for confirmation" in client.get("/lawyer/").get_data(as_text=True)
+    workflow.confirm(booking, make_user(Role.HANDLER))
+    db.session.commit()
+    assert "Confirmed" in client.get(f"/lawyer/bookings/{booking.id}").get_data(as_text=True)
