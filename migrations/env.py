@@ -46,8 +46,19 @@ def get_metadata():
     return target_db.metadata
 
 
+# Schema objects that are not in the models: the rate-limit counters (created by the limiter
+# store) and the full-text search index of migration 0003 (SQLite's FTS5 table with its shadow
+# tables, PostgreSQL's expression index).
+EXCLUDED_TABLES = {"rate_limit_counters", "search_fts"}
+EXCLUDED_INDEXES = {"ix_search_entries_tsv"}
+
+
 def include_object(obj, name, type_, reflected, compare_to):
-    return not (type_ == "table" and name == "rate_limit_counters")
+    if type_ == "table":
+        return name not in EXCLUDED_TABLES and not name.startswith("search_fts_")
+    if type_ == "index":
+        return name not in EXCLUDED_INDEXES
+    return True
 
 
 def run_migrations_offline():

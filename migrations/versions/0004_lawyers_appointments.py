@@ -16,7 +16,18 @@ branch_labels = None
 depends_on = None
 
 
+OLD_ACTOR_KINDS = "actor_kind IN ('staff', 'petitioner', 'system')"
+NEW_ACTOR_KINDS = "actor_kind IN ('staff', 'petitioner', 'lawyer', 'system')"
+
+
+def _set_actor_kinds(condition):
+    with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_audit_events_actor_kind'), type_='check')
+        batch_op.create_check_constraint('actor_kind', condition)
+
+
 def upgrade():
+    _set_actor_kinds(NEW_ACTOR_KINDS)
     op.create_table('appointment_places',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
@@ -245,6 +256,8 @@ def upgrade():
 
 
 def downgrade():
+    op.execute("UPDATE audit_events SET actor_kind = 'petitioner' WHERE actor_kind = 'lawyer'")
+    _set_actor_kinds(OLD_ACTOR_KINDS)
     with op.batch_alter_table('case_file_deliveries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_file_deliveries_binding_id'))
 

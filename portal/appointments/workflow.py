@@ -194,6 +194,11 @@ def _apply(booking: Booking, action: Action, actor, *, detail: str | None = None
     return transition
 
 
+def _public_actor_kind(booking) -> str:
+    """A lawyer acts on their own booking; a reception-day visitor is a member of the public."""
+    return audit.ACTOR_LAWYER if booking.lawyer_id else audit.ACTOR_PETITIONER
+
+
 def _audit(code, booking, actor, from_state, to_state, detail=None):
     kind = actor_kind(actor)
     who = None
@@ -204,7 +209,9 @@ def _audit(code, booking, actor, from_state, to_state, detail=None):
         actor=actor if kind == STAFF else None,
         actor_kind=audit.ACTOR_STAFF
         if kind == STAFF
-        else (audit.ACTOR_PETITIONER if kind == OWNER else audit.ACTOR_SYSTEM),
+        else _public_actor_kind(booking)
+        if kind == OWNER
+        else audit.ACTOR_SYSTEM,
         subject=f"booking:{booking.id}",
         from_state=from_state,
         to_state=to_state,

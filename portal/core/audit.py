@@ -69,14 +69,17 @@ def register_event_types(event_types: dict[str, EventType]) -> None:
 
 
 ACTOR_STAFF = "staff"
-ACTOR_PETITIONER = "petitioner"
+ACTOR_PETITIONER = "petitioner"  # any member of the public acting on their own matter
+ACTOR_LAWYER = "lawyer"
 ACTOR_SYSTEM = "system"
 
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
     __table_args__ = (
-        sa.CheckConstraint("actor_kind IN ('staff', 'petitioner', 'system')", name="actor_kind"),
+        sa.CheckConstraint(
+            "actor_kind IN ('staff', 'petitioner', 'lawyer', 'system')", name="actor_kind"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

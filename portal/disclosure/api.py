@@ -1,5 +1,173 @@
-"""Read-only open data API for published documents and releases."""
+"""Read-only open data API for published documents and releases, described by openapi.py.
 
-from flask import Blueprint
+Every answer is JSON, errors included (400 for a malformed parameter, 404, 405, 410 for a
+withdrawn item with the reason, 500): never an HTML page. Only published text is served, never a
+document's original.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from portal.core.clock import as_utc
+from portal.disclosure import openapi, queries
+from portal.disclosure.models import (
+    DocumentState,
+    LegalDocument,
+    Release,
+    ReleaseCategory,
+    ReleaseState,
+)
+from portal.disclosure.views import PUBLIC_TYPES
+from portal.extensions import csrf, db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # read-only: nothing to forge
+
+
+def _error(status: int, message: str, **extra):
+    response = jsonify({"error": {"status": status, "message": message, **extra}})
+    response.status_code = status
+    return response
+
+
+@bp.errorhandler(queries.BadParameter)
+def bad_parameter(error):
+    return _error(400, str(error))
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error):
+    return _error(error.code or 500, error.name)
+
+
+@bp.errorhandler(Exception)
+def unexpected_error(error):
+    current_app.logger.exception("Unhandled error in the API")
+    db.session.rollback()
+    return _error(500, "Internal Server Error")
+
+
+def _iso(moment) -> str | None:
+    return as_utc(moment).isoformat() if moment else None
+
+
+def document_json(document: LegalDocument, *, with_text: bool) -> dict:
+    data = {
+        "id": document.id,
+        "type": document.doc_type,
+        "title": document.title,
+        "procuratorate": document.procuratorate,
+        "case_number": document.case_number,
+        "document_date": document.document_date.isoformat(),
+        "published_at": _iso(document.published_at),
+        "url": url_for("disclosure.show_document", document_id=document.id, _external=True),
+    }
+    if with_text:
+        data["text"] = document.redacted_text
+    return data
+
+
+def release_json(release: Release, *, with_text: bool) -> dict:
+    data = {
+        "id": release.id,
+        "title": release.title,
+        "category": release.category,
+        "procuratorate": release.procuratorate,
+        "released_on": release.released_on.isoformat(),
+        "published_at": _iso(release.published_at),
+        "url": url_for("disclosure.show_release", release_id=release.id, _external=True),
+    }
+    if with_text:
+        data["body"] = release.body
+    return data
+
+
+def _paging():
+    page = queries.int_arg(request.args, "page", low=1, high=100_000, default=1)
+    per_page = queries.int_arg(
+        request.args, "per_page", low=1, high=queries.MAX_PER_PAGE, default=queries.PER_PAGE
+    )
+    return page, per_page
+
+
+def _page_json(query, page: int, per_page: int, serialise) -> dict:
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return {
+        "items": [serialise(item, with_text=False) for item in result.items],
+        "page": page,
+        "per_page": per_page,
+        "total": result.total,
+        "pages": result.pages,
+    }
+
+
+@bp.route("/documents")
+def list_documents():
+    doc_type = queries.choice_arg(request.args, "type", PUBLIC_TYPES)
+    procuratorate = queries.text_arg(request.args, "procuratorate")
+    year = queries.int_arg(request.args, "year", **queries.YEARS)
+    page, per_page = _paging()
+    query = queries.public_documents(doc_type=doc_type, procuratorate=procuratorate, year=year)
+    return jsonify(_page_json(query, page, per_page, document_json))
+
+
+@bp.route("/documents/<int:document_id>")
+def show_document(document_id: int):
+    document = queries.public_document(document_id)
+    if document is None:
+        return _error(404, "No published document has this id.")
+    if document.status == DocumentState.WITHDRAWN:
+        return _error(
+            410,
+            "This document was withdrawn.",
+            reason=document.withdrawal_reason,
+            withdrawn_at=_iso(document.withdrawn_at),
+        )
+    return jsonify(document_json(document, with_text=True))
+
+
+@bp.route("/releases")
+def list_releases():
+    category = queries.choice_arg(request.args, "category", list(ReleaseCategory))
+    year = queries.int_arg(request.args, "year", **queries.YEARS)
+    page, per_page = _paging()
+    query = queries.public_releases(category=category, year=year)
+    return jsonify(_page_json(query, page, per_page, release_json))
+
+
+@bp.route("/releases/<int:release_id>")
+def show_release(release_id: int):
+    release = queries.public_release(release_id)
+    if release is None:
+        return _error(404, "No published release has this id.")
+    if release.status == ReleaseState.WITHDRAWN:
+        return _error(
+            410,
+            "This release was withdrawn.",
+            reason=release.withdrawal_reason,
+            withdrawn_at=_iso(release.withdrawn_at),
+        )
+    return jsonify(release_json(release, with_text=True))
+
+
+@bp.route("/openapi.json")
+def openapi_document():
+    return jsonify(openapi.document())
+
+
+@bp.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def not_found(anything: str):
+    """Unknown addresses and methods under /api/v1 answer in JSON too: routing errors never
+    reach a blueprint's error handlers, so this catch-all takes what no API route matches."""
+    adapter = current_app.url_map.bind("localhost")
+    try:
+        endpoint, _args = adapter.match(request.path, method="GET")
+    except HTTPException:
+        endpoint = None
+    if endpoint and endpoint != "api.not_found" and request.method != "GET":
+        response = _error(405, "This API is read-only: use GET.")
+        response.headers["Allow"] = "GET, HEAD"
+        return response
+    return _error(404, "No such API endpoint. See /api/v1/openapi.json.")

@@ -1,5 +1,187 @@
-"""Public pages: important case information, legal documents, search."""
+"""Public pages: important case information, legal documents, search.
 
-from flask import Blueprint
+Only published text is ever shown: a document's redacted text, never its original. A withdrawn
+item keeps its address, which answers 410 Gone with the reason for the withdrawal.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.etree import ElementTree as ET
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+
+from portal.core.clock import as_utc
+from portal.disclosure import queries, search
+from portal.disclosure.models import (
+    PUBLISHABLE_TYPES,
+    DocumentState,
+    DocumentType,
+    ReleaseCategory,
+    ReleaseState,
+)
+from portal.extensions import db
 
 bp = Blueprint("disclosure", __name__)
+PUBLIC_TYPES = [t for t in DocumentType if t in PUBLISHABLE_TYPES]
+FEED_SIZE = 50
+
+
+def _lenient(parse, *args, **kwargs):
+    """On HTML pages a malformed filter is ignored rather than refused."""
+    try:
+        return parse(*args, **kwargs)
+    except queries.BadParameter:
+        return kwargs.get("default")
+
+
+def _page() -> int:
+    return _lenient(queries.int_arg, request.args, "page", low=1, high=10_000, default=1)
+
+
+# ---- releases --------------------------------------------------------------------------------
+
+
+@bp.route("/case-information/releases")
+def list_releases():
+    category = _lenient(queries.choice_arg, request.args, "category", list(ReleaseCategory))
+    page = db.paginate(
+        queries.public_releases(category=category),
+        page=_page(),
+        per_page=queries.PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "disclosure/releases.html", page=page, category=category, categories=list(ReleaseCategory)
+    )
+
+
+@bp.route("/case-information/releases/<int:release_id>")
+def show_release(release_id: int):
+    release = queries.public_release(release_id) or abort(404)
+    if release.status == ReleaseState.WITHDRAWN:
+        return render_template("disclosure/withdrawn.html", item=release, title=release.title), 410
+    return render_template("disclosure/release.html", release=release)
+
+
+_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(value: str) -> str:
+    return _XML_INVALID.sub("", value or "")
+
+
+@bp.route("/case-information/releases/feed.atom")
+def releases_feed():
+    """An Atom feed of the latest releases, built with ElementTree so every value is escaped."""
+    releases = db.session.scalars(queries.public_releases().limit(FEED_SIZE)).all()
+    ns = "http://www.w3.org/2005/Atom"
+    ET.register_namespace("", ns)
+
+    def sub(parent, tag, text=None, **attrs):
+        element = ET.SubElement(parent, f"{{{ns}}}{tag}", attrs)
+        if text is not None:
+            element.text = _xml_text(text)
+        return element
+
+    feed = ET.Element(f"{{{ns}}}feed")
+    name = current_app.config["PROCURATORATE_NAME"]
+    sub(feed, "title", f"{name} · 重要案件信息")
+    sub(feed, "id", url_for(".releases_feed", _external=True))
+    sub(feed, "link", rel="self", href=url_for(".releases_feed", _external=True))
+    sub(feed, "link", rel="alternate", type="text/html",
+        href=url_for(".list_releases", _external=True))  # fmt: skip
+    latest = max((as_utc(r.published_at) for r in releases), default=None)
+    sub(feed, "updated", latest.isoformat() if latest else "1970-01-01T00:00:00+00:00")
+    author = sub(feed, "author")
+    sub(author, "name", name)
+    for release in releases:
+        url = url_for(".show_release", release_id=release.id, _external=True)
+        entry = sub(feed, "entry")
+        sub(entry, "title", release.title)
+        sub(entry, "id", url)
+        sub(entry, "link", rel="alternate", type="text/html", href=url)
+        sub(entry, "published", as_utc(release.published_at).isoformat())
+        sub(entry, "updated", as_utc(release.published_at).isoformat())
+        sub(entry, "category", term=release.category)
+        sub(entry, "summary", release.body[:200])
+        sub(entry, "content", release.body, type="text")
+    body = ET.tostring(feed, encoding="unicode", xml_declaration=False)
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n' + body,
+        200,
+        {"Content-Type": "application/atom+xml; charset=utf-8"},
+    )
+
+
+# ---- documents -------------------------------------------------------------------------------
+
+
+def _document_filters():
+    return {
+        "doc_type": _lenient(queries.choice_arg, request.args, "type", PUBLIC_TYPES),
+        "procuratorate": _lenient(queries.text_arg, request.args, "procuratorate"),
+        "year": _lenient(queries.int_arg, request.args, "year", **queries.YEARS),
+    }
+
+
+@bp.route("/case-information/documents")
+def list_documents():
+    filters = _document_filters()
+    page = db.paginate(
+        queries.public_documents(**filters),
+        page=_page(),
+        per_page=queries.PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "disclosure/documents.html",
+        page=page,
+        filters=filters,
+        types=PUBLIC_TYPES,
+        procuratorates=queries.procuratorates(),
+    )
+
+
+@bp.route("/case-information/documents/<int:document_id>")
+def show_document(document_id: int):
+    document = queries.public_document(document_id) or abort(404)
+    if document.status == DocumentState.WITHDRAWN:
+        return render_template(
+            "disclosure/withdrawn.html", item=document, title=document.title
+        ), 410
+    return render_template("disclosure/document.html", document=document)
+
+
+# ---- search ----------------------------------------------------------------------------------
+
+
+@bp.route("/case-information/search")
+def search_page():
+    filters = _document_filters()
+    raw = request.args.get("q")
+    type_code = _lenient(queries.choice_arg, request.args, "type", [*PUBLIC_TYPES, "release"])
+    results, error = None, None
+    if raw is not None:
+        try:
+            results = search.search(
+                raw,
+                search.Filters(
+                    type_code=type_code,
+                    procuratorate=filters["procuratorate"],
+                    year=filters["year"],
+                ),
+                page=_page(),
+            )
+        except search.QueryError as problem:
+            error = str(problem)
+    return render_template(
+        "disclosure/search.html",
+        query=raw or "",
+        results=results,
+        error=error,
+        filters={**filters, "type": type_code},
+        types=PUBLIC_TYPES,
+        type_labels={t.value: t.label for t in PUBLIC_TYPES},
+        procuratorates=queries.procuratorates(),
+    ), (400 if error else 200)

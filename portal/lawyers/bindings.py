@@ -135,7 +135,7 @@ def request_binding(lawyer: LawyerAccount, data: BindingRequest) -> CaseBinding:
         )
     audit.record(
         "binding.requested",
-        actor_kind=audit.ACTOR_PETITIONER,
+        actor_kind=audit.ACTOR_LAWYER,
         subject=f"binding:{binding.id}",
         to_state=BindingStatus.REQUESTED,
         detail=f"lawyer:{lawyer.id}; case:{case.id}",
@@ -240,7 +240,7 @@ def record_download(delivery: CaseFileDelivery, lawyer: LawyerAccount) -> None:
         )
     audit.record(
         "case_file.downloaded",
-        actor_kind=audit.ACTOR_PETITIONER,
+        actor_kind=audit.ACTOR_LAWYER,
         subject=f"delivery:{delivery.id}",
         detail=f"lawyer:{lawyer.id}",
     )

@@ -3,8 +3,8 @@
 Services change the session and flush; the view commits once, so an account, its confirmation
 e-mail in the outbox and its audit event are stored together or not at all.
 
-Audit events about what a lawyer did are recorded with actor_kind "petitioner" (the public side:
-the audit table's actor kinds are staff, petitioner and system) and the lawyer in `detail`.
+Audit events about what a lawyer did are recorded with actor_kind "lawyer" and the lawyer as
+their subject.
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ def register_lawyer(data: Registration) -> LawyerAccount:
             _l("An account with this e-mail address or licence number exists already."), "email"
         ) from None
     audit.record(
-        "lawyer.registered", actor_kind=audit.ACTOR_PETITIONER, subject=f"lawyer:{lawyer.id}"
+        "lawyer.registered", actor_kind=audit.ACTOR_LAWYER, subject=f"lawyer:{lawyer.id}"
     )
     send_confirmation(lawyer)
     return lawyer
@@ -196,7 +196,7 @@ def confirm_email(token: str) -> LawyerAccount:
         lawyer.email_confirmed_at = clock.now()
         audit.record(
             "lawyer.email_confirmed",
-            actor_kind=audit.ACTOR_PETITIONER,
+            actor_kind=audit.ACTOR_LAWYER,
             subject=f"lawyer:{lawyer.id}",
         )
     return lawyer
@@ -238,7 +238,7 @@ def authenticate(email: str, password: str) -> LawyerAccount:
         lawyer.password_hash = hasher.hash(password)
     lawyer.failed_logins, lawyer.locked_until, lawyer.last_login_at = 0, None, now
     audit.record(
-        "lawyer.logged_in", actor_kind=audit.ACTOR_PETITIONER, subject=f"lawyer:{lawyer.id}"
+        "lawyer.logged_in", actor_kind=audit.ACTOR_LAWYER, subject=f"lawyer:{lawyer.id}"
     )
     return lawyer
 
@@ -255,7 +255,7 @@ def change_password(lawyer: LawyerAccount, current: str, new: str) -> None:
     lawyer.password_hash = hasher.hash(new)
     lawyer.session_token = secrets.token_hex(16)
     audit.record(
-        "lawyer.password_changed", actor_kind=audit.ACTOR_PETITIONER, subject=f"lawyer:{lawyer.id}"
+        "lawyer.password_changed", actor_kind=audit.ACTOR_LAWYER, subject=f"lawyer:{lawyer.id}"
     )
 
 

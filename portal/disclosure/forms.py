@@ -1,0 +1,161 @@
+"""Forms for publishers: documents, their redactions and publication, releases."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from portal.core.forms import NoControlCharacters, PortalForm
+from portal.disclosure import redaction
+from portal.disclosure.models import DocumentType, ReleaseCategory
+
+# 示检刑诉〔2024〕123号: an agency prefix, the year in brackets, a number and 号.
+CASE_NUMBER_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,20}[〔\[（(]\d{4}[〕\]）)]\d{1,6}号")
+
+
+def _max(n):
+    return Length(max=n, message=_l("Use at most %(max)d characters."))
+
+
+def normalise_case_number(value: str) -> str:
+    value = re.sub(r"\s", "", value or "")
+    return value.translate(str.maketrans("[]()（）", "〔〕〔〕〔〕"))
+
+
+class CaseNumber:
+    def __call__(self, form, field):
+        if field.data:
+            field.data = normalise_case_number(field.data)
+            if not CASE_NUMBER_RE.fullmatch(field.data):
+                raise ValidationError(
+                    _l("Enter the document number as printed on it, like 示检刑诉〔2024〕123号.")
+                )
+
+
+class DocumentForm(PortalForm):
+    doc_type = SelectField(
+        _l("Type of document"),
+        choices=lambda: (
+            [SelectChoice("", _l("Choose the type"))]
+            + [SelectChoice(t.value, t.label) for t in DocumentType]
+        ),
+        validators=[DataRequired(_l("Choose the type of document."))],
+    )
+    procuratorate = StringField(
+        _l("Procuratorate"),
+        validators=[DataRequired(_l("Enter the procuratorate that issued it.")), _max(100)],
+    )
+    case_number = StringField(
+        _l("Document number"),
+        description=_l("As printed on the document, like 示检刑诉〔2024〕123号."),
+        validators=[DataRequired(_l("Enter the document number.")), _max(60), CaseNumber()],
+    )
+    document_date = DateField(
+        _l("Date of the document"),
+        validators=[InputRequired(_l("Enter the date of the document, like 2024-05-20."))],
+    )
+    upload = FileField(
+        _l("Upload a DOCX or PDF file"),
+        description=_l("At most 10 MB and 200 pages. Or paste the text below instead."),
+    )
+    text = TextAreaField(
+        _l("Or paste the text"),
+        validators=[Optional(), _max(200_000), NoControlCharacters()],
+        render_kw={"rows": 14},
+    )
+    involves_minor = BooleanField(
+        _l("The case concerns a crime against a minor"),
+        description=_l("Every detail that could identify the minor must then be shielded."),
+    )
+
+
+class TermForm(PortalForm):
+    term = StringField(
+        _l("Text to redact"),
+        description=_l("Copy it exactly from the original; it is redacted wherever it occurs."),
+        validators=[DataRequired(_l("Enter the text to redact.")), _max(100)],
+    )
+    kind = RadioField(
+        _l("How to redact it"),
+        choices=[
+            SelectChoice(redaction.NAME, _l("A person's name: keep the surname, as in 张某")),
+            SelectChoice(redaction.CUSTOM, _l("Remove it entirely")),
+        ],
+        default=redaction.NAME,
+        validators=[InputRequired(_l("Choose how to redact the text."))],
+    )
+
+
+class DecisionForm(PortalForm):
+    """Drop or restore one proposed redaction (hidden fields from the list on the page)."""
+
+    kind = HiddenField(validators=[DataRequired()])
+    text = HiddenField(validators=[DataRequired()])
+
+
+class ConfirmForm(PortalForm):
+    """A button with CSRF protection and nothing else."""
+
+
+class PublishForm(PortalForm):
+    judgment_in_force_on = DateField(
+        _l("Date the judgment took effect"),
+        description=_l(
+            "Indictments only: an indictment is published once the judgment is in force."
+        ),
+        validators=[Optional()],
+    )
+    minor_shielded = BooleanField(
+        _l("I have checked that nothing in the text can identify the minor"),
+    )
+
+
+class WithdrawForm(PortalForm):
+    reason = TextAreaField(
+        _l("Reason for withdrawal"),
+        description=_l("Shown to the public at the old address."),
+        validators=[DataRequired(_l("Enter the reason for withdrawal.")), _max(500)],
+        render_kw={"rows": 3},
+    )
+
+
+class ReleaseForm(PortalForm):
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title.")), _max(200)])
+    category = SelectField(
+        _l("Category"),
+        choices=lambda: (
+            [SelectChoice("", _l("Choose a category"))]
+            + [SelectChoice(c.value, c.label) for c in ReleaseCategory]
+        ),
+        validators=[DataRequired(_l("Choose a category."))],
+    )
+    procuratorate = StringField(
+        _l("Procuratorate"),
+        validators=[DataRequired(_l("Enter the procuratorate.")), _max(100)],
+    )
+    released_on = DateField(
+        _l("Date of the release"),
+        validators=[InputRequired(_l("Enter the date of the release, like 2024-05-20."))],
+    )
+    body = TextAreaField(
+        _l("Text"),
+        validators=[
+            DataRequired(_l("Enter the text of the release.")),
+            _max(50_000),
+            NoControlCharacters(),
+        ],
+        render_kw={"rows": 14},
+    )

@@ -1,0 +1,116 @@
+"""Read-side lists: what the public may see (published items only) and the publisher's lists."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from portal.disclosure.models import DocumentState, LegalDocument, Release, ReleaseState
+from portal.extensions import db
+
+PER_PAGE = 20
+MAX_PER_PAGE = 100
+
+
+def public_documents(*, doc_type=None, procuratorate=None, year=None):
+    """Published documents, newest first. Withdrawn ones keep their page but leave the lists."""
+    query = sa.select(LegalDocument).where(LegalDocument.status == DocumentState.PUBLISHED.value)
+    if doc_type:
+        query = query.where(LegalDocument.doc_type == doc_type)
+    if procuratorate:
+        query = query.where(LegalDocument.procuratorate == procuratorate)
+    if year:
+        query = query.where(
+            LegalDocument.document_date >= date(year, 1, 1),
+            LegalDocument.document_date < date(year + 1, 1, 1),
+        )
+    return query.order_by(LegalDocument.published_at.desc(), LegalDocument.id.desc())
+
+
+def public_releases(*, category=None, year=None):
+    query = sa.select(Release).where(Release.status == ReleaseState.PUBLISHED.value)
+    if category:
+        query = query.where(Release.category == category)
+    if year:
+        query = query.where(
+            Release.released_on >= date(year, 1, 1),
+            Release.released_on < date(year + 1, 1, 1),
+        )
+    return query.order_by(Release.released_on.desc(), Release.id.desc())
+
+
+def public_document(document_id: int) -> LegalDocument | None:
+    """A document the public may open: published, or withdrawn (to show the notice)."""
+    document = db.session.get(LegalDocument, document_id)
+    if document is None or document.status not in (
+        DocumentState.PUBLISHED,
+        DocumentState.WITHDRAWN,
+    ):
+        return None
+    return document
+
+
+def public_release(release_id: int) -> Release | None:
+    release = db.session.get(Release, release_id)
+    if release is None or release.status == ReleaseState.DRAFT:
+        return None
+    return release
+
+
+def procuratorates() -> list[str]:
+    """The procuratorates that have published documents, for the filters."""
+    return list(
+        db.session.scalars(
+            sa.select(LegalDocument.procuratorate)
+            .where(LegalDocument.status == DocumentState.PUBLISHED.value)
+            .distinct()
+            .order_by(LegalDocument.procuratorate)
+        )
+    )
+
+
+def staff_documents(limit: int = 200):
+    return db.session.scalars(
+        sa.select(LegalDocument).order_by(LegalDocument.id.desc()).limit(limit)
+    ).all()
+
+
+def staff_releases(limit: int = 200):
+    return db.session.scalars(sa.select(Release).order_by(Release.id.desc()).limit(limit)).all()
+
+
+class BadParameter(ValueError):
+    """A list or search parameter is malformed; the message says which and what is allowed."""
+
+
+def int_arg(args, name: str, *, low: int, high: int, default: int | None = None) -> int | None:
+    raw = args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadParameter(f"{name} must be a whole number") from None
+    if not low <= value <= high:
+        raise BadParameter(f"{name} must be between {low} and {high}")
+    return value
+
+
+def choice_arg(args, name: str, allowed) -> str | None:
+    raw = args.get(name)
+    if raw in (None, ""):
+        return None
+    if raw not in {str(value) for value in allowed}:
+        raise BadParameter(f"{name} must be one of: {', '.join(str(v) for v in allowed)}")
+    return raw
+
+
+def text_arg(args, name: str, *, max_length: int = 100) -> str | None:
+    raw = (args.get(name) or "").strip()
+    if len(raw) > max_length:
+        raise BadParameter(f"{name} must be at most {max_length} characters")
+    return raw or None
+
+
+YEARS = {"low": 1978, "high": 2100}

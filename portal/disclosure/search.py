@@ -1,0 +1,362 @@
+"""Full-text search over published documents and releases, on SQLite (FTS5) and PostgreSQL.
+
+Both databases index the same pre-segmented tokens (segmenter.index_tokens) and answer the same
+query, so the same data gives the same results:
+
+* every word of the query must occur (AND); a two-character word such as 盗窃 finds documents
+  where it stands alone and where it is part of a longer word (盗窃罪), because the index holds
+  jieba's search-mode sub-words too;
+* a phrase in quotes ("电信网络诈骗", "mobile phone") must also occur exactly, as a substring of
+  the normalised text (`plain`), which the full-text match has already narrowed down;
+* filters by type, procuratorate and year (on SQLite as tokens of the FTS5 `facets` column,
+  so a filtered search is one full-text intersection; on PostgreSQL as column conditions);
+  newest first (by entry id, which grows with
+  publication); a page of results, and a count that stops at COUNT_CAP so that a very common word
+  costs no more than a rare one.
+
+The user's query never reaches the database as syntax: it is reduced to letter-and-digit tokens,
+each quoted for FTS5 (`"盗窃" AND "手机"`) or as a tsquery lexeme (`'盗窃' & '手机'`), and phrases
+are bound parameters. An empty, too long or punctuation-only query raises QueryError with a
+message for the user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from portal.core import clock
+from portal.disclosure import segmenter
+from portal.disclosure.models import LegalDocument, Release, SearchEntry
+from portal.extensions import db
+
+MAX_QUERY_CHARS = 100
+MAX_WORDS = 12
+MAX_TOKEN_CHARS = 60
+COUNT_CAP = 1000
+PER_PAGE = 20
+MAX_PAGE = COUNT_CAP // PER_PAGE
+_QUOTES = '"“”「」『』'
+_PHRASE_RE = re.compile(rf"[{_QUOTES}]([^{_QUOTES}]*)[{_QUOTES}]")
+_SPACE_RE = re.compile(r"\s+")
+
+
+class QueryError(ValueError):
+    """The query cannot be run; the message tells the user what to type instead."""
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    words: tuple[str, ...]
+    phrases: tuple[str, ...]
+
+    @property
+    def highlights(self) -> tuple[str, ...]:
+        return tuple(sorted({*self.words, *self.phrases}, key=len, reverse=True))
+
+    def fts5_match(self) -> str:
+        return "{tokens} : (" + " AND ".join(f'"{word}"' for word in self.words) + ")"
+
+    def tsquery(self) -> str:
+        return " & ".join(f"'{word}'" for word in self.words)
+
+
+def plain_text(text: str) -> str:
+    """Normalised for exact phrase matching: NFKC, lowercase, runs of whitespace as one space."""
+    return _SPACE_RE.sub(" ", segmenter.normalise(text)).strip()
+
+
+def _usable(tokens) -> list[str]:
+    return [t for t in tokens if len(t) <= MAX_TOKEN_CHARS]
+
+
+def parse_query(raw: str | None) -> ParsedQuery:
+    raw = (raw or "").strip()
+    if not raw:
+        raise QueryError(_("Enter a word to search for, such as 盗窃 or fraud."))
+    if len(raw) > MAX_QUERY_CHARS:
+        raise QueryError(_("Use at most %(max)d characters in a search.", max=MAX_QUERY_CHARS))
+    phrases = []
+    for match in _PHRASE_RE.finditer(raw):
+        phrase = plain_text(match.group(1))
+        if len(segmenter.query_words(phrase)) > 1:
+            phrases.append(phrase)
+    words: list[str] = []
+    for word in _usable(segmenter.query_words(raw)):
+        if word not in words:
+            words.append(word)
+    if not words:
+        raise QueryError(
+            _("Enter words or numbers to search for: punctuation and operators alone find nothing.")
+        )
+    if len(words) > MAX_WORDS:
+        raise QueryError(_("Use at most %(max)d words in a search.", max=MAX_WORDS))
+    return ParsedQuery(tuple(words), tuple(dict.fromkeys(phrases)))
+
+
+# ---- the index -------------------------------------------------------------------------------
+
+
+def facet_tokens(*, type_code: str | None, procuratorate: str | None, year: int | None) -> str:
+    """The filters as letter-and-digit tokens for the FTS5 `facets` column (SQLite)."""
+    tokens = []
+    if type_code:
+        tokens.append("t" + re.sub(r"[^a-z0-9]", "", type_code))
+    if year:
+        tokens.append(f"y{year}")
+    if procuratorate:
+        tokens.append("p" + hashlib.sha256(procuratorate.encode()).hexdigest()[:16])
+    return " ".join(tokens)
+
+
+def entry_values(
+    *, kind: str, ref_id: int, type_code: str, procuratorate: str, year: int, title: str,
+    text: str, published_on: date, extra: str = "",
+) -> dict:  # fmt: skip
+    """The row stored for one published item (also used by the benchmark's bulk load)."""
+    tokens = _usable(segmenter.words(f"{title}\n{procuratorate}\n{extra}\n{text}", for_index=True))
+    return {
+        "kind": kind,
+        "ref_id": ref_id,
+        "type_code": type_code,
+        "procuratorate": procuratorate,
+        "year": year,
+        "title": title,
+        "plain": plain_text(f"{title}\n{text}"),
+        "tokens": " ".join(tokens),
+        "facets": facet_tokens(type_code=type_code, procuratorate=procuratorate, year=year),
+        "published_on": published_on,
+    }
+
+
+def _store(values: dict) -> None:
+    unindex(values["kind"], values["ref_id"])
+    db.session.add(SearchEntry(**values))
+    db.session.flush()
+
+
+def index_document(document: LegalDocument) -> None:
+    _store(
+        entry_values(
+            kind="document",
+            ref_id=document.id,
+            type_code=document.doc_type,
+            procuratorate=document.procuratorate,
+            year=document.document_date.year,
+            title=document.title,
+            text=document.redacted_text,
+            published_on=clock.local_date(document.published_at),
+            extra=document.type_enum.zh,
+        )
+    )
+
+
+def index_release(release: Release) -> None:
+    _store(
+        entry_values(
+            kind="release",
+            ref_id=release.id,
+            type_code="release",
+            procuratorate=release.procuratorate,
+            year=release.released_on.year,
+            title=release.title,
+            text=release.body,
+            published_on=release.released_on,
+        )
+    )
+
+
+def unindex(kind: str, ref_id: int) -> None:
+    db.session.execute(
+        sa.delete(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.ref_id == ref_id)
+    )
+
+
+# ---- searching -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    type_code: str | None = None
+    procuratorate: str | None = None
+    year: int | None = None
+
+
+@dataclass
+class Hit:
+    kind: str
+    ref_id: int
+    type_code: str
+    procuratorate: str
+    published_on: date
+    title: Markup
+    snippet: Markup
+
+
+@dataclass
+class SearchPage:
+    query: ParsedQuery
+    hits: list[Hit]
+    page: int
+    per_page: int
+    total: int  # at most COUNT_CAP
+    is_capped: bool  # more results than COUNT_CAP
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.per_page < self.total and self.page < MAX_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _phrase_conditions(query: ParsedQuery, params: dict) -> list[str]:
+    conditions = []
+    function = "instr" if db.engine.dialect.name == "sqlite" else "strpos"
+    for index, phrase in enumerate(query.phrases):
+        params[f"phrase{index}"] = phrase
+        conditions.append(f"{function}(e.plain, :phrase{index}) > 0")
+    return conditions
+
+
+def _matching_sql(query: ParsedQuery, filters: Filters, params: dict) -> tuple[str, str, str]:
+    """FROM…WHERE of the matching entries, the ORDER BY that lists them newest first, and the
+    cheapest FROM…WHERE to count them."""
+    phrases = _phrase_conditions(query, params)
+    if db.engine.dialect.name == "sqlite":
+        facets = facet_tokens(
+            type_code=filters.type_code, procuratorate=filters.procuratorate, year=filters.year
+        )
+        params["match"] = query.fts5_match() + "".join(
+            f' AND {{facets}} : "{token}"' for token in facets.split()
+        )
+        # CROSS JOIN fixes the join order in SQLite: the full-text match drives and the phrase
+        # check runs on the rows it yields (newest first), never an FTS query per row.
+        from_where = (
+            "FROM search_fts CROSS JOIN search_entries e ON e.id = search_fts.rowid "
+            f"WHERE {' AND '.join(['search_fts MATCH :match', *phrases])}"
+        )
+        count_from = from_where if phrases else "FROM search_fts WHERE search_fts MATCH :match"
+        return from_where, "ORDER BY search_fts.rowid DESC", count_from
+    params["tsquery"] = query.tsquery()
+    conditions = ["to_tsvector('simple', e.tokens) @@ to_tsquery('simple', :tsquery)"]
+    if filters.type_code:
+        conditions.append("e.type_code = :type_code")
+        params["type_code"] = filters.type_code
+    if filters.procuratorate:
+        conditions.append("e.procuratorate = :procuratorate")
+        params["procuratorate"] = filters.procuratorate
+    if filters.year:
+        conditions.append("e.year = :year")
+        params["year"] = filters.year
+    from_where = f"FROM search_entries e WHERE {' AND '.join([*conditions, *phrases])}"
+    return from_where, "ORDER BY e.id DESC", from_where
+
+
+def search(raw_query: str | None, filters: Filters = Filters(), *, page: int = 1,
+           per_page: int = PER_PAGE) -> SearchPage:  # fmt: skip
+    """Raises QueryError for a query that cannot be run; never a database error for any text."""
+    query = parse_query(raw_query)
+    page = min(max(page, 1), MAX_PAGE)
+    params: dict = {}
+    from_where, order, count_from = _matching_sql(query, filters, params)
+    rows = db.session.execute(
+        sa.text(
+            "SELECT e.kind, e.ref_id, e.type_code, e.procuratorate, e.published_on, e.title "
+            f"{from_where} {order} LIMIT :limit OFFSET :offset"
+        ),
+        {**params, "limit": per_page, "offset": (page - 1) * per_page},
+    ).all()
+    total = db.session.scalar(
+        # Only fixed SQL fragments are interpolated; every user value is a bound parameter.
+        sa.text(f"SELECT count(*) FROM (SELECT 1 {count_from} LIMIT :cap) AS capped"),  # noqa: S608
+        {**params, "cap": COUNT_CAP + 1},
+    )
+    texts = _texts(rows)
+    hits = [
+        Hit(
+            kind=row.kind,
+            ref_id=row.ref_id,
+            type_code=row.type_code,
+            procuratorate=row.procuratorate,
+            published_on=_as_date(row.published_on),
+            title=highlight(row.title, query.highlights),
+            snippet=snippet(texts.get((row.kind, row.ref_id), ""), query.highlights),
+        )
+        for row in rows
+    ]
+    return SearchPage(query, hits, page, per_page, min(total, COUNT_CAP), total > COUNT_CAP)
+
+
+def _as_date(value) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _texts(rows) -> dict[tuple[str, int], str]:
+    """The published text of each hit, for its snippet (never the original)."""
+    texts = {}
+    document_ids = [row.ref_id for row in rows if row.kind == "document"]
+    release_ids = [row.ref_id for row in rows if row.kind == "release"]
+    if document_ids:
+        for ref_id, text in db.session.execute(
+            sa.select(LegalDocument.id, LegalDocument.redacted_text).where(
+                LegalDocument.id.in_(document_ids)
+            )
+        ):
+            texts[("document", ref_id)] = text or ""
+    if release_ids:
+        for ref_id, text in db.session.execute(
+            sa.select(Release.id, Release.body).where(Release.id.in_(release_ids))
+        ):
+            texts[("release", ref_id)] = text or ""
+    return texts
+
+
+# ---- highlighting ----------------------------------------------------------------------------
+
+
+def _pattern(terms) -> re.Pattern | None:
+    parts = []
+    for term in terms:
+        # A phrase matches across any run of whitespace in the text.
+        pieces = [re.escape(piece) for piece in term.split(" ") if piece]
+        if pieces:
+            parts.append(r"\s+".join(pieces))
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+def highlight(text: str, terms) -> Markup:
+    """Escape the text, then wrap every match of the terms in <mark>."""
+    pattern = _pattern(terms)
+    if pattern is None:
+        return escape(text)
+    out, cursor = [], 0
+    for match in pattern.finditer(text):
+        out.append(escape(text[cursor : match.start()]))
+        out.append(Markup("<mark>%s</mark>") % match.group())
+        cursor = match.end()
+    out.append(escape(text[cursor:]))
+    return Markup("").join(out)
+
+
+def snippet(text: str, terms, *, before: int = 40, length: int = 160) -> Markup:
+    """A window of the text around the first match, highlighted."""
+    text = _SPACE_RE.sub(" ", text or "").strip()
+    pattern = _pattern(terms)
+    match = pattern.search(text) if pattern else None
+    start = max(0, match.start() - before) if match else 0
+    window = text[start : start + length]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + length < len(text) else ""
+    return escape(prefix) + highlight(window, terms) + escape(suffix)
