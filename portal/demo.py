@@ -7,7 +7,7 @@ demo shows real states, deadlines and audit trails. Running it again changes not
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, time
 
 import click
 from flask.cli import with_appcontext
@@ -15,10 +15,13 @@ from sqlalchemy import select
 
 from portal.accounts import services as accounts
 from portal.accounts.models import User
+from portal.appointments.models import OpeningHours, Place, Service
 from portal.calendar import services as calendar
 from portal.cases import services as cases
+from portal.core import clock
 from portal.core.permissions import Role
 from portal.extensions import db
+from portal.lawyers import services as lawyers
 from portal.petitions import services as petitions
 from portal.petitions import workflow
 
@@ -29,6 +32,14 @@ DEMO_ACCOUNTS = [
     (Role.PUBLISHER, "publisher@demo.local", "赵发布", "Demo-publisher-2026"),
     (Role.ADMIN, "admin@demo.local", "陈管理", "Demo-admin-2026"),
 ]
+DEMO_LAWYER = lawyers.Registration(
+    name="吴律师",
+    licence_number="11101200710123456",
+    law_firm="示例律师事务所",
+    mobile="13900000001",
+    email="lawyer@demo.local",
+    password="Demo-lawyer-2026",
+)
 
 
 @click.command("demo-data")
@@ -43,6 +54,7 @@ def demo_data():
         calendar.set_day(date(2027, 1, 1), "holiday", "元旦", actor=users[Role.ADMIN])
         _sample_petitions(users)
         _sample_cases(users)
+        _sample_appointments(users)
         db.session.commit()
         click.echo("Demo data loaded.")
     else:
@@ -50,6 +62,8 @@ def demo_data():
     click.echo("Staff logins (http://127.0.0.1:8000/staff/login):")
     for role, email, _name, password in DEMO_ACCOUNTS:
         click.echo(f"  {role.value:<10} {email:<22} {password}")
+    click.echo("Verified lawyer (http://127.0.0.1:8000/lawyer/login):")
+    click.echo(f"  {'lawyer':<10} {DEMO_LAWYER.email:<22} {DEMO_LAWYER.password}")
 
 
 def _submit(kind, subject, body, **contact):
@@ -117,3 +131,22 @@ def _sample_cases(users):
         ),
         users[Role.CLERK],
     )
+
+
+def _sample_appointments(users):
+    """A reception office open on working days for every service, and a verified lawyer."""
+    now = clock.now()
+    place = Place(name="示例市人民检察院检察服务中心", address="示例市人民路1号", created_at=now)
+    db.session.add(place)
+    db.session.flush()
+    for service in Service:
+        for weekday in range(5):
+            for start, end in ((time(9), time(11, 30)), (time(14), time(17))):
+                db.session.add(OpeningHours(
+                    place_id=place.id, service=service.value, weekday=weekday,
+                    start_time=start, end_time=end, slot_minutes=30,
+                    capacity=3 if service is Service.RECEPTION_DAY else 2, created_at=now,
+                ))
+    lawyer = lawyers.register_lawyer(DEMO_LAWYER)
+    lawyers.confirm_email(lawyers.confirmation_token(lawyer))
+    lawyers.verify_lawyer(lawyer, users[Role.CLERK])
