@@ -38,7 +38,7 @@ DEMO_LAWYER = lawyers.Registration(
     law_firm="示例律师事务所",
     mobile="13900000001",
     email="lawyer@demo.local",
-    password="Demo-lawyer-2026",
+    password="Demo-lawyer-2026",  # noqa: S106  (printed demo login, local only)
 )
 
 

@@ -91,19 +91,33 @@ def set_password(user: User, password: str, *, actor=None) -> None:
 
 
 def authenticate(email: str, password: str) -> User:
-    """Return the user for a correct e-mail and password, or raise AccountError.
+    """Return the active staff user for a correct e-mail and password, or raise AccountError
+    (see check_login for the lockout rule). The caller commits, so failures count."""
+    user = find_by_email(email)
+    check_login(
+        user, password, lock_event="user.login_locked", subject=f"user:{user.id}" if user else ""
+    )
+    if not user.is_active:
+        raise AccountError(_l("This account is deactivated. Ask your administrator."))
+    audit.record("user.logged_in", actor=user, subject=f"user:{user.id}")
+    return user
 
-    After LOGIN_MAX_FAILURES wrong passwords in a row the account refuses every login for
-    LOGIN_LOCK_MINUTES, correct password or not; the message does not say whether the account
-    exists. The caller commits, so that failures are counted even though the login fails.
+
+def check_login(account, password: str, *, lock_event: str, subject: str) -> None:
+    """The login rule for every kind of account (staff and lawyers).
+
+    The message is the same for an unknown address and a wrong password, and an unknown address
+    costs the same hashing time. After LOGIN_MAX_FAILURES wrong passwords in a row the account
+    refuses every login for LOGIN_LOCK_MINUTES, correct password or not. On success the failure
+    count is reset, the hash upgraded if its parameters are old, and last_login_at set.
     """
     config = current_app.config
     now = clock.now()
-    user = find_by_email(email)
-    if user is None:
+    wrong = AccountError(_l("The e-mail address or password is not right."))
+    if account is None:
         _burn_time(password)
-        raise AccountError(_l("The e-mail address or password is not right."))
-    if user.locked_until and clock.as_utc(user.locked_until) > now:
+        raise wrong
+    if account.locked_until and clock.as_utc(account.locked_until) > now:
         raise AccountError(
             _l(
                 "Too many failed attempts. This account is locked for %(n)s minutes.",
@@ -111,23 +125,17 @@ def authenticate(email: str, password: str) -> User:
             )
         )
     try:
-        hasher.verify(user.password_hash, password)
+        hasher.verify(account.password_hash, password)
     except (VerificationError, InvalidHashError):
-        user.failed_logins += 1
-        if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
-            user.failed_logins = 0
-            audit.record(
-                "user.login_locked", actor_kind=audit.ACTOR_SYSTEM, subject=f"user:{user.id}"
-            )
-        raise AccountError(_l("The e-mail address or password is not right.")) from None
-    if not user.is_active:
-        raise AccountError(_l("This account is deactivated. Ask your administrator."))
-    if hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hasher.hash(password)
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
-    audit.record("user.logged_in", actor=user, subject=f"user:{user.id}")
-    return user
+        account.failed_logins += 1
+        if account.failed_logins >= config["LOGIN_MAX_FAILURES"]:
+            account.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+            account.failed_logins = 0
+            audit.record(lock_event, actor_kind=audit.ACTOR_SYSTEM, subject=subject)
+        raise wrong from None
+    if hasher.check_needs_rehash(account.password_hash):
+        account.password_hash = hasher.hash(password)
+    account.failed_logins, account.locked_until, account.last_login_at = 0, None, now
 
 
 def _burn_time(password: str) -> None:

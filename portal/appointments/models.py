@@ -18,11 +18,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core.database import sql_in
 from portal.extensions import db
-
-
-def _in(values) -> str:
-    return ", ".join(f"'{value}'" for value in values)
 
 
 class Service(enum.StrEnum):
@@ -72,7 +69,7 @@ class OpeningHours(db.Model):
 
     __tablename__ = "opening_hours"
     __table_args__ = (
-        sa.CheckConstraint(f"service IN ({_in(Service)})", name="service"),
+        sa.CheckConstraint(f"service IN ({sql_in(Service)})", name="service"),
         sa.CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
         sa.CheckConstraint("end_time > start_time", name="ends_after_start"),
         sa.CheckConstraint("slot_minutes BETWEEN 5 AND 480", name="slot_minutes"),
@@ -106,7 +103,7 @@ class Slot(db.Model):
     __tablename__ = "appointment_slots"
     __table_args__ = (
         sa.UniqueConstraint("place_id", "service", "starts_at"),
-        sa.CheckConstraint(f"service IN ({_in(Service)})", name="service"),
+        sa.CheckConstraint(f"service IN ({sql_in(Service)})", name="service"),
         sa.CheckConstraint("booked >= 0 AND booked <= capacity", name="within_capacity"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint(
@@ -138,7 +135,7 @@ class Closure(db.Model):
 
     __tablename__ = "appointment_closures"
     __table_args__ = (
-        sa.CheckConstraint(f"service IS NULL OR service IN ({_in(Service)})", name="service"),
+        sa.CheckConstraint(f"service IS NULL OR service IN ({sql_in(Service)})", name="service"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
     )
 
@@ -195,8 +192,8 @@ class Booking(db.Model):
 
     __tablename__ = "bookings"
     __table_args__ = (
-        sa.CheckConstraint(f"status IN ({_in(BookingState)})", name="status"),
-        sa.CheckConstraint(f"service IN ({_in(Service)})", name="service"),
+        sa.CheckConstraint(f"status IN ({sql_in(BookingState)})", name="status"),
+        sa.CheckConstraint(f"service IN ({sql_in(Service)})", name="service"),
         sa.CheckConstraint(
             "(lawyer_id IS NOT NULL AND case_number IS NOT NULL) OR "
             "(visitor_name IS NOT NULL AND visitor_mobile IS NOT NULL AND cancel_code_hash IS NOT NULL)",

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core.database import sql_in
 from portal.extensions import db
 
 
@@ -63,10 +64,6 @@ CATEGORY_LABELS = {
 }
 
 
-def _in(values) -> str:
-    return ", ".join(f"'{value}'" for value in values)
-
-
 class Case(db.Model):
     __tablename__ = "cases"
     __table_args__ = (
@@ -115,7 +112,7 @@ class CaseStageChange(db.Model):
     `stage` is the latest of these; both change together in services.change_stage."""
 
     __tablename__ = "case_stage_changes"
-    __table_args__ = (sa.CheckConstraint(f"stage IN ({_in(Stage)})", name="stage"),)
+    __table_args__ = (sa.CheckConstraint(f"stage IN ({sql_in(Stage)})", name="stage"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
@@ -193,8 +190,8 @@ class CaseQueryGrant(db.Model):
 
     __tablename__ = "case_query_grants"
     __table_args__ = (
-        sa.CheckConstraint(f"relation IN ({_in(Relationship)})", name="relation"),
-        sa.CheckConstraint(f"verification IN ({_in(Verification)})", name="verification"),
+        sa.CheckConstraint(f"relation IN ({sql_in(Relationship)})", name="relation"),
+        sa.CheckConstraint(f"verification IN ({sql_in(Verification)})", name="verification"),
         sa.CheckConstraint(
             "revoked_at IS NULL OR revoked_by_id IS NOT NULL", name="revoked_has_actor"
         ),

@@ -37,3 +37,8 @@ def tune_sqlite(engine: Engine, *, always_immediate: bool = False) -> None:
     def _on_begin(connection):
         may_write = always_immediate or not has_request_context() or request.method in WRITE_METHODS
         connection.exec_driver_sql("BEGIN IMMEDIATE" if may_write else "BEGIN")
+
+
+def sql_in(values) -> str:
+    """The SQL list for a CHECK constraint over an enum's values: "'a', 'b', 'c'"."""
+    return ", ".join(f"'{value}'" for value in values)

@@ -15,13 +15,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core.database import sql_in
 from portal.extensions import db
 
 LAWYER_ROLE = "lawyer"
-
-
-def _in(values) -> str:
-    return ", ".join(f"'{value}'" for value in values)
 
 
 class Verification(enum.StrEnum):
@@ -44,7 +41,7 @@ VERIFICATION_LABELS = {
 class LawyerAccount(db.Model):
     __tablename__ = "lawyer_accounts"
     __table_args__ = (
-        sa.CheckConstraint(f"status IN ({_in(Verification)})", name="status"),
+        sa.CheckConstraint(f"status IN ({sql_in(Verification)})", name="status"),
         sa.CheckConstraint(
             "status != 'verified' OR (verified_at IS NOT NULL AND email_confirmed_at IS NOT NULL)",
             name="verified_has_confirmation",
@@ -157,9 +154,9 @@ class CaseBinding(db.Model):
 
     __tablename__ = "case_bindings"
     __table_args__ = (
-        sa.CheckConstraint(f"status IN ({_in(BindingStatus)})", name="status"),
-        sa.CheckConstraint(f"relation IN ({_in(BindingRelation)})", name="relation"),
-        sa.CheckConstraint(f"mandate IN ({_in(Mandate)})", name="mandate"),
+        sa.CheckConstraint(f"status IN ({sql_in(BindingStatus)})", name="status"),
+        sa.CheckConstraint(f"relation IN ({sql_in(BindingRelation)})", name="relation"),
+        sa.CheckConstraint(f"mandate IN ({sql_in(Mandate)})", name="mandate"),
         sa.CheckConstraint(
             "status != 'rejected' OR rejection_reason IS NOT NULL", name="rejected_has_reason"
         ),
@@ -226,7 +223,7 @@ DOCUMENT_LABELS = {
 
 class BindingDocument(db.Model):
     __tablename__ = "binding_documents"
-    __table_args__ = (sa.CheckConstraint(f"kind IN ({_in(DocumentKind)})", name="kind"),)
+    __table_args__ = (sa.CheckConstraint(f"kind IN ({sql_in(DocumentKind)})", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     binding_id: Mapped[int] = mapped_column(sa.ForeignKey("case_bindings.id"), index=True)

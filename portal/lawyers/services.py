@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 import sqlalchemy as sa
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -23,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
-from portal.accounts.services import AccountError, hasher, password_problem
+from portal.accounts.services import AccountError, check_login, hasher, password_problem
 from portal.core import audit, clock, mail
 from portal.core.audit import EventType
 from portal.extensions import db
@@ -43,7 +42,6 @@ audit.register_event_types(
 
 LICENCE_RE = re.compile(r"\d{17}")
 # Verified against when the e-mail is unknown, so that timing does not reveal which accounts exist.
-_DUMMY_HASH = hasher.hash(secrets.token_hex(16))
 _CONFIRM_SALT = "lawyer-email-confirmation"
 
 
@@ -119,9 +117,7 @@ def register_lawyer(data: Registration) -> LawyerAccount:
         raise AccountError(
             _l("An account with this e-mail address or licence number exists already."), "email"
         ) from None
-    audit.record(
-        "lawyer.registered", actor_kind=audit.ACTOR_LAWYER, subject=f"lawyer:{lawyer.id}"
-    )
+    audit.record("lawyer.registered", actor_kind=audit.ACTOR_LAWYER, subject=f"lawyer:{lawyer.id}")
     send_confirmation(lawyer)
     return lawyer
 
@@ -206,40 +202,16 @@ def confirm_email(token: str) -> LawyerAccount:
 
 
 def authenticate(email: str, password: str) -> LawyerAccount:
-    """As for staff (portal.accounts.services.authenticate): the same message for an unknown
-    address and a wrong password, and LOGIN_MAX_FAILURES wrong passwords in a row lock the
-    account for LOGIN_LOCK_MINUTES. The caller commits, so failures count."""
-    config = current_app.config
-    now = clock.now()
+    """As for staff: the same message for an unknown address and a wrong password, and the
+    same lockout (portal.accounts.services.check_login). The caller commits, so failures count."""
     lawyer = find_by_email(email)
-    if lawyer is None:
-        try:
-            hasher.verify(_DUMMY_HASH, password)
-        except VerificationError:
-            pass
-        raise AccountError(_l("The e-mail address or password is not right."))
-    if lawyer.locked_until and clock.as_utc(lawyer.locked_until) > now:
-        raise AccountError(
-            _l(
-                "Too many failed attempts. This account is locked for %(n)s minutes.",
-                n=config["LOGIN_LOCK_MINUTES"],
-            )
-        )
-    try:
-        hasher.verify(lawyer.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        lawyer.failed_logins += 1
-        if lawyer.failed_logins >= config["LOGIN_MAX_FAILURES"]:
-            lawyer.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
-            lawyer.failed_logins = 0
-            audit.record("lawyer.login_locked", subject=f"lawyer:{lawyer.id}")
-        raise AccountError(_l("The e-mail address or password is not right.")) from None
-    if hasher.check_needs_rehash(lawyer.password_hash):
-        lawyer.password_hash = hasher.hash(password)
-    lawyer.failed_logins, lawyer.locked_until, lawyer.last_login_at = 0, None, now
-    audit.record(
-        "lawyer.logged_in", actor_kind=audit.ACTOR_LAWYER, subject=f"lawyer:{lawyer.id}"
+    check_login(
+        lawyer,
+        password,
+        lock_event="lawyer.login_locked",
+        subject=f"lawyer:{lawyer.id}" if lawyer else "",
     )
+    audit.record("lawyer.logged_in", actor_kind=audit.ACTOR_LAWYER, subject=f"lawyer:{lawyer.id}")
     return lawyer
 
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core.database import sql_in
 from portal.core.lookups import LookupLock  # noqa: F401  (the progress lookup's lock, now shared)
 from portal.extensions import db
 
@@ -75,10 +76,6 @@ CHANNEL_LABELS = {
     Channel.VISIT: _l("Visit"),
     Channel.PHONE: _l("Phone (12309)"),
 }
-
-
-def _in(values) -> str:
-    return ", ".join(f"'{value}'" for value in values)
 
 
 class Petition(db.Model):
@@ -146,8 +143,8 @@ class Petition(db.Model):
             "'under_review', 'closed', 'merged')",
             name="status",
         ),
-        sa.CheckConstraint(f"kind IN ({_in(Kind)})", name="kind"),
-        sa.CheckConstraint(f"channel IN ({_in(Channel)})", name="channel"),
+        sa.CheckConstraint(f"kind IN ({sql_in(Kind)})", name="kind"),
+        sa.CheckConstraint(f"channel IN ({sql_in(Channel)})", name="channel"),
         sa.CheckConstraint(
             "(status = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_target"
         ),
@@ -162,7 +159,7 @@ class Petition(db.Model):
             name="named_has_contact",
         ),
         sa.CheckConstraint(
-            f"NOT is_anonymous OR kind IN ({_in(ANONYMOUS_KINDS)})", name="anonymous_kinds"
+            f"NOT is_anonymous OR kind IN ({sql_in(ANONYMOUS_KINDS)})", name="anonymous_kinds"
         ),
     )
 
@@ -229,7 +226,7 @@ class Reply(db.Model):
 
     __tablename__ = "replies"
     __table_args__ = (
-        sa.CheckConstraint(f"kind IN ({_in(ReplyKind)})", name="kind"),
+        sa.CheckConstraint(f"kind IN ({sql_in(ReplyKind)})", name="kind"),
         sa.CheckConstraint(
             "objected_at IS NULL OR sent_at IS NOT NULL", name="objection_after_sending"
         ),
