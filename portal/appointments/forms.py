@@ -165,10 +165,10 @@ class HoursForm(PortalForm):
         validators=[DataRequired(_l("Choose a weekday."))],
     )
     start_time = TimeField(
-        _l("From"), validators=[InputRequired(_l("Enter the opening time, like 09:00."))]
+        _l("Opening time"), validators=[InputRequired(_l("Enter the opening time, like 09:00."))]
     )
     end_time = TimeField(
-        _l("Until"), validators=[InputRequired(_l("Enter the closing time, like 11:30."))]
+        _l("Closing time"), validators=[InputRequired(_l("Enter the closing time, like 11:30."))]
     )
     slot_minutes = IntegerField(
         _l("Length of a slot (minutes)"),

@@ -23,12 +23,20 @@ from flask_babel import gettext as _
 
 from portal.cases import services
 from portal.cases.forms import CaseQueryForm
-from portal.cases.models import Case
+from portal.cases.models import Case, Category
 from portal.core import clock
 from portal.extensions import db, limiter
 from portal.petitions.forms import ConfirmForm
 
 bp = Blueprint("cases", __name__)
+
+
+@bp.app_template_filter("case_category")
+def case_category_label(code: str):
+    """The translated name of a case category code, for any template."""
+    return Category(code).label
+
+
 ACCESS_KEY = "case_access"
 
 
