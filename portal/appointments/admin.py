@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -218,7 +219,7 @@ def no_show_booking(booking_id: int):
     return _act(
         booking_id,
         lambda b: workflow.record_no_show(b, current_user),
-        lambda b: _("%(reference)s recorded as not come.", reference=b.reference),
+        lambda b: _("%(reference)s recorded as a no-show.", reference=b.reference),
     )
 
 
@@ -279,9 +280,10 @@ def closures():
         else:
             db.session.commit()
             flash(
-                _(
-                    "Closed. %(n)s booking(s) cancelled; the lawyers are e-mailed the reason.",
-                    n=len(result.cancelled),
+                ngettext(
+                    "Closed. %(num)d booking cancelled; the lawyer is e-mailed the reason.",
+                    "Closed. %(num)d bookings cancelled; the lawyers are e-mailed the reason.",
+                    len(result.cancelled),
                 ),
                 "success",
             )

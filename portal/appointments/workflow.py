@@ -94,7 +94,7 @@ ACTION_LABELS = {
     Action.CONFIRM: _l("confirm"),
     Action.DECLINE: _l("decline"),
     Action.CHECK_IN: _l("check in"),
-    Action.NO_SHOW: _l("record as not come"),
+    Action.NO_SHOW: _l("record a no-show"),
     Action.CANCEL: _l("cancel"),
     Action.RESCHEDULE: _l("move"),
 }
