@@ -65,13 +65,13 @@ def _init_extensions(app: Flask) -> None:
 
     # Import every model so that metadata (and migrations) see all tables.
     from portal.accounts import models as _accounts  # noqa: F401
-    from portal.calendar import models as _calendar  # noqa: F401
     from portal.appointments import models as _appointments  # noqa: F401
+    from portal.calendar import models as _calendar  # noqa: F401
     from portal.cases import models as _cases  # noqa: F401
-    from portal.disclosure import models as _disclosure  # noqa: F401
-    from portal.lawyers import models as _lawyers  # noqa: F401
     from portal.core import audit as _audit  # noqa: F401
     from portal.core import mail as _mail  # noqa: F401
+    from portal.disclosure import models as _disclosure  # noqa: F401
+    from portal.lawyers import models as _lawyers  # noqa: F401
     from portal.petitions import models as _petitions  # noqa: F401
 
 

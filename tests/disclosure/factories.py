@@ -1,0 +1,68 @@
+"""Keyword factories for documents and releases, through the services as production does."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from portal.core.permissions import Role
+from portal.disclosure import services
+from portal.extensions import db
+from tests.factories import make_user
+
+
+def publisher():
+    return make_user(Role.PUBLISHER)
+
+
+def make_document(user=None, *, text, doc_type="non_prosecution", procuratorate="示例市人民检察院",
+                  case_number="示检刑不诉〔2024〕1号", document_date=date(2024, 5, 10),
+                  involves_minor=False, commit=True):  # fmt: skip
+    document = services.create_document(
+        services.DocumentData(
+            doc_type=doc_type,
+            procuratorate=procuratorate,
+            case_number=case_number,
+            document_date=document_date,
+            text=text,
+            involves_minor=involves_minor,
+        ),
+        user or publisher(),
+    )
+    if commit:
+        db.session.commit()
+    return document
+
+
+def publish(document, user, **options):
+    """Review and publish in one go (the publisher's two clicks)."""
+    services.review_document(document, user)
+    if document.doc_type == "indictment":
+        options.setdefault("judgment_in_force_on", date(2024, 6, 1))
+    services.publish_document(document, user, **options)
+    db.session.commit()
+    return document
+
+
+def make_published_document(user=None, **fields):
+    user = user or publisher()
+    return publish(make_document(user, **fields), user)
+
+
+def make_release(user=None, *, title="示例市检察院依法对一起电信网络诈骗案提起公诉", body=None,
+                 category="case_progress", procuratorate="示例市人民检察院",
+                 released_on=date(2024, 6, 1), publish=True):  # fmt: skip
+    user = user or publisher()
+    release = services.create_release(
+        services.ReleaseData(
+            title=title,
+            body=body or "近日，示例市人民检察院依法对犯罪嫌疑人张某等5人涉嫌诈骗罪一案提起公诉。",
+            category=category,
+            procuratorate=procuratorate,
+            released_on=released_on,
+        ),
+        user,
+    )
+    if publish:
+        services.publish_release(release, user)
+    db.session.commit()
+    return release

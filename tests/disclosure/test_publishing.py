@@ -1,0 +1,233 @@
+"""The document workflow: review, the publishing rules, withdrawal, the audit trail, and the
+publisher's pages (side-by-side preview, adding and dropping redactions)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from portal.core.audit import AuditEvent
+from portal.core.permissions import Role
+from portal.disclosure import services
+from portal.disclosure.models import DocumentState, LegalDocument
+from portal.extensions import db
+from tests.disclosure import samples
+from tests.disclosure.factories import make_document, publish, publisher
+from tests.factories import h1, login, make_user, submit_form
+
+
+def codes(document):
+    return list(
+        db.session.scalars(
+            sa.select(AuditEvent.code)
+            .where(AuditEvent.subject == f"document:{document.id}")
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+def test_an_unreviewed_document_cannot_be_published():
+    user = publisher()
+    document = make_document(user, text=samples.NON_PROSECUTION)
+    with pytest.raises(services.DisclosureRefused, match="review"):
+        services.publish_document(document, user)
+    db.session.rollback()
+    assert db.session.get(LegalDocument, document.id).status == DocumentState.DRAFT
+
+
+def test_review_then_publish_records_every_step():
+    user = publisher()
+    document = make_document(user, text=samples.NON_PROSECUTION)
+    publish(document, user)
+    assert document.status == DocumentState.PUBLISHED
+    assert "马晓东" not in document.redacted_text and "马某" in document.redacted_text
+    assert document.published_by_id == user.id
+    assert codes(document) == ["document.created", "document.reviewed", "document.published"]
+
+
+def test_a_document_with_personal_data_left_is_refused():
+    """The publisher dropped nothing, yet the reviewed text still holds a number (as if the
+    text had been reviewed with an older engine): the check at publication refuses it."""
+    user = publisher()
+    document = make_document(user, text=samples.NON_PROSECUTION)
+    services.review_document(document, user)
+    document.redacted_text += "\n被害人另一手机号码13700001111。"
+    with pytest.raises(services.DisclosureRefused, match="personal data"):
+        services.publish_document(document, user)
+
+
+def test_numbers_cannot_be_dropped_but_names_can():
+    user = publisher()
+    document = make_document(user, text=samples.NON_PROSECUTION)
+    with pytest.raises(services.DisclosureRefused):
+        services.drop_redaction(document, user, text="320102199901091234", kind="id_number")
+    services.drop_redaction(document, user, text="周小川", kind="name")
+    publish(document, user)
+    assert "周小川" in document.redacted_text
+    assert "马晓东" not in document.redacted_text
+
+
+def test_internal_working_documents_are_never_published():
+    user = publisher()
+    document = make_document(user, text="审查报告：被告人张某涉嫌盗窃。", doc_type="review_report")
+    services.review_document(document, user)
+    with pytest.raises(services.DisclosureRefused, match="Internal"):
+        services.publish_document(document, user)
+
+
+def test_an_indictment_needs_the_judgment_in_force():
+    user = publisher()
+    document = make_document(user, text=samples.INDICTMENT, doc_type="indictment")
+    services.review_document(document, user)
+    with pytest.raises(services.DisclosureRefused, match="judgment"):
+        services.publish_document(document, user)
+    services.publish_document(document, user, judgment_in_force_on=date(2024, 6, 1))
+    assert document.status == DocumentState.PUBLISHED
+
+
+def test_a_minors_case_needs_the_publishers_confirmation_and_no_drops():
+    user = publisher()
+    document = make_document(user, text=samples.MINOR_CASE, doc_type="indictment")
+    assert document.involves_minor  # detected from the text
+    with pytest.raises(services.DisclosureRefused, match="minor"):
+        services.drop_redaction(document, user, text="郑国强", kind="name")
+    services.review_document(document, user)
+    with pytest.raises(services.DisclosureRefused, match="minor"):
+        services.publish_document(document, user, judgment_in_force_on=date(2024, 6, 1))
+    services.publish_document(
+        document, user, judgment_in_force_on=date(2024, 6, 1), minor_shielded=True
+    )
+    assert document.minor_shielding_confirmed_at is not None
+    for secret in ("郑国强", "宋佳佳", "唐丽华", "阳光小学"):
+        assert secret not in document.redacted_text
+
+
+def test_the_minors_flag_set_by_hand_applies_the_rule():
+    user = publisher()
+    text = "被告人魏长青盗窃被害人章小雨的书包。证人邹平看见。"
+    document = make_document(user, text=text)
+    services.drop_redaction(document, user, text="邹平", kind="name")
+    services.mark_involves_minor(document, user)
+    assert document.dropped_terms == []
+    publish(document, user, minor_shielded=True)
+    assert "邹平" not in document.redacted_text
+
+
+def test_a_change_after_review_sends_the_document_back_to_draft():
+    user = publisher()
+    document = make_document(user, text=samples.NON_PROSECUTION)
+    services.review_document(document, user)
+    services.add_term(document, user, text="科技公司", kind="custom")
+    assert document.status == DocumentState.DRAFT and document.redacted_text is None
+    publish(document, user)
+    assert "科技公司" not in document.redacted_text
+    assert "document.reopened" in codes(document)
+
+
+def test_withdrawal_keeps_the_record_and_the_reason():
+    user = publisher()
+    document = publish(make_document(user, text=samples.NON_PROSECUTION), user)
+    with pytest.raises(services.DisclosureRefused):
+        services.withdraw_document(document, user, reason="  ")
+    services.withdraw_document(document, user, reason="文书有误，更正后重新发布")
+    db.session.commit()
+    assert document.status == DocumentState.WITHDRAWN
+    assert document.redacted_text and document.published_at  # history kept
+    with pytest.raises(services.DisclosureRefused):
+        services.publish_document(document, user)
+    assert codes(document)[-1] == "document.withdrawn"
+
+
+def test_only_publishers_may_change_documents():
+    document = make_document(text=samples.NON_PROSECUTION)
+    with pytest.raises(services.DisclosureRefused):
+        services.review_document(document, make_user(Role.ADMIN))
+
+
+def test_audit_details_never_carry_the_redacted_terms():
+    user = publisher()
+    document = make_document(user, text=samples.NON_PROSECUTION)
+    services.add_term(document, user, text="科技公司", kind="custom")
+    services.drop_redaction(document, user, text="周小川", kind="name")
+    db.session.commit()
+    details = " ".join(d or "" for d in db.session.scalars(sa.select(AuditEvent.detail)))
+    assert "科技公司" not in details and "周小川" not in details
+
+
+# ---- the publisher's pages -------------------------------------------------------------------
+
+
+def test_the_publisher_pastes_reviews_and_publishes_through_the_pages(client):
+    user = publisher()
+    login(client, user)
+    response = submit_form(
+        client,
+        "/staff/disclosure/documents/new",
+        {
+            "doc_type": "non_prosecution",
+            "procuratorate": "示例市东城区人民检察院",
+            "case_number": "东检刑不诉[2024]7号",
+            "document_date": "2024-05-10",
+            "text": samples.NON_PROSECUTION,
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    document = db.session.scalar(sa.select(LegalDocument))
+    assert document.case_number == "东检刑不诉〔2024〕7号"
+    page = client.get(response.location)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and h1(html)
+    # Side by side: the original with the redactions marked, and the redacted text.
+    assert 'class="side-by-side"' in html
+    assert '<mark class="redaction" title="names">马晓东</mark>' in html or "马晓东</mark>" in html
+    assert '<mark class="replacement">马某</mark>' in html
+    url = f"/staff/disclosure/documents/{document.id}"
+    # Add a redaction, drop a proposed one.
+    client.post(f"{url}/terms", data={**_tokens(client, url), "term": "科技公司", "kind": "custom"})
+    client.post(f"{url}/drop", data={**_tokens(client, url), "kind": "name", "text": "周小川"})
+    client.post(f"{url}/review", data=_tokens(client, url))
+    response = client.post(f"{url}/publish", data=_tokens(client, url))
+    assert response.status_code == 302
+    db.session.expire_all()
+    document = db.session.get(LegalDocument, document.id)
+    assert document.status == DocumentState.PUBLISHED
+    assert "科技公司" not in document.redacted_text and "周小川" in document.redacted_text
+
+
+def _tokens(client, url):
+    from tests.factories import csrf_token
+
+    return {"csrf_token": csrf_token(client.get(url).get_data(as_text=True))}
+
+
+def test_a_refusal_is_shown_and_changes_nothing(english_client):
+    client = english_client
+    user = publisher()
+    login(client, user)
+    document = make_document(user, text=samples.INDICTMENT, doc_type="indictment")
+    url = f"/staff/disclosure/documents/{document.id}"
+    client.post(f"{url}/review", data=_tokens(client, url))
+    response = client.post(f"{url}/publish", data=_tokens(client, url), follow_redirects=True)
+    assert "judgment" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(LegalDocument, document.id).status == DocumentState.REVIEWED
+
+
+def test_the_new_document_form_explains_its_errors(client):
+    login(client, publisher())
+    response = submit_form(
+        client,
+        "/staff/disclosure/documents/new",
+        {"doc_type": "", "procuratorate": "", "case_number": "123", "document_date": ""},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "error-summary" in html and "示检刑诉〔2024〕123号" in html
+
+
+def test_other_roles_are_refused(client):
+    login(client, make_user(Role.ADMIN))
+    assert client.get("/staff/disclosure/").status_code == 403
+    assert client.get("/staff/disclosure/documents/new").status_code == 403
