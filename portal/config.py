@@ -125,6 +125,7 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "PUBLIC_FORM_LIMIT": _env("PUBLIC_FORM_LIMIT", "5 per minute;30 per hour"),
         "LOOKUP_LIMIT": _env("LOOKUP_LIMIT", "10 per minute;60 per hour"),
         "LOGIN_LIMIT": _env("LOGIN_LIMIT", "10 per minute;100 per hour"),
+        "SEARCH_LIMIT": _env("SEARCH_LIMIT", "60 per minute;1000 per hour"),
         # Mail: replies go out over SMTP from the outbox (`flask --app portal send-mail`).
         "MAIL_SERVER": _env("MAIL_SERVER"),
         "MAIL_PORT": _env_int("MAIL_PORT", 25),

@@ -20,6 +20,7 @@ from portal.calendar import services as calendar
 from portal.cases import services as cases
 from portal.core import clock
 from portal.core.permissions import Role
+from portal.disclosure import services as disclosure
 from portal.extensions import db
 from portal.lawyers import services as lawyers
 from portal.petitions import services as petitions
@@ -55,6 +56,7 @@ def demo_data():
         _sample_petitions(users)
         _sample_cases(users)
         _sample_appointments(users)
+        _sample_disclosure(users)
         db.session.commit()
         click.echo("Demo data loaded.")
     else:
@@ -142,11 +144,59 @@ def _sample_appointments(users):
     for service in Service:
         for weekday in range(5):
             for start, end in ((time(9), time(11, 30)), (time(14), time(17))):
-                db.session.add(OpeningHours(
-                    place_id=place.id, service=service.value, weekday=weekday,
-                    start_time=start, end_time=end, slot_minutes=30,
-                    capacity=3 if service is Service.RECEPTION_DAY else 2, created_at=now,
-                ))
+                db.session.add(
+                    OpeningHours(
+                        place_id=place.id,
+                        service=service.value,
+                        weekday=weekday,
+                        start_time=start,
+                        end_time=end,
+                        slot_minutes=30,
+                        capacity=3 if service is Service.RECEPTION_DAY else 2,
+                        created_at=now,
+                    )
+                )
     lawyer = lawyers.register_lawyer(DEMO_LAWYER)
     lawyers.confirm_email(lawyers.confirmation_token(lawyer))
     lawyers.verify_lawyer(lawyer, users[Role.CLERK])
+
+
+DEMO_NON_PROSECUTION = """示例市人民检察院
+不起诉决定书
+示检刑不诉〔2026〕3号
+
+被不起诉人林志强，男，1990年3月2日出生，公民身份号码110105199003021234，住示例市中山区人民路88号，手机号码13911112222。
+本案由示例市公安局侦查终结，以被不起诉人林志强涉嫌盗窃罪，于2026年8月3日移送本院审查起诉。
+经本院依法审查查明：2026年6月1日，被不起诉人林志强在某超市盗窃商品，价值人民币九百元。案发后，林志强退赔全部损失，被害人陈明表示谅解。证人刘芳证实上述情况。
+本院认为，林志强犯罪情节轻微，根据《中华人民共和国刑事诉讼法》第一百七十七条第二款的规定，决定对林志强不起诉。
+检察员 王建国
+2026年9月10日
+"""
+
+
+def _sample_disclosure(users):
+    """One published non-prosecution decision (redacted as proposed) and one release."""
+    publisher = users[Role.PUBLISHER]
+    document = disclosure.create_document(
+        disclosure.DocumentData(
+            doc_type="non_prosecution",
+            procuratorate="示例市人民检察院",
+            case_number="示检刑不诉〔2026〕3号",
+            document_date=date(2026, 9, 10),
+            text=DEMO_NON_PROSECUTION,
+        ),
+        publisher,
+    )
+    disclosure.review_document(document, publisher)
+    disclosure.publish_document(document, publisher)
+    release = disclosure.create_release(
+        disclosure.ReleaseData(
+            title="示例市人民检察院依法对一起电信网络诈骗案提起公诉",
+            body="近日，示例市人民检察院依法对犯罪嫌疑人张某等5人涉嫌诈骗罪一案提起公诉。",
+            category="case_progress",
+            procuratorate="示例市人民检察院",
+            released_on=date(2026, 11, 2),
+        ),
+        publisher,
+    )
+    disclosure.publish_release(release, publisher)

@@ -37,6 +37,7 @@ def app(database_url, tmp_path_factory):
         "PUBLIC_FORM_LIMIT": "1000 per minute",
         "LOOKUP_LIMIT": "1000 per minute",
         "LOGIN_LIMIT": "1000 per minute",
+        "SEARCH_LIMIT": "1000 per minute",
         "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
         "RATELIMIT_STORAGE_OPTIONS": {
             "database_url": f"sqlite:///{tmp_path_factory.mktemp('limits') / 'limits.sqlite'}"

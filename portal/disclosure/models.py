@@ -15,11 +15,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core.database import sql_in
 from portal.extensions import db
-
-
-def _in(values) -> str:
-    return ", ".join(f"'{value}'" for value in values)
 
 
 class DocumentType(enum.StrEnum):
@@ -123,8 +120,8 @@ class ReleaseState(enum.StrEnum):
 class LegalDocument(db.Model):
     __tablename__ = "legal_documents"
     __table_args__ = (
-        sa.CheckConstraint(f"doc_type IN ({_in(DocumentType)})", name="doc_type"),
-        sa.CheckConstraint(f"status IN ({_in(DocumentState)})", name="status"),
+        sa.CheckConstraint(f"doc_type IN ({sql_in(DocumentType)})", name="doc_type"),
+        sa.CheckConstraint(f"status IN ({sql_in(DocumentState)})", name="status"),
         sa.CheckConstraint(
             "status = 'draft' OR (redacted_text IS NOT NULL AND reviewed_at IS NOT NULL)",
             name="reviewed_has_redacted_text",
@@ -138,7 +135,7 @@ class LegalDocument(db.Model):
             name="withdrawn_has_reason",
         ),
         sa.CheckConstraint(
-            f"status NOT IN ('published', 'withdrawn') OR doc_type IN ({_in(sorted(PUBLISHABLE_TYPES))})",
+            f"status NOT IN ('published', 'withdrawn') OR doc_type IN ({sql_in(sorted(PUBLISHABLE_TYPES))})",
             name="only_publishable_types_published",
         ),
     )
@@ -205,8 +202,8 @@ class Release(db.Model):
 
     __tablename__ = "case_releases"
     __table_args__ = (
-        sa.CheckConstraint(f"category IN ({_in(ReleaseCategory)})", name="category"),
-        sa.CheckConstraint(f"status IN ({_in(ReleaseState)})", name="status"),
+        sa.CheckConstraint(f"category IN ({sql_in(ReleaseCategory)})", name="category"),
+        sa.CheckConstraint(f"status IN ({sql_in(ReleaseState)})", name="status"),
         sa.CheckConstraint(
             "status = 'draft' OR published_at IS NOT NULL", name="published_has_time"
         ),

@@ -20,7 +20,7 @@ from portal.disclosure.models import (
     ReleaseCategory,
     ReleaseState,
 )
-from portal.extensions import db
+from portal.extensions import db, limiter
 
 bp = Blueprint("disclosure", __name__)
 PUBLIC_TYPES = [t for t in DocumentType if t in PUBLISHABLE_TYPES]
@@ -157,6 +157,7 @@ def show_document(document_id: int):
 
 
 @bp.route("/case-information/search")
+@limiter.limit(lambda: current_app.config["SEARCH_LIMIT"])
 def search_page():
     filters = _document_filters()
     raw = request.args.get("q")

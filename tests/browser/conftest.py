@@ -82,6 +82,7 @@ def live_server(tmp_path_factory) -> str:
         "PUBLIC_FORM_LIMIT": "1000 per minute",
         "LOOKUP_LIMIT": "1000 per minute",
         "LOGIN_LIMIT": "1000 per minute",
+        "SEARCH_LIMIT": "1000 per minute",
         "PORTAL_PASSWORD": PASSWORD,
         "PYTHONUNBUFFERED": "1",
     }

@@ -125,3 +125,12 @@ def test_a_release_with_a_phone_number_is_refused():
 def test_the_home_page_links_to_case_information(client):
     html = client.get("/").get_data(as_text=True)
     assert "/case-information/search" in html and "/case-information/releases" in html
+
+
+def test_search_is_rate_limited(client, app):
+    app.config["SEARCH_LIMIT"] = "2 per minute"
+    try:
+        codes = [client.get("/case-information/search?q=盗窃").status_code for _ in range(3)]
+    finally:
+        app.config["SEARCH_LIMIT"] = "1000 per minute"
+    assert codes == [200, 200, 429]
