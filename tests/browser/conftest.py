@@ -101,6 +101,9 @@ def live_server(tmp_path_factory) -> str:
     flask("db", "upgrade")
     for staff in STAFF.values():
         flask("users", "create", staff.email, "--role", staff.role, "--name", staff.name)
+    # The demo data gives the other domains' pages something to show: a case, a published
+    # document and release, a reception office with opening hours and a verified lawyer.
+    flask("demo-data")
 
     port = _free_port()
     log_path = tmp / "gunicorn.log"

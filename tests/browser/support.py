@@ -35,6 +35,7 @@ STAFF = {
     "handler": Staff("handler@procuratorate.example", "handler", "Handler Li"),
     "leader": Staff("leader@procuratorate.example", "leader", "Leader Zhao"),
     "admin": Staff("admin@procuratorate.example", "admin", "Admin Sun"),
+    "publisher": Staff("publisher@procuratorate.example", "publisher", "Publisher Qian"),
 }
 
 
