@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from portal.core import clock
+from portal.core.permissions import Role
 from portal.extensions import db
 from portal.petitions import services, workflow
-from portal.core.permissions import Role
 from tests.factories import csrf_token, make_petition, make_user, submit_form
 
 
