@@ -372,20 +372,26 @@ def publish_document(
 
 
 def withdraw_document(document: LegalDocument, user, *, reason: str) -> None:
-    target = _check(DOCUMENT_TRANSITIONS, Action.WITHDRAW, document, user)
+    _withdraw(document, "document", DOCUMENT_TRANSITIONS, DocumentState.PUBLISHED, user, reason)
+
+
+def _withdraw(record, kind: str, transitions, published_state, user, reason: str) -> None:
+    """Take a published document or release off the public site; the record, its history and the
+    reason stay, and the old address shows the reason."""
+    target = _check(transitions, Action.WITHDRAW, record, user)
     reason = (reason or "").strip()
     if not reason:
         raise DisclosureRefused(_("Give the reason for withdrawal: it is shown to the public."))
-    document.status = target.value
-    document.withdrawn_at = clock.now()
-    document.withdrawn_by_id = user.id
-    document.withdrawal_reason = reason
-    search.unindex("document", document.id)
+    record.status = target.value
+    record.withdrawn_at = clock.now()
+    record.withdrawn_by_id = user.id
+    record.withdrawal_reason = reason
+    search.unindex(kind, record.id)
     audit.record(
-        "document.withdrawn",
+        f"{kind}.withdrawn",
         actor=user,
-        subject=f"document:{document.id}",
-        from_state=DocumentState.PUBLISHED,
+        subject=f"{kind}:{record.id}",
+        from_state=published_state,
         to_state=target,
         detail=reason[:500],
     )
@@ -482,20 +488,4 @@ def publish_release(release: Release, user) -> None:
 
 
 def withdraw_release(release: Release, user, *, reason: str) -> None:
-    target = _check(RELEASE_TRANSITIONS, Action.WITHDRAW, release, user)
-    reason = (reason or "").strip()
-    if not reason:
-        raise DisclosureRefused(_("Give the reason for withdrawal: it is shown to the public."))
-    release.status = target.value
-    release.withdrawn_at = clock.now()
-    release.withdrawn_by_id = user.id
-    release.withdrawal_reason = reason
-    search.unindex("release", release.id)
-    audit.record(
-        "release.withdrawn",
-        actor=user,
-        subject=f"release:{release.id}",
-        from_state=ReleaseState.PUBLISHED,
-        to_state=target,
-        detail=reason[:500],
-    )
+    _withdraw(release, "release", RELEASE_TRANSITIONS, ReleaseState.PUBLISHED, user, reason)
