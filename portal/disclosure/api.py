@@ -116,16 +116,21 @@ def list_documents():
 @bp.route("/documents/<int:document_id>")
 def show_document(document_id: int):
     document = queries.public_document(document_id)
-    if document is None:
-        return _error(404, "No published document has this id.")
-    if document.status == DocumentState.WITHDRAWN:
+    return _detail(document, "document", DocumentState.WITHDRAWN, document_json)
+
+
+def _detail(record, name: str, withdrawn_state, to_json):
+    """One published record as JSON; 404 when there is none, 410 with the reason once withdrawn."""
+    if record is None:
+        return _error(404, f"No published {name} has this id.")
+    if record.status == withdrawn_state:
         return _error(
             410,
-            "This document was withdrawn.",
-            reason=document.withdrawal_reason,
-            withdrawn_at=_iso(document.withdrawn_at),
+            f"This {name} was withdrawn.",
+            reason=record.withdrawal_reason,
+            withdrawn_at=_iso(record.withdrawn_at),
         )
-    return jsonify(document_json(document, with_text=True))
+    return jsonify(to_json(record, with_text=True))
 
 
 @bp.route("/releases")
@@ -140,16 +145,7 @@ def list_releases():
 @bp.route("/releases/<int:release_id>")
 def show_release(release_id: int):
     release = queries.public_release(release_id)
-    if release is None:
-        return _error(404, "No published release has this id.")
-    if release.status == ReleaseState.WITHDRAWN:
-        return _error(
-            410,
-            "This release was withdrawn.",
-            reason=release.withdrawal_reason,
-            withdrawn_at=_iso(release.withdrawn_at),
-        )
-    return jsonify(release_json(release, with_text=True))
+    return _detail(release, "release", ReleaseState.WITHDRAWN, release_json)
 
 
 @bp.route("/openapi.json")
