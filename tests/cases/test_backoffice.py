@@ -38,7 +38,7 @@ def clerk(client, frozen_now):
 
 
 def events(code):
-    return db.session.query(AuditEvent).filter_by(code=code).all()
+    return db.session.query(AuditEvent).filter_by(code=code).order_by(AuditEvent.id).all()
 
 
 def test_a_clerk_enters_a_case(client, clerk):
