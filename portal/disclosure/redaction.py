@@ -567,3 +567,82 @@ def normalise_text(text: str) -> str:
     """Text as it is stored: NFC, Unix newlines, no control characters other than tab/newline."""
     text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").replace("\r", "\n")
     return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text).strip()
+
+
+# ---- interface in transition (replaced by the new engine) ------------------------------------
+PERSON_ROLES = (
+    "defendant", "not_prosecuted", "victim", "witness", "expert", "relative", "representative",
+    "applicant", "other", "official", "lawyer",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PersonDecision:
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str
+    redact: bool
+    reason: str
+    replacement: str | None
+    occurrences: int
+    source: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    field: str
+    text: str
+    reason: str
+
+
+@dataclass
+class FieldsAnalysis:
+    text: str
+    analysis: Analysis
+    spans: dict[str, tuple[int, int]]
+
+
+def normalized(text: str) -> str:
+    text = "".join(ch for ch in unicodedata.normalize("NFKC", text or "")
+                   if unicodedata.category(ch) != "Cf")  # fmt: skip
+    return re.sub(r"\s+", "", text)
+
+
+_FIELD_SEPARATOR = "\n。\n"
+
+
+def analyse_fields(fields: dict[str, str], **options) -> FieldsAnalysis:
+    spans, parts, cursor = {}, [], 0
+    for name, value in fields.items():
+        value = value or ""
+        spans[name] = (cursor, cursor + len(value))
+        parts.append(value)
+        cursor += len(value) + len(_FIELD_SEPARATOR)
+    text = _FIELD_SEPARATOR.join(parts)
+    return FieldsAnalysis(text, analyse(text, **options), spans)
+
+
+def apply_fields(fields_analysis: FieldsAnalysis) -> dict[str, str]:
+    out = {}
+    for name, (start, end) in fields_analysis.spans.items():
+        inside = [
+            Redaction(r.start - start, r.end - start, r.kind, r.replacement)
+            for r in fields_analysis.analysis.redactions
+            if start <= r.start and r.end <= end
+        ]
+        out[name] = apply(fields_analysis.text[start:end], inside)
+    return out
+
+
+def gate(public_fields: dict[str, str], analysis: Analysis, *, dropped=()) -> list[Finding]:
+    findings = []
+    for field_name, value in public_fields.items():
+        for r in residual_findings(value or "", dropped=dropped, minor=analysis.involves_minor):
+            findings.append(Finding(r.kind, field_name, r.original(value), "detector"))
+    return findings
