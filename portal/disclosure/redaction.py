@@ -78,6 +78,7 @@ class Analysis:
     # Names that were deliberately not redacted, with the reason code ("official", "sentence").
     kept_names: dict[str, str] = field(default_factory=dict)
     involves_minor: bool = False
+    people: list = field(default_factory=list)
 
 
 # ---- surnames and roles ----------------------------------------------------------------------
