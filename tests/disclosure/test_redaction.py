@@ -68,7 +68,7 @@ def test_spaced_out_role_words_at_the_foot_are_recognised():
 def test_a_defendant_sentenced_above_three_years_or_a_recidivist_keeps_the_name():
     analysis = redaction.analyse(samples.APPEAL_REVIEW)
     redacted = redaction.apply(samples.APPEAL_REVIEW, analysis.redactions)
-    assert analysis.kept_names["黄大勇"] == "sentence"  # life imprisonment
+    assert analysis.kept_names["黄大勇"] == "long_sentence"  # life imprisonment
     assert "黄大勇" in redacted
     assert "林小军" not in redacted  # two years, suspended
     recidivist = "被告人吴天明系累犯，应当从重处罚。吴天明对指控无异议。"
@@ -187,11 +187,14 @@ def test_minors_are_recognised(text, minor):
     assert redaction.mentions_minor(text) is minor
 
 
-def test_residual_findings_on_redacted_text_are_empty_and_catch_leftovers():
+def test_the_gate_passes_the_redacted_text_and_catches_leftovers():
     for text, _names, _removed in samples.ALL_SAMPLES:
-        assert redaction.residual_findings(redaction.redact(text)) == []
-    leftover = redaction.redact(samples.INDICTMENT) + "\n补充：被害人手机13700001111。"
-    assert [f.kind for f in redaction.residual_findings(leftover)] == ["phone"]
+        analysis = redaction.analyse(text)
+        assert redaction.gate({"text": redaction.apply(text, analysis.redactions)}, analysis) == []
+    analysis = redaction.analyse(samples.INDICTMENT)
+    leftover = redaction.apply(samples.INDICTMENT, analysis.redactions) + "\n补充：被害人手机13700001111。"
+    findings = redaction.gate({"text": leftover}, analysis)
+    assert [(f.kind, f.text, f.reason) for f in findings] == [("phone", "13700001111", "detector")]
 
 
 def test_apply_refuses_overlapping_redactions():

@@ -1,0 +1,119 @@
+"""The text as the detectors read it, with a map back to the original.
+
+Personal data hides in the way a text is written, not only in what it says: a PDF or OCR line
+wrap inside a name (`沈⏎勇`), a space typed inside it (`刘 强`), a zero-width character pasted from
+the web, full-width digits (`１３９…`), an identity number split into groups (`320106 1985…`).
+Every detector therefore runs on a normalised view:
+
+* each character folded with NFKC (full-width digits, letters and `＠` become ASCII);
+* format characters (Unicode category Cf: zero-width spaces and joiners, BOM, soft hyphen)
+  dropped;
+* the middle dots of transcribed and minority names (· • ・ ‧ …) written as `·`;
+* in the *joined* view, white space dropped where it stands inside a run of Chinese characters
+  or of digits, and a line break dropped inside an e-mail address or a Latin word.
+
+Each character of a view remembers the original span it came from, so a hit in the view maps
+back to the whole original span, spaces and breaks inside it included: what is redacted is the
+text as written. A *kept* view (white space as written) is read too, because joining can glue a
+number to the next line's number and hide it from a pattern that wants a boundary.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+DOT = "·"
+_DOT_VARIANTS = frozenset("·•・‧∙⋅･･\u0387\u2027\u30fb\uff65")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9@._%+\-]")
+
+
+def is_han(ch: str) -> bool:
+    return (
+        "\u4e00" <= ch <= "\u9fff"
+        or "\u3400" <= ch <= "\u4dbf"
+        or "\uf900" <= ch <= "\ufaff"
+        or ch == "〇"
+    )
+
+
+def _is_digit(ch: str) -> bool:
+    return "0" <= ch <= "9"
+
+
+def _joins(before: str, after: str, run: str) -> bool:
+    """Is the white space `run` between `before` and `after` inside one written unit?"""
+    if not before or not after:
+        return False
+    if (is_han(before) or before == DOT) and (is_han(after) or after == DOT):
+        return True
+    if _is_digit(before) and (_is_digit(after) or after in "Xx"):
+        return True
+    if "@" in (before, after) and _LATIN_WORD.match(before) and _LATIN_WORD.match(after):
+        return True
+    return "\n" in run and bool(_LATIN_WORD.match(before) and _LATIN_WORD.match(after))
+
+
+@lru_cache(maxsize=4096)
+def _fold(ch: str) -> str:
+    if unicodedata.category(ch) == "Cf":
+        return ""
+    if ch in _DOT_VARIANTS:
+        return DOT
+    folded = unicodedata.normalize("NFKC", ch)
+    return DOT if folded in _DOT_VARIANTS else folded
+
+
+@dataclass(frozen=True)
+class View:
+    """A normalised view of `original`: `text[i]` came from `original[starts[i]:ends[i]]`."""
+
+    original: str
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span behind text[start:end] (end > start)."""
+        return self.starts[start], self.ends[end - 1]
+
+
+def view(original: str, *, join: bool) -> View:
+    folded: list[tuple[str, int]] = []
+    for index, ch in enumerate(original):
+        for out in _fold(ch):
+            folded.append((out, index))
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    position = 0
+    while position < len(folded):
+        ch, index = folded[position]
+        if join and ch.isspace():
+            run_end = position
+            while run_end < len(folded) and folded[run_end][0].isspace():
+                run_end += 1
+            run = "".join(c for c, _i in folded[position:run_end])
+            after = folded[run_end][0] if run_end < len(folded) else ""
+            if _joins(chars[-1] if chars else "", after, run):
+                position = run_end
+                continue
+            for c, i in folded[position:run_end]:
+                chars.append(c)
+                starts.append(i)
+                ends.append(i + 1)
+            position = run_end
+            continue
+        chars.append(ch)
+        starts.append(index)
+        ends.append(index + 1)
+        position += 1
+    return View(original, "".join(chars), tuple(starts), tuple(ends))
+
+
+def normalized(text: str) -> str:
+    """The form in which two writings of the same name or number compare equal: folded, without
+    format characters, and without any white space at all (the strictest comparison)."""
+    return "".join(ch for ch in view(text or "", join=False).text if not ch.isspace())

@@ -1,0 +1,339 @@
+"""The people named in a text, found by more than one cue, each with a role.
+
+1. **Role words.** Chinese legal prose names people after the word for their role: 被害人张三,
+   证人：李四, 被告人王五、赵六, 其继父汪建国, 检察员 郭建明. The name after a role word is taken
+   even where the tagger disagrees (surnames that are everyday words: 段欣怡, 何平, 向阳).
+2. **The tagger** (tagger.py) finds names that stand without a role word (张三的妻子李梅).
+3. **The publisher** adds a person by name and role, or changes a role (`Decision`).
+
+Every later occurrence of a found name, in any written form, is the same person (the caller
+searches the normalised view). Everything here reads the joined view's text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from portal.disclosure.redaction import tagger
+from portal.disclosure.redaction.normalize import DOT, is_han
+
+# Roles: the codes stored with a publisher's decision and shown on the people panel.
+DEFENDANT = "defendant"
+NOT_PROSECUTED = "not_prosecuted"
+VICTIM = "victim"
+WITNESS = "witness"
+EXPERT = "expert"
+RELATIVE = "relative"
+REPRESENTATIVE = "representative"
+APPLICANT = "applicant"
+OTHER = "other"
+OFFICIAL = "official"
+LAWYER = "lawyer"
+PERSON_ROLES = (DEFENDANT, NOT_PROSECUTED, VICTIM, WITNESS, EXPERT, RELATIVE, REPRESENTATIVE,
+                APPLICANT, OTHER, OFFICIAL, LAWYER)  # fmt: skip
+PUBLIC_ROLES = frozenset({OFFICIAL, LAWYER})  # keep their names
+
+_ROLE_WORDS = {
+    DEFENDANT: "被告人 原审被告人 犯罪嫌疑人 原审上诉人 上诉人 被告单位直接负责的主管人员",
+    NOT_PROSECUTED: "被不起诉人",
+    VICTIM: "被害人 受害人 附带民事诉讼原告人 原审附带民事诉讼原告人 被害单位负责人 受害者",
+    WITNESS: "证人 见证人 报案人 目击者 知情人",
+    EXPERT: "鉴定人 翻译人员 翻译人 有专门知识的人",
+    REPRESENTATIVE: "法定代理人 诉讼代理人 委托代理人 监护人 合适成年人",
+    APPLICANT: "申诉人 控告人 举报人 申请人 被申请人 被申诉人 赔偿请求人",
+    RELATIVE: (
+        "父亲 母亲 之父 之母 继父 继母 养父 养母 生父 生母 妻子 丈夫 前妻 前夫 儿子 女儿 之子 之女 "
+        "哥哥 姐姐 弟弟 妹妹 祖父 祖母 外祖父 外祖母 爷爷 奶奶 外公 外婆 叔叔 伯父 舅舅 姑姑 姨妈 "
+        "阿姨 婶婶 舅妈 表哥 表姐 表弟 表妹 堂兄 堂姐 堂弟 堂妹 近亲属 亲属 家属 男友 女友 男朋友 "
+        "女朋友 前男友 前女友 同居人 未婚夫 未婚妻 岳父 岳母 公公 婆婆 儿媳 女婿 孙子 孙女"
+    ),
+    OTHER: "邻居 同学 朋友 同事 班主任 老师 房东 租客 雇主 介绍人 保证人 担保人 债务人 债权人 村民",
+    OFFICIAL: (
+        "代理检察员 检察官助理 副检察长 检察长 检察员 检察官 书记员 审判长 审判员 人民陪审员 "
+        "法官助理 法官 承办人 侦查员 侦查人员 民警 警官 办案人员"
+    ),
+    LAWYER: "辩护人 辩护律师 律师 值班律师",
+}
+ROLE_OF_WORD = {word: role for role, words in _ROLE_WORDS.items() for word in words.split()}
+
+COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 令狐 澹台 夏侯 轩辕 端木 独孤 "
+    "南宫 西门 呼延 万俟 闻人 申屠 太史 濮阳 钟离 宗政 赫连 拓跋 百里 东郭 公羊 谷梁 左丘 司空 "
+    "第五 仲孙 单于 公冶 羊舌 微生 梁丘 鲜于 闾丘 亓官 乐正 段干 漆雕 壤驷 公良 巫马 南门 "
+    "东门 司寇 子车 颛孙 公西 淳于".split()
+)
+SINGLE_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖萧田董袁潘于蒋蔡余杜"
+    "叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎"
+    "贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧"
+    "耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍"
+    "华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米"
+    "柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封"
+    "谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴"
+    "盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母"
+    "裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣"
+    "信展阴昝智幸奉植衡富尧闭由凤洪"
+)
+
+_ROLE_RE = re.compile("|".join(re.escape(w) for w in sorted(ROLE_OF_WORD, key=len, reverse=True)))
+_AFTER_ROLE = re.compile(r"[:：\s]*")
+_DOTTED_RE = re.compile(rf"[\u4e00-\u9fff]{{1,8}}(?:{DOT}[\u4e00-\u9fff]{{1,8}})+")
+# Characters that end a name: particles and verbs that follow a name in legal prose
+# (张三于2023年, 李四在, 王五系, 赵六男), and punctuation.
+_NAME_STOP = set("于在系男女因将与的被为是向对从以把及等到自称均已即并也又和、，,。；;：:（()）")
+_STRONG_STOP = set("于在系男女因将的被是向对把等")
+# Words after a role word that start with a surname character but are legal prose.
+_NOT_NAMES = frozenset(
+    "陈述 查明 明知 全部 方面 何时 余额 曾经 程序 车辆 高速 单位 于是 常住 安全 明确 向其 对此 "
+    "经过 万元 方式 家属 关系 管理 应当 强行 共同 于某 资金 钱款 钱财 石块 强制 明显 时间 时候 "
+    "成年 成功 原因 原审 原判 原告 申请 申诉 证言 证实 证明 辨认 住院 住所 伤情 伤势 身份 单方 "
+    "方某 金额 金融 龙头 谢罪 文化 文书 平时 平安 和解 全程 全额 宁愿 国家 齐全 支付 支持 "
+    "冷静 云端 连续 连同 闻讯 计算 庞大 乔装 任意 任何 仍然 朱某 利用 利益 卫生 包括 包庇 "
+    "边境 凌晨 于当日 于次日 常年 常驻 时年 时任 时值 向被告人 向被害人 向公安机关 应为 "
+    "何种 何某 曾某 段某 高某 张某 刘某 李某 王某 陈某 杨某 赵某 黄某 周某 吴某".split()
+)
+_NAME_END = set("，,、（(：:；;。")
+_AFTER_NAME = set("男女系于在的因将等称供")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A publisher's decision: `name` is a person with `role`, wherever the name occurs."""
+
+    name: str
+    role: str
+
+
+@dataclass
+class Found:
+    name: str  # as in the joined view: no spaces, folded
+    role: str
+    source: str  # "role" | "tagger" | "publisher"
+    first: int
+
+
+def surname_of(name: str) -> str | None:
+    if name[:2] in COMPOUND_SURNAMES and len(name) > 2:
+        return name[:2]
+    if name[:1] in SINGLE_SURNAMES:
+        return name[:1]
+    return None
+
+
+def anonymised(name: str, suffix: str = "") -> str:
+    """张三 → 张某; 欧阳娜娜 → 欧阳某; 阿不都·热合曼 → 阿某. The suffix tells apart people with
+    the same surname (张某甲, 张某乙)."""
+    if DOT in name:
+        return f"{name[0]}某{suffix}"
+    surname = surname_of(name) or name[:1]
+    return f"{surname}某{suffix}"
+
+
+def _frequency(word: str) -> int:
+    from portal.disclosure.segmenter import word_frequency
+
+    return word_frequency(word)
+
+
+class _Reader:
+    """Reads names at positions of one text, with the tagger's person spans at hand."""
+
+    def __init__(self, text: str, words: list[tuple[int, str, str]]):
+        self.text = text
+        self.person_end = {}
+        for start, end in tagger.person_spans(words):
+            self.person_end.setdefault(start, end)
+        self.label_at = {start: (word, label) for start, word, label in words}
+
+    def name_at(self, position: int) -> str | None:
+        self.position = position
+        text = self.text
+        dotted = _DOTTED_RE.match(text, position)
+        if dotted:
+            return dotted.group()
+        surname = None
+        if text[position : position + 2] in COMPOUND_SURNAMES:
+            surname = text[position : position + 2]
+        elif text[position : position + 1] in SINGLE_SURNAMES:
+            surname = text[position]
+        tagged_end = self.person_end.get(position)
+        if surname is None:
+            # A name without a surname we know (玛丽亚, a transcribed name): the tagger's word.
+            if tagged_end and 2 <= tagged_end - position <= 5:
+                word = text[position:tagged_end]
+                if all(is_han(ch) for ch in word) and word not in _NOT_NAMES:
+                    return word
+            return None
+        given_start = position + len(surname)
+        given = ""
+        index = given_start
+        while len(given) < 2 and index < len(text) and is_han(text[index]):
+            if text[index] in _NAME_STOP:
+                break
+            given += text[index]
+            index += 1
+        if not given or given.startswith("某"):
+            return None  # no name, or one already anonymised (张某, 张某某)
+        one, two = surname + given[0], surname + given if len(given) == 2 else None
+        if tagged_end and 1 <= tagged_end - given_start <= 3:
+            word = text[position:tagged_end]
+            cut = len(surname)
+            while cut < len(word) and word[cut] not in _STRONG_STOP:
+                cut += 1
+            if cut > len(surname):
+                return self._not_cut_short(word[:cut], surname)
+        split_end = self.person_end.get(given_start)
+        if split_end and 1 <= split_end - given_start <= 2:
+            return text[position:split_end]  # the tagger split an everyday surname off: 曾|小芳
+        if one in _NOT_NAMES or (two and two in _NOT_NAMES) or self._is_prose(position, surname):
+            return None
+        if two is None:
+            return one
+        return self._longer_or_shorter(one, two, position)
+
+    def _not_cut_short(self, word: str, surname: str) -> str:
+        """The tagger knows famous bearers of a name (诸葛亮) and leaves the next character as a
+        word of its own: 诸葛亮亮 is the longer name, not 诸葛亮 and an adjective. A following
+        verb, preposition or particle (张伟用刀) stays outside."""
+        end = len(word)
+        following = self.label_at.get(self.position + end)
+        if (
+            len(word) - len(surname) < 2
+            and following is not None
+            and len(following[0]) == 1
+            and is_han(following[0])
+            and following[0] not in _NAME_STOP
+            and following[1] in ("a", "n", "nz", "an", "vn", "PER", "nr")
+        ):
+            return word + following[0]
+        return word
+
+    def _is_prose(self, position: int, surname: str) -> bool:
+        """A common word that only starts with a surname character (被告人高速行驶, 被害人向公安
+        机关报案), unless it stands like a name, followed by a comma or 男/女/系."""
+        text = self.text
+        for length in (4, 3, 2):
+            word = text[position : position + length]
+            if length > len(surname) and len(word) == length and _frequency(word) > 20:
+                after = text[position + length : position + length + 1]
+                return after not in _NAME_END and after not in _AFTER_NAME
+        rest = text[position + len(surname) : position + len(surname) + 4]
+        for length in (4, 3, 2):
+            word = rest[:length]
+            if len(word) == length and _frequency(word) > 200 and surname in "向于对与和在为把被将从":
+                return True  # 向 + 公安机关: a preposition before a common word
+        return False
+
+    def _longer_or_shorter(self, one: str, two: str, position: int) -> str:
+        """张伟 or 张伟伙? The longer reading when it recurs; the shorter when the third
+        character starts a word with what follows (刘强报警: 报警)."""
+        text = self.text
+        count_two = text.count(two)
+        if count_two >= 2:
+            return two
+        if text.count(one) > count_two:
+            return one
+        third = position + len(two) - 1
+        for length in (2, 3):
+            word = text[third : third + length]
+            if len(word) == length and _frequency(word) > 50:
+                return one
+        return two
+
+
+def find(text: str, words: list[tuple[int, str, str]], decisions=()) -> list[Found]:
+    """The people of `text` (the joined view), in order of first appearance; `words` is the
+    tagger's reading of it (tagger.tag)."""
+    reader = _Reader(text, words)
+    person_spans = tagger.person_spans(words)
+    found: dict[str, Found] = {}
+
+    def add(name: str, role: str, source: str, position: int):
+        current = found.get(name)
+        if current is None:
+            found[name] = Found(name, role, source, position)
+        elif current.role in PUBLIC_ROLES and role not in PUBLIC_ROLES:
+            current.role = role  # named as a private person anywhere: protect (the safe side)
+        elif current.role == DEFENDANT and role not in PUBLIC_ROLES:
+            current.role = role if role != OTHER else current.role
+
+    for match in _ROLE_RE.finditer(text):
+        role = ROLE_OF_WORD[match.group()]
+        position = _AFTER_ROLE.match(text, match.end()).end()
+        while position < len(text):
+            name = reader.name_at(position)
+            if name is None:
+                break
+            add(name, role, "role", position)
+            position += len(name)
+            # A list of people after one role word: 被告人张三、李四和王五
+            if position < len(text) and text[position] in "、和及与":
+                position += 1
+                continue
+            break
+
+    for start, end in person_spans:
+        word = text[start:end]
+        if start > 0 and text[start - 1] in SINGLE_SURNAMES and len(word) <= 2:
+            before = text[start - 2] if start > 1 else ""
+            if not is_han(before) or before in _NAME_STOP:
+                start, word = start - 1, text[start - 1 : end]  # 曾|小芳 → 曾小芳
+        if not _acceptable_tagged(word) or any(word in name or name in word for name in found):
+            continue
+        add(word, OTHER, "tagger", start)
+
+    for decision in decisions:
+        name = decision.name
+        if not name:
+            continue
+        if name in found:
+            found[name].role = decision.role
+            found[name].source = "publisher"
+        else:
+            position = text.find(name)
+            found[name] = Found(name, decision.role, "publisher", max(position, 0))
+
+    _extend_cut_names(text, found)
+    return sorted(found.values(), key=lambda f: f.first)
+
+
+def _acceptable_tagged(word: str) -> bool:
+    if "某" in word or not (2 <= len(word) <= 12):
+        return False
+    if not all(is_han(ch) or ch == DOT for ch in word):
+        return False
+    if DOT in word:
+        return True
+    if len(word) > 5:
+        return False
+    if surname_of(word) is None:
+        return len(word) >= 3 and _frequency(word) == 0  # transcribed names: 玛丽亚, 伊万诺夫
+    return _frequency(word) <= 20 and word not in _NOT_NAMES
+
+
+def _extend_cut_names(text: str, found: dict[str, Found]) -> None:
+    """A name read one character short (胡雨 for 胡雨涵) would leave 胡某涵: where every
+    occurrence of a name is followed by the same character, and that longer form occurs more
+    than once, the longer form is the name."""
+    for name, person in list(found.items()):
+        surname = surname_of(name)
+        if surname is None or len(name) - len(surname) != 1:
+            continue
+        followers = {
+            text[m.end() : m.end() + 1] for m in re.finditer(re.escape(name), text)
+        }
+        if len(followers) != 1:
+            continue
+        (follower,) = followers
+        longer = name + follower
+        if (
+            follower
+            and is_han(follower)
+            and follower not in _NAME_STOP
+            and text.count(longer) >= 2
+            and longer not in found
+        ):
+            del found[name]
+            person.name = longer
+            found[longer] = person
