@@ -192,7 +192,9 @@ def test_the_gate_passes_the_redacted_text_and_catches_leftovers():
         analysis = redaction.analyse(text)
         assert redaction.gate({"text": redaction.apply(text, analysis.redactions)}, analysis) == []
     analysis = redaction.analyse(samples.INDICTMENT)
-    leftover = redaction.apply(samples.INDICTMENT, analysis.redactions) + "\n补充：被害人手机13700001111。"
+    leftover = (
+        redaction.apply(samples.INDICTMENT, analysis.redactions) + "\n补充：被害人手机13700001111。"
+    )
     findings = redaction.gate({"text": leftover}, analysis)
     assert [(f.kind, f.text, f.reason) for f in findings] == [("phone", "13700001111", "detector")]
 

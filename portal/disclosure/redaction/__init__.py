@@ -290,8 +290,15 @@ def analyse(
     return Analysis(
         redactions=redactions,
         people=[
-            Person(p.name, p.role, redact, reason, replacements.get(p.name), counts.get(p.name, 0),
-                   p.source)
+            Person(
+                p.name,
+                p.role,
+                redact,
+                reason,
+                replacements.get(p.name),
+                counts.get(p.name, 0),
+                p.source,
+            )
             for p, redact, reason in decided
         ],  # fmt: skip
         involves_minor=involves_minor,
@@ -383,7 +390,9 @@ class Finding:
     kind: str
     field: str
     text: str
-    reason: str  # "known_person", "partial_name", "known_number", "known_value", "detector", "tagger"
+    reason: (
+        str  # "known_person", "partial_name", "known_number", "known_value", "detector", "tagger"
+    )
 
 
 _SUFFIXES = "甲乙丙丁戊己庚辛壬癸"
@@ -452,7 +461,9 @@ def gate(public_fields: Mapping[str, str], analysis: Analysis) -> list[Finding]:
                 continue
             reason = "detector"
             if item.kind == NAME:
-                person = next((p for p in recheck.people if p.replacement == item.replacement), None)
+                person = next(
+                    (p for p in recheck.people if p.replacement == item.replacement), None
+                )
                 reason = "tagger" if person is not None and person.source == "tagger" else reason
             findings.append(Finding(item.kind, field_name, found, reason))
     unique = []

@@ -93,6 +93,8 @@ _NOT_NAMES = frozenset(
     "边境 凌晨 于当日 于次日 常年 常驻 时年 时任 时值 向被告人 向被害人 向公安机关 应为 "
     "何种 何某 曾某 段某 高某 张某 刘某 李某 王某 陈某 杨某 赵某 黄某 周某 吴某".split()
 )
+# What follows a person introduced in a document's parties paragraph: sex, alias, birth date.
+_INTRODUCED_RE = re.compile(r"[，,（(]\s*(?:男|女|曾用名|化名|别名|绰号|\d{4}年)")
 _NAME_END = set("，,、（(：:；;。")
 _AFTER_NAME = set("男女系于在的因将等称供")
 
@@ -166,6 +168,14 @@ class _Reader:
                     return word
             return None
         given_start = position + len(surname)
+        for length in (2, 1):
+            candidate = text[position : given_start + length]
+            if (
+                all(is_han(ch) for ch in candidate[len(surname) :])
+                and "某" not in candidate
+                and _INTRODUCED_RE.match(text, given_start + length)
+            ):
+                return candidate  # 被不起诉人于是非，女，…: a person introduced, whatever the word
         given = ""
         index = given_start
         while len(given) < 2 and index < len(text) and is_han(text[index]):
@@ -221,7 +231,11 @@ class _Reader:
         rest = text[position + len(surname) : position + len(surname) + 4]
         for length in (4, 3, 2):
             word = rest[:length]
-            if len(word) == length and _frequency(word) > 200 and surname in "向于对与和在为把被将从":
+            if (
+                len(word) == length
+                and _frequency(word) > 200
+                and surname in "向于对与和在为把被将从"
+            ):
                 return True  # 向 + 公安机关: a preposition before a common word
         return False
 
@@ -320,9 +334,7 @@ def _extend_cut_names(text: str, found: dict[str, Found]) -> None:
         surname = surname_of(name)
         if surname is None or len(name) - len(surname) != 1:
             continue
-        followers = {
-            text[m.end() : m.end() + 1] for m in re.finditer(re.escape(name), text)
-        }
+        followers = {text[m.end() : m.end() + 1] for m in re.finditer(re.escape(name), text)}
         if len(followers) != 1:
             continue
         (follower,) = followers

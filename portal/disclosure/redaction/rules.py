@@ -36,8 +36,10 @@ _PRIOR_RE = re.compile(r"曾|前科|刑满|释放|假释|执行完毕|服刑|赦
 _NOT_A_JUDGMENT_RE = re.compile(r"建议|可能判处|以上|以下|可以判处|应当判处|量刑幅度")
 _RECIDIVIST_RE = re.compile(r"累犯")
 _NEGATION_RE = re.compile(r"(?:不|非|未|无|否|并非|不属|不系|不构成|不认定为?|不应认定为?)$")
-_DATE_RE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>3[01]|[12]\d|0?[1-9])日)?")
-_BIRTH_AFTER_RE = re.compile(r"^(?:出生|生)")
+_DATE_RE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})年(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>3[01]|[12]\d|0?[1-9])日)?"
+)
+_BIRTH_AFTER_RE = re.compile(r"出生|生")
 _BIRTH_BEFORE_RE = re.compile(r"(?:出生于|生于|出生日期[:：为]?)$")
 _FACTS_RE = re.compile(r"查明|经审查|经依法审查|案件事实|事实如下|经复查")
 _RELEASED_RE = re.compile(r"刑满释放|释放|执行完毕|赦免|假释期满")
@@ -223,9 +225,7 @@ def _recidivist_by_law(text: str, name: str, mentions, dates, offence: date | No
         penalties = [_penalty(m) for m in _PENALTY_RE.finditer(body)]
         if not any(p is not None and (p.months is None or p.months > 0) for p in penalties):
             continue  # no fixed-term imprisonment or more
-        body_dates = [
-            (pos, value) for pos, value, is_birth in _dates(body) if not is_birth
-        ]
+        body_dates = [(pos, value) for pos, value, is_birth in _dates(body) if not is_birth]
         judged = body_dates[0][1] if body_dates else None
         if birth is None or judged is None or _years_between(birth, judged) < 18:
             continue  # a crime under eighteen never founds recidivism; unknown age: not shown
@@ -251,7 +251,9 @@ _MINOR_WORDS_RE = re.compile(
     r"未成年|幼女|幼童|儿童|少年|女童|男童|学龄|不满(?:十四|十六|十八|14|16|18)周岁"
     r"|未满(?:十四|十六|十八|14|16|18)周岁"
 )
-_AGE_RE = re.compile(r"(?<![\d一二三四五六七八九十])(?P<age>\d{1,2}|[一二三四五六七八九十]{1,3})周?岁")
+_AGE_RE = re.compile(
+    r"(?<![\d一二三四五六七八九十])(?P<age>\d{1,2}|[一二三四五六七八九十]{1,3})周?岁"
+)
 
 
 def minor_signals(text: str, *, school_class: bool) -> list[str]:
