@@ -273,16 +273,17 @@ def analyse(
     for match in _occurrences(body, custom):
         propose_span(*joined.span(match.start(), match.end()), CUSTOM)
 
+    # One search for every name, longest first, so that 蒋蕾国 (a defendant) is not read as 蒋蕾
+    # (the prosecutor) followed by 国: each occurrence belongs to one person.
     counts: dict[str, int] = {}
+    protected = []
     for match in _occurrences(body, [p.name for p, _r, _reason in decided]):
         counts[match.group()] = counts.get(match.group(), 0) + 1
         start, end = joined.span(match.start(), match.end())
         if match.group() in replacements:
             candidates.append(Redaction(start, end, NAME, replacements[match.group()]))
-    protected = [
-        joined.span(m.start(), m.end())
-        for m in _occurrences(body, [p.name for p, redact, _r in decided if not redact])
-    ]
+        else:
+            protected.append((start, end))
     redactions = _resolve(candidates, protected)
     for item in redactions:
         values.append((item.kind, normalized(item.original(text))))

@@ -44,17 +44,24 @@ _ACCOUNT_RE = re.compile(
     r"(?:账号|帐号|账户|帐户|卡号|银行卡号?|存折号?|尾号)(?:号码)?[:：为是]?\s*"
     r"(?P<n>\d[\d -]{2,28}\d)(?!\d)"
 )
+# Passports, permits for Hong Kong, Macao and Taiwan, and other documents: by the words before.
+_DOCUMENT_NUMBER_RE = re.compile(
+    r"(?:护照|通行证|居留证|居住证|驾驶证|军官证|证件)(?:号码|号)?[:：为是]?\s*"
+    r"(?P<n>[A-Za-z]{0,2}\d{6,12}[A-Za-z]?)(?![0-9A-Za-z])"
+)
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _PLACE = "省市区县旗镇乡村组路街道巷弄胡同号楼栋幢单元室院苑园小区屯庄"
 _ADDRESS_RE = re.compile(
-    r"(?:住址[:：为]?|(?<=[，,；;。\s（(])住(?![院宿房所宅址])|家住|现住|暂住|住所地[:：]?|"
+    r"(?:住址[:：为]?|(?<![居入记抓留])住(?![院宿房所宅址手])|位于|家住|现住|暂住|住所地[:：]?|"
     r"户籍所在地[:：]?|户籍地[:：]?|户籍[:：]|居住地[:：]?|现居住于|居住于|住在|现居|住于|"
     r"经常居住地[:：]?|租住(?:于|在)?|家庭住址[:：]?)"
     r"(?P<body>[^，,。；;\n（()）]{4,60})"
 )
+# A building and a flat (4幢1304室, 2栋1单元301室, 8号楼2-301) or a street number (胜利街486号):
+# the address is the run of place words before it, back to a particle or punctuation.
 _UNIT_RE = re.compile(
-    r"[\u4e00-\u9fff\d]{2,30}?(?:路|街|巷|弄|道|胡同|小区|花园|公寓|村)[\u4e00-\u9fff\d]{0,12}?"
-    r"\d+(?:号楼|栋|幢|号院|号)[\d\-]*(?:单元)?[\d\-]*(?:室|号|户)?"
+    r"\d+(?:号楼|栋|幢|座|号院)[\d\-]*(?:单元)?[\d\-]*(?:室|号|户)?"
+    r"|(?:路|街|巷|弄|道|胡同|里|村|组)\d+(?:号|弄)(?:\d+(?:室|号))?"
 )
 _HEALTH_MARKER_RE = re.compile(
     r"(?:患有|罹患|诊断为|确诊为|被诊断出|被诊断为|检出|感染|身患)(?P<body>[^，,。；;\n（()）]{1,30})"
@@ -69,7 +76,8 @@ _HEALTH_WORD_RE = re.compile("|".join(re.escape(w) for w in _HEALTH_WORDS))
 # ---- what identifies a child -----------------------------------------------------------------
 _CN = "一二三四五六七八九十"
 _SCHOOL_RE = re.compile(
-    r"(?:小学|中学|初中|高中|幼儿园|学校|学院|大学|职高|中专|技校)(?!文化|学历|毕业|肄业)"
+    r"(?:小学|中学|初中|高中|幼儿园|学校|学院|大学|职高|中专|技校|托管班|辅导班|培训班|补习班"
+    r"|托育中心|培训中心)(?!文化|学历|毕业|肄业)"
     rf"(?:[\d{_CN}]+年级)?(?:[(（]?[\d{_CN}]+[)）]?班)?"
 )
 # A class without the school's name: 四年级二班, 初二（3）班, 高一3班.
@@ -82,7 +90,7 @@ _BIRTH_DATE_RE = re.compile(
     r"|(?:出生于|生于|出生日期[:：为]?)(?P<date2>\d{4}年\d{1,2}月(?:\d{1,2}日)?)"
 )
 _VILLAGE_RE = re.compile(r"村(?:委会)?(?:[\d一二三四五六七八九十]+组)?(?![民庄落镇里])")
-_NAME_STOP = set("在于的到从往是为和与及被向对把由将至系、，,。；;：:")
+_NAME_STOP = set("在于的到从往是为和与及被向对把由将至系、，,。；;：:“”（）()")
 
 
 def _run_back(text: str, end: int, *, limit: int) -> int:
@@ -110,6 +118,7 @@ def numbers(text: str):
     yield from _matches(_ID_RE, text, ID_NUMBER)
     yield from _matches(_OLD_ID_RE, text, ID_NUMBER, "n")
     yield from _matches(_OLD_ID_RE, text, ID_NUMBER, "m")
+    yield from _matches(_DOCUMENT_NUMBER_RE, text, ID_NUMBER, "n")
     yield from _matches(_ACCOUNT_RE, text, BANK_ACCOUNT, "n")
     yield from _matches(_CARD_RE, text, BANK_ACCOUNT)
     yield from _matches(_MOBILE_RE, text, PHONE)
@@ -124,9 +133,11 @@ def addresses_and_health(text: str):
         if any(ch in _PLACE for ch in body) or re.search(r"\d", body):
             marked.append((match.start("body"), match.end("body")))
             yield match.start("body"), match.end("body"), ADDRESS
-    for start, end, kind in _matches(_UNIT_RE, text, ADDRESS):
-        if not any(start < e and s < end for s, e in marked):
-            yield start, end, kind
+    for match in _UNIT_RE.finditer(text):
+        start = _run_back(text, match.start(), limit=30)
+        overlaps = any(start < e and s < match.end() for s, e in marked)
+        if match.start() - start >= 2 and not overlaps:
+            yield start, match.end(), ADDRESS
     yield from _matches(_HEALTH_MARKER_RE, text, HEALTH, "body")
     yield from _matches(_HEALTH_WORD_RE, text, HEALTH)
 

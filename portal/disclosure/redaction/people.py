@@ -93,6 +93,11 @@ _NOT_NAMES = frozenset(
     "边境 凌晨 于当日 于次日 常年 常驻 时年 时任 时值 向被告人 向被害人 向公安机关 应为 "
     "何种 何某 曾某 段某 高某 张某 刘某 李某 王某 陈某 杨某 赵某 黄某 周某 吴某".split()
 )
+# After a word that is part of an institution's or a place's name, not a person's.
+_INSTITUTION_NEXT = frozenset("检院法局市区县省镇乡村路街道州府所厅部委办处科队站司团〔")
+# The tagger's labels of words that never belong to a name.
+_FUNCTION_LABELS = frozenset({"v", "vd", "vn", "p", "u", "c", "d", "w", "m", "q", "f", "r", "xc", "TIME",
+                              "ORG", "LOC", "ad", "an"})
 # What follows a person introduced in a document's parties paragraph: sex, alias, birth date.
 _INTRODUCED_RE = re.compile(r"[，,（(]\s*(?:男|女|曾用名|化名|别名|绰号|\d{4}年)")
 _NAME_END = set("，,、（(：:；;。")
@@ -153,7 +158,7 @@ class _Reader:
         text = self.text
         dotted = _DOTTED_RE.match(text, position)
         if dotted:
-            return dotted.group()
+            return self._dotted_name(position, dotted.end())
         surname = None
         if text[position : position + 2] in COMPOUND_SURNAMES:
             surname = text[position : position + 2]
@@ -201,6 +206,21 @@ class _Reader:
         if two is None:
             return one
         return self._longer_or_shorter(one, two, position)
+
+    def _dotted_name(self, position: int, longest: int) -> str:
+        """阿不都·热合曼 in 阿不都·热合曼位于…: the last part ends where the tagger's words stop
+        reading like a name (a verb, a particle, a number, punctuation), five characters at most."""
+        text = self.text
+        last = text.rindex(DOT, position, longest) + 1
+        end = last
+        while end < longest:
+            word, label = self.label_at.get(end, (text[end], "x"))
+            if label in _FUNCTION_LABELS or end + len(word) - last > 5 or word[0] in _NAME_STOP:
+                break
+            end += len(word)
+        if end == last:  # the tagger read the last part as a word of prose: one character, at least
+            end = last + 1
+        return text[position:end]
 
     def _not_cut_short(self, word: str, surname: str) -> str:
         """The tagger knows famous bearers of a name (诸葛亮) and leaves the next character as a
@@ -295,6 +315,8 @@ def find(text: str, words: list[tuple[int, str, str]], decisions=()) -> list[Fou
                 start, word = start - 1, text[start - 1 : end]  # 曾|小芳 → 曾小芳
         if not _acceptable_tagged(word) or any(word in name or name in word for name in found):
             continue
+        if all(text[m.end() : m.end() + 1] in _INSTITUTION_NEXT for m in re.finditer(re.escape(word), text)):
+            continue  # 云西检刑诉〔2023〕: part of a document number or an institution's name
         add(word, OTHER, "tagger", start)
 
     for decision in decisions:
