@@ -189,6 +189,17 @@ def _spans(source: View, hits) -> list[tuple[int, int, str]]:
     return [(*source.span(start, end), kind) for start, end, kind in hits if end > start]
 
 
+def _outside(candidate: Redaction, protected: list[tuple[int, int]]) -> Redaction:
+    """A school or an address whose start ran back over an official's name: start after it."""
+    start = candidate.start
+    for p_start, p_end in protected:
+        if p_start <= start < p_end < candidate.end or start < p_start < p_end < candidate.end:
+            start = max(start, p_end)
+    if start == candidate.start or candidate.end - start < 2:
+        return candidate
+    return Redaction(start, candidate.end, candidate.kind, candidate.replacement)
+
+
 def _resolve(candidates: list[Redaction], protected: list[tuple[int, int]]) -> list[Redaction]:
     """A set of non-overlapping proposals: by kind priority, then the longer span."""
     accepted: list[Redaction] = []
@@ -198,6 +209,8 @@ def _resolve(candidates: list[Redaction], protected: list[tuple[int, int]]) -> l
     ):
         if candidate.end <= candidate.start:
             continue
+        if candidate.kind != NAME:
+            candidate = _outside(candidate, protected)
         if any(candidate.start < end and start < candidate.end for start, end in taken):
             continue
         accepted.append(candidate)
@@ -272,6 +285,15 @@ def analyse(
     custom = [view(t.text, join=True).text for t in extra_terms if t.kind != NAME and t.text]
     for match in _occurrences(body, custom):
         propose_span(*joined.span(match.start(), match.end()), CUSTOM)
+    # A school, an address or a number found once is redacted wherever else it stands, even
+    # where its context did not give it away (协调示例市城关中学为被害人…).
+    kind_of = {}
+    for candidate in candidates:
+        value = view(candidate.original(text), join=True).text
+        if len(value) >= 4:
+            kind_of.setdefault(value, candidate.kind)
+    for match in _occurrences(body, kind_of):
+        propose_span(*joined.span(match.start(), match.end()), kind_of[match.group()])
 
     # One search for every name, longest first, so that 蒋蕾国 (a defendant) is not read as 蒋蕾
     # (the prosecutor) followed by 国: each occurrence belongs to one person.
@@ -400,7 +422,8 @@ _SUFFIXES = "甲乙丙丁戊己庚辛壬癸"
 
 
 def _partial_forms(person: Person) -> list[re.Pattern]:
-    """What is left of a name cut in the wrong place: 胡某涵, 汪某甲涵, or the given name alone."""
+    """What is left of a name cut in the wrong place: 胡某涵, 汪某甲涵, a part of 阿不都·热合曼,
+    or a rare given name alone (雨涵). A remnant that starts a common word (曹某明知) is prose."""
     name = person.name
     if persons.DOT in name:
         return [re.compile(re.escape(part)) for part in name.split(persons.DOT) if len(part) >= 2]
@@ -408,10 +431,21 @@ def _partial_forms(person: Person) -> list[re.Pattern]:
     if surname is None:
         return []
     given = name[len(surname) :]
-    forms = [re.compile(f"{re.escape(surname)}某[{_SUFFIXES}]?[{re.escape(given)}]")]
-    if len(given) >= 2 and persons._frequency(given) == 0:
-        forms.append(re.compile(re.escape(given)))
+    forms = []
+    if len(given) >= 2:
+        forms.append(re.compile(f"{re.escape(surname)}某[{_SUFFIXES}]?{re.escape(given[-1])}"))
+        if persons._frequency(given) == 0:
+            forms.append(re.compile(re.escape(given)))
     return forms
+
+
+def _remnant(public: str, form: re.Pattern) -> str | None:
+    for match in form.finditer(public):
+        following = public[match.end() - 1 : match.end() + 1]
+        if len(following) == 2 and persons._frequency(following) > 20:
+            continue  # 张某涵养: the character starts a word
+        return match.group()
+    return None
 
 
 def _digits(text: str) -> str:
@@ -428,17 +462,23 @@ def gate(public_fields: Mapping[str, str], analysis: Analysis) -> list[Finding]:
     """
     findings: list[Finding] = []
     protected_people = [p for p in analysis.people if p.redact]
+    kept_names = sorted((p.name for p in analysis.people if not p.redact), key=len, reverse=True)
     for field_name, value in public_fields.items():
         public = normalized(value or "")
         public_digits = _digits(public)
+        # The names the rules keep may contain a protected one (曹启明 kept, 曹启 protected):
+        # the people checks read the text without them.
+        without_kept = public
+        for name in kept_names:
+            without_kept = without_kept.replace(name, "\n")
         for person in protected_people:
-            if person.name in public:
+            if person.name in without_kept:
                 findings.append(Finding(NAME, field_name, person.name, "known_person"))
                 continue
             for form in _partial_forms(person):
-                match = form.search(public)
-                if match:
-                    findings.append(Finding(NAME, field_name, match.group(), "partial_name"))
+                remnant = _remnant(without_kept, form)
+                if remnant:
+                    findings.append(Finding(NAME, field_name, remnant, "partial_name"))
                     break
         for kind, protected_value in analysis.protected_values:
             if kind == NAME:

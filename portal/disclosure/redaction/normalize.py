@@ -8,7 +8,8 @@ Every detector therefore runs on a normalised view:
 * each character folded with NFKC (full-width digits, letters and `＠` become ASCII);
 * format characters (Unicode category Cf: zero-width spaces and joiners, BOM, soft hyphen)
   dropped;
-* the middle dots of transcribed and minority names (· • ・ ‧ …) written as `·`;
+* the middle dots of transcribed and minority names (· • ・ ‧ …, and a full stop between two
+  Chinese characters) written as `·`;
 * in the *joined* view, white space dropped where it stands inside a run of Chinese characters
   or of digits, and a line break dropped inside an e-mail address or a Latin word.
 
@@ -110,6 +111,10 @@ def view(original: str, *, join: bool) -> View:
         starts.append(index)
         ends.append(index + 1)
         position += 1
+    # A full stop between two Chinese characters is the dot of a transcribed name (热依拉.买买提).
+    for index in range(1, len(chars) - 1):
+        if chars[index] == "." and is_han(chars[index - 1]) and is_han(chars[index + 1]):
+            chars[index] = DOT
     return View(original, "".join(chars), tuple(starts), tuple(ends))
 
 

@@ -37,7 +37,10 @@ PUBLIC_ROLES = frozenset({OFFICIAL, LAWYER})  # keep their names
 _ROLE_WORDS = {
     DEFENDANT: "被告人 原审被告人 犯罪嫌疑人 原审上诉人 上诉人 被告单位直接负责的主管人员",
     NOT_PROSECUTED: "被不起诉人",
-    VICTIM: "被害人 受害人 附带民事诉讼原告人 原审附带民事诉讼原告人 被害单位负责人 受害者",
+    VICTIM: (
+        "被害人 受害人 附带民事诉讼原告人 原审附带民事诉讼原告人 被害单位负责人 受害者 失主 死者 "
+        "伤者 遇害人 被骗人"
+    ),
     WITNESS: "证人 见证人 报案人 目击者 知情人",
     EXPERT: "鉴定人 翻译人员 翻译人 有专门知识的人",
     REPRESENTATIVE: "法定代理人 诉讼代理人 委托代理人 监护人 合适成年人",
@@ -48,7 +51,11 @@ _ROLE_WORDS = {
         "阿姨 婶婶 舅妈 表哥 表姐 表弟 表妹 堂兄 堂姐 堂弟 堂妹 近亲属 亲属 家属 男友 女友 男朋友 "
         "女朋友 前男友 前女友 同居人 未婚夫 未婚妻 岳父 岳母 公公 婆婆 儿媳 女婿 孙子 孙女"
     ),
-    OTHER: "邻居 同学 朋友 同事 班主任 老师 房东 租客 雇主 介绍人 保证人 担保人 债务人 债权人 村民",
+    OTHER: (
+        "邻居 同学 朋友 同事 班主任 老师 房东 租客 雇主 介绍人 保证人 担保人 债务人 债权人 村民 "
+        "店主 店员 老板 老板娘 车主 房主 业主 户主 保安 员工 职工 经理 会计 出纳 患者 当事人 行为人 "
+        "同伙 工友 室友 网友 买家 卖家 收购人 借款人 出借人"
+    ),
     OFFICIAL: (
         "代理检察员 检察官助理 副检察长 检察长 检察员 检察官 书记员 审判长 审判员 人民陪审员 "
         "法官助理 法官 承办人 侦查员 侦查人员 民警 警官 办案人员"
@@ -85,7 +92,7 @@ _NAME_STOP = set("于在系男女因将与的被为是向对从以把及等到�
 _STRONG_STOP = set("于在系男女因将的被是向对把等")
 # Words after a role word that start with a surname character but are legal prose.
 _NOT_NAMES = frozenset(
-    "陈述 查明 明知 全部 方面 何时 余额 曾经 程序 车辆 高速 单位 于是 常住 安全 明确 向其 对此 "
+    "陈述 查明 明知 全部 方面 何时 余额 曾经 程序 车辆 高速 单位 于是 常住 明确 向其 对此 "
     "经过 万元 方式 家属 关系 管理 应当 强行 共同 于某 资金 钱款 钱财 石块 强制 明显 时间 时候 "
     "成年 成功 原因 原审 原判 原告 申请 申诉 证言 证实 证明 辨认 住院 住所 伤情 伤势 身份 单方 "
     "方某 金额 金融 龙头 谢罪 文化 文书 平时 平安 和解 全程 全额 宁愿 国家 齐全 支付 支持 "
@@ -95,11 +102,42 @@ _NOT_NAMES = frozenset(
 )
 # After a word that is part of an institution's or a place's name, not a person's.
 _INSTITUTION_NEXT = frozenset("检院法局市区县省镇乡村路街道州府所厅部委办处科队站司团〔")
+# A person introduced by a relation in brackets: 杨建军（系皇甫涛之妻子）证实.
+_SELF_INTRODUCED_RE = re.compile(
+    r"(?:^|(?<=[，,。；;：:\n、]))(?P<name>[\u4e00-\u9fff]{2,4})(?=[（(]系[\u4e00-\u9fff]{1,12}之)"
+)
+# What follows a name in legal prose, and hardly ever a common word after a role word.
+_NAME_FOLLOWS_RE = re.compile(
+    r"涉嫌|犯[\u4e00-\u9fff]{1,12}罪|[\u4e00-\u9fff]{2,10}罪(?:一案|案)|等人|供述|辩解|证实|证言|"
+    r"称|报案|报警|到案|投案|自首|出具"
+)
+# After 于 these start a time, not a given name: 于当日, 于次日, 于案发后.
+_TIME_AFTER_YU = frozenset("当次同本上下前后近今昨该某是此其案同翌即")
 # The tagger's labels of words that never belong to a name.
-_FUNCTION_LABELS = frozenset({"v", "vd", "vn", "p", "u", "c", "d", "w", "m", "q", "f", "r", "xc", "TIME",
-                              "ORG", "LOC", "ad", "an"})
+_FUNCTION_LABELS = frozenset(
+    {
+        "v",
+        "vd",
+        "vn",
+        "p",
+        "u",
+        "c",
+        "d",
+        "w",
+        "m",
+        "q",
+        "f",
+        "r",
+        "xc",
+        "TIME",
+        "ORG",
+        "LOC",
+        "ad",
+        "an",
+    }
+)
 # What follows a person introduced in a document's parties paragraph: sex, alias, birth date.
-_INTRODUCED_RE = re.compile(r"[，,（(]\s*(?:男|女|曾用名|化名|别名|绰号|\d{4}年)")
+_INTRODUCED_RE = re.compile(r"[，,（(]\s*(?:男|女|曾用名|化名|别名|绰号|\d{4}年|系\S{1,12}?之)")
 _NAME_END = set("，,、（(：:；;。")
 _AFTER_NAME = set("男女系于在的因将等称供")
 
@@ -152,12 +190,26 @@ class _Reader:
         for start, end in tagger.person_spans(words):
             self.person_end.setdefault(start, end)
         self.label_at = {start: (word, label) for start, word, label in words}
+        self.after_roles: dict[str, int] = {}
+        for match in _ROLE_RE.finditer(text):
+            position = _AFTER_ROLE.match(text, match.end()).end()
+            for length in (2, 3, 4):
+                candidate = text[position : position + length]
+                if len(candidate) == length and all(is_han(ch) for ch in candidate):
+                    self.after_roles[candidate] = self.after_roles.get(candidate, 0) + 1
 
-    def name_at(self, position: int) -> str | None:
+    def name_at(self, position: int, *, in_list: bool = False) -> str | None:
+        name = self._name_at(position, in_list=in_list)
+        return None if name is None or "某" in name else name  # 张某, 帕某甲: already anonymised
+
+    def _name_at(self, position: int, *, in_list: bool = False) -> str | None:
+        """The name at `position` (just after a role word), or None. `in_list`: after 、 in a
+        list of people (鉴定人和风、段落): a word that reads like prose is a name there too."""
         self.position = position
+        self.in_list = in_list
         text = self.text
         dotted = _DOTTED_RE.match(text, position)
-        if dotted:
+        if dotted and not _ROLE_RE.search(text, position, text.index(DOT, position)):
             return self._dotted_name(position, dotted.end())
         surname = None
         if text[position : position + 2] in COMPOUND_SURNAMES:
@@ -166,6 +218,20 @@ class _Reader:
             surname = text[position]
         tagged_end = self.person_end.get(position)
         if surname is None:
+            for length in (4, 3, 2):
+                candidate = text[position : position + length]
+                if (
+                    len(candidate) == length
+                    and all(is_han(ch) and ch not in _NAME_STOP for ch in candidate)
+                    and (
+                        _INTRODUCED_RE.match(text, position + length)
+                        or _NAME_FOLLOWS_RE.match(text, position + length)
+                    )
+                    and _frequency(candidate) == 0
+                    and _frequency(candidate[:2]) <= 20
+                    and "某" not in candidate
+                ):
+                    return candidate  # 被害人其木格（2015年…, 被不起诉人其木格涉嫌…
             # A name without a surname we know (玛丽亚, a transcribed name): the tagger's word.
             if tagged_end and 2 <= tagged_end - position <= 5:
                 word = text[position:tagged_end]
@@ -199,19 +265,58 @@ class _Reader:
             if cut > len(surname):
                 return self._not_cut_short(word[:cut], surname)
         split_end = self.person_end.get(given_start)
-        if split_end and 1 <= split_end - given_start <= 2:
+        if (
+            split_end
+            and 1 <= split_end - given_start <= 2
+            and surname_of(text[given_start:split_end]) is None
+        ):
             return text[position:split_end]  # the tagger split an everyday surname off: 曾|小芳
-        if one in _NOT_NAMES or (two and two in _NOT_NAMES) or self._is_prose(position, surname):
+        if surname == "于" and given[0] in _TIME_AFTER_YU:
+            return None  # 于当日, 于次日, 于案发后: a preposition
+        if two and text.count(two) >= 2 and _frequency(two) == 0 and self.after_roles.get(two):
+            return two  # 曾经纬 … 曾经纬: a name that is no word and recurs
+        for candidate in (one, two):
+            if (
+                candidate
+                and candidate not in _NOT_NAMES
+                and _NAME_FOLLOWS_RE.match(text, position + len(candidate))
+                and self._word_starts(position + len(candidate))
+            ):
+                return candidate  # 证人明亮证实, 被告人安全猥亵儿童罪一案
+        if one in _NOT_NAMES or (two and two in _NOT_NAMES):
+            return None
+        for candidate in (two, one):
+            if candidate and self.after_roles.get(candidate, 0) >= 2:
+                return candidate  # 被告人文明 … 被告人文明: prose does not repeat after a role word
+        if not self.in_list and self._is_prose(position, surname):
             return None
         if two is None:
             return one
         return self._longer_or_shorter(one, two, position)
 
     def _dotted_name(self, position: int, longest: int) -> str:
-        """阿不都·热合曼 in 阿不都·热合曼位于…: the last part ends where the tagger's words stop
-        reading like a name (a verb, a particle, a number, punctuation), five characters at most."""
+        """阿不都·热合曼 in 阿不都·热合曼位于…: where does the last part end?
+
+        Where the name recurs, the last part is what every occurrence shares (佩德罗·席尔瓦人民币,
+        佩德罗·席尔瓦发现 → 席尔瓦). Said once, it ends where the tagger's words stop reading like
+        a name (a verb, a particle, a number, punctuation). Five characters at most."""
         text = self.text
         last = text.rindex(DOT, position, longest) + 1
+        head = text[position:last]
+        tails = [
+            text[m.end() : m.end() + 5]
+            for m in re.finditer(re.escape(head), text)
+            if m.start() != position
+        ]
+        own = text[last : min(longest, last + 5)]
+        if tails:
+            shared = 0
+            while shared < len(own) and all(
+                len(tail) > shared and tail[shared] == own[shared] for tail in tails
+            ):
+                shared += 1
+            if shared >= 1:
+                return text[position : last + shared]
         end = last
         while end < longest:
             word, label = self.label_at.get(end, (text[end], "x"))
@@ -239,6 +344,12 @@ class _Reader:
             return word + following[0]
         return word
 
+    def _word_starts(self, position: int) -> bool:
+        """Does a word of two or more characters start here (涉嫌, 故意, 证实)?"""
+        return any(_frequency(self.text[position : position + n]) > 20 for n in (2, 3, 4)) or (
+            self.text[position : position + 1] in "称犯"
+        )
+
     def _is_prose(self, position: int, surname: str) -> bool:
         """A common word that only starts with a surname character (被告人高速行驶, 被害人向公安
         机关报案), unless it stands like a name, followed by a comma or 男/女/系."""
@@ -253,7 +364,7 @@ class _Reader:
             word = rest[:length]
             if (
                 len(word) == length
-                and _frequency(word) > 200
+                and _frequency(word) > 50
                 and surname in "向于对与和在为把被将从"
             ):
                 return True  # 向 + 公安机关: a preposition before a common word
@@ -295,8 +406,11 @@ def find(text: str, words: list[tuple[int, str, str]], decisions=()) -> list[Fou
     for match in _ROLE_RE.finditer(text):
         role = ROLE_OF_WORD[match.group()]
         position = _AFTER_ROLE.match(text, match.end()).end()
+        in_list = False
         while position < len(text):
-            name = reader.name_at(position)
+            if in_list and _ROLE_RE.match(text, position):
+                break  # 父亲杨建军、母亲许宗泽: the next role word reads its own name
+            name = reader.name_at(position, in_list=in_list)
             if name is None:
                 break
             add(name, role, "role", position)
@@ -304,18 +418,32 @@ def find(text: str, words: list[tuple[int, str, str]], decisions=()) -> list[Fou
             # A list of people after one role word: 被告人张三、李四和王五
             if position < len(text) and text[position] in "、和及与":
                 position += 1
+                in_list = True
                 continue
             break
 
+    for match in _SELF_INTRODUCED_RE.finditer(text):
+        name = reader.name_at(match.start("name"))
+        if name and name == match["name"] and name not in found:
+            add(name, OTHER, "role", match.start("name"))
+
     for start, end in person_spans:
         word = text[start:end]
-        if start > 0 and text[start - 1] in SINGLE_SURNAMES and len(word) <= 2:
+        if (
+            start > 0
+            and text[start - 1] in SINGLE_SURNAMES
+            and len(word) <= 2
+            and surname_of(word) is None
+        ):
             before = text[start - 2] if start > 1 else ""
             if not is_han(before) or before in _NAME_STOP:
                 start, word = start - 1, text[start - 1 : end]  # 曾|小芳 → 曾小芳
         if not _acceptable_tagged(word) or any(word in name or name in word for name in found):
             continue
-        if all(text[m.end() : m.end() + 1] in _INSTITUTION_NEXT for m in re.finditer(re.escape(word), text)):
+        if all(
+            text[m.end() : m.end() + 1] in _INSTITUTION_NEXT
+            for m in re.finditer(re.escape(word), text)
+        ):
             continue  # 云西检刑诉〔2023〕: part of a document number or an institution's name
         add(word, OTHER, "tagger", start)
 

@@ -155,22 +155,26 @@ def defendant_verdicts(text: str, defendants: list[str]) -> dict[str, str]:
         penalties = []
         for match in _PENALTY_RE.finditer(body):
             lead = body[: match.start()]
-            if _PRIOR_RE.search(lead) or _NOT_A_JUDGMENT_RE.search(lead[-12:]):
+            if _PRIOR_RE.search(lead) or _NOT_A_JUDGMENT_RE.search(lead):
                 continue
             penalty = _penalty(match)
             if penalty is not None:
                 penalties.append(Penalty(clause.start() + penalty.start, penalty.months))
         respectively = body.find("分别")
         if respectively >= 0 and penalties:
-            named = []
-            for start, name in mentions:
-                if clause.start() <= start < clause.start() + respectively and name not in named:
-                    named.append(name)
-            after = [p for p in penalties if p.start > clause.start() + respectively]
-            if len(named) > 1 and len(after) == len(named):
-                for name, penalty in zip(named, after, strict=True):
-                    found[name].current.append(penalty)
-                penalties = [p for p in penalties if p not in after]
+            # 分别判处被告人甲、乙有期徒刑四年、十个月: the names before the first penalty after
+            # 分别, paired in order with the list of terms that starts there.
+            first = next((p for p in penalties if p.start > clause.start() + respectively), None)
+            if first is not None:
+                named = []
+                for start, name in mentions:
+                    if clause.start() <= start < first.start and name not in named:
+                        named.append(name)
+                terms = [first, *_listed_terms(text, first)]
+                if len(named) > 1 and len(terms) == len(named):
+                    for name, penalty in zip(named, terms, strict=True):
+                        found[name].current.append(penalty)
+                    penalties = [p for p in penalties if p.start < first.start]
         for penalty in penalties:
             name = before(penalty.start, clause.start())
             if name:
@@ -196,6 +200,26 @@ def defendant_verdicts(text: str, defendants: list[str]) -> dict[str, str]:
         ):
             verdicts[name] = RECIDIVIST
     return verdicts
+
+
+_LISTED_TERM_RE = re.compile(
+    rf"[、和及](?:有期徒刑)?(?:(?P<years>{_NUMERAL})年)?(?:(?P<months>{_NUMERAL})个?月)?"
+)
+
+
+def _listed_terms(text: str, first: Penalty) -> list[Penalty]:
+    """The terms listed after a first one: 有期徒刑四年、十个月、二年."""
+    match = _PENALTY_RE.match(text, first.start)
+    position = match.end() if match else first.start
+    terms = []
+    while True:
+        item = _LISTED_TERM_RE.match(text, position)
+        if not item or not (item["years"] or item["months"]):
+            return terms
+        years = cn_number(item["years"]) if item["years"] else 0
+        months = cn_number(item["months"]) if item["months"] else 0
+        terms.append(Penalty(item.start() + 1, (years or 0) * 12 + (months or 0)))
+        position = item.end()
 
 
 def _recidivist_by_law(text: str, name: str, mentions, dates, offence: date | None) -> bool:
