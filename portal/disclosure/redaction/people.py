@@ -106,6 +106,7 @@ _INSTITUTION_NEXT = frozenset("检院法局市区县省镇乡村路街道州府�
 _SELF_INTRODUCED_RE = re.compile(
     r"(?:^|(?<=[，,。；;：:\n、]))(?P<name>[\u4e00-\u9fff]{2,4})(?=[（(]系[\u4e00-\u9fff]{1,12}之)"
 )
+_NAME_END_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{2,3}[，,、）)；;]")
 # What follows a name in legal prose, and hardly ever a common word after a role word.
 _NAME_FOLLOWS_RE = re.compile(
     r"涉嫌|犯[\u4e00-\u9fff]{1,12}罪|[\u4e00-\u9fff]{2,10}罪(?:一案|案)|等人|供述|辩解|证实|证言|"
@@ -138,7 +139,7 @@ _FUNCTION_LABELS = frozenset(
 )
 # What follows a person introduced in a document's parties paragraph: sex, alias, birth date.
 _INTRODUCED_RE = re.compile(r"[，,（(]\s*(?:男|女|曾用名|化名|别名|绰号|\d{4}年|系\S{1,12}?之)")
-_NAME_END = set("，,、（(：:；;。")
+_NAME_END = set("，,、（(）)：:；;。")
 _AFTER_NAME = set("男女系于在的因将等称供")
 
 
@@ -218,7 +219,7 @@ class _Reader:
             surname = text[position]
         tagged_end = self.person_end.get(position)
         if surname is None:
-            for length in (4, 3, 2):
+            for length in (2, 3, 4):
                 candidate = text[position : position + length]
                 if (
                     len(candidate) == length
@@ -226,6 +227,10 @@ class _Reader:
                     and (
                         _INTRODUCED_RE.match(text, position + length)
                         or _NAME_FOLLOWS_RE.match(text, position + length)
+                        or text[position + length : position + length + 1] in _NAME_END
+                        or text.startswith(
+                            ("位于", "家中", "住处", "名下", "的"), position + length
+                        )
                     )
                     and _frequency(candidate) == 0
                     and _frequency(candidate[:2]) <= 20
@@ -339,9 +344,12 @@ class _Reader:
             and len(following[0]) == 1
             and is_han(following[0])
             and following[0] not in _NAME_STOP
-            and following[1] in ("a", "n", "nz", "an", "vn", "PER", "nr")
+            and (
+                following[1] in ("a", "n", "nz", "an", "vn", "PER", "nr")
+                or self.text[self.position + end + 1 : self.position + end + 2] in _NAME_END
+            )
         ):
-            return word + following[0]
+            return word + following[0]  # 罗琴|国）: one character between a name and a bracket
         return word
 
     def _word_starts(self, position: int) -> bool:
@@ -359,6 +367,8 @@ class _Reader:
             if length > len(surname) and len(word) == length and _frequency(word) > 20:
                 after = text[position + length : position + length + 1]
                 return after not in _NAME_END and after not in _AFTER_NAME
+        if _NAME_END_AFTER_RE.match(text, position):
+            return False  # 鉴定人：于国庆、梁少华: stands like a name in a list
         rest = text[position + len(surname) : position + len(surname) + 4]
         for length in (4, 3, 2):
             word = rest[:length]
@@ -374,6 +384,8 @@ class _Reader:
         """张伟 or 张伟伙? The longer reading when it recurs; the shorter when the third
         character starts a word with what follows (刘强报警: 报警)."""
         text = self.text
+        if text[position + len(two) : position + len(two) + 1] in _NAME_END:
+            return two  # 罗琴国）: the name runs to the punctuation
         count_two = text.count(two)
         if count_two >= 2:
             return two
@@ -403,6 +415,7 @@ def find(text: str, words: list[tuple[int, str, str]], decisions=()) -> list[Fou
         elif current.role == DEFENDANT and role not in PUBLIC_ROLES:
             current.role = role if role != OTHER else current.role
 
+    mentions: list[tuple[int, str, str]] = []  # (position, name, role)
     for match in _ROLE_RE.finditer(text):
         role = ROLE_OF_WORD[match.group()]
         position = _AFTER_ROLE.match(text, match.end()).end()
@@ -413,7 +426,7 @@ def find(text: str, words: list[tuple[int, str, str]], decisions=()) -> list[Fou
             name = reader.name_at(position, in_list=in_list)
             if name is None:
                 break
-            add(name, role, "role", position)
+            mentions.append((position, name, role))
             position += len(name)
             # A list of people after one role word: 被告人张三、李四和王五
             if position < len(text) and text[position] in "、和及与":
@@ -424,8 +437,14 @@ def find(text: str, words: list[tuple[int, str, str]], decisions=()) -> list[Fou
 
     for match in _SELF_INTRODUCED_RE.finditer(text):
         name = reader.name_at(match.start("name"))
-        if name and name == match["name"] and name not in found:
-            add(name, OTHER, "role", match.start("name"))
+        if name and name == match["name"]:
+            mentions.append((match.start("name"), name, OTHER))
+    # A mention read short where a longer name of the text stands (原审被告人周瑶|明曾经 beside
+    # 申诉人周瑶明，男) is that longer name's: the short one may be another person (检察官周瑶).
+    names = {name for _p, name, _r in mentions}
+    for position, name, role in sorted(mentions):
+        longest = max((n for n in names if text.startswith(n, position)), key=len, default=name)
+        add(longest, role, "role", position)
 
     for start, end in person_spans:
         word = text[start:end]
