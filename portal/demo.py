@@ -31,6 +31,8 @@ DEMO_ACCOUNTS = [
     (Role.HANDLER, "handler@demo.local", "李承办", "Demo-handler-2026"),
     (Role.LEADER, "leader@demo.local", "张检察长", "Demo-leader-2026"),
     (Role.PUBLISHER, "publisher@demo.local", "赵发布", "Demo-publisher-2026"),
+    # A second publisher: whoever reviews the redactions may not publish them.
+    (Role.PUBLISHER, "reviewer@demo.local", "钱审核", "Demo-reviewer-2026"),
     (Role.ADMIN, "admin@demo.local", "陈管理", "Demo-admin-2026"),
 ]
 DEMO_LAWYER = lawyers.Registration(
@@ -48,15 +50,17 @@ DEMO_LAWYER = lawyers.Registration(
 def demo_data():
     """Load demo staff accounts (one per role) and sample petitions, and print the logins."""
     if db.session.scalar(select(User).where(User.email == DEMO_ACCOUNTS[0][1])) is None:
-        users = {
-            role: accounts.create_user(email, name, role, password)
-            for role, email, name, password in DEMO_ACCOUNTS
-        }
+        users, reviewer = {}, None
+        for role, email, name, password in DEMO_ACCOUNTS:
+            user = accounts.create_user(email, name, role, password)
+            if role in users:
+                reviewer = user
+            users.setdefault(role, user)
         calendar.set_day(date(2027, 1, 1), "holiday", "元旦", actor=users[Role.ADMIN])
         _sample_petitions(users)
         _sample_cases(users)
         _sample_appointments(users)
-        _sample_disclosure(users)
+        _sample_disclosure(publisher=users[Role.PUBLISHER], reviewer=reviewer)
         db.session.commit()
         click.echo("Demo data loaded.")
     else:
@@ -174,9 +178,9 @@ DEMO_NON_PROSECUTION = """示例市人民检察院
 """
 
 
-def _sample_disclosure(users):
-    """One published non-prosecution decision (redacted as proposed) and one release."""
-    publisher = users[Role.PUBLISHER]
+def _sample_disclosure(*, publisher, reviewer):
+    """One published non-prosecution decision and one release, redacted as proposed: one
+    publisher reviews the redactions, the other publishes."""
     document = disclosure.create_document(
         disclosure.DocumentData(
             doc_type="non_prosecution",
@@ -187,7 +191,7 @@ def _sample_disclosure(users):
         ),
         publisher,
     )
-    disclosure.review_document(document, publisher)
+    disclosure.review(document, reviewer)
     disclosure.publish_document(document, publisher)
     release = disclosure.create_release(
         disclosure.ReleaseData(
@@ -199,4 +203,5 @@ def _sample_disclosure(users):
         ),
         publisher,
     )
+    disclosure.review(release, reviewer)
     disclosure.publish_release(release, publisher)

@@ -15,7 +15,7 @@ from flask_login import current_user
 from portal.core import clock
 from portal.core.permissions import Role, roles_required
 from portal.disclosure import extraction, forms, queries, redaction, services
-from portal.disclosure.models import DocumentState, LegalDocument, Release, ReleaseState
+from portal.disclosure.models import DocumentState, LegalDocument, Release
 from portal.extensions import db
 
 bp = Blueprint("disclosure_admin", __name__, url_prefix="/staff/disclosure")
@@ -105,11 +105,11 @@ def segments(text: str, redactions: list[redaction.Redaction]) -> list[Segment]:
     return out
 
 
-def _proposal_rows(document: LegalDocument, analysis: redaction.Analysis):
+def _proposal_rows(proposal: services.Proposal):
     """One row per distinct (kind, text) proposed, with how often it occurs."""
     rows: dict[tuple[str, str], dict] = {}
-    for item in analysis.redactions:
-        key = (item.kind, item.original(document.original_text))
+    for item in proposal.analysis.redactions:
+        key = (item.kind, item.original(proposal.text))
         row = rows.setdefault(
             key, {"kind": key[0], "text": key[1], "replacement": item.replacement, "count": 0}
         )
@@ -117,144 +117,233 @@ def _proposal_rows(document: LegalDocument, analysis: redaction.Analysis):
     return list(rows.values())
 
 
-@bp.route("/documents/<int:document_id>")
-@roles_required(PUBLISHER)
-def show_document(document_id: int, term_form=None, publish_form=None, withdraw_form=None):
-    document = _document(document_id)
-    analysis = services.analyse(document)
+# ---- the review page, shared by documents and releases ---------------------------------------
+
+
+def _ids(record) -> dict:
+    """The URL arguments of a record: its routes are /documents/<id>/… or /releases/<id>/…."""
+    if isinstance(record, Release):
+        return {"release_id": record.id}
+    return {"document_id": record.id}
+
+
+def _record(document_id: int | None, release_id: int | None):
+    return _document(document_id) if document_id is not None else _release(release_id)
+
+
+def _review_context(record, *, term_form=None, person_form=None, publish_form=None,
+                    withdraw_form=None) -> dict:  # fmt: skip
+    """What the review template pieces (disclosure/admin/_review.html) need."""
+    proposal = services.propose(record)
     problems = []
-    if document.status == DocumentState.REVIEWED:
+    if record.status == DocumentState.REVIEWED:
         problems = services.publication_problems(
-            document, judgment_in_force_on=document.judgment_in_force_on, minor_shielded=True
+            record,
+            current_user,
+            judgment_in_force_on=getattr(record, "judgment_in_force_on", None),
+            minor_shielded=True,
         )
     publish_form = publish_form or forms.PublishForm()
-    if request.method == "GET" and document.judgment_in_force_on:
-        publish_form.judgment_in_force_on.data = document.judgment_in_force_on
-    return render_template(
-        "disclosure/admin/document.html",
-        document=document,
-        analysis=analysis,
-        original_segments=segments(document.original_text, analysis.redactions),
-        proposals=_proposal_rows(document, analysis),
-        problems=problems,
-        kind_labels=services.KIND_LABELS,
-        droppable=redaction.DROPPABLE_KINDS,
-        term_form=term_form or forms.TermForm(),
-        publish_form=publish_form,
-        withdraw_form=withdraw_form or forms.WithdrawForm(),
-        confirm_form=forms.ConfirmForm(),
-        actions=services.allowed_document_actions(document),
-    )
+    if request.method == "GET" and getattr(record, "judgment_in_force_on", None):
+        publish_form.judgment_in_force_on.data = record.judgment_in_force_on
+    return {
+        "record": record,
+        "ids": _ids(record),
+        "analysis": proposal.analysis,
+        "original_segments": segments(proposal.text, proposal.analysis.redactions),
+        "proposals": _proposal_rows(proposal),
+        "problems": problems,
+        "kind_labels": services.KIND_LABELS,
+        "role_labels": services.PERSON_ROLE_LABELS,
+        "reason_labels": services.PERSON_REASON_LABELS,
+        "droppable": redaction.DROPPABLE_KINDS,
+        "editable": record.status in (DocumentState.DRAFT, DocumentState.REVIEWED),
+        "term_form": term_form or forms.TermForm(),
+        "person_form": person_form or forms.PersonForm(),
+        "publish_form": publish_form,
+        "withdraw_form": withdraw_form or forms.WithdrawForm(),
+        "confirm_form": forms.ConfirmForm(),
+        "actions": services.allowed_actions(record),
+    }
 
 
-def _run(document_id: int, change, success: str):
-    """Run one service on the document; commit and flash on success, flash the refusal else."""
-    document = _document(document_id)
+def _show(record, **review_forms):
+    """The record's page again, with the form that failed, status 400."""
+    if isinstance(record, Release):
+        return _render_release(record, _stored_release_form(record), 400, **review_forms)
+    return _render_document(record, 400, **review_forms)
+
+
+def _run(record, change, success: str):
+    """Run one service on the record; commit and flash on success, flash the refusal else."""
     try:
-        change(document)
+        change(record)
     except services.DisclosureRefused as error:
         db.session.rollback()
         flash(str(error), "error")
     else:
         db.session.commit()
         flash(success, "success")
-    return redirect(url_for(".show_document", document_id=document_id))
+    return redirect(_page_url(record))
 
 
-@bp.route("/documents/<int:document_id>/terms", methods=["POST"])
+def _page_url(record) -> str:
+    if isinstance(record, Release):
+        return url_for(".edit_release", release_id=record.id)
+    return url_for(".show_document", document_id=record.id)
+
+
+def _for_both(path: str):
+    """Register a POST view at /documents/<id>/<path> and /releases/<id>/<path>: the same
+    decision on a document or a release, through the same service."""
+
+    def register(view):
+        bp.add_url_rule(f"/documents/<int:document_id>/{path}", view_func=view, methods=["POST"])
+        bp.add_url_rule(f"/releases/<int:release_id>/{path}", view_func=view, methods=["POST"])
+        return view
+
+    return register
+
+
+def _render_document(document: LegalDocument, status: int = 200, **review_forms):
+    return render_template(
+        "disclosure/admin/document.html",
+        document=document,
+        **_review_context(document, **review_forms),
+    ), status
+
+
+@bp.route("/documents/<int:document_id>")
 @roles_required(PUBLISHER)
-def add_term(document_id: int):
+def show_document(document_id: int):
+    return _render_document(_document(document_id))
+
+
+@_for_both("terms")
+@roles_required(PUBLISHER)
+def add_term(document_id: int | None = None, release_id: int | None = None):
+    record = _record(document_id, release_id)
     form = forms.TermForm()
     if not form.validate_on_submit():
-        return show_document(document_id, term_form=form), 400
+        return _show(record, term_form=form)
     return _run(
-        document_id,
-        lambda d: services.add_term(d, current_user, text=form.term.data, kind=form.kind.data),
+        record,
+        lambda r: services.add_term(r, current_user, text=form.term.data, kind=form.kind.data),
         _("Redaction added."),
     )
 
 
-@bp.route("/documents/<int:document_id>/drop", methods=["POST"])
+@_for_both("drop")
 @roles_required(PUBLISHER)
-def drop_redaction(document_id: int):
+def drop_redaction(document_id: int | None = None, release_id: int | None = None):
+    record = _record(document_id, release_id)
     form = forms.DecisionForm()
     if not form.validate_on_submit():
         abort(400)
     return _run(
-        document_id,
-        lambda d: services.drop_redaction(
-            d, current_user, text=form.text.data, kind=form.kind.data
+        record,
+        lambda r: services.drop_redaction(
+            r, current_user, text=form.text.data, kind=form.kind.data
         ),
         _("The text will be published as it is."),
     )
 
 
-@bp.route("/documents/<int:document_id>/restore", methods=["POST"])
+@_for_both("restore")
 @roles_required(PUBLISHER)
-def restore_redaction(document_id: int):
+def restore_redaction(document_id: int | None = None, release_id: int | None = None):
+    record = _record(document_id, release_id)
     form = forms.DecisionForm()
     if not form.validate_on_submit():
         abort(400)
     return _run(
-        document_id,
-        lambda d: services.restore_redaction(
-            d, current_user, text=form.text.data, kind=form.kind.data
+        record,
+        lambda r: services.restore_redaction(
+            r, current_user, text=form.text.data, kind=form.kind.data
         ),
         _("Redaction restored."),
     )
 
 
-@bp.route("/documents/<int:document_id>/minor", methods=["POST"])
+@_for_both("people")
 @roles_required(PUBLISHER)
-def mark_minor(document_id: int):
+def set_person(document_id: int | None = None, release_id: int | None = None):
+    """Add a person by name and role, or change the role of a person the engine found."""
+    record = _record(document_id, release_id)
+    form = forms.PersonForm()
+    if form.validate_on_submit():
+        try:
+            services.set_person(record, current_user, name=form.name.data, role=form.role.data)
+        except services.DisclosureRefused as error:
+            db.session.rollback()
+            form.name.errors = [*form.name.errors, str(error)]
+        else:
+            db.session.commit()
+            flash(_("The decision applies wherever the name occurs."), "success")
+            return redirect(_page_url(record))
+    return _show(record, person_form=form)
+
+
+@_for_both("minor")
+@roles_required(PUBLISHER)
+def mark_minor(document_id: int | None = None, release_id: int | None = None):
+    record = _record(document_id, release_id)
     if not forms.ConfirmForm().validate_on_submit():
         abort(400)
     return _run(
-        document_id,
-        lambda d: services.mark_involves_minor(d, current_user),
-        _("The minors' rule now applies to this document."),
+        record,
+        lambda r: services.mark_involves_minor(r, current_user),
+        _("The minors' rule now applies."),
     )
 
 
-@bp.route("/documents/<int:document_id>/review", methods=["POST"])
+@_for_both("review")
 @roles_required(PUBLISHER)
-def review_document(document_id: int):
+def review(document_id: int | None = None, release_id: int | None = None):
+    record = _record(document_id, release_id)
     if not forms.ConfirmForm().validate_on_submit():
         abort(400)
     return _run(
-        document_id,
-        lambda d: services.review_document(d, current_user),
-        _("Redactions reviewed. Check the result and publish."),
+        record,
+        lambda r: services.review(r, current_user),
+        _("Redactions reviewed. Another publisher checks the result and publishes it."),
     )
 
 
-@bp.route("/documents/<int:document_id>/publish", methods=["POST"])
+@_for_both("publish")
 @roles_required(PUBLISHER)
-def publish_document(document_id: int):
+def publish(document_id: int | None = None, release_id: int | None = None):
+    record = _record(document_id, release_id)
     form = forms.PublishForm()
     if not form.validate_on_submit():
-        return show_document(document_id, publish_form=form), 400
-    return _run(
-        document_id,
-        lambda d: services.publish_document(
-            d,
+        return _show(record, publish_form=form)
+    if isinstance(record, Release):
+        change = lambda r: services.publish_release(  # noqa: E731
+            r, current_user, minor_shielded=form.minor_shielded.data
+        )
+    else:
+        change = lambda r: services.publish_document(  # noqa: E731
+            r,
             current_user,
             judgment_in_force_on=form.judgment_in_force_on.data,
             minor_shielded=form.minor_shielded.data,
-        ),
-        _("Published."),
-    )
+        )
+    return _run(record, change, _("Published."))
 
 
-@bp.route("/documents/<int:document_id>/withdraw", methods=["POST"])
+@_for_both("withdraw")
 @roles_required(PUBLISHER)
-def withdraw_document(document_id: int):
+def withdraw(document_id: int | None = None, release_id: int | None = None):
+    record = _record(document_id, release_id)
     form = forms.WithdrawForm()
     if not form.validate_on_submit():
-        return show_document(document_id, withdraw_form=form), 400
+        return _show(record, withdraw_form=form)
+    withdraw_record = (
+        services.withdraw_release if isinstance(record, Release) else services.withdraw_document
+    )
     return _run(
-        document_id,
-        lambda d: services.withdraw_document(d, current_user, reason=form.reason.data),
+        record,
+        lambda r: withdraw_record(r, current_user, reason=form.reason.data),
         _("Withdrawn. The old address now shows the reason."),
     )
 
@@ -282,71 +371,48 @@ def new_release():
     if form.validate_on_submit():
         release = services.create_release(_release_data(form), current_user)
         db.session.commit()
-        flash(_("Release saved as a draft."), "success")
+        flash(_("Release saved as a draft. Review the proposed redactions."), "success")
         return redirect(url_for(".edit_release", release_id=release.id))
     return render_template("disclosure/admin/release.html", form=form, release=None), (
         400 if form.errors else 200
     )
 
 
-@bp.route("/releases/<int:release_id>", methods=["GET", "POST"])
-@roles_required(PUBLISHER)
-def edit_release(release_id: int):
-    release = _release(release_id)
-    form = forms.ReleaseForm(obj=release)
-    withdraw_form = forms.WithdrawForm()
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            services.update_release(release, _release_data(form), current_user)
-        except services.DisclosureRefused as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Release saved."), "success")
-        return redirect(url_for(".edit_release", release_id=release.id))
+def _stored_release_form(release: Release):
+    """The release form filled from the record (never from the request)."""
+    return forms.ReleaseForm(
+        formdata=None,
+        data={
+            "title": release.original_title,
+            "body": release.original_body,
+            "category": release.category,
+            "procuratorate": release.procuratorate,
+            "released_on": release.released_on,
+        },
+    )
+
+
+def _render_release(release: Release, form, status: int = 200, **review_forms):
     return render_template(
         "disclosure/admin/release.html",
         form=form,
         release=release,
-        confirm_form=forms.ConfirmForm(),
-        withdraw_form=withdraw_form,
-        states=ReleaseState,
-    ), (400 if form.errors else 200)
+        **_review_context(release, **review_forms),
+    ), status
 
 
-def _run_release(release_id: int, change, success: str):
+@bp.route("/releases/<int:release_id>", methods=["GET", "POST"])
+@roles_required(PUBLISHER)
+def edit_release(release_id: int):
+    """The release: its text (editable until published) and its redaction review."""
     release = _release(release_id)
-    try:
-        change(release)
-    except services.DisclosureRefused as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
-    return redirect(url_for(".edit_release", release_id=release_id))
-
-
-@bp.route("/releases/<int:release_id>/publish", methods=["POST"])
-@roles_required(PUBLISHER)
-def publish_release(release_id: int):
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
-    return _run_release(
-        release_id, lambda r: services.publish_release(r, current_user), _("Published.")
-    )
-
-
-@bp.route("/releases/<int:release_id>/withdraw", methods=["POST"])
-@roles_required(PUBLISHER)
-def withdraw_release(release_id: int):
-    form = forms.WithdrawForm()
-    if not form.validate_on_submit():
-        flash(_("Enter the reason for withdrawal."), "error")
-        return redirect(url_for(".edit_release", release_id=release_id))
-    return _run_release(
-        release_id,
-        lambda r: services.withdraw_release(r, current_user, reason=form.reason.data),
-        _("Withdrawn. The old address now shows the reason."),
-    )
+    if request.method == "GET":
+        return _render_release(release, _stored_release_form(release))
+    form = forms.ReleaseForm()
+    if form.validate_on_submit():
+        return _run(
+            release,
+            lambda r: services.update_release(r, _release_data(form), current_user),
+            _("Release saved."),
+        )
+    return _render_release(release, form, 400)

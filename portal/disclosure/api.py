@@ -72,7 +72,7 @@ def document_json(document: LegalDocument, *, with_text: bool) -> dict:
 def release_json(release: Release, *, with_text: bool) -> dict:
     data = {
         "id": release.id,
-        "title": release.title,
+        "title": release.public_title,
         "category": release.category,
         "procuratorate": release.procuratorate,
         "released_on": release.released_on.isoformat(),
@@ -80,7 +80,7 @@ def release_json(release: Release, *, with_text: bool) -> dict:
         "url": url_for("disclosure.show_release", release_id=release.id, _external=True),
     }
     if with_text:
-        data["body"] = release.body
+        data["body"] = release.public_body
     return data
 
 

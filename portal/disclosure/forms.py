@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal.core.forms import NoControlCharacters, PortalForm
-from portal.disclosure import redaction
+from portal.disclosure import redaction, services
 from portal.disclosure.models import DocumentType, ReleaseCategory
 
 # 示检刑诉〔2024〕123号: an agency prefix, the year in brackets, a number and 号.
@@ -96,6 +96,27 @@ class TermForm(PortalForm):
         ],
         default=redaction.NAME,
         validators=[InputRequired(_l("Choose how to redact the text."))],
+    )
+
+
+class PersonForm(PortalForm):
+    """Name a person and the role they have in the case, or change a listed person's role."""
+
+    name = StringField(
+        _l("Name"),
+        description=_l("As it is written in the text; the decision applies wherever it occurs."),
+        validators=[DataRequired(_l("Enter the person's name.")), _max(50)],
+    )
+    role = SelectField(
+        _l("Role in the case"),
+        choices=lambda: (
+            [SelectChoice("", _l("Choose the role"))]
+            + [
+                SelectChoice(code, services.PERSON_ROLE_LABELS[code])
+                for code in redaction.PERSON_ROLES
+            ]
+        ),
+        validators=[DataRequired(_l("Choose the role of the person."))],
     )
 
 

@@ -1,9 +1,11 @@
 """Important case releases, legal documents and the search index over what is published.
 
 A legal document keeps its original text (internal: never on a public page or in the API) and,
-from review on, the redacted text that is published. The publisher's redaction decisions (terms
-added, proposals dropped) are stored as data, so the proposal can be recomputed at any time.
-States change only through services.py.
+from review on, the redacted text that is published. A release likewise keeps its original title
+and body (internal) and, from review on, the redacted `public_title` and `public_body`: the only
+release text any public route shows. The publisher's redaction decisions (terms added, proposals
+dropped, people and their roles) are stored as data, so the proposal can be recomputed at any
+time. States change only through services.py.
 """
 
 from __future__ import annotations
@@ -109,6 +111,7 @@ RELEASE_CATEGORY_LABELS = {
 
 class ReleaseState(enum.StrEnum):
     DRAFT = "draft"
+    REVIEWED = "reviewed"
     PUBLISHED = "published"
     WITHDRAWN = "withdrawn"
 
@@ -153,6 +156,8 @@ class LegalDocument(db.Model):
     # The publisher's decisions: [{"kind": ..., "text": ...}]; recomputed into the proposal.
     added_terms: Mapped[list] = mapped_column(sa.JSON, default=list)
     dropped_terms: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # People the publisher named or gave a role: [{"name": ..., "role": ...}] (redaction.PERSON_ROLES).
+    people: Mapped[list] = mapped_column(sa.JSON, default=list)
     # A crime against a minor: set by the publisher or detected in the text; cannot be unset
     # while the text mentions a minor (services.py).
     involves_minor: Mapped[bool] = mapped_column(default=False)
@@ -205,17 +210,39 @@ class Release(db.Model):
         sa.CheckConstraint(f"category IN ({sql_in(ReleaseCategory)})", name="category"),
         sa.CheckConstraint(f"status IN ({sql_in(ReleaseState)})", name="status"),
         sa.CheckConstraint(
-            "status = 'draft' OR published_at IS NOT NULL", name="published_has_time"
+            "status = 'draft' OR (public_title IS NOT NULL AND public_body IS NOT NULL"
+            " AND reviewed_at IS NOT NULL)",
+            name="reviewed_has_public_text",
+        ),
+        sa.CheckConstraint(
+            "status NOT IN ('published', 'withdrawn') OR published_at IS NOT NULL",
+            name="published_has_time",
         ),
         sa.CheckConstraint(
             "status != 'withdrawn' OR (withdrawn_at IS NOT NULL AND withdrawal_reason IS NOT NULL)",
             name="withdrawn_has_reason",
         ),
+        # Two people: whoever reviewed the redactions does not publish them.
+        sa.CheckConstraint(
+            "published_by_id IS NULL OR reviewed_by_id IS NULL OR published_by_id != reviewed_by_id",
+            name="reviewer_does_not_publish",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(sa.String(200))
-    body: Mapped[str] = mapped_column(sa.Text)
+    # Internal: the title and body as the publisher wrote them, never on a public route.
+    original_title: Mapped[str] = mapped_column(sa.String(200))
+    original_body: Mapped[str] = mapped_column(sa.Text)
+    # The publisher's decisions, as for documents; recomputed into the proposal.
+    added_terms: Mapped[list] = mapped_column(sa.JSON, default=list)
+    dropped_terms: Mapped[list] = mapped_column(sa.JSON, default=list)
+    people: Mapped[list] = mapped_column(sa.JSON, default=list)
+    involves_minor: Mapped[bool] = mapped_column(default=False)
+    # Fixed at review: the redacted title and body (the only release text ever public) and the
+    # redactions made, as offsets in the title and body joined (redaction.analyse_fields).
+    public_title: Mapped[str | None] = mapped_column(sa.String(300))
+    public_body: Mapped[str | None] = mapped_column(sa.Text)
+    redactions: Mapped[list | None] = mapped_column(sa.JSON)
     category: Mapped[str] = mapped_column(sa.String(30), index=True)
     procuratorate: Mapped[str] = mapped_column(sa.String(100))
     released_on: Mapped[date] = mapped_column(sa.Date, index=True)
@@ -223,6 +250,9 @@ class Release(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    # NULL reviewer with a review time: redacted by migration 0005, not by a person.
+    reviewed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     published_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     withdrawn_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

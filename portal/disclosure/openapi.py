@@ -204,7 +204,10 @@ def document() -> dict:
                     ],
                     "properties": {
                         "id": {"type": "integer"},
-                        "title": {"type": "string"},
+                        "title": {
+                            "type": "string",
+                            "description": "The title as published, with personal data redacted",
+                        },
                         "category": {"type": "string", "enum": _CATEGORIES},
                         "procuratorate": {"type": "string"},
                         "released_on": {"type": "string", "format": "date"},
@@ -218,7 +221,12 @@ def document() -> dict:
                         {
                             "type": "object",
                             "required": ["body"],
-                            "properties": {"body": {"type": "string"}},
+                            "properties": {
+                                "body": {
+                                    "type": "string",
+                                    "description": "The text as published, with personal data redacted",
+                                }
+                            },
                         },
                     ]
                 },

@@ -165,8 +165,8 @@ def index_release(release: Release) -> None:
             type_code="release",
             procuratorate=release.procuratorate,
             year=release.released_on.year,
-            title=release.title,
-            text=release.body,
+            title=release.public_title,
+            text=release.public_body,
             published_on=release.released_on,
         )
     )
@@ -317,7 +317,7 @@ def _texts(rows) -> dict[tuple[str, int], str]:
             texts[("document", ref_id)] = text or ""
     if release_ids:
         for ref_id, text in db.session.execute(
-            sa.select(Release.id, Release.body).where(Release.id.in_(release_ids))
+            sa.select(Release.id, Release.public_body).where(Release.id.in_(release_ids))
         ):
             texts[("release", ref_id)] = text or ""
     return texts

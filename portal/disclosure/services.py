@@ -1,18 +1,22 @@
 """The rules for legal documents and releases: the only place where their state changes.
 
-    document:  draft ──review──▶ reviewed ──publish──▶ published ──withdraw──▶ withdrawn
-                 ▲                  │
-                 └──any change to the redactions or the minors' flag (reopen)
-    release:   draft ──publish──▶ published ──withdraw──▶ withdrawn
+    draft ──review──▶ reviewed ──publish──▶ published ──withdraw──▶ withdrawn
+      ▲                  │
+      └──any change to the text, the redactions, the people or the minors' flag (reopen)
+
+Documents and releases follow the same workflow through the same engine: the publisher's
+decisions (terms added, proposals dropped, people and their roles, the minors' flag) are stored
+as data; review fixes the redacted text, the only text ever public (a release's title too).
 
 Every function checks the state and the rules, raises `DisclosureRefused` with a message for the
 publisher when they forbid the change, and otherwise changes the record, keeps the search index in
 step and records one audit event, all in the caller's transaction (the view commits once).
 
-Publishing a document is refused when it was not reviewed, when its type is an internal working
-document, when an indictment's judgment is not confirmed in force, when the redaction check still
-finds personal data in the reviewed text, and, for a crime against a minor, unless the publisher
-confirms that every identifying detail is shielded and no proposed redaction was dropped.
+Publishing is refused when the record was not reviewed, when the publisher is the person who
+reviewed it (two people see every publication), when the gate still finds personal data in the
+exact public text, for a crime against a minor unless the publisher confirms that every
+identifying detail is shielded and no proposed redaction was dropped, and for documents when the
+type is an internal working document or an indictment's judgment is not confirmed in force.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from portal.disclosure.models import (
     DocumentType,
     LegalDocument,
     Release,
+    ReleaseCategory,
     ReleaseState,
 )
 from portal.extensions import db
@@ -43,6 +48,7 @@ audit.register_event_types(
         "document.redaction_added": EventType(_l("Redaction added")),
         "document.redaction_dropped": EventType(_l("Proposed redaction dropped")),
         "document.redaction_restored": EventType(_l("Dropped redaction restored")),
+        "document.person_set": EventType(_l("Role of a person set by the publisher")),
         "document.minor_flag_set": EventType(_l("Marked as a case about a minor")),
         "document.reopened": EventType(_l("Review undone by a change to the redactions")),
         "document.reviewed": EventType(_l("Redactions reviewed")),
@@ -50,6 +56,13 @@ audit.register_event_types(
         "document.withdrawn": EventType(_l("Legal document withdrawn")),
         "release.created": EventType(_l("Case release created")),
         "release.updated": EventType(_l("Case release edited")),
+        "release.redaction_added": EventType(_l("Redaction added")),
+        "release.redaction_dropped": EventType(_l("Proposed redaction dropped")),
+        "release.redaction_restored": EventType(_l("Dropped redaction restored")),
+        "release.person_set": EventType(_l("Role of a person set by the publisher")),
+        "release.minor_flag_set": EventType(_l("Marked as a case about a minor")),
+        "release.reopened": EventType(_l("Review undone by a change to the redactions")),
+        "release.reviewed": EventType(_l("Redactions reviewed")),
         "release.published": EventType(_l("Case release published")),
         "release.withdrawn": EventType(_l("Case release withdrawn")),
     }
@@ -69,7 +82,7 @@ class Action(enum.StrEnum):
     REOPEN = "reopen"
 
 
-# The one table of allowed document transitions.
+# The one table of allowed transitions, for documents and releases alike.
 DOCUMENT_TRANSITIONS = {
     Action.REVIEW: ({DocumentState.DRAFT}, DocumentState.REVIEWED),
     Action.PUBLISH: ({DocumentState.REVIEWED}, DocumentState.PUBLISHED),
@@ -77,17 +90,40 @@ DOCUMENT_TRANSITIONS = {
     Action.REOPEN: ({DocumentState.REVIEWED}, DocumentState.DRAFT),
 }
 RELEASE_TRANSITIONS = {
-    Action.PUBLISH: ({ReleaseState.DRAFT}, ReleaseState.PUBLISHED),
-    Action.WITHDRAW: ({ReleaseState.PUBLISHED}, ReleaseState.WITHDRAWN),
+    action: ({ReleaseState(s.value) for s in sources}, ReleaseState(target.value))
+    for action, (sources, target) in DOCUMENT_TRANSITIONS.items()
 }
 _REFUSALS = {
     Action.REVIEW: _l("Only a draft can be reviewed."),
     Action.PUBLISH: _l(
-        "Review the redactions before publishing: only a reviewed document can be published."
+        "Review the redactions before publishing: only a reviewed item can be published."
     ),
     Action.WITHDRAW: _l("Only a published item can be withdrawn."),
-    Action.REOPEN: _l("Only a reviewed document can be reopened."),
+    Action.REOPEN: _l("Only a reviewed item can be reopened."),
 }
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What differs between documents and releases: names, and where the public text lives."""
+
+    name: str  # the audit subject and event prefix
+    transitions: dict
+    # field name → column holding its redacted, public text (fixed at review)
+    public_columns: dict[str, str]
+
+
+_DOCUMENT = _Kind("document", DOCUMENT_TRANSITIONS, {"text": "redacted_text"})
+_RELEASE = _Kind("release", RELEASE_TRANSITIONS, {"title": "public_title", "body": "public_body"})
+
+
+def _kind(record) -> _Kind:
+    return _RELEASE if isinstance(record, Release) else _DOCUMENT
+
+
+def _record_event(code: str, record, user, **fields) -> None:
+    kind = _kind(record)
+    audit.record(f"{kind.name}.{code}", actor=user, subject=f"{kind.name}:{record.id}", **fields)
 
 
 def _check_actor(user) -> None:
@@ -105,8 +141,375 @@ def _check(table, action: Action, record, user):
     return target
 
 
-def allowed_document_actions(document: LegalDocument) -> set[Action]:
-    return {a for a, (sources, _t) in DOCUMENT_TRANSITIONS.items() if document.state in sources}
+def allowed_actions(record) -> set[Action]:
+    return {a for a, (sources, _t) in _kind(record).transitions.items() if record.status in sources}
+
+
+allowed_document_actions = allowed_actions
+
+
+# ---- the engine, with the publisher's decisions --------------------------------------------
+
+
+def _terms(raw: list | None) -> list[redaction.Term]:
+    return [redaction.Term(item["kind"], item["text"]) for item in (raw or [])]
+
+
+def _people(raw: list | None) -> list[redaction.PersonDecision]:
+    return [redaction.PersonDecision(item["name"], item["role"]) for item in (raw or [])]
+
+
+def _options(record) -> dict:
+    return {
+        "extra_terms": _terms(record.added_terms),
+        "dropped": _terms(record.dropped_terms),
+        "people": _people(record.people),
+        "minor": record.involves_minor or None,
+    }
+
+
+def original_fields(record) -> dict[str, str]:
+    """The internal text of a record, by field."""
+    if isinstance(record, Release):
+        return {"title": record.original_title, "body": record.original_body}
+    return {"text": record.original_text}
+
+
+def analyse(document: LegalDocument) -> redaction.Analysis:
+    """The current proposal for a document: the engine's, with the publisher's decisions."""
+    return redaction.analyse(document.original_text, **_options(document))
+
+
+@dataclass
+class Proposal:
+    """What the engine proposes now for a record, with the publisher's decisions."""
+
+    # The text analysed: a document's original text, a release's title and body joined.
+    text: str
+    analysis: redaction.Analysis
+    # The public fields as they would be published after review.
+    public: dict[str, str]
+
+
+def propose(record) -> Proposal:
+    if isinstance(record, Release):
+        fields = redaction.analyse_fields(original_fields(record), **_options(record))
+        return Proposal(fields.text, fields.analysis, redaction.apply_fields(fields))
+    analysis = analyse(record)
+    text = redaction.apply(record.original_text, analysis.redactions)
+    return Proposal(record.original_text, analysis, {"text": text})
+
+
+def public_fields(record) -> dict[str, str]:
+    """The exact public texts fixed at review: every field any public route shows."""
+    fields = {
+        field: getattr(record, column) for field, column in _kind(record).public_columns.items()
+    }
+    if isinstance(record, LegalDocument):
+        fields = {"title": record.title, **fields}
+    return fields
+
+
+def gate_findings(record) -> list[redaction.Finding]:
+    """The engine's last check of the exact public texts against a fresh analysis of the
+    original with the stored decisions."""
+    return redaction.gate(public_fields(record), propose(record).analysis)
+
+
+KIND_LABELS = {
+    redaction.NAME: _l("names"),
+    redaction.ID_NUMBER: _l("identity card numbers"),
+    redaction.PHONE: _l("phone numbers"),
+    redaction.BANK_ACCOUNT: _l("bank cards and accounts"),
+    redaction.EMAIL: _l("e-mail addresses"),
+    redaction.ADDRESS: _l("addresses"),
+    redaction.HEALTH: _l("health information"),
+    redaction.SCHOOL: _l("schools"),
+    redaction.BIRTH_DATE: _l("dates of birth"),
+    redaction.VILLAGE: _l("villages"),
+    redaction.CUSTOM: _l("text added by the publisher"),
+}
+FIELD_LABELS = {"title": _l("title"), "text": _l("text"), "body": _l("text")}
+PERSON_ROLE_LABELS = {
+    "defendant": _l("Defendant or suspect"),
+    "not_prosecuted": _l("Person not prosecuted"),
+    "victim": _l("Victim"),
+    "witness": _l("Witness"),
+    "expert": _l("Expert witness"),
+    "relative": _l("Relative"),
+    "representative": _l("Legal or litigation representative"),
+    "applicant": _l("Applicant or complainant"),
+    "other": _l("Other private person"),
+    "official": _l("Official"),
+    "lawyer": _l("Defence lawyer"),
+}
+PERSON_REASON_LABELS = {
+    "official": _l("Officials keep their names."),
+    "lawyer": _l("Defence lawyers keep their names."),
+    "long_sentence": _l(
+        "Sentenced to more than three years, life imprisonment or death: the name is kept."
+    ),
+    "recidivist": _l(
+        "A recidivist as Articles 65 and 66 of the Criminal Law define it: the name is kept."
+    ),
+    "minor_case": _l("A case about a minor: every private person is shielded."),
+    "private_person": _l(
+        "Victims, witnesses, persons not prosecuted and other private persons are shielded."
+    ),
+    "short_or_unknown_sentence": _l(
+        "A defendant sentenced to three years or less, or whose sentence the text does not "
+        "show, is shielded."
+    ),
+    "publisher": _l("Set by the publisher."),
+}
+
+
+def findings_message(findings: list[redaction.Finding]) -> str:
+    items = "; ".join(
+        _(
+            "%(kind)s in the %(field)s: “%(text)s”",
+            kind=KIND_LABELS.get(kind, kind),
+            field=FIELD_LABELS.get(field, field),
+            text=text,
+        )
+        for kind, field, text in dict.fromkeys((f.kind, f.field, f.text) for f in findings)
+    )
+    return _(
+        "The check before publishing still finds personal data in the public text (%(findings)s). "
+        "Redact it and review again.",
+        findings=items,
+    )
+
+
+# ---- the publisher's decisions, for documents and releases alike ----------------------------
+
+
+def _reopen_if_reviewed(record, user) -> None:
+    """A change after review invalidates it: back to draft, review again."""
+    if record.status == DocumentState.REVIEWED:
+        kind = _kind(record)
+        target = _check(kind.transitions, Action.REOPEN, record, user)
+        record.status = target.value
+        for column in kind.public_columns.values():
+            setattr(record, column, None)
+        record.redactions = None
+        record.reviewed_at = None
+        record.reviewed_by_id = None
+        _record_event("reopened", record, user, from_state="reviewed", to_state=target)
+
+
+def _check_editable(record, user) -> None:
+    _check_actor(user)
+    if record.status not in (DocumentState.DRAFT, DocumentState.REVIEWED):
+        raise DisclosureRefused(
+            _("Once published it can no longer be changed: withdraw it and publish a new version.")
+        )
+
+
+def _occurs(text: str, record) -> bool:
+    return any(text in value for value in original_fields(record).values())
+
+
+def add_term(record, user, *, text: str, kind: str) -> None:
+    """Redact `text` wherever it occurs (kind NAME: surname + 某; otherwise removed)."""
+    _check_editable(record, user)
+    text = (text or "").strip()
+    if kind not in (redaction.NAME, redaction.CUSTOM):
+        raise DisclosureRefused(_("Choose how to redact the text."))
+    if len(text) < 2:
+        raise DisclosureRefused(_("Enter at least two characters to redact."))
+    if not _occurs(text, record):
+        raise DisclosureRefused(_("This text does not occur in the document. Copy it exactly."))
+    term = {"kind": kind, "text": text}
+    dropped = [t for t in record.dropped_terms or [] if t["text"] != text]
+    if term not in (record.added_terms or []):
+        record.added_terms = [*(record.added_terms or []), term]
+    record.dropped_terms = dropped
+    _reopen_if_reviewed(record, user)
+    # The term itself may be personal data: the audit trail names only its kind.
+    _record_event("redaction_added", record, user, detail=f"kind={kind}")
+
+
+def drop_redaction(record, user, *, text: str, kind: str) -> None:
+    """Keep `text` as it is: a false positive, or a defendant whose name may be published."""
+    _check_editable(record, user)
+    if record.involves_minor:
+        raise DisclosureRefused(
+            _("This is a case about a minor: every proposed redaction must stay.")
+        )
+    if kind not in redaction.DROPPABLE_KINDS:
+        raise DisclosureRefused(
+            _(
+                "Identity numbers, phone numbers, bank accounts and e-mail addresses are always removed."
+            )
+        )
+    proposal = propose(record)
+    proposed = {(r.kind, r.original(proposal.text)) for r in proposal.analysis.redactions}
+    if (kind, text) not in proposed:
+        raise DisclosureRefused(_("This redaction is not proposed any more. Reload the page."))
+    record.added_terms = [t for t in record.added_terms or [] if t["text"] != text]
+    if kind != redaction.CUSTOM:
+        record.dropped_terms = [*(record.dropped_terms or []), {"kind": kind, "text": text}]
+    _reopen_if_reviewed(record, user)
+    _record_event("redaction_dropped", record, user, detail=f"kind={kind}")
+
+
+def restore_redaction(record, user, *, text: str, kind: str) -> None:
+    _check_editable(record, user)
+    before = list(record.dropped_terms or [])
+    record.dropped_terms = [t for t in before if (t["kind"], t["text"]) != (kind, text)]
+    if record.dropped_terms == before:
+        raise DisclosureRefused(_("This redaction was not dropped. Reload the page."))
+    _reopen_if_reviewed(record, user)
+    _record_event("redaction_restored", record, user, detail=f"kind={kind}")
+
+
+def set_person(record, user, *, name: str, role: str) -> None:
+    """Name a person the engine missed, or correct the role of one it found. The decision
+    applies to every occurrence of the name (compared on the normalized text, so 刘强 finds
+    刘 强). Raises DisclosureRefused when the role is unknown or the name does not occur."""
+    _check_editable(record, user)
+    if role not in redaction.PERSON_ROLES:
+        raise DisclosureRefused(_("Choose the role of the person."))
+    name = (name or "").strip()
+    key = redaction.normalized(name)
+    if len(key) < 2:
+        raise DisclosureRefused(_("Enter the person's name, at least two characters."))
+    if not any(key in redaction.normalized(v) for v in original_fields(record).values()):
+        raise DisclosureRefused(
+            _("This name does not occur in the text. Copy it as it is written there.")
+        )
+    others = [p for p in record.people or [] if redaction.normalized(p["name"]) != key]
+    record.people = [*others, {"name": name, "role": role}]
+    _reopen_if_reviewed(record, user)
+    # The name is personal data: the audit trail names only the role.
+    _record_event("person_set", record, user, detail=f"role={role}")
+
+
+def mark_involves_minor(record, user) -> None:
+    """Apply the minors' rule. It cannot be lifted: a wrong flag costs a redacted name or two."""
+    _check_editable(record, user)
+    if record.involves_minor:
+        return
+    record.involves_minor = True
+    record.dropped_terms = []
+    _reopen_if_reviewed(record, user)
+    _record_event("minor_flag_set", record, user)
+
+
+def review(record, user) -> None:
+    """Fix the redacted text from the current proposal: the text that will be published."""
+    kind = _kind(record)
+    target = _check(kind.transitions, Action.REVIEW, record, user)
+    proposal = propose(record)
+    for field, column in kind.public_columns.items():
+        setattr(record, column, proposal.public[field])
+    record.redactions = [
+        {"start": r.start, "end": r.end, "kind": r.kind, "replacement": r.replacement}
+        for r in proposal.analysis.redactions
+    ]
+    record.involves_minor = record.involves_minor or proposal.analysis.involves_minor
+    record.status = target.value
+    record.reviewed_at = clock.now()
+    record.reviewed_by_id = user.id
+    _record_event(
+        "reviewed",
+        record,
+        user,
+        from_state="draft",
+        to_state=target,
+        detail=f"redactions={len(proposal.analysis.redactions)}",
+    )
+
+
+review_document = review
+review_release = review
+
+
+def publication_problems(
+    record,
+    user=None,
+    *,
+    judgment_in_force_on: date | None = None,
+    minor_shielded: bool = False,
+) -> list[str]:
+    """Every reason `user` may not publish the record now (empty: they may)."""
+    problems = []
+    is_document = isinstance(record, LegalDocument)
+    if is_document and not record.type_enum.is_publishable:
+        problems.append(_("Internal working documents are never published."))
+    if record.status != DocumentState.REVIEWED:
+        problems.append(str(_REFUSALS[Action.PUBLISH]))
+        return problems
+    if user is not None and record.reviewed_by_id == user.id:
+        problems.append(
+            _(
+                "You reviewed the redactions, so another publisher must check and publish it: "
+                "two people see everything before it is published."
+            )
+        )
+    if is_document and record.type_enum == DocumentType.INDICTMENT:
+        in_force = judgment_in_force_on or record.judgment_in_force_on
+        if in_force is None:
+            problems.append(
+                _(
+                    "An indictment is published only once the judgment is in force: confirm the date it took effect."
+                )
+            )
+        elif in_force > clock.local_today():
+            problems.append(_("The date the judgment took effect cannot be in the future."))
+    findings = gate_findings(record)
+    if findings:
+        problems.append(findings_message(findings))
+    if record.involves_minor:
+        if record.dropped_terms:
+            problems.append(_("In a case about a minor no proposed redaction may be dropped."))
+        if not minor_shielded:
+            problems.append(
+                _(
+                    "This is a case about a minor: confirm that every detail that could identify the minor is shielded."
+                )
+            )
+    return problems
+
+
+def _publish(record, user, *, minor_shielded: bool, **options) -> None:
+    _check_actor(user)
+    problems = publication_problems(record, user, minor_shielded=minor_shielded, **options)
+    if problems:
+        raise DisclosureRefused(" ".join(problems))
+    kind = _kind(record)
+    target = _check(kind.transitions, Action.PUBLISH, record, user)
+    now = clock.now()
+    if record.involves_minor:
+        if isinstance(record, LegalDocument):
+            record.minor_shielding_confirmed_at = now
+    record.status = target.value
+    record.published_at = now
+    record.published_by_id = user.id
+    if isinstance(record, Release):
+        search.index_release(record)
+    else:
+        search.index_document(record)
+    _record_event("published", record, user, from_state="reviewed", to_state=target)
+
+
+def _withdraw(record, user, reason: str) -> None:
+    """Take a published document or release off the public site; the record, its history and the
+    reason stay, and the old address shows the reason (with the redacted title only)."""
+    kind = _kind(record)
+    target = _check(kind.transitions, Action.WITHDRAW, record, user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DisclosureRefused(_("Give the reason for withdrawal: it is shown to the public."))
+    record.status = target.value
+    record.withdrawn_at = clock.now()
+    record.withdrawn_by_id = user.id
+    record.withdrawal_reason = reason
+    search.unindex(kind.name, record.id)
+    _record_event(
+        "withdrawn", record, user, from_state="published", to_state=target, detail=reason[:500]
+    )
 
 
 # ---- documents -------------------------------------------------------------------------------
@@ -121,20 +524,6 @@ class DocumentData:
     text: str
     involves_minor: bool = False
     source_filename: str | None = None
-
-
-def _terms(raw: list | None) -> list[redaction.Term]:
-    return [redaction.Term(item["kind"], item["text"]) for item in (raw or [])]
-
-
-def analyse(document: LegalDocument) -> redaction.Analysis:
-    """The current proposal for a document: the engine's, with the publisher's decisions."""
-    return redaction.analyse(
-        document.original_text,
-        extra_terms=_terms(document.added_terms),
-        dropped=_terms(document.dropped_terms),
-        minor=document.involves_minor or None,
-    )
 
 
 def create_document(data: DocumentData, user) -> LegalDocument:
@@ -152,191 +541,17 @@ def create_document(data: DocumentData, user) -> LegalDocument:
         source_filename=data.source_filename,
         added_terms=[],
         dropped_terms=[],
+        people=[],
         involves_minor=bool(data.involves_minor) or redaction.mentions_minor(text),
         created_at=clock.now(),
         created_by_id=user.id,
     )
     db.session.add(document)
     db.session.flush()
-    audit.record(
-        "document.created",
-        actor=user,
-        subject=f"document:{document.id}",
-        to_state=document.status,
-        detail=f"type={document.doc_type}",
+    _record_event(
+        "created", document, user, to_state=document.status, detail=f"type={document.doc_type}"
     )
     return document
-
-
-def _reopen_if_reviewed(document: LegalDocument, user) -> None:
-    """A change to the redactions invalidates the review: back to draft, review again."""
-    if document.status == DocumentState.REVIEWED:
-        target = _check(DOCUMENT_TRANSITIONS, Action.REOPEN, document, user)
-        document.status = target.value
-        document.redacted_text = None
-        document.redactions = None
-        document.reviewed_at = None
-        document.reviewed_by_id = None
-        audit.record(
-            "document.reopened",
-            actor=user,
-            subject=f"document:{document.id}",
-            from_state=DocumentState.REVIEWED,
-            to_state=target,
-        )
-
-
-def _check_editable(document: LegalDocument, user) -> None:
-    _check_actor(user)
-    if document.status not in (DocumentState.DRAFT, DocumentState.REVIEWED):
-        raise DisclosureRefused(_("A published or withdrawn document can no longer be changed."))
-
-
-def add_term(document: LegalDocument, user, *, text: str, kind: str) -> None:
-    """Redact `text` wherever it occurs (kind NAME: surname + 某; otherwise removed)."""
-    _check_editable(document, user)
-    text = (text or "").strip()
-    if kind not in (redaction.NAME, redaction.CUSTOM):
-        raise DisclosureRefused(_("Choose how to redact the text."))
-    if len(text) < 2:
-        raise DisclosureRefused(_("Enter at least two characters to redact."))
-    if text not in document.original_text:
-        raise DisclosureRefused(_("This text does not occur in the document. Copy it exactly."))
-    term = {"kind": kind, "text": text}
-    dropped = [t for t in document.dropped_terms or [] if t["text"] != text]
-    if term not in (document.added_terms or []):
-        document.added_terms = [*(document.added_terms or []), term]
-    document.dropped_terms = dropped
-    _reopen_if_reviewed(document, user)
-    # The term itself may be personal data: the audit trail names only its kind.
-    audit.record(
-        "document.redaction_added",
-        actor=user,
-        subject=f"document:{document.id}",
-        detail=f"kind={kind}",
-    )
-
-
-def drop_redaction(document: LegalDocument, user, *, text: str, kind: str) -> None:
-    """Keep `text` as it is: a false positive, or a defendant whose name may be published."""
-    _check_editable(document, user)
-    if document.involves_minor:
-        raise DisclosureRefused(
-            _("This is a case about a minor: every proposed redaction must stay.")
-        )
-    if kind not in redaction.DROPPABLE_KINDS:
-        raise DisclosureRefused(
-            _(
-                "Identity numbers, phone numbers, bank accounts and e-mail addresses are always removed."
-            )
-        )
-    proposed = {(r.kind, r.original(document.original_text)) for r in analyse(document).redactions}
-    if (kind, text) not in proposed:
-        raise DisclosureRefused(_("This redaction is not proposed any more. Reload the page."))
-    document.added_terms = [t for t in document.added_terms or [] if t["text"] != text]
-    if kind != redaction.CUSTOM:
-        document.dropped_terms = [*(document.dropped_terms or []), {"kind": kind, "text": text}]
-    _reopen_if_reviewed(document, user)
-    audit.record(
-        "document.redaction_dropped",
-        actor=user,
-        subject=f"document:{document.id}",
-        detail=f"kind={kind}",
-    )
-
-
-def restore_redaction(document: LegalDocument, user, *, text: str, kind: str) -> None:
-    _check_editable(document, user)
-    before = list(document.dropped_terms or [])
-    document.dropped_terms = [t for t in before if (t["kind"], t["text"]) != (kind, text)]
-    if document.dropped_terms == before:
-        raise DisclosureRefused(_("This redaction was not dropped. Reload the page."))
-    _reopen_if_reviewed(document, user)
-    audit.record(
-        "document.redaction_restored",
-        actor=user,
-        subject=f"document:{document.id}",
-        detail=f"kind={kind}",
-    )
-
-
-def mark_involves_minor(document: LegalDocument, user) -> None:
-    """Apply the minors' rule. It cannot be lifted: a wrong flag costs a redacted name or two."""
-    _check_editable(document, user)
-    if document.involves_minor:
-        return
-    document.involves_minor = True
-    document.dropped_terms = []
-    _reopen_if_reviewed(document, user)
-    audit.record("document.minor_flag_set", actor=user, subject=f"document:{document.id}")
-
-
-def review_document(document: LegalDocument, user) -> None:
-    """Fix the redacted text from the current proposal: the text that will be published."""
-    target = _check(DOCUMENT_TRANSITIONS, Action.REVIEW, document, user)
-    analysis = analyse(document)
-    document.redacted_text = redaction.apply(document.original_text, analysis.redactions)
-    document.redactions = [
-        {"start": r.start, "end": r.end, "kind": r.kind, "replacement": r.replacement}
-        for r in analysis.redactions
-    ]
-    document.involves_minor = document.involves_minor or analysis.involves_minor
-    document.status = target.value
-    document.reviewed_at = clock.now()
-    document.reviewed_by_id = user.id
-    audit.record(
-        "document.reviewed",
-        actor=user,
-        subject=f"document:{document.id}",
-        from_state=DocumentState.DRAFT,
-        to_state=target,
-        detail=f"redactions={len(analysis.redactions)}",
-    )
-
-
-def publication_problems(
-    document: LegalDocument, *, judgment_in_force_on: date | None, minor_shielded: bool
-) -> list[str]:
-    """Every reason the document may not be published now (empty: it may)."""
-    problems = []
-    if not document.type_enum.is_publishable:
-        problems.append(_("Internal working documents are never published."))
-    if document.status != DocumentState.REVIEWED or not document.redacted_text:
-        problems.append(str(_REFUSALS[Action.PUBLISH]))
-        return problems
-    in_force = judgment_in_force_on or document.judgment_in_force_on
-    if document.type_enum == DocumentType.INDICTMENT:
-        if in_force is None:
-            problems.append(
-                _(
-                    "An indictment is published only once the judgment is in force: confirm the date it took effect."
-                )
-            )
-        elif in_force > clock.local_today():
-            problems.append(_("The date the judgment took effect cannot be in the future."))
-    findings = redaction.residual_findings(
-        document.redacted_text,
-        dropped=_terms(document.dropped_terms),
-        minor=document.involves_minor,
-    )
-    if findings:
-        kinds = sorted({f.kind for f in findings})
-        problems.append(
-            _(
-                "The check still finds personal data in the redacted text (%(kinds)s). Redact it and review again.",
-                kinds=", ".join(str(KIND_LABELS.get(k, k)) for k in kinds),
-            )
-        )
-    if document.involves_minor:
-        if document.dropped_terms:
-            problems.append(_("In a case about a minor no proposed redaction may be dropped."))
-        if not minor_shielded:
-            problems.append(
-                _(
-                    "This is a case about a minor: confirm that every detail that could identify the minor is shielded."
-                )
-            )
-    return problems
 
 
 def publish_document(
@@ -346,68 +561,15 @@ def publish_document(
     judgment_in_force_on: date | None = None,
     minor_shielded: bool = False,
 ) -> None:
-    _check_actor(user)
-    problems = publication_problems(
-        document, judgment_in_force_on=judgment_in_force_on, minor_shielded=minor_shielded
+    _publish(
+        document, user, minor_shielded=minor_shielded, judgment_in_force_on=judgment_in_force_on
     )
-    if problems:
-        raise DisclosureRefused(" ".join(problems))
-    target = _check(DOCUMENT_TRANSITIONS, Action.PUBLISH, document, user)
-    now = clock.now()
     if judgment_in_force_on is not None:
         document.judgment_in_force_on = judgment_in_force_on
-    if document.involves_minor:
-        document.minor_shielding_confirmed_at = now
-    document.status = target.value
-    document.published_at = now
-    document.published_by_id = user.id
-    search.index_document(document)
-    audit.record(
-        "document.published",
-        actor=user,
-        subject=f"document:{document.id}",
-        from_state=DocumentState.REVIEWED,
-        to_state=target,
-    )
 
 
 def withdraw_document(document: LegalDocument, user, *, reason: str) -> None:
-    _withdraw(document, "document", DOCUMENT_TRANSITIONS, DocumentState.PUBLISHED, user, reason)
-
-
-def _withdraw(record, kind: str, transitions, published_state, user, reason: str) -> None:
-    """Take a published document or release off the public site; the record, its history and the
-    reason stay, and the old address shows the reason."""
-    target = _check(transitions, Action.WITHDRAW, record, user)
-    reason = (reason or "").strip()
-    if not reason:
-        raise DisclosureRefused(_("Give the reason for withdrawal: it is shown to the public."))
-    record.status = target.value
-    record.withdrawn_at = clock.now()
-    record.withdrawn_by_id = user.id
-    record.withdrawal_reason = reason
-    search.unindex(kind, record.id)
-    audit.record(
-        f"{kind}.withdrawn",
-        actor=user,
-        subject=f"{kind}:{record.id}",
-        from_state=published_state,
-        to_state=target,
-        detail=reason[:500],
-    )
-
-
-KIND_LABELS = {
-    redaction.NAME: _l("names"),
-    redaction.ID_NUMBER: _l("identity card numbers"),
-    redaction.PHONE: _l("phone numbers"),
-    redaction.BANK_ACCOUNT: _l("bank cards and accounts"),
-    redaction.EMAIL: _l("e-mail addresses"),
-    redaction.ADDRESS: _l("addresses"),
-    redaction.HEALTH: _l("health information"),
-    redaction.SCHOOL: _l("schools"),
-    redaction.CUSTOM: _l("text added by the publisher"),
-}
+    _withdraw(document, user, reason)
 
 
 # ---- releases --------------------------------------------------------------------------------
@@ -422,70 +584,67 @@ class ReleaseData:
     released_on: date
 
 
-def _release_findings(release: Release) -> list[redaction.Redaction]:
-    """Releases are written for the public; numbers and e-mail addresses never belong in one."""
-    text = f"{release.title}\n{release.body}"
-    hard = {redaction.ID_NUMBER, redaction.PHONE, redaction.BANK_ACCOUNT, redaction.EMAIL}
-    return [r for r in redaction.residual_findings(text) if r.kind in hard]
+def _release_mentions_minor(release: Release) -> bool:
+    return release.category == ReleaseCategory.JUVENILE or redaction.mentions_minor(
+        f"{release.original_title}\n{release.original_body}"
+    )
+
+
+def _write_release(release: Release, data: ReleaseData) -> None:
+    release.original_title = data.title.strip()
+    release.original_body = redaction.normalise_text(data.body)
+    release.category = ReleaseCategory(data.category).value
+    release.procuratorate = data.procuratorate.strip()
+    release.released_on = data.released_on
+    # The minors' rule, once it applies, is never lifted (see mark_involves_minor).
+    release.involves_minor = bool(release.involves_minor) or _release_mentions_minor(release)
 
 
 def create_release(data: ReleaseData, user) -> Release:
     _check_actor(user)
     now = clock.now()
     release = Release(
-        title=data.title.strip(),
-        body=redaction.normalise_text(data.body),
-        category=data.category,
-        procuratorate=data.procuratorate.strip(),
-        released_on=data.released_on,
         status=ReleaseState.DRAFT.value,
+        added_terms=[],
+        dropped_terms=[],
+        people=[],
+        involves_minor=False,
         created_at=now,
         created_by_id=user.id,
         updated_at=now,
     )
+    _write_release(release, data)
     db.session.add(release)
     db.session.flush()
-    audit.record("release.created", actor=user, subject=f"release:{release.id}", to_state="draft")
+    _record_event("created", release, user, to_state="draft")
     return release
 
 
-def update_release(release: Release, data: ReleaseData, user) -> None:
-    _check_actor(user)
-    if release.status != ReleaseState.DRAFT:
-        raise DisclosureRefused(
-            _("Only a draft release can be edited. Withdraw it and write a new one.")
-        )
-    release.title = data.title.strip()
-    release.body = redaction.normalise_text(data.body)
-    release.category = data.category
-    release.procuratorate = data.procuratorate.strip()
-    release.released_on = data.released_on
-    release.updated_at = clock.now()
-    audit.record("release.updated", actor=user, subject=f"release:{release.id}")
-
-
-def publish_release(release: Release, user) -> None:
-    target = _check(RELEASE_TRANSITIONS, Action.PUBLISH, release, user)
-    findings = _release_findings(release)
-    if findings:
-        raise DisclosureRefused(
-            _(
-                "The release contains personal data (%(kinds)s). Remove it before publishing.",
-                kinds=", ".join(str(KIND_LABELS[k]) for k in sorted({f.kind for f in findings})),
-            )
-        )
-    release.status = target.value
-    release.published_at = clock.now()
-    release.published_by_id = user.id
-    search.index_release(release)
-    audit.record(
-        "release.published",
-        actor=user,
-        subject=f"release:{release.id}",
-        from_state=ReleaseState.DRAFT,
-        to_state=target,
+def _release_values(release: Release) -> tuple:
+    return (
+        release.original_title,
+        release.original_body,
+        release.category,
+        release.procuratorate,
+        release.released_on,
     )
 
 
+def update_release(release: Release, data: ReleaseData, user) -> None:
+    """Edit a draft or reviewed release; a change to a reviewed one undoes the review."""
+    _check_editable(release, user)
+    before = _release_values(release)
+    _write_release(release, data)
+    if _release_values(release) == before:
+        return
+    release.updated_at = clock.now()
+    _reopen_if_reviewed(release, user)
+    _record_event("updated", release, user)
+
+
+def publish_release(release: Release, user, *, minor_shielded: bool = False) -> None:
+    _publish(release, user, minor_shielded=minor_shielded)
+
+
 def withdraw_release(release: Release, user, *, reason: str) -> None:
-    _withdraw(release, "release", RELEASE_TRANSITIONS, ReleaseState.PUBLISHED, user, reason)
+    _withdraw(release, user, reason)

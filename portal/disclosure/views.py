@@ -1,6 +1,7 @@
 """Public pages: important case information, legal documents, search.
 
-Only published text is ever shown: a document's redacted text, never its original. A withdrawn
+Only published text is ever shown: a document's redacted text and a release's redacted title
+and body (public_title, public_body), never their originals. A withdrawn
 item keeps its address, which answers 410 Gone with the reason for the withdrawal.
 """
 
@@ -60,7 +61,9 @@ def list_releases():
 def show_release(release_id: int):
     release = queries.public_release(release_id) or abort(404)
     if release.status == ReleaseState.WITHDRAWN:
-        return render_template("disclosure/withdrawn.html", item=release, title=release.title), 410
+        return render_template(
+            "disclosure/withdrawn.html", item=release, title=release.public_title
+        ), 410
     return render_template("disclosure/release.html", release=release)
 
 
@@ -98,14 +101,14 @@ def releases_feed():
     for release in releases:
         url = url_for(".show_release", release_id=release.id, _external=True)
         entry = sub(feed, "entry")
-        sub(entry, "title", release.title)
+        sub(entry, "title", release.public_title)
         sub(entry, "id", url)
         sub(entry, "link", rel="alternate", type="text/html", href=url)
         sub(entry, "published", as_utc(release.published_at).isoformat())
         sub(entry, "updated", as_utc(release.published_at).isoformat())
         sub(entry, "category", term=release.category)
-        sub(entry, "summary", release.body[:200])
-        sub(entry, "content", release.body, type="text")
+        sub(entry, "summary", release.public_body[:200])
+        sub(entry, "content", release.public_body, type="text")
     body = ET.tostring(feed, encoding="unicode", xml_declaration=False)
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n' + body,

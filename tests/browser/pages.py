@@ -114,6 +114,7 @@ STAFF_PAGES = {
     "case-import": ("clerk", _goto("/staff/cases/import")),
     "disclosure": ("publisher", _goto("/staff/disclosure/")),
     "document-review": ("publisher", _goto("/staff/disclosure/documents/1")),
+    "release-review": ("publisher", _goto("/staff/disclosure/releases/1")),
     "document-new": ("publisher", _goto("/staff/disclosure/documents/new")),
     "lawyers": ("clerk", _goto("/staff/lawyers/")),
     "lawyer": ("clerk", _goto("/staff/lawyers/1")),

@@ -6,11 +6,17 @@ from datetime import date
 
 from portal.core.permissions import Role
 from portal.disclosure import services
+from portal.disclosure.models import Release
 from portal.extensions import db
 from tests.factories import make_user
 
 
 def publisher():
+    return make_user(Role.PUBLISHER)
+
+
+def second_publisher():
+    """Another publisher: whoever reviewed the redactions may not publish them."""
     return make_user(Role.PUBLISHER)
 
 
@@ -33,14 +39,21 @@ def make_document(user=None, *, text, doc_type="non_prosecution", procuratorate=
     return document
 
 
-def publish(document, user, **options):
-    """Review and publish in one go (the publisher's two clicks)."""
-    services.review_document(document, user)
-    if document.doc_type == "indictment":
-        options.setdefault("judgment_in_force_on", date(2024, 6, 1))
-    services.publish_document(document, user, **options)
+def review_and_publish(record, user, *, by=None, **options):
+    """Review (as `user`) and publish (as `by`, a second publisher by default): two people."""
+    services.review(record, user)
+    by = by or second_publisher()
+    if isinstance(record, Release):
+        services.publish_release(record, by, **options)
+    else:
+        if record.doc_type == "indictment":
+            options.setdefault("judgment_in_force_on", date(2024, 6, 1))
+        services.publish_document(record, by, **options)
     db.session.commit()
-    return document
+    return record
+
+
+publish = review_and_publish
 
 
 def make_published_document(user=None, **fields):
@@ -50,7 +63,9 @@ def make_published_document(user=None, **fields):
 
 def make_release(user=None, *, title="示例市检察院依法对一起电信网络诈骗案提起公诉", body=None,
                  category="case_progress", procuratorate="示例市人民检察院",
-                 released_on=date(2024, 6, 1), publish=True):  # fmt: skip
+                 released_on=date(2024, 6, 1), publish=True, by=None):  # fmt: skip
+    """A release, reviewed by `user` and published by `by` (a second publisher) unless
+    publish=False."""
     user = user or publisher()
     release = services.create_release(
         services.ReleaseData(
@@ -62,7 +77,7 @@ def make_release(user=None, *, title="示例市检察院依法对一起电信网
         ),
         user,
     )
-    if publish:
-        services.publish_release(release, user)
     db.session.commit()
+    if publish:
+        review_and_publish(release, user, by=by)
     return release

@@ -14,7 +14,7 @@ from portal.disclosure import services
 from portal.disclosure.models import DocumentState, LegalDocument
 from portal.extensions import db
 from tests.disclosure import samples
-from tests.disclosure.factories import make_document, publish, publisher
+from tests.disclosure.factories import make_document, publish, publisher, second_publisher
 from tests.factories import h1, login, make_user, submit_form
 
 
@@ -38,12 +38,12 @@ def test_an_unreviewed_document_cannot_be_published():
 
 
 def test_review_then_publish_records_every_step():
-    user = publisher()
+    user, other = publisher(), second_publisher()
     document = make_document(user, text=samples.NON_PROSECUTION)
-    publish(document, user)
+    publish(document, user, by=other)
     assert document.status == DocumentState.PUBLISHED
     assert "马晓东" not in document.redacted_text and "马某" in document.redacted_text
-    assert document.published_by_id == user.id
+    assert document.reviewed_by_id == user.id and document.published_by_id == other.id
     assert codes(document) == ["document.created", "document.reviewed", "document.published"]
 
 
@@ -55,7 +55,7 @@ def test_a_document_with_personal_data_left_is_refused():
     services.review_document(document, user)
     document.redacted_text += "\n被害人另一手机号码13700001111。"
     with pytest.raises(services.DisclosureRefused, match="personal data"):
-        services.publish_document(document, user)
+        services.publish_document(document, second_publisher())
 
 
 def test_numbers_cannot_be_dropped_but_names_can():
@@ -81,9 +81,10 @@ def test_an_indictment_needs_the_judgment_in_force():
     user = publisher()
     document = make_document(user, text=samples.INDICTMENT, doc_type="indictment")
     services.review_document(document, user)
+    other = second_publisher()
     with pytest.raises(services.DisclosureRefused, match="judgment"):
-        services.publish_document(document, user)
-    services.publish_document(document, user, judgment_in_force_on=date(2024, 6, 1))
+        services.publish_document(document, other)
+    services.publish_document(document, other, judgment_in_force_on=date(2024, 6, 1))
     assert document.status == DocumentState.PUBLISHED
 
 
@@ -94,10 +95,11 @@ def test_a_minors_case_needs_the_publishers_confirmation_and_no_drops():
     with pytest.raises(services.DisclosureRefused, match="minor"):
         services.drop_redaction(document, user, text="郑国强", kind="name")
     services.review_document(document, user)
+    other = second_publisher()
     with pytest.raises(services.DisclosureRefused, match="minor"):
-        services.publish_document(document, user, judgment_in_force_on=date(2024, 6, 1))
+        services.publish_document(document, other, judgment_in_force_on=date(2024, 6, 1))
     services.publish_document(
-        document, user, judgment_in_force_on=date(2024, 6, 1), minor_shielded=True
+        document, other, judgment_in_force_on=date(2024, 6, 1), minor_shielded=True
     )
     assert document.minor_shielding_confirmed_at is not None
     for secret in ("郑国强", "宋佳佳", "唐丽华", "阳光小学"):
@@ -188,6 +190,12 @@ def test_the_publisher_pastes_reviews_and_publishes_through_the_pages(client):
     client.post(f"{url}/terms", data={**_tokens(client, url), "term": "科技公司", "kind": "custom"})
     client.post(f"{url}/drop", data={**_tokens(client, url), "kind": "name", "text": "周小川"})
     client.post(f"{url}/review", data=_tokens(client, url))
+    # The reviewer is refused; a second publisher publishes.
+    client.post(f"{url}/publish", data=_tokens(client, url))
+    db.session.expire_all()
+    assert db.session.get(LegalDocument, document.id).status == DocumentState.REVIEWED
+    client = client.application.test_client()
+    login(client, second_publisher())
     response = client.post(f"{url}/publish", data=_tokens(client, url))
     assert response.status_code == 302
     db.session.expire_all()
@@ -205,10 +213,11 @@ def _tokens(client, url):
 def test_a_refusal_is_shown_and_changes_nothing(english_client):
     client = english_client
     user = publisher()
-    login(client, user)
     document = make_document(user, text=samples.INDICTMENT, doc_type="indictment")
     url = f"/staff/disclosure/documents/{document.id}"
-    client.post(f"{url}/review", data=_tokens(client, url))
+    services.review_document(document, user)
+    db.session.commit()
+    login(client, second_publisher())
     response = client.post(f"{url}/publish", data=_tokens(client, url), follow_redirects=True)
     assert "judgment" in response.get_data(as_text=True)
     db.session.expire_all()
