@@ -180,7 +180,11 @@ def defendant_verdicts(text: str, defendants: list[str]) -> dict[str, str]:
             if name:
                 found[name].current.append(penalty)
         for match in _RECIDIVIST_RE.finditer(body):
-            name = before(clause.start() + match.start(), clause.start())
+            # 被告人董健曾因…刑满释放。其在…五年以内再犯…，系累犯: with no name in the clause,
+            # the defendant named last just before.
+            name = before(clause.start() + match.start(), clause.start()) or before(
+                clause.start(), max(0, clause.start() - 150)
+            )
             if not name:
                 continue
             lead = body[max(0, match.start() - 6) : match.start()]
