@@ -13,6 +13,9 @@ result, or the release concerns a minor (the minors' rule wants a publisher's co
 release goes back to draft instead and leaves the search index: it is public again only once two
 publishers have reviewed and published it.
 
+Published documents are checked again the same way: one whose public text the gate still finds
+personal data in goes back to draft and leaves the search index.
+
 Revision ID: 0005_release_redaction
 Revises: 0004_lawyers_appointments
 Create Date: 2026-12-01 10:00:00.000000
@@ -61,6 +64,7 @@ def upgrade():
         batch_op.add_column(sa.Column('people', sa.JSON(), nullable=False, server_default='[]'))
 
     _redact_existing_releases()
+    _recheck_published_documents()
 
     with op.batch_alter_table('case_releases', schema=None) as batch_op:
         for name in (*DECISION_COLUMNS, 'involves_minor'):
@@ -129,6 +133,42 @@ def _redact_existing_releases():
                 title=values['title'], plain=values['plain'], tokens=values['tokens']))
         else:
             bind.execute(SEARCH_ENTRIES.delete().where(entry))
+
+
+DOCUMENTS = sa.table(
+    'legal_documents', sa.column('id'), sa.column('status'), sa.column('original_text'),
+    sa.column('redacted_text'), sa.column('added_terms', sa.JSON()),
+    sa.column('dropped_terms', sa.JSON()), sa.column('involves_minor', sa.Boolean()),
+    sa.column('redactions', sa.JSON()), sa.column('reviewed_at', sa.DateTime(timezone=True)),
+    sa.column('reviewed_by_id'),
+)
+
+
+def _recheck_published_documents():
+    """Documents published by the earlier engine leaked names written with a space inside,
+    names with an everyday surname and more: the gate of the running code checks each published
+    document's public text against a fresh analysis of its original, and a document it finds
+    personal data in goes back to draft and leaves the search index (withdrawn ones are not
+    public and stay as they are). A publisher reviews it again; two publish it again."""
+    bind = op.get_bind()
+    rows = bind.execute(sa.select(DOCUMENTS).where(DOCUMENTS.c.status == 'published')).all()
+    if not rows:
+        return
+    from portal.disclosure import redaction
+
+    for row in rows:
+        terms = [redaction.Term(t['kind'], t['text']) for t in row.added_terms or []]
+        dropped = [redaction.Term(t['kind'], t['text']) for t in row.dropped_terms or []]
+        analysis = redaction.analyse(row.original_text, extra_terms=terms, dropped=dropped,
+                                     minor=row.involves_minor or None)
+        if not redaction.gate({'text': row.redacted_text or ''}, analysis):
+            continue
+        bind.execute(DOCUMENTS.update().where(DOCUMENTS.c.id == row.id).values(
+            status='draft', redacted_text=None, redactions=None, reviewed_at=None,
+            reviewed_by_id=None, involves_minor=bool(row.involves_minor or analysis.involves_minor),
+        ))
+        bind.execute(SEARCH_ENTRIES.delete().where(
+            (SEARCH_ENTRIES.c.kind == 'document') & (SEARCH_ENTRIES.c.ref_id == row.id)))
 
 
 def downgrade():

@@ -58,3 +58,46 @@ def test_existing_published_releases_are_redacted_or_sent_back_to_draft(tmp_path
         assert 2 not in entries
         db.session.remove()
         db.engine.dispose()
+
+
+def test_published_documents_the_gate_now_refuses_go_back_to_draft(tmp_path, monkeypatch):
+    """The earlier engine left 刘 强 (a space inside) in the public text: such a document leaves
+    the public site; one that passes the gate stays published."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'old-documents.sqlite'}")
+    app = create_app({"PORTAL_ENV": "testing", "SECRET_KEY": "test-secret-key-not-for-production"})
+    original = "被害人刘强报警。经查，刘 强的手机被盗。检察员李明。"
+    with app.app_context():
+        upgrade(revision="0004_lawyers_appointments")
+        with db.engine.begin() as connection:
+            for document_id, public in (
+                (1, "被害人刘某报警。经查，刘 强的手机被盗。检察员李明。"),
+                (2, "被害人刘某报警。经查，刘某的手机被盗。检察员李明。"),
+            ):
+                connection.execute(
+                    sa.text("INSERT INTO legal_documents (id, doc_type, status, procuratorate, "
+                            "case_number, document_date, original_text, added_terms, dropped_terms, "
+                            "involves_minor, redacted_text, redactions, created_at, reviewed_at, "
+                            "published_at) VALUES (:id, 'non_prosecution', 'published', '示例市人民"
+                            "检察院', :number, '2024-05-10', :original, '[]', '[]', 0, :public, '[]', "
+                            "'2024-05-10 00:00:00', '2024-05-10 00:00:00', '2024-05-11 00:00:00')"),
+                    {"id": document_id, "number": f"示检〔2024〕{document_id}号",
+                     "original": original, "public": public},
+                )  # fmt: skip
+                connection.execute(
+                    sa.text("INSERT INTO search_entries (kind, ref_id, type_code, procuratorate, "
+                            "year, title, plain, tokens, facets, published_on) VALUES ('document', "
+                            ":id, 'non_prosecution', '示例市人民检察院', 2024, 't', :plain, 't', "
+                            "'t', '2024-05-11')"),
+                    {"id": document_id, "plain": public},
+                )  # fmt: skip
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = {r.id: r for r in connection.execute(sa.text("SELECT * FROM legal_documents"))}
+            entries = {
+                r.ref_id for r in connection.execute(sa.text("SELECT ref_id FROM search_entries"))
+            }
+        assert rows[1].status == "draft" and rows[1].redacted_text is None
+        assert rows[2].status == "published"
+        assert entries == {2}
+        db.session.remove()
+        db.engine.dispose()
