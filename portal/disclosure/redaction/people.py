@@ -46,7 +46,7 @@ _ROLE_WORDS = {
     REPRESENTATIVE: "法定代理人 诉讼代理人 委托代理人 监护人 合适成年人",
     APPLICANT: "申诉人 控告人 举报人 申请人 被申请人 被申诉人 赔偿请求人",
     RELATIVE: (
-        "父亲 母亲 之父 之母 继父 继母 养父 养母 生父 生母 妻子 丈夫 前妻 前夫 儿子 女儿 之子 之女 "
+        "之女儿 之儿子 之妻子 之丈夫 父亲 母亲 之父 之母 继父 继母 养父 养母 生父 生母 妻子 丈夫 前妻 前夫 儿子 女儿 之子 之女 "
         "哥哥 姐姐 弟弟 妹妹 祖父 祖母 外祖父 外祖母 爷爷 奶奶 外公 外婆 叔叔 伯父 舅舅 姑姑 姨妈 "
         "阿姨 婶婶 舅妈 表哥 表姐 表弟 表妹 堂兄 堂姐 堂弟 堂妹 近亲属 亲属 家属 男友 女友 男朋友 "
         "女朋友 前男友 前女友 同居人 未婚夫 未婚妻 岳父 岳母 公公 婆婆 儿媳 女婿 孙子 孙女"
@@ -54,7 +54,9 @@ _ROLE_WORDS = {
     OTHER: (
         "邻居 同学 朋友 同事 班主任 老师 房东 租客 雇主 介绍人 保证人 担保人 债务人 债权人 村民 "
         "店主 店员 老板 老板娘 车主 房主 业主 户主 保安 员工 职工 经理 会计 出纳 患者 当事人 行为人 "
-        "同伙 工友 室友 网友 买家 卖家 收购人 借款人 出借人"
+        "同伙 工友 室友 网友 买家 卖家 收购人 借款人 出借人 会计师 快递员 司机 骑手 保姆 护工 厨师 "
+        "服务员 收银员 营业员 理货员 顾客 客户 乘客 住户 同乡 家政工 工人 商户 摊主 股东 法定代表人 "
+        "负责人 实际控制人 总经理 董事长 财务人员 项目经理 主任 队长 组长"
     ),
     OFFICIAL: (
         "代理检察员 检察官助理 副检察长 检察长 检察员 检察官 书记员 审判长 审判员 人民陪审员 "
@@ -83,7 +85,12 @@ SINGLE_SURNAMES = frozenset(
     "信展阴昝智幸奉植衡富尧闭由凤洪"
 )
 
-_ROLE_RE = re.compile("|".join(re.escape(w) for w in sorted(ROLE_OF_WORD, key=len, reverse=True)))
+# A role word is not the start of a longer noun (会计师, 老师傅, 同事们), except the words in 人,
+# which a name may follow whatever its first character (申诉人师龙).
+_ROLE_RE = re.compile(
+    "(?:" + "|".join(re.escape(w) for w in sorted(ROLE_OF_WORD, key=len, reverse=True)) + ")"
+    "(?:(?<=人)|(?![们师傅员长]))"
+)
 _AFTER_ROLE = re.compile(r"[:：\s]*")
 _DOTTED_RE = re.compile(rf"[\u4e00-\u9fff]{{1,8}}(?:{DOT}[\u4e00-\u9fff]{{1,8}})+")
 # Characters that end a name: particles and verbs that follow a name in legal prose
@@ -235,6 +242,7 @@ class _Reader:
                     and _frequency(candidate) == 0
                     and _frequency(candidate[:2]) <= 20
                     and "某" not in candidate
+                    and self._may_start_a_name(position, length)
                 ):
                     return candidate  # 被害人其木格（2015年…, 被不起诉人其木格涉嫌…
             # A name without a surname we know (玛丽亚, a transcribed name): the tagger's word.
@@ -352,6 +360,12 @@ class _Reader:
             return word + following[0]  # 罗琴|国）: one character between a name and a bracket
         return word
 
+    def _may_start_a_name(self, position: int, length: int) -> bool:
+        """Not a verb or a particle by the tagger (被告人送至现场); a pronoun only at the start of
+        a longer name (其木格, not 其后)."""
+        label = self.label_at.get(position, ("", "x"))[1]
+        return label not in _FUNCTION_LABELS or (label == "r" and length >= 3)
+
     def _word_starts(self, position: int) -> bool:
         """Does a word of two or more characters start here (涉嫌, 故意, 证实)?"""
         return any(_frequency(self.text[position : position + n]) > 20 for n in (2, 3, 4)) or (
@@ -362,13 +376,13 @@ class _Reader:
         """A common word that only starts with a surname character (被告人高速行驶, 被害人向公安
         机关报案), unless it stands like a name, followed by a comma or 男/女/系."""
         text = self.text
+        if _NAME_END_AFTER_RE.match(text, position):
+            return False  # 鉴定人：于国庆、梁少华: stands like a name in a list
         for length in (4, 3, 2):
             word = text[position : position + length]
             if length > len(surname) and len(word) == length and _frequency(word) > 20:
                 after = text[position + length : position + length + 1]
                 return after not in _NAME_END and after not in _AFTER_NAME
-        if _NAME_END_AFTER_RE.match(text, position):
-            return False  # 鉴定人：于国庆、梁少华: stands like a name in a list
         rest = text[position + len(surname) : position + len(surname) + 4]
         for length in (4, 3, 2):
             word = rest[:length]
