@@ -190,14 +190,20 @@ def _spans(source: View, hits) -> list[tuple[int, int, str]]:
 
 
 def _outside(candidate: Redaction, protected: list[tuple[int, int]]) -> Redaction:
-    """A school or an address whose start ran back over an official's name: start after it."""
-    start = candidate.start
+    """A school, an address or an illness whose span ran over an official's name (检察官姚雪协调
+    示例市城关中学): the longer part beside the name."""
+    start, end = candidate.start, candidate.end
     for p_start, p_end in protected:
-        if p_start <= start < p_end < candidate.end or start < p_start < p_end < candidate.end:
+        if p_end <= start or p_start >= end:
+            continue
+        before, after = p_start - start, end - p_end
+        if after >= before:
             start = max(start, p_end)
-    if start == candidate.start or candidate.end - start < 2:
+        else:
+            end = min(end, p_start)
+    if (start, end) == (candidate.start, candidate.end) or end - start < 2:
         return candidate
-    return Redaction(start, candidate.end, candidate.kind, candidate.replacement)
+    return Redaction(start, end, candidate.kind, candidate.replacement)
 
 
 def _resolve(candidates: list[Redaction], protected: list[tuple[int, int]]) -> list[Redaction]:
@@ -500,6 +506,8 @@ def gate(public_fields: Mapping[str, str], analysis: Analysis) -> list[Finding]:
             found = item.original(value)
             if found == item.replacement or normalized(found) in kept:
                 continue
+            if any(normalized(found) in name and name in public for name in kept):
+                continue  # 诉诸葛楠: the tagger read 葛楠 inside a name the rules keep
             reason = "detector"
             if item.kind == NAME:
                 person = next(

@@ -31,6 +31,18 @@ _DOT_VARIANTS = frozenset("·•・‧∙⋅･･\u0387\u2027\u30fb\uff65")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9@._%+\-]")
 
 
+# Characters of names transcribed into Chinese (Uyghur, Kazakh, foreign), from the national
+# transcription tables: where a full stop stands between two of them, it is a name's dot.
+TRANSCRIPTION = frozenset(
+    "阿埃艾爱安昂奥巴拜班邦贝本比彼毕波伯博布查达代丹道德迪蒂丁东杜多厄恩尔法凡菲费芬弗福盖甘冈"
+    "戈格贡古哈海汉豪赫亨胡华霍基吉加贾杰金卡凯坎康考柯科克肯库拉莱兰朗劳勒雷里利莉丽良列林琳"
+    "卢鲁路伦罗洛马玛迈麦曼梅门蒙米密明姆莫默穆纳娜奈南内尼妮宁努诺帕潘佩皮普齐奇恰乔切琼让热"
+    "瑞萨塞桑森沙山舍圣施什史斯松苏索塔泰坦汤唐特提图托瓦万威韦维温沃乌西希夏谢辛休雅亚扬耶伊"
+    "依英尤约扎詹朱卓兹佐吐逊合买力江别木铁孜则娃白黑根次仁西嘎吉央措旺堆平珠拜克热孜娅丝琪"
+    "卜杜尔沙提肉麦热米尼扎哈尔帕迪丽努尔兰赛叶依明肯合曼力逊洪德尔拉孜罕姑"
+)
+
+
 def is_han(ch: str) -> bool:
     return (
         "\u4e00" <= ch <= "\u9fff"
@@ -111,9 +123,14 @@ def view(original: str, *, join: bool) -> View:
         starts.append(index)
         ends.append(index + 1)
         position += 1
-    # A full stop between two Chinese characters is the dot of a transcribed name (热依拉.买买提).
+    # A full stop between two characters of transcription is the dot of a name (热依拉.买买提);
+    # elsewhere it ends a sentence (被当场抓获.孔美玲称).
     for index in range(1, len(chars) - 1):
-        if chars[index] == "." and is_han(chars[index - 1]) and is_han(chars[index + 1]):
+        if (
+            chars[index] == "."
+            and chars[index - 1] in TRANSCRIPTION
+            and chars[index + 1] in TRANSCRIPTION
+        ):
             chars[index] = DOT
     return View(original, "".join(chars), tuple(starts), tuple(ends))
 

@@ -35,14 +35,14 @@ PERSON_ROLES = (DEFENDANT, NOT_PROSECUTED, VICTIM, WITNESS, EXPERT, RELATIVE, RE
 PUBLIC_ROLES = frozenset({OFFICIAL, LAWYER})  # keep their names
 
 _ROLE_WORDS = {
-    DEFENDANT: "被告人 原审被告人 犯罪嫌疑人 原审上诉人 上诉人 被告单位直接负责的主管人员",
+    DEFENDANT: "被告人 原审被告人 犯罪嫌疑人 原审上诉人 上诉人 被告单位直接负责的主管人员 同案人 同案犯",
     NOT_PROSECUTED: "被不起诉人",
     VICTIM: (
         "被害人 受害人 附带民事诉讼原告人 原审附带民事诉讼原告人 被害单位负责人 受害者 失主 死者 "
         "伤者 遇害人 被骗人"
     ),
-    WITNESS: "证人 见证人 报案人 目击者 知情人",
-    EXPERT: "鉴定人 翻译人员 翻译人 有专门知识的人",
+    WITNESS: "证人 见证人 报案人 目击者 知情人 路人 目击证人",
+    EXPERT: "鉴定人 翻译人员 翻译人 有专门知识的人 法医 鉴定人员",
     REPRESENTATIVE: "法定代理人 诉讼代理人 委托代理人 监护人 合适成年人",
     APPLICANT: "申诉人 控告人 举报人 申请人 被申请人 被申诉人 赔偿请求人",
     RELATIVE: (
@@ -55,8 +55,9 @@ _ROLE_WORDS = {
         "邻居 同学 朋友 同事 班主任 老师 房东 租客 雇主 介绍人 保证人 担保人 债务人 债权人 村民 "
         "店主 店员 老板 老板娘 车主 房主 业主 户主 保安 员工 职工 经理 会计 出纳 患者 当事人 行为人 "
         "同伙 工友 室友 网友 买家 卖家 收购人 借款人 出借人 会计师 快递员 司机 骑手 保姆 护工 厨师 "
-        "服务员 收银员 营业员 理货员 顾客 客户 乘客 住户 同乡 家政工 工人 商户 摊主 股东 法定代表人 "
-        "负责人 实际控制人 总经理 董事长 财务人员 项目经理 主任 队长 组长"
+        "老师傅 服务员 收银员 营业员 理货员 顾客 客户 乘客 住户 同乡 家政工 工人 商户 摊主 股东 法定代表人 "
+        "负责人 实际控制人 总经理 董事长 财务人员 项目经理 主任 队长 组长 吸毒人员 中介 文员 "
+        "人民监督员 听证员 送餐员 售货员 业务员 销售员 技术员 驾驶员 学生 村干部 网格员"
     ),
     OFFICIAL: (
         "代理检察员 检察官助理 副检察长 检察长 检察员 检察官 书记员 审判长 审判员 人民陪审员 "
@@ -85,11 +86,10 @@ SINGLE_SURNAMES = frozenset(
     "信展阴昝智幸奉植衡富尧闭由凤洪"
 )
 
-# A role word is not the start of a longer noun (会计师, 老师傅, 同事们), except the words in 人,
-# which a name may follow whatever its first character (申诉人师龙).
+# Longer nouns that start with a role word are role words of their own (会计师, 老师傅), so the
+# longest wins; a plural (同事们) names nobody.
 _ROLE_RE = re.compile(
-    "(?:" + "|".join(re.escape(w) for w in sorted(ROLE_OF_WORD, key=len, reverse=True)) + ")"
-    "(?:(?<=人)|(?![们师傅员长]))"
+    "(?:" + "|".join(re.escape(w) for w in sorted(ROLE_OF_WORD, key=len, reverse=True)) + ")(?!们)"
 )
 _AFTER_ROLE = re.compile(r"[:：\s]*")
 _DOTTED_RE = re.compile(rf"[\u4e00-\u9fff]{{1,8}}(?:{DOT}[\u4e00-\u9fff]{{1,8}})+")
@@ -109,6 +109,14 @@ _NOT_NAMES = frozenset(
 )
 # After a word that is part of an institution's or a place's name, not a person's.
 _INSTITUTION_NEXT = frozenset("检院法局市区县省镇乡村路街道州府所厅部委办处科队站司团〔")
+# A person known by what only a person does, where no role word comes before: 与江南驾驶的电动
+# 自行车, 造成江南受伤, 江南负事故次要责任 (the name must recur; checked in find()).
+_PREDICATE_RE = re.compile(
+    r"(?:^|(?<=[与和及、，,。；;：:\n])|(?<=造成|致使|导致))(?P<name>[\u4e00-\u9fff]{2,3}?)"
+    r"(?=驾驶|受伤|受重伤|死亡|当场死亡|报案|报警|负事故|负本次事故|未佩戴|被送医|经抢救|供述|辩称)"
+)
+# A name already anonymised in the text: 苗某, 皇甫某, 张某甲, 张某某.
+_ANONYMISED_RE = re.compile(r"[\u4e00-\u9fff]{1,2}某[某甲乙丙丁戊己庚辛壬癸]?")
 # A person introduced by a relation in brackets: 杨建军（系皇甫涛之妻子）证实.
 _SELF_INTRODUCED_RE = re.compile(
     r"(?:^|(?<=[，,。；;：:\n、]))(?P<name>[\u4e00-\u9fff]{2,4})(?=[（(]系[\u4e00-\u9fff]{1,12}之)"
@@ -117,10 +125,15 @@ _NAME_END_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{2,3}[，,、）)；;]")
 # What follows a name in legal prose, and hardly ever a common word after a role word.
 _NAME_FOLLOWS_RE = re.compile(
     r"涉嫌|犯[\u4e00-\u9fff]{1,12}罪|[\u4e00-\u9fff]{2,10}罪(?:一案|案)|等人|供述|辩解|证实|证言|"
-    r"称|报案|报警|到案|投案|自首|出具"
+    r"称|报案|报警|到案|投案|自首|出具|次日|当日|当晚|当天|随即|立即|事后|遂|均|亦|便|即|"
+    r"评估|鉴定|介绍|反映|发现|作证|指认|辨认|跟随|驾驶|推搡|殴打"
 )
 # After 于 these start a time, not a given name: 于当日, 于次日, 于案发后.
 _TIME_AFTER_YU = frozenset("当次同本上下前后近今昨该某是此其案同翌即")
+# Prepositions and conjunctions the tagger sometimes reads into a name (亲属与江涛: 与江涛).
+_LINKS = frozenset("与和及同跟对向给把被将从在为由")
+# Characters of institutions' names and document numbers, never of a person's name.
+_INSTITUTION_CHARS = frozenset("检院局庭署厅〔〕")
 # The tagger's labels of words that never belong to a name.
 _FUNCTION_LABELS = frozenset(
     {
@@ -146,7 +159,7 @@ _FUNCTION_LABELS = frozenset(
 )
 # What follows a person introduced in a document's parties paragraph: sex, alias, birth date.
 _INTRODUCED_RE = re.compile(r"[，,（(]\s*(?:男|女|曾用名|化名|别名|绰号|\d{4}年|系\S{1,12}?之)")
-_NAME_END = set("，,、（(）)：:；;。")
+_NAME_END = set("，,、（(）)：:；;。.")
 _AFTER_NAME = set("男女系于在的因将等称供")
 
 
@@ -226,6 +239,8 @@ class _Reader:
             surname = text[position]
         tagged_end = self.person_end.get(position)
         if surname is None:
+            if text[position] in _LINKS:
+                return None  # 亲属与江涛: a conjunction, the name comes after it
             for length in (2, 3, 4):
                 candidate = text[position : position + length]
                 if (
@@ -238,6 +253,10 @@ class _Reader:
                         or text.startswith(
                             ("位于", "家中", "住处", "名下", "的"), position + length
                         )
+                        or (
+                            self.in_list
+                            and text[position + length : position + length + 1] in "、和及与"
+                        )
                     )
                     and _frequency(candidate) == 0
                     and _frequency(candidate[:2]) <= 20
@@ -245,6 +264,11 @@ class _Reader:
                     and self._may_start_a_name(position, length)
                 ):
                     return candidate  # 被害人其木格（2015年…, 被不起诉人其木格涉嫌…
+            inner_end = self.person_end.get(position + 1)
+            if inner_end and 3 <= inner_end - position <= 5:
+                word = text[position:inner_end]
+                if all(is_han(ch) for ch in word) and _frequency(word) == 0:
+                    return word  # 司机其美多吉: the tagger read 美多吉 and left 其 as a pronoun
             # A name without a surname we know (玛丽亚, a transcribed name): the tagger's word.
             if tagged_end and 2 <= tagged_end - position <= 5:
                 word = text[position:tagged_end]
@@ -270,7 +294,7 @@ class _Reader:
         if not given or given.startswith("某"):
             return None  # no name, or one already anonymised (张某, 张某某)
         one, two = surname + given[0], surname + given if len(given) == 2 else None
-        if tagged_end and 1 <= tagged_end - given_start <= 3:
+        if tagged_end and 1 <= tagged_end - given_start <= 4:
             word = text[position:tagged_end]
             cut = len(surname)
             while cut < len(word) and word[cut] not in _STRONG_STOP:
@@ -281,17 +305,22 @@ class _Reader:
         if (
             split_end
             and 1 <= split_end - given_start <= 2
-            and surname_of(text[given_start:split_end]) is None
+            and _split_off(text, position, split_end)
         ):
             return text[position:split_end]  # the tagger split an everyday surname off: 曾|小芳
         if surname == "于" and given[0] in _TIME_AFTER_YU:
             return None  # 于当日, 于次日, 于案发后: a preposition
         if two and text.count(two) >= 2 and _frequency(two) == 0 and self.after_roles.get(two):
             return two  # 曾经纬 … 曾经纬: a name that is no word and recurs
-        for candidate in (one, two):
+        longest = text[position : given_start + 4]
+        three = (
+            longest if len(longest) > len(surname) + 2 and all(is_han(c) for c in longest) else None
+        )
+        for candidate in (one, two, three):
             if (
                 candidate
                 and candidate not in _NOT_NAMES
+                and (candidate != three or _frequency(candidate) == 0)
                 and _NAME_FOLLOWS_RE.match(text, position + len(candidate))
                 and self._word_starts(position + len(candidate))
             ):
@@ -369,7 +398,7 @@ class _Reader:
     def _word_starts(self, position: int) -> bool:
         """Does a word of two or more characters start here (涉嫌, 故意, 证实)?"""
         return any(_frequency(self.text[position : position + n]) > 20 for n in (2, 3, 4)) or (
-            self.text[position : position + 1] in "称犯"
+            self.text[position : position + 1] in "称犯遂均亦便即"
         )
 
     def _is_prose(self, position: int, surname: str) -> bool:
@@ -439,6 +468,11 @@ def find(text: str, words: list[tuple[int, str, str]], decisions=()) -> list[Fou
                 break  # 父亲杨建军、母亲许宗泽: the next role word reads its own name
             name = reader.name_at(position, in_list=in_list)
             if name is None:
+                anonymised = _ANONYMISED_RE.match(text, position)
+                if anonymised and text[anonymised.end() : anonymised.end() + 1] in "、和及与":
+                    position = anonymised.end() + 1  # 被告人苗某、皇甫某、邵广才: read on
+                    in_list = True
+                    continue
                 break
             mentions.append((position, name, role))
             position += len(name)
@@ -460,19 +494,34 @@ def find(text: str, words: list[tuple[int, str, str]], decisions=()) -> list[Fou
         longest = max((n for n in names if text.startswith(n, position)), key=len, default=name)
         add(longest, role, "role", position)
 
+    for match in _PREDICATE_RE.finditer(text):
+        name = match["name"]
+        surname = surname_of(name)
+        if (
+            surname
+            and len(name) > len(surname)
+            and text.count(name) >= 2
+            and "某" not in name
+            and name not in _NOT_NAMES
+            and not any(name in other or other in name for _p, other, _r in mentions)
+        ):
+            add(name, OTHER, "role", match.start("name"))
+
     for start, end in person_spans:
         word = text[start:end]
         if (
             start > 0
             and text[start - 1] in SINGLE_SURNAMES
             and len(word) <= 2
-            and surname_of(word) is None
+            and _split_off(text, start - 1, end)
         ):
             before = text[start - 2] if start > 1 else ""
             if not is_han(before) or before in _NAME_STOP:
                 start, word = start - 1, text[start - 1 : end]  # 曾|小芳 → 曾小芳
         if not _acceptable_tagged(word) or any(word in name or name in word for name in found):
             continue
+        if any(ch in _INSTITUTION_CHARS for ch in word) or text[end : end + 1] == "某":
+            continue  # 书澜柳检刑抗: a document number; 但司徒某: an anonymised name
         if all(
             text[m.end() : m.end() + 1] in _INSTITUTION_NEXT
             for m in re.finditer(re.escape(word), text)
@@ -493,6 +542,19 @@ def find(text: str, words: list[tuple[int, str, str]], decisions=()) -> list[Fou
 
     _extend_cut_names(text, found)
     return sorted(found.values(), key=lambda f: f.first)
+
+
+# Surnames that are also prepositions: 向张弛索要 is "demand from 张弛", 检察员向海芳 a name.
+_PREPOSITION_SURNAMES = frozenset("向于对与和在为把被将从同跟给")
+
+
+def _split_off(text: str, surname_at: int, end: int) -> bool:
+    """Is text[surname_at] the surname of the name the tagger read at surname_at+1 … end?"""
+    word = text[surname_at + 1 : end]
+    if surname_of(word) is None or text[surname_at] not in _PREPOSITION_SURNAMES:
+        return True
+    after = text[end : end + 1]
+    return after in _NAME_END or after in ("", "\n") or bool(_INTRODUCED_RE.match(text, end))
 
 
 def _acceptable_tagged(word: str) -> bool:

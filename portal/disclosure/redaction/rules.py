@@ -174,7 +174,8 @@ def defendant_verdicts(text: str, defendants: list[str]) -> dict[str, str]:
                 if len(named) > 1 and len(terms) == len(named):
                     for name, penalty in zip(named, terms, strict=True):
                         found[name].current.append(penalty)
-                    penalties = [p for p in penalties if p.start < first.start]
+                # Names and terms that do not pair up are attributed to nobody: the safe side.
+                penalties = [p for p in penalties if p.start < first.start]
         for penalty in penalties:
             name = before(penalty.start, clause.start())
             if name:
@@ -207,12 +208,13 @@ def defendant_verdicts(text: str, defendants: list[str]) -> dict[str, str]:
 
 
 _LISTED_TERM_RE = re.compile(
-    rf"[、和及](?:有期徒刑)?(?:(?P<years>{_NUMERAL})年)?(?:(?P<months>{_NUMERAL})个?月)?"
+    r"(?:[（(][^）)]{0,12}[）)])?[、和及]"
+    rf"(?:有期徒刑|拘役|管制)?(?:(?P<years>{_NUMERAL})年)?(?:(?P<months>{_NUMERAL})个?月)?"
 )
 
 
 def _listed_terms(text: str, first: Penalty) -> list[Penalty]:
-    """The terms listed after a first one: 有期徒刑四年、十个月、二年."""
+    """The terms listed after a first one: 有期徒刑四年、十个月、二年（缓刑三年）、拘役六个月."""
     match = _PENALTY_RE.match(text, first.start)
     position = match.end() if match else first.start
     terms = []
