@@ -216,7 +216,9 @@ def _resolve(candidates: list[Redaction], protected: list[tuple[int, int]]) -> l
         if candidate.end <= candidate.start:
             continue
         if candidate.kind != NAME:
-            candidate = _outside(candidate, protected)
+            # An address, an illness or a school that runs into a kept name or a span already
+            # taken keeps the longer part beside it, rather than being dropped whole.
+            candidate = _outside(candidate, taken)
         if any(candidate.start < end and start < candidate.end for start, end in taken):
             continue
         accepted.append(candidate)

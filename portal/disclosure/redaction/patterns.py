@@ -47,7 +47,7 @@ _ACCOUNT_RE = re.compile(
 # Passports, permits for Hong Kong, Macao and Taiwan, and other documents: by the words before.
 _DOCUMENT_NUMBER_RE = re.compile(
     r"(?:护照|通行证|居留证|居住证|驾驶证|军官证|证件)(?:号码|号)?[:：为是]?\s*"
-    r"(?P<n>[A-Za-z]{0,2}\d{6,12}[A-Za-z]?)(?![0-9A-Za-z])"
+    r"(?P<n>(?=(?:[A-Za-z]*\d){5})[A-Za-z0-9]{6,14})(?![0-9A-Za-z])"
 )
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _PLACE = "省市区县旗镇乡村组路街道巷弄胡同号楼栋幢单元室院苑园小区屯庄"
@@ -64,7 +64,7 @@ _UNIT_RE = re.compile(
     r"|(?:路|街|巷|弄|道|胡同|里|村|组)\d+(?:号|弄)(?:\d+(?:室|号))?"
 )
 _HEALTH_MARKER_RE = re.compile(
-    r"(?:患有|罹患|诊断为|确诊为|被诊断出|被诊断为|身患)(?P<body>[^，,。；;\n（()）.·]{1,30})"
+    r"(?:患有|罹患|诊断为|确诊为|被诊断出|被诊断为|身患)(?P<body>[^，,。；;\n（()）.·的]{1,30})"
 )
 _HEALTH_WORDS = (
     "艾滋病", "HIV", "乙肝", "乙型肝炎", "丙肝", "梅毒", "淋病", "性病", "精神分裂症", "抑郁症",
@@ -88,6 +88,11 @@ _CLASS_RE = re.compile(
 _BIRTH_DATE_RE = re.compile(
     r"(?:出生于|生于)?(?P<date>\d{4}年\d{1,2}月(?:\d{1,2}日)?)(?=出生|生)"
     r"|(?:出生于|生于|出生日期[:：为]?)(?P<date2>\d{4}年\d{1,2}月(?:\d{1,2}日)?)"
+)
+# A village with its town (双河镇北岸村, 桃源乡新庄村三组): where a person lives or works, as
+# precise as an address, redacted in every document.
+_TOWN_VILLAGE_RE = re.compile(
+    r"[\u4e00-\u9fff]{2,4}(?:镇|乡)[\u4e00-\u9fff]{2,4}?村(?:[\d一二三四五六七八九十]+组)?(?![民庄落镇里委])"
 )
 _VILLAGE_RE = re.compile(r"村(?:委会)?(?:[\d一二三四五六七八九十]+组)?(?![民庄落镇里])")
 _NAME_STOP = set("在于的到从往是为和与及被向对把由将至系、，,。；;：:“”（）()")
@@ -137,6 +142,10 @@ def addresses_and_health(text: str):
         start = _run_back(text, match.start(), limit=30)
         overlaps = any(start < e and s < match.end() for s, e in marked)
         if match.start() - start >= 2 and not overlaps:
+            yield start, match.end(), ADDRESS
+    for match in _TOWN_VILLAGE_RE.finditer(text):
+        start = max(match.start(), _run_back(text, match.end(), limit=match.end() - match.start()))
+        if not any(start < e and s < match.end() for s, e in marked):
             yield start, match.end(), ADDRESS
     yield from _matches(_HEALTH_MARKER_RE, text, HEALTH, "body")
     yield from _matches(_HEALTH_WORD_RE, text, HEALTH)

@@ -132,6 +132,10 @@ _NAME_FOLLOWS_RE = re.compile(
 _TIME_AFTER_YU = frozenset("当次同本上下前后近今昨该某是此其案同翌即")
 # Prepositions and conjunctions the tagger sometimes reads into a name (亲属与江涛: 与江涛).
 _LINKS = frozenset("与和及同跟对向给把被将从在为由")
+# The tagger's labels of verbs, particles and the like: a run that holds one is no name.
+_VERB_LABELS = frozenset(
+    {"v", "vd", "vn", "p", "u", "c", "d", "TIME", "ORG", "LOC", "w", "xc", "f"}
+)
 # Characters of institutions' names and document numbers, never of a person's name.
 _INSTITUTION_CHARS = frozenset("检院局庭署厅〔〕")
 # The tagger's labels of words that never belong to a name.
@@ -232,6 +236,9 @@ class _Reader:
         dotted = _DOTTED_RE.match(text, position)
         if dotted and not _ROLE_RE.search(text, position, text.index(DOT, position)):
             return self._dotted_name(position, dotted.end())
+        whole = self._whole_run(position)
+        if whole:
+            return whole
         surname = None
         if text[position : position + 2] in COMPOUND_SURNAMES:
             surname = text[position : position + 2]
@@ -312,7 +319,7 @@ class _Reader:
             return None  # 于当日, 于次日, 于案发后: a preposition
         if two and text.count(two) >= 2 and _frequency(two) == 0 and self.after_roles.get(two):
             return two  # 曾经纬 … 曾经纬: a name that is no word and recurs
-        longest = text[position : given_start + 4]
+        longest = text[position : given_start + 3]
         three = (
             longest if len(longest) > len(surname) + 2 and all(is_han(c) for c in longest) else None
         )
@@ -335,6 +342,42 @@ class _Reader:
         if two is None:
             return one
         return self._longer_or_shorter(one, two, position)
+
+    def _whole_run(self, position: int) -> str | None:
+        """A long name without a dot that runs to the punctuation or the next name of a list
+        (证人乌云其木格、…, 保安田中浩二，): four or five characters that are no word, with no
+        verb or particle inside by the tagger."""
+        text = self.text
+        for end in (position + 5, position + 4):
+            run = text[position:end]
+            if (
+                len(run) < end - position
+                or not all(is_han(ch) and ch not in _NAME_STOP for ch in run)
+                or "某" in run
+                or _ROLE_RE.search(run)
+            ):
+                continue
+            following = text[end : end + 1]
+            introduced = bool(_INTRODUCED_RE.match(text, end))
+            if not (
+                introduced
+                or following in _NAME_END
+                or following in "、和及与"
+                or (_NAME_FOLLOWS_RE.match(text, end) and end in self.label_at)
+            ):
+                continue
+            if (
+                _frequency(run)
+                and not introduced
+                and self.label_at.get(position, ("", ""))[1] != "PER"
+            ):
+                continue  # a word (一意孤行), unless a person is introduced or read at its start
+            inside = [
+                label for start, (_w, label) in self.label_at.items() if position < start < end
+            ]
+            if not any(label in _VERB_LABELS for label in inside):
+                return run
+        return None
 
     def _dotted_name(self, position: int, longest: int) -> str:
         """阿不都·热合曼 in 阿不都·热合曼位于…: where does the last part end?
