@@ -43,6 +43,11 @@ TRANSCRIPTION = frozenset(
 )
 
 
+_DOTTED_PARTS_RE = re.compile(
+    r"(?P<left>[\u4e00-\u9fff]{2,8})" + DOT + r"(?P<right>[\u4e00-\u9fff]{2,8})"
+)
+
+
 def is_han(ch: str) -> bool:
     return (
         "\u4e00" <= ch <= "\u9fff"
@@ -125,13 +130,19 @@ def view(original: str, *, join: bool) -> View:
         position += 1
     # A full stop between two characters of transcription is the dot of a name (热依拉.买买提);
     # elsewhere it ends a sentence (被当场抓获.孔美玲称).
+    # The same name written elsewhere with a real dot settles it too (迪丽拜尔．吾斯曼).
+    text = "".join(chars)
+    dotted = {(m["left"], m["right"]) for m in _DOTTED_PARTS_RE.finditer(text)}
     for index in range(1, len(chars) - 1):
-        if (
-            chars[index] == "."
-            and chars[index - 1] in TRANSCRIPTION
-            and chars[index + 1] in TRANSCRIPTION
-        ):
+        if chars[index] != ".":
+            continue
+        before, after = chars[index - 1], chars[index + 1]
+        if before in TRANSCRIPTION and after in TRANSCRIPTION:
             chars[index] = DOT
+        elif is_han(before) and is_han(after):
+            left, right = text[max(0, index - 8) : index], text[index + 1 : index + 9]
+            if any(left.endswith(a) and right.startswith(b) for a, b in dotted):
+                chars[index] = DOT
     return View(original, "".join(chars), tuple(starts), tuple(ends))
 
 

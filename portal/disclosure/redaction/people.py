@@ -123,11 +123,15 @@ _SELF_INTRODUCED_RE = re.compile(
 )
 _NAME_END_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{2,3}[，,、）)；;]")
 # What follows a name in legal prose, and hardly ever a common word after a role word.
-_NAME_FOLLOWS_RE = re.compile(
-    r"涉嫌|犯[\u4e00-\u9fff]{1,12}罪|[\u4e00-\u9fff]{2,10}罪(?:一案|案)|等人|供述|辩解|证实|证言|"
-    r"称|报案|报警|到案|投案|自首|出具|次日|当日|当晚|当天|随即|立即|事后|遂|均|亦|便|即|"
-    r"评估|鉴定|介绍|反映|发现|作证|指认|辨认|跟随|驾驶|推搡|殴打"
+_ACT_FOLLOWS = (
+    r"等人|供述|辩解|证实|证言|称|报案|报警|到案|投案|自首|出具|次日|当日|当晚|当天|随即|立即|"
+    r"事后|遂|均|亦|便|即|评估|鉴定|介绍|反映|发现|作证|指认|辨认|跟随|驾驶|推搡|殴打"
 )
+_NAME_FOLLOWS_RE = re.compile(
+    r"涉嫌|犯[\u4e00-\u9fff]{1,12}罪|[\u4e00-\u9fff]{2,10}罪(?:一案|案)|" + _ACT_FOLLOWS
+)
+# After a long name read whole, only an act (a crime name would be read into it: 徐子豪故意|伤害罪).
+_ACT_FOLLOWS_RE = re.compile(_ACT_FOLLOWS)
 # After 于 these start a time, not a given name: 于当日, 于次日, 于案发后.
 _TIME_AFTER_YU = frozenset("当次同本上下前后近今昨该某是此其案同翌即")
 # Prepositions and conjunctions the tagger sometimes reads into a name (亲属与江涛: 与江涛).
@@ -345,8 +349,8 @@ class _Reader:
 
     def _whole_run(self, position: int) -> str | None:
         """A long name without a dot that runs to the punctuation or the next name of a list
-        (证人乌云其木格、…, 保安田中浩二，): four or five characters that are no word, with no
-        verb or particle inside by the tagger."""
+        (证人乌云其木格、…, 保安乌云其木格证实): four or five characters, with no verb or
+        particle inside by the tagger, and no common word unless it stands like a person."""
         text = self.text
         for end in (position + 5, position + 4):
             run = text[position:end]
@@ -359,19 +363,17 @@ class _Reader:
                 continue
             following = text[end : end + 1]
             introduced = bool(_INTRODUCED_RE.match(text, end))
+            listed = following in "、和及与"
+            person_at_start = self.label_at.get(position, ("", ""))[1] == "PER"
             if not (
                 introduced
+                or listed
                 or following in _NAME_END
-                or following in "、和及与"
-                or (_NAME_FOLLOWS_RE.match(text, end) and end in self.label_at)
+                or (person_at_start and _ACT_FOLLOWS_RE.match(text, end))
             ):
                 continue
-            if (
-                _frequency(run)
-                and not introduced
-                and self.label_at.get(position, ("", ""))[1] != "PER"
-            ):
-                continue  # a word (一意孤行), unless a person is introduced or read at its start
+            if _frequency(run) and not (introduced or listed or person_at_start):
+                continue  # a word (一意孤行), unless a person is introduced, listed or read here
             inside = [
                 label for start, (_w, label) in self.label_at.items() if position < start < end
             ]
@@ -463,7 +465,11 @@ class _Reader:
                 and _frequency(word) > 50
                 and surname in "向于对与和在为把被将从"
             ):
-                return True  # 向 + 公安机关: a preposition before a common word
+                # 向 + 公安机关 + 报案: a preposition before a common word; but 于宇航在饭店 is
+                # a person: a preposition does not follow its own object.
+                return (
+                    text[position + len(surname) + length :][:1] not in "在于向从到对把被将与和及"
+                )
         return False
 
     def _longer_or_shorter(self, one: str, two: str, position: int) -> str:
