@@ -57,6 +57,14 @@ def word_frequency(word: str) -> int:
     return _jieba().dt.FREQ.get(word) or 0
 
 
+def word_tag(word: str) -> str | None:
+    """jieba's part-of-speech tag of a dictionary word (nr: a person, ns: a place, i: an idiom)."""
+    _jieba()
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab.get(word)
+
+
 def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").lower()
 

@@ -132,7 +132,7 @@ def view(original: str, *, join: bool) -> View:
     # elsewhere it ends a sentence (被当场抓获.孔美玲称).
     # The same name written elsewhere with a real dot settles it too (迪丽拜尔．吾斯曼).
     text = "".join(chars)
-    dotted = {(m["left"], m["right"]) for m in _DOTTED_PARTS_RE.finditer(text)}
+    dotted = {(m["left"][-2:], m["right"][:2]) for m in _DOTTED_PARTS_RE.finditer(text)}
     for index in range(1, len(chars) - 1):
         if chars[index] != ".":
             continue
@@ -140,8 +140,7 @@ def view(original: str, *, join: bool) -> View:
         if before in TRANSCRIPTION and after in TRANSCRIPTION:
             chars[index] = DOT
         elif is_han(before) and is_han(after):
-            left, right = text[max(0, index - 8) : index], text[index + 1 : index + 9]
-            if any(left.endswith(a) and right.startswith(b) for a, b in dotted):
+            if (text[index - 2 : index], text[index + 1 : index + 3]) in dotted:
                 chars[index] = DOT
     return View(original, "".join(chars), tuple(starts), tuple(ends))
 

@@ -140,6 +140,7 @@ _LINKS = frozenset("与和及同跟对向给把被将从在为由")
 _VERB_LABELS = frozenset(
     {"v", "vd", "vn", "p", "u", "c", "d", "TIME", "ORG", "LOC", "w", "xc", "f"}
 )
+_PLACE = frozenset("省市区县镇乡村路街道州旗盟港湾湖江河山岛")
 # Characters of institutions' names and document numbers, never of a person's name.
 _INSTITUTION_CHARS = frozenset("检院局庭署厅〔〕")
 # The tagger's labels of words that never belong to a name.
@@ -202,6 +203,14 @@ def anonymised(name: str, suffix: str = "") -> str:
         return f"{name[0]}某{suffix}"
     surname = surname_of(name) or name[:1]
     return f"{surname}某{suffix}"
+
+
+def _is_known_name(word: str) -> bool:
+    """A long name in jieba's dictionary (乌云其木格, a singer's), not a place's or an idiom."""
+    from portal.disclosure.segmenter import word_tag
+
+    tag = word_tag(word) or ""
+    return (tag.startswith("nr") or tag in ("ns", "nz")) and not any(ch in _PLACE for ch in word)
 
 
 def _frequency(word: str) -> int:
@@ -362,6 +371,7 @@ class _Reader:
             ):
                 continue
             following = text[end : end + 1]
+            known_name = _is_known_name(run)
             introduced = bool(_INTRODUCED_RE.match(text, end))
             listed = following in "、和及与"
             person_at_start = self.label_at.get(position, ("", ""))[1] == "PER"
@@ -369,10 +379,10 @@ class _Reader:
                 introduced
                 or listed
                 or following in _NAME_END
-                or (person_at_start and _ACT_FOLLOWS_RE.match(text, end))
+                or ((person_at_start or known_name) and _ACT_FOLLOWS_RE.match(text, end))
             ):
                 continue
-            if _frequency(run) and not (introduced or listed or person_at_start):
+            if _frequency(run) and not (introduced or listed or person_at_start or known_name):
                 continue  # a word (一意孤行), unless a person is introduced, listed or read here
             inside = [
                 label for start, (_w, label) in self.label_at.items() if position < start < end
