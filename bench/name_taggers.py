@@ -119,7 +119,7 @@ def evaluate(name: str, tagger, docs, texts: list[str], cats) -> dict:
     tagged = []
     batch = 16
     for i in range(0, len(texts), batch):
-        tagged.extend(tagger(texts[i:i + batch]))
+        tagged.extend(tagger(texts[i : i + batch]))
     elapsed = time.perf_counter() - start
     tp = fn = fp = 0
     prot_tp = prot_all = 0
@@ -158,7 +158,9 @@ def evaluate(name: str, tagger, docs, texts: list[str], cats) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--limit", type=int, default=0, help="only the first N documents")
     args = parser.parse_args()
     docs = load_corpus()
@@ -183,22 +185,28 @@ def main() -> None:
             r["load_ms"] = load_ms
             rows.append(r)
     n_people = sum(len(d.people) for d in docs)
-    print(f"\n{len(docs)} documents, {sum(len(t) for t in raw)} characters, {n_people} person names "
-          f"({sum(len(set(d.people) & set(d.must_not_appear)) for d in docs)} protected)\n")
+    print(
+        f"\n{len(docs)} documents, {sum(len(t) for t in raw)} characters, {n_people} person names "
+        f"({sum(len(set(d.people) & set(d.must_not_appear)) for d in docs)} protected)\n"
+    )
     head = f"{'tagger':<14}{'input':<12}{'recall':>8}{'prec.':>8}{'prot.rec':>10}{'ms/1k ch':>10}{'load ms':>9}"
     print(head)
     print("-" * len(head))
     for r in rows:
-        print(f"{r['tagger']:<14}{r['input']:<12}{r['recall']:>8.3f}{r['precision']:>8.3f}"
-              f"{r['protected_recall']:>10.3f}{r['ms_per_1k']:>10.2f}{r['load_ms']:>9.0f}")
+        print(
+            f"{r['tagger']:<14}{r['input']:<12}{r['recall']:>8.3f}{r['precision']:>8.3f}"
+            f"{r['protected_recall']:>10.3f}{r['ms_per_1k']:>10.2f}{r['load_ms']:>9.0f}"
+        )
     print("\nrecall by kind of name (normalized input; n = occurrences as truth names):")
     cats_order = ("wordlike", "compound", "3+chars", "minority", "foreign")
     print(f"{'tagger':<14}" + "".join(f"{c:>12}" for c in cats_order))
     for r in rows:
         if r["input"] != "normalized":
             continue
-        print(f"{r['tagger']:<14}" + "".join(
-            f"{r['by_cat'][c][0]:>7.3f}/{r['by_cat'][c][1]:<4}" for c in cats_order))
+        print(
+            f"{r['tagger']:<14}"
+            + "".join(f"{r['by_cat'][c][0]:>7.3f}/{r['by_cat'][c][1]:<4}" for c in cats_order)
+        )
 
 
 if __name__ == "__main__":

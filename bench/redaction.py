@@ -77,8 +77,12 @@ def publish_all(app, documents):
     from portal.disclosure import services
     from portal.extensions import db
 
-    reviewer = accounts.create_user("reviewer@bench.local", "审核人", "publisher", "Bench-pass-2026")
-    publisher = accounts.create_user("publisher@bench.local", "发布人", "publisher", "Bench-pass-2026")
+    reviewer = accounts.create_user(
+        "reviewer@bench.local", "审核人", "publisher", "Bench-pass-2026"
+    )
+    publisher = accounts.create_user(
+        "publisher@bench.local", "发布人", "publisher", "Bench-pass-2026"
+    )
     db.session.commit()
     published, blocked, seconds = [], [], []
     for module, doc in documents:
@@ -215,7 +219,9 @@ def main() -> int:
             if missing:
                 over_examples.append((doc.ident, missing))
 
-        print(f"\n{len(documents)} documents ({collections.Counter(d.kind for _m, d in documents)})")
+        print(
+            f"\n{len(documents)} documents ({collections.Counter(d.kind for _m, d in documents)})"
+        )
         print(f"published {len(published)}, blocked by the gate {len(blocked)}")
         print(f"leaks: {sum(leaks_by_kind.values())}")
         for kind in ("indictment", "non_prosecution", "appeal_review", "protest", "release"):

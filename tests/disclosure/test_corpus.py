@@ -141,9 +141,14 @@ def test_minors():
         assert protected_people, d.ident
         text = d.full_text
         for name in kept_people:
-            for m in re.finditer(f"(?:被告人|被害人|证人|申诉人|被不起诉人)({re.escape(name)})", text):
+            for m in re.finditer(
+                f"(?:被告人|被害人|证人|申诉人|被不起诉人)({re.escape(name)})", text
+            ):
                 longer = [o for o in d.people if o != name and text.startswith(o, m.start(1))]
-                assert longer, (d.ident, name)  # only as part of a longer protected name (王建 / 王建国)
+                assert longer, (
+                    d.ident,
+                    name,
+                )  # only as part of a longer protected name (王建 / 王建国)
 
 
 def _spaced(p: str, raw: str) -> bool:

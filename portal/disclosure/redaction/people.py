@@ -112,8 +112,11 @@ _INSTITUTION_NEXT = frozenset("检院法局市区县省镇乡村路街道州府�
 # A person known by what only a person does, where no role word comes before: 与江南驾驶的电动
 # 自行车, 造成江南受伤, 江南负事故次要责任 (the name must recur; checked in find()).
 _PREDICATE_RE = re.compile(
-    r"(?:^|(?<=[与和及、，,。；;：:\n])|(?<=造成|致使|导致))(?P<name>[\u4e00-\u9fff]{2,3}?)"
-    r"(?=驾驶|受伤|受重伤|死亡|当场死亡|报案|报警|负事故|负本次事故|未佩戴|被送医|经抢救|供述|辩称)"
+    r"(?:^|(?<=[与和及、，,。；;：:\n.])|(?<=造成|致使|导致|岁的))(?P<name>[\u4e00-\u9fff]{2,4}?)"
+    r"(?=驾驶|受伤|受重伤|死亡|当场死亡|报案|报警|负事故|负本次事故|未佩戴|被送医|经抢救|供述|辩称"
+    r"|因涉嫌|涉嫌[\u4e00-\u9fff]{1,12}罪)"
+    # what the procuratorate decides about a person: 依法对上官启航作出附条件不起诉决定
+    r"|(?<=对)(?P<subject>[\u4e00-\u9fff]{2,4}?)(?=作出[\u4e00-\u9fff]{0,8}决定|提起公诉|批准逮捕)"
 )
 # A name already anonymised in the text: 苗某, 皇甫某, 张某甲, 张某某.
 _ANONYMISED_RE = re.compile(r"[\u4e00-\u9fff]{1,2}某[某甲乙丙丁戊己庚辛壬癸]?")
@@ -554,7 +557,7 @@ def find(text: str, words: list[tuple[int, str, str]], decisions=()) -> list[Fou
         add(longest, role, "role", position)
 
     for match in _PREDICATE_RE.finditer(text):
-        name = match["name"]
+        name = match["name"] or match["subject"]
         surname = surname_of(name)
         if (
             surname
@@ -564,7 +567,7 @@ def find(text: str, words: list[tuple[int, str, str]], decisions=()) -> list[Fou
             and name not in _NOT_NAMES
             and not any(name in other or other in name for _p, other, _r in mentions)
         ):
-            add(name, OTHER, "role", match.start("name"))
+            add(name, OTHER, "role", match.start())
 
     for start, end in person_spans:
         word = text[start:end]

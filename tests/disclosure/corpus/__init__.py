@@ -19,15 +19,17 @@ KINDS = ("indictment", "non_prosecution", "appeal_review", "protest", "release")
 
 @dataclass(frozen=True)
 class CorpusDocument:
-    ident: str            # stable, e.g. "indictment-017"
-    kind: str             # "indictment" | "non_prosecution" | "appeal_review" | "protest" | "release"
-    title: str            # releases: the release title; other kinds: ""
-    text: str             # the document text (for releases: the body)
+    ident: str  # stable, e.g. "indictment-017"
+    kind: str  # "indictment" | "non_prosecution" | "appeal_review" | "protest" | "release"
+    title: str  # releases: the release title; other kinds: ""
+    text: str  # the document text (for releases: the body)
     must_not_appear: tuple[str, ...]
     must_keep: tuple[str, ...]
     involves_minor: bool
     variations: tuple[str, ...]
-    people: tuple[str, ...] = ()   # every natural person's full name (officials included), plain form
+    people: tuple[
+        str, ...
+    ] = ()  # every natural person's full name (officials included), plain form
 
     @property
     def full_text(self) -> str:

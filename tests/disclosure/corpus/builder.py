@@ -21,23 +21,35 @@ ZW_CHARS = ("\u200b", "\u200c", "\u200d", "\ufeff")
 WS_IN_NAME = (" ", "\u3000", "\n")
 DOT_VARIANTS = ("•", "・", "‧", "．")
 
-ROLE_WORDS = ("被告人", "被害人", "证人", "申诉人", "被不起诉人", "犯罪嫌疑人", "鉴定人", "法定代理人",
-              "原审被告人", "被上诉人", "上诉人", "当事人")
+ROLE_WORDS = (
+    "被告人",
+    "被害人",
+    "证人",
+    "申诉人",
+    "被不起诉人",
+    "犯罪嫌疑人",
+    "鉴定人",
+    "法定代理人",
+    "原审被告人",
+    "被上诉人",
+    "上诉人",
+    "当事人",
+)
 
 VARIATIONS = (
-    "space_in_name",      # ASCII / ideographic space or a line break inside some occurrences of a name
-    "zero_width",         # U+200B/C/D or U+FEFF inside a name or a number
-    "fullwidth",          # full-width digits/letters in a number or an e-mail
-    "split_number",       # ID / card / phone split by spaces or a line break
-    "wordlike_surname",   # 何平, 高明, 向阳...: a name that reads like a word, ≥ 5 occurrences
-    "compound_surname",   # 欧阳, 司马, 诸葛...: 2- to 4-character names
-    "minority_name",      # 阿不都·热合曼...
-    "foreign_name",       # 约翰·史密斯, with 国籍
-    "same_surname",       # two different protected people with one surname
-    "nested_name",        # 王建 and 王建国
-    "bare_name",          # a name with no role word before it (其妻子李梅…；李梅称…)
-    "ocr_noise",          # stray line breaks inside sentences, ASCII punctuation
-    "name_in_title",      # releases: a full name in the title
+    "space_in_name",  # ASCII / ideographic space or a line break inside some occurrences of a name
+    "zero_width",  # U+200B/C/D or U+FEFF inside a name or a number
+    "fullwidth",  # full-width digits/letters in a number or an e-mail
+    "split_number",  # ID / card / phone split by spaces or a line break
+    "wordlike_surname",  # 何平, 高明, 向阳...: a name that reads like a word, ≥ 5 occurrences
+    "compound_surname",  # 欧阳, 司马, 诸葛...: 2- to 4-character names
+    "minority_name",  # 阿不都·热合曼...
+    "foreign_name",  # 约翰·史密斯, with 国籍
+    "same_surname",  # two different protected people with one surname
+    "nested_name",  # 王建 and 王建国
+    "bare_name",  # a name with no role word before it (其妻子李梅…；李梅称…)
+    "ocr_noise",  # stray line breaks inside sentences, ASCII punctuation
+    "name_in_title",  # releases: a full name in the title
 )
 
 
@@ -98,10 +110,10 @@ class Person:
     address: str = ""
     village: str = ""
     phone: str = ""
-    nationality: str = ""   # foreigners only
+    nationality: str = ""  # foreigners only
     passport: str = ""
     protected: bool = True
-    keep: bool = False      # a published name stated as such (must_keep)
+    keep: bool = False  # a published name stated as such (must_keep)
     tags: tuple[str, ...] = ()
 
     @property
@@ -177,7 +189,11 @@ class Builder:
             shown = self._number_variation(s, kind)
         elif kind in ("address", "school", "class", "village", "health"):
             self.tags.add(kind)
-            if "zero_width" in self.plan and "zero_width" not in self.tags and self.rng.random() < 0.3:
+            if (
+                "zero_width" in self.plan
+                and "zero_width" not in self.tags
+                and self.rng.random() < 0.3
+            ):
                 shown = self._insert_plain(s, self.rng.choice(ZW_CHARS))
                 self.tags.add("zero_width")
         return OPEN + shown + CLOSE
@@ -198,15 +214,25 @@ class Builder:
             self.num_done.add("fullwidth")
             self.tags.add("fullwidth")
             return fullwidth(s)
-        if ("split_number" in self.plan and "split_number" not in self.num_done
-                and kind in ("id", "card", "mobile") and rng.random() < 0.8):
+        if (
+            "split_number" in self.plan
+            and "split_number" not in self.num_done
+            and kind in ("id", "card", "mobile")
+            and rng.random() < 0.8
+        ):
             self.num_done.add("split_number")
             self.tags.add("split_number")
             if kind == "id" and len(s) == 18:
-                return rng.choice((f"{s[:6]} {s[6:14]} {s[14:]}", f"{s[:10]}\n{s[10:]}",
-                                   f"{s[:6]}\u3000{s[6:]}", f"{s[:14]} {s[14:]}"))
+                return rng.choice(
+                    (
+                        f"{s[:6]} {s[6:14]} {s[14:]}",
+                        f"{s[:10]}\n{s[10:]}",
+                        f"{s[:6]}\u3000{s[6:]}",
+                        f"{s[:14]} {s[14:]}",
+                    )
+                )
             if kind == "card":
-                groups = " ".join(s[i:i + 4] for i in range(0, len(s), 4))
+                groups = " ".join(s[i : i + 4] for i in range(0, len(s), 4))
                 return rng.choice((groups, f"{s[:8]}\n{s[8:]}"))
             if kind == "mobile":
                 return rng.choice((f"{s[:3]} {s[3:7]} {s[7:]}", f"{s[:3]}-{s[3:7]}-{s[7:]}"))
@@ -246,7 +272,9 @@ class Builder:
             names = {normalized(n): n for n in self.counts}
             if name not in names:
                 continue
-            before = re.sub(f"[{OPEN}{CLOSE}]", "", text[max(0, m.start() - 12):m.start()]).rstrip("：:（(")
+            before = re.sub(
+                f"[{OPEN}{CLOSE}]", "", text[max(0, m.start() - 12) : m.start()]
+            ).rstrip("：:（(")
             if name in seen and not before.endswith(ROLE_WORDS) and not before.endswith("、"):
                 self.tags.add("bare_name")
                 return
@@ -262,7 +290,12 @@ class Builder:
                 depth += 1
             elif ch == CLOSE:
                 depth -= 1
-            elif depth == 0 and i > 0 and "\u4e00" <= ch <= "\u9fff" and "\u4e00" <= text[i - 1] <= "\u9fff":
+            elif (
+                depth == 0
+                and i > 0
+                and "\u4e00" <= ch <= "\u9fff"
+                and "\u4e00" <= text[i - 1] <= "\u9fff"
+            ):
                 spots.append(i)
         if not spots:
             return text

@@ -36,65 +36,227 @@ class Juris:
 
 
 JURIS = (
-    Juris("示例市光明区人民检察院", "示光检", "示例市光明区人民法院", "示例市公安局光明分局",
-          "示例市人民检察院", "示检", "示例市中级人民法院", "示例市", "光明区", "示0102",
-          "示例市光明区看守所", "光明区检察院"),
-    Juris("示例市临江区人民检察院", "示临检", "示例市临江区人民法院", "示例市公安局临江分局",
-          "示例市人民检察院", "示检", "示例市中级人民法院", "示例市", "临江区", "示0103",
-          "示例市看守所", "临江区检察院"),
-    Juris("江州市东湖区人民检察院", "江东检", "江州市东湖区人民法院", "江州市公安局东湖分局",
-          "江州市人民检察院", "江检", "江州市中级人民法院", "江州市", "东湖区", "江0104",
-          "江州市第一看守所", "东湖区检察院"),
-    Juris("南岭市青山区人民检察院", "南青检", "南岭市青山区人民法院", "南岭市公安局青山分局",
-          "南岭市人民检察院", "南检", "南岭市中级人民法院", "南岭市", "青山区", "南0105",
-          "南岭市看守所", "青山区检察院"),
-    Juris("青川县人民检察院", "青检", "青川县人民法院", "青川县公安局",
-          "南岭市人民检察院", "南检", "南岭市中级人民法院", "青川县", "", "南0722",
-          "青川县看守所", "青川县检察院"),
-    Juris("云岭市西城区人民检察院", "云西检", "云岭市西城区人民法院", "云岭市公安局西城分局",
-          "云岭市人民检察院", "云检", "云岭市中级人民法院", "云岭市", "西城区", "云0106",
-          "云岭市西城区看守所", "西城区检察院"),
-    Juris("海阳市人民检察院", "海检", "海阳市人民法院", "海阳市公安局",
-          "示例市人民检察院", "示检", "示例市中级人民法院", "海阳市", "", "示0781",
-          "海阳市看守所", "海阳市检察院"),
+    Juris(
+        "示例市光明区人民检察院",
+        "示光检",
+        "示例市光明区人民法院",
+        "示例市公安局光明分局",
+        "示例市人民检察院",
+        "示检",
+        "示例市中级人民法院",
+        "示例市",
+        "光明区",
+        "示0102",
+        "示例市光明区看守所",
+        "光明区检察院",
+    ),
+    Juris(
+        "示例市临江区人民检察院",
+        "示临检",
+        "示例市临江区人民法院",
+        "示例市公安局临江分局",
+        "示例市人民检察院",
+        "示检",
+        "示例市中级人民法院",
+        "示例市",
+        "临江区",
+        "示0103",
+        "示例市看守所",
+        "临江区检察院",
+    ),
+    Juris(
+        "江州市东湖区人民检察院",
+        "江东检",
+        "江州市东湖区人民法院",
+        "江州市公安局东湖分局",
+        "江州市人民检察院",
+        "江检",
+        "江州市中级人民法院",
+        "江州市",
+        "东湖区",
+        "江0104",
+        "江州市第一看守所",
+        "东湖区检察院",
+    ),
+    Juris(
+        "南岭市青山区人民检察院",
+        "南青检",
+        "南岭市青山区人民法院",
+        "南岭市公安局青山分局",
+        "南岭市人民检察院",
+        "南检",
+        "南岭市中级人民法院",
+        "南岭市",
+        "青山区",
+        "南0105",
+        "南岭市看守所",
+        "青山区检察院",
+    ),
+    Juris(
+        "青川县人民检察院",
+        "青检",
+        "青川县人民法院",
+        "青川县公安局",
+        "南岭市人民检察院",
+        "南检",
+        "南岭市中级人民法院",
+        "青川县",
+        "",
+        "南0722",
+        "青川县看守所",
+        "青川县检察院",
+    ),
+    Juris(
+        "云岭市西城区人民检察院",
+        "云西检",
+        "云岭市西城区人民法院",
+        "云岭市公安局西城分局",
+        "云岭市人民检察院",
+        "云检",
+        "云岭市中级人民法院",
+        "云岭市",
+        "西城区",
+        "云0106",
+        "云岭市西城区看守所",
+        "西城区检察院",
+    ),
+    Juris(
+        "海阳市人民检察院",
+        "海检",
+        "海阳市人民法院",
+        "海阳市公安局",
+        "示例市人民检察院",
+        "示检",
+        "示例市中级人民法院",
+        "海阳市",
+        "",
+        "示0781",
+        "海阳市看守所",
+        "海阳市检察院",
+    ),
 )
 
-STREETS = ("建设路", "人民路", "解放路", "中山路", "长江路", "新华街", "朝阳路", "光华大道", "幸福路",
-           "学府路", "滨江路", "花园街", "金桥路", "东风路", "胜利街", "桂花巷", "青年路", "北环路",
-           "工农路", "红星街")
-COMMUNITIES = ("阳光花园", "锦绣苑", "翠湖小区", "幸福里小区", "金色家园", "滨江一号", "书香名邸",
-               "紫荆花园", "丽景湾", "东方明珠苑", "绿城桂语", "新河湾")
+STREETS = (
+    "建设路",
+    "人民路",
+    "解放路",
+    "中山路",
+    "长江路",
+    "新华街",
+    "朝阳路",
+    "光华大道",
+    "幸福路",
+    "学府路",
+    "滨江路",
+    "花园街",
+    "金桥路",
+    "东风路",
+    "胜利街",
+    "桂花巷",
+    "青年路",
+    "北环路",
+    "工农路",
+    "红星街",
+)
+COMMUNITIES = (
+    "阳光花园",
+    "锦绣苑",
+    "翠湖小区",
+    "幸福里小区",
+    "金色家园",
+    "滨江一号",
+    "书香名邸",
+    "紫荆花园",
+    "丽景湾",
+    "东方明珠苑",
+    "绿城桂语",
+    "新河湾",
+)
 TOWNS = ("石门", "青石", "柳河", "桃源", "龙泉", "马坊", "杨柳", "双河", "清水", "黄土岭", "洪塘")
-VILLAGES = ("柳溪", "李家", "塘坝", "新庄", "河口", "上湾", "石桥", "枣林", "刘家岗", "下坪", "竹园")
-OTHER_PLACES = ("江苏省南京市鼓楼区", "北京市朝阳区", "广东省深圳市南山区", "四川省成都市武侯区",
-                "浙江省杭州市西湖区", "湖北省武汉市洪山区", "山东省济南市历下区",
-                "陕西省西安市雁塔区", "湖南省长沙市岳麓区", "河南省郑州市金水区",
-                "安徽省合肥市蜀山区", "重庆市渝中区")
-DISEASES = ("糖尿病", "高血压三级", "精神分裂症", "抑郁症", "乙型病毒性肝炎", "尿毒症", "肺结核",
-            "冠心病", "癫痫", "双相情感障碍")
-SCHOOL_KINDS = ("第三小学", "实验小学", "第二中学", "第五中学", "育才小学", "城关中学", "第一实验学校")
-FIRMS = ("恒信律师事务所", "正平律师事务所", "明德律师事务所", "金诚律师事务所", "大成衡平律师事务所",
-         "德恒远律师事务所", "君达律师事务所")
+VILLAGES = (
+    "柳溪",
+    "李家",
+    "塘坝",
+    "新庄",
+    "河口",
+    "上湾",
+    "石桥",
+    "枣林",
+    "刘家岗",
+    "下坪",
+    "竹园",
+)
+OTHER_PLACES = (
+    "江苏省南京市鼓楼区",
+    "北京市朝阳区",
+    "广东省深圳市南山区",
+    "四川省成都市武侯区",
+    "浙江省杭州市西湖区",
+    "湖北省武汉市洪山区",
+    "山东省济南市历下区",
+    "陕西省西安市雁塔区",
+    "湖南省长沙市岳麓区",
+    "河南省郑州市金水区",
+    "安徽省合肥市蜀山区",
+    "重庆市渝中区",
+)
+DISEASES = (
+    "糖尿病",
+    "高血压三级",
+    "精神分裂症",
+    "抑郁症",
+    "乙型病毒性肝炎",
+    "尿毒症",
+    "肺结核",
+    "冠心病",
+    "癫痫",
+    "双相情感障碍",
+)
+SCHOOL_KINDS = (
+    "第三小学",
+    "实验小学",
+    "第二中学",
+    "第五中学",
+    "育才小学",
+    "城关中学",
+    "第一实验学校",
+)
+FIRMS = (
+    "恒信律师事务所",
+    "正平律师事务所",
+    "明德律师事务所",
+    "金诚律师事务所",
+    "大成衡平律师事务所",
+    "德恒远律师事务所",
+    "君达律师事务所",
+)
 
 
 def urban_address(rng: random.Random, j: Juris) -> str:
     where = j.city + j.district
     if rng.random() < 0.5:
-        return (f"{where}{rng.choice(STREETS)}{rng.randint(1, 300)}号{rng.randint(1, 20)}栋"
-                f"{rng.randint(1, 4)}单元{rng.randint(1, 30)}0{rng.randint(1, 4)}室")
+        return (
+            f"{where}{rng.choice(STREETS)}{rng.randint(1, 300)}号{rng.randint(1, 20)}栋"
+            f"{rng.randint(1, 4)}单元{rng.randint(1, 30)}0{rng.randint(1, 4)}室"
+        )
     return f"{where}{rng.choice(COMMUNITIES)}{rng.randint(1, 40)}幢{rng.randint(1, 26)}0{rng.randint(1, 6)}室"
 
 
 def rural_address(rng: random.Random, j: Juris) -> tuple[str, str]:
     village = f"{rng.choice(TOWNS)}镇{rng.choice(VILLAGES)}村"
-    return f"{j.city}{j.district}{village}{cn_num(rng.randint(1, 9))}组{rng.randint(1, 80)}号", village
+    return (
+        f"{j.city}{j.district}{village}{cn_num(rng.randint(1, 9))}组{rng.randint(1, 80)}号",
+        village,
+    )
 
 
 def other_address(rng: random.Random) -> str:
     return f"{rng.choice(OTHER_PLACES)}{rng.choice(STREETS)}{rng.randint(1, 500)}号"
 
 
-FEMALE_CHARS = set("芳娜敏静丽艳霞玲琳雪晶莉倩婷燕红悦岚蕾薇萍颖琴梅慧瑶璐蓉娟秀丹珊菲琦妍英兰凤菊珍花萱涵怡琪桐曦萌馨诺妹娥云芬")
+FEMALE_CHARS = set(
+    "芳娜敏静丽艳霞玲琳雪晶莉倩婷燕红悦岚蕾薇萍颖琴梅慧瑶璐蓉娟秀丹珊菲琦妍英兰凤菊珍花萱涵怡琪桐曦萌馨诺妹娥云芬"
+)
 MALE_CHARS = set("强伟军杰勇刚斌鹏浩凯健俊帅兵辉峰虎龙毅振锋森坤昊豪栋根骁博宇航泽轩生福山胜才旺祖")
 
 
@@ -109,8 +271,14 @@ class Namer:
         self.used.add(name)
         return name
 
-    def fresh(self, *, surname: str | None = None, sex: str = "男", compound: bool = False,
-              length: int | None = None) -> str:
+    def fresh(
+        self,
+        *,
+        surname: str | None = None,
+        sex: str = "男",
+        compound: bool = False,
+        length: int | None = None,
+    ) -> str:
         rng = self.rng
         for _ in range(200):
             if surname:
@@ -119,8 +287,11 @@ class Namer:
                 s = rng.choice(N.COMPOUND_SURNAMES)
             else:
                 r = rng.random()
-                s = (rng.choice(N.SINGLE_SURNAMES[:100]) if r < 0.75
-                     else rng.choice(N.SINGLE_SURNAMES[100:]))
+                s = (
+                    rng.choice(N.SINGLE_SURNAMES[:100])
+                    if r < 0.75
+                    else rng.choice(N.SINGLE_SURNAMES[100:])
+                )
             n_given = length - len(s) if length else (1 if rng.random() < 0.4 else 2)
             if n_given == 1:
                 g = rng.choice(N.GIVEN_1)
@@ -150,9 +321,15 @@ class Prior:
     detention_only: bool = False  # 拘役
 
     def text(self, court: str) -> str:
-        what = (f"拘役{cn_num(self.months)}个月" if self.detention_only else f"有期徒刑{term(self.months)}")
-        return (f"曾因犯{self.cause}于{self.sentenced.year}年{self.sentenced.month}月被{court}判处{what}，"
-                f"{ymd(self.released)}刑满释放")
+        what = (
+            f"拘役{cn_num(self.months)}个月"
+            if self.detention_only
+            else f"有期徒刑{term(self.months)}"
+        )
+        return (
+            f"曾因犯{self.cause}于{self.sentenced.year}年{self.sentenced.month}月被{court}判处{what}，"
+            f"{ymd(self.released)}刑满释放"
+        )
 
     def recidivism(self, new_offence: date) -> bool:
         within = (new_offence - self.released).days <= 5 * 365
@@ -186,7 +363,7 @@ class Case:
     school: str = ""
     klass: str = ""
     priors: dict[int, Prior] = field(default_factory=dict)
-    sentences: dict[str, int] = field(default_factory=dict)   # months; 0 = none yet
+    sentences: dict[str, int] = field(default_factory=dict)  # months; 0 = none yet
     extra: dict = field(default_factory=dict)
 
 
@@ -195,26 +372,76 @@ class Crime:
     key: str
     cause: str
     article: str
-    reason: str          # 本院认为 element clause, "{R}" = role and names
-    light: bool          # fits a non-prosecution decision
+    reason: str  # 本院认为 element clause, "{R}" = role and names
+    light: bool  # fits a non-prosecution decision
     minor: bool = False  # a child victim
     implicit_ok: bool = False  # the cause does not say that a child is involved
     negligent: bool = False
 
 
 CRIMES = (
-    Crime("theft", "盗窃罪", "第二百六十四条", "以非法占有为目的，秘密窃取他人财物，数额较大", True),
-    Crime("fraud", "诈骗罪", "第二百六十六条", "以非法占有为目的，虚构事实、隐瞒真相，骗取他人财物，数额较大", True),
-    Crime("injury", "故意伤害罪", "第二百三十四条", "故意伤害他人身体，致一人轻伤", True, implicit_ok=True),
+    Crime(
+        "theft", "盗窃罪", "第二百六十四条", "以非法占有为目的，秘密窃取他人财物，数额较大", True
+    ),
+    Crime(
+        "fraud",
+        "诈骗罪",
+        "第二百六十六条",
+        "以非法占有为目的，虚构事实、隐瞒真相，骗取他人财物，数额较大",
+        True,
+    ),
+    Crime(
+        "injury",
+        "故意伤害罪",
+        "第二百三十四条",
+        "故意伤害他人身体，致一人轻伤",
+        True,
+        implicit_ok=True,
+    ),
     Crime("drunk", "危险驾驶罪", "第一百三十三条之一", "在道路上醉酒驾驶机动车", True),
-    Crime("traffic", "交通肇事罪", "第一百三十三条", "违反交通运输管理法规，因而发生重大事故，致一人死亡，负事故全部责任", True, negligent=True),
-    Crime("helpnet", "帮助信息网络犯罪活动罪", "第二百八十七条之二", "明知他人利用信息网络实施犯罪，为其犯罪提供支付结算帮助，情节严重", True),
+    Crime(
+        "traffic",
+        "交通肇事罪",
+        "第一百三十三条",
+        "违反交通运输管理法规，因而发生重大事故，致一人死亡，负事故全部责任",
+        True,
+        negligent=True,
+    ),
+    Crime(
+        "helpnet",
+        "帮助信息网络犯罪活动罪",
+        "第二百八十七条之二",
+        "明知他人利用信息网络实施犯罪，为其犯罪提供支付结算帮助，情节严重",
+        True,
+    ),
     Crime("affray", "寻衅滋事罪", "第二百九十三条", "随意殴打他人，情节恶劣，破坏社会秩序", True),
-    Crime("robbery", "抢劫罪", "第二百六十三条", "以非法占有为目的，采用暴力手段劫取他人财物", False),
-    Crime("fence", "掩饰、隐瞒犯罪所得罪", "第三百一十二条", "明知是犯罪所得而予以收购、转卖", True),
-    Crime("molest", "猥亵儿童罪", "第二百三十七条第三款", "猥亵不满十四周岁的儿童", False, minor=True),
-    Crime("abuse", "虐待罪", "第二百六十条", "虐待家庭成员，情节恶劣", False, minor=True, implicit_ok=True),
-    Crime("childhurt", "故意伤害罪", "第二百三十四条", "故意伤害他人身体，致一人轻伤", False, minor=True, implicit_ok=True),
+    Crime(
+        "robbery", "抢劫罪", "第二百六十三条", "以非法占有为目的，采用暴力手段劫取他人财物", False
+    ),
+    Crime(
+        "fence", "掩饰、隐瞒犯罪所得罪", "第三百一十二条", "明知是犯罪所得而予以收购、转卖", True
+    ),
+    Crime(
+        "molest", "猥亵儿童罪", "第二百三十七条第三款", "猥亵不满十四周岁的儿童", False, minor=True
+    ),
+    Crime(
+        "abuse",
+        "虐待罪",
+        "第二百六十条",
+        "虐待家庭成员，情节恶劣",
+        False,
+        minor=True,
+        implicit_ok=True,
+    ),
+    Crime(
+        "childhurt",
+        "故意伤害罪",
+        "第二百三十四条",
+        "故意伤害他人身体，致一人轻伤",
+        False,
+        minor=True,
+        implicit_ok=True,
+    ),
 )
 CRIME_BY_KEY = {c.key: c for c in CRIMES}
 ADULT_CRIMES = tuple(c for c in CRIMES if not c.minor)
@@ -226,8 +453,16 @@ def rand_date(rng: random.Random, start: date, days: int) -> date:
     return start + timedelta(days=rng.randrange(days))
 
 
-def make_person(rng: random.Random, namer: Namer, *, sex: str | None = None, birth: date,
-                j: Juris, rural: bool = False, name: str | None = None) -> Person:
+def make_person(
+    rng: random.Random,
+    namer: Namer,
+    *,
+    sex: str | None = None,
+    birth: date,
+    j: Juris,
+    rural: bool = False,
+    name: str | None = None,
+) -> Person:
     sex = sex or rng.choice("男男女")
     if name is None:
         name = namer.fresh(sex=sex)
@@ -248,8 +483,15 @@ def make_person(rng: random.Random, namer: Namer, *, sex: str | None = None, bir
     return p
 
 
-def build_case(rng: random.Random, plan: set[str], crime: Crime, *, n_defs: int = 1,
-               minor_defendant: bool = False, year: int | None = None) -> Case:
+def build_case(
+    rng: random.Random,
+    plan: set[str],
+    crime: Crime,
+    *,
+    n_defs: int = 1,
+    minor_defendant: bool = False,
+    year: int | None = None,
+) -> Case:
     namer = Namer(rng)
     j = rng.choice(JURIS)
     year = year or rng.choice((2022, 2023, 2023, 2024, 2024))
@@ -265,8 +507,14 @@ def build_case(rng: random.Random, plan: set[str], crime: Crime, *, n_defs: int 
             b = offence - timedelta(days=rng.randint(14 * 365 + 30, 17 * 365 + 300))
         else:
             b = date(rng.randint(1965, 2002), rng.randint(1, 12), rng.randint(1, 28))
-        p = make_person(rng, namer, birth=b, j=j, rural=rural,
-                        sex="男" if crime.key in ("molest", "abuse") else None)
+        p = make_person(
+            rng,
+            namer,
+            birth=b,
+            j=j,
+            rural=rural,
+            sex="男" if crime.key in ("molest", "abuse") else None,
+        )
         if minor_defendant and i == 0:
             p.occupation, p.education = "在校学生", "初中文化"
         defs.append(p)
@@ -278,18 +526,43 @@ def build_case(rng: random.Random, plan: set[str], crime: Crime, *, n_defs: int 
             v = make_person(rng, namer, birth=b, j=j, rural=rural, sex=rng.choice("男女女"))
             v.occupation = "学生"
         else:
-            v = make_person(rng, namer, birth=date(rng.randint(1950, 2003), rng.randint(1, 12),
-                                                   rng.randint(1, 28)), j=j)
+            v = make_person(
+                rng,
+                namer,
+                birth=date(rng.randint(1950, 2003), rng.randint(1, 12), rng.randint(1, 28)),
+                j=j,
+            )
         victims.append(v)
-    witnesses = [make_person(rng, namer, birth=date(rng.randint(1955, 2000), 3, 3), j=j)
-                 for _ in range(rng.randint(1, 2))]
+    witnesses = [
+        make_person(rng, namer, birth=date(rng.randint(1955, 2000), 3, 3), j=j)
+        for _ in range(rng.randint(1, 2))
+    ]
     experts = [make_person(rng, namer, birth=date(1980, 1, 1), j=j) for _ in range(2)]
     relatives: list[tuple[str, Person]] = []
     if crime.minor and victims:
-        for kin, sx in (("母亲", "女"), ("继父" if crime.key == "abuse" else "父亲", "男"),
-                        ("外婆", "女")):
-            relatives.append((kin, make_person(rng, namer, sex=sx, birth=date(
-                rng.randint(1950 if kin == "外婆" else 1975, 1960 if kin == "外婆" else 1990), 5, 5), j=j)))
+        for kin, sx in (
+            ("母亲", "女"),
+            ("继父" if crime.key == "abuse" else "父亲", "男"),
+            ("外婆", "女"),
+        ):
+            relatives.append(
+                (
+                    kin,
+                    make_person(
+                        rng,
+                        namer,
+                        sex=sx,
+                        birth=date(
+                            rng.randint(
+                                1950 if kin == "外婆" else 1975, 1960 if kin == "外婆" else 1990
+                            ),
+                            5,
+                            5,
+                        ),
+                        j=j,
+                    ),
+                )
+            )
     elif minor_defendant:
         relatives.append(("父亲", make_person(rng, namer, sex="男", birth=date(1978, 6, 6), j=j)))
     elif rng.random() < 0.7:
@@ -299,11 +572,29 @@ def build_case(rng: random.Random, plan: set[str], crime: Crime, *, n_defs: int 
     police = [namer.fresh() for _ in range(2)]
     prosecutor, assistant, clerk, lawyer, judge = (namer.fresh() for _ in range(5))
     amount = rng.choice((3200, 4860, 6500, 8000, 12000, 15600, 23000, 36800, 52000, 98000, 150000))
-    c = Case(j=j, crime=crime, defs=defs, victims=victims, witnesses=witnesses, experts=experts,
-             relatives=relatives, police=police, prosecutor=prosecutor, assistant=assistant,
-             clerk=clerk, lawyer=lawyer, firm=rng.choice(FIRMS), judge=judge, offence=offence,
-             detained=detained, arrested=arrested, transferred=transferred, decided=decided,
-             amount=amount, minor=crime.minor or minor_defendant)
+    c = Case(
+        j=j,
+        crime=crime,
+        defs=defs,
+        victims=victims,
+        witnesses=witnesses,
+        experts=experts,
+        relatives=relatives,
+        police=police,
+        prosecutor=prosecutor,
+        assistant=assistant,
+        clerk=clerk,
+        lawyer=lawyer,
+        firm=rng.choice(FIRMS),
+        judge=judge,
+        offence=offence,
+        detained=detained,
+        arrested=arrested,
+        transferred=transferred,
+        decided=decided,
+        amount=amount,
+        minor=crime.minor or minor_defendant,
+    )
     c.extra["namer"] = namer
     c.extra["rural"] = rural
     if crime.minor or minor_defendant:
@@ -322,21 +613,40 @@ def add_prior(rng: random.Random, c: Case, d: Person, kind: str) -> Prior:
     if kind == "recidivist":
         released = o - timedelta(days=rng.randint(200, 4 * 365))
         months = rng.choice((8, 10, 18, 24, 30, 48))
-        pr = Prior(rng.choice(("盗窃罪", "抢劫罪", "故意伤害罪", "诈骗罪")), released - timedelta(days=months * 30),
-                   months, released)
+        pr = Prior(
+            rng.choice(("盗窃罪", "抢劫罪", "故意伤害罪", "诈骗罪")),
+            released - timedelta(days=months * 30),
+            months,
+            released,
+        )
     elif kind == "old":
         released = o - timedelta(days=rng.randint(5 * 365 + 60, 9 * 365))
         months = rng.choice((36, 48, 60, 18))
-        pr = Prior(rng.choice(("盗窃罪", "抢劫罪", "故意伤害罪")), released - timedelta(days=months * 30 + 40),
-                   months, released)
+        pr = Prior(
+            rng.choice(("盗窃罪", "抢劫罪", "故意伤害罪")),
+            released - timedelta(days=months * 30 + 40),
+            months,
+            released,
+        )
     elif kind == "negligent":
         released = o - timedelta(days=rng.randint(300, 3 * 365))
         months = rng.choice((18, 24, 36))
-        pr = Prior("交通肇事罪", released - timedelta(days=months * 30 + 30), months, released, negligent=True)
+        pr = Prior(
+            "交通肇事罪",
+            released - timedelta(days=months * 30 + 30),
+            months,
+            released,
+            negligent=True,
+        )
     elif kind == "juvenile":
         crime_day = d.birth + timedelta(days=17 * 365 + 100)
-        pr = Prior("抢劫罪", crime_day + timedelta(days=120), 24, crime_day + timedelta(days=120 + 24 * 30),
-                   juvenile=True)
+        pr = Prior(
+            "抢劫罪",
+            crime_day + timedelta(days=120),
+            24,
+            crime_day + timedelta(days=120 + 24 * 30),
+            juvenile=True,
+        )
         if pr.released >= o:
             pr.released = o - timedelta(days=200)
     else:
@@ -346,9 +656,15 @@ def add_prior(rng: random.Random, c: Case, d: Person, kind: str) -> Prior:
     return pr
 
 
-def apply_plan_names(rng: random.Random, b: Builder, c: Case, plan: set[str],
-                     protected_people: list[Person], main: Person | None,
-                     officials_nested_ok: bool = True) -> None:
+def apply_plan_names(
+    rng: random.Random,
+    b: Builder,
+    c: Case,
+    plan: set[str],
+    protected_people: list[Person],
+    main: Person | None,
+    officials_nested_ok: bool = True,
+) -> None:
     """Rename protected people so the planned name variations happen."""
     namer: Namer = c.extra["namer"]
     pool = [p for p in protected_people if p is not main]
@@ -360,7 +676,11 @@ def apply_plan_names(rng: random.Random, b: Builder, c: Case, plan: set[str],
                 main.tags = (*main.tags, "wordlike_candidate")
                 break
     if "compound_surname" in plan and protected_people:
-        target = rng.choice(protected_people if main is None or "wordlike_candidate" not in main.tags else pool or protected_people)
+        target = rng.choice(
+            protected_people
+            if main is None or "wordlike_candidate" not in main.tags
+            else pool or protected_people
+        )
         if "wordlike_candidate" not in target.tags:
             target.name = namer.fresh(compound=True, length=rng.choice((3, 4, 4)))
             target.tags = (*target.tags, "compound_surname")
@@ -368,8 +688,11 @@ def apply_plan_names(rng: random.Random, b: Builder, c: Case, plan: set[str],
     movable = [p for p in protected_people if not p.tags and p in principals]
     if "minority_name" in plan and movable:
         target = rng.choice(movable)
-        options = [m for m in N.MINORITY_NAMES if m[0] not in namer.used
-                   and (m[2] == target.sex or target is not main)]
+        options = [
+            m
+            for m in N.MINORITY_NAMES
+            if m[0] not in namer.used and (m[2] == target.sex or target is not main)
+        ]
         if options:
             nm, eth, sx = rng.choice(options)
             target.name = namer.take(nm)
@@ -427,18 +750,24 @@ def phone_text(b: Builder, rng: random.Random, p: Person) -> str:
         return f"，联系电话{b.p(p.phone, 'mobile')}、{b.p(make_landline(rng), 'landline')}"
     if r < 0.92:
         return f"，电子邮箱{b.p(make_email(rng), 'email')}" + (
-            f"，手机{b.p(p.phone, 'mobile')}" if rng.random() < 0.5 else "")
+            f"，手机{b.p(p.phone, 'mobile')}" if rng.random() < 0.5 else ""
+        )
     return ""
 
 
-def identity(b: Builder, rng: random.Random, p: Person, *, with_phone: bool = True,
-             minor_ok: bool = False) -> str:
+def identity(
+    b: Builder, rng: random.Random, p: Person, *, with_phone: bool = True, minor_ok: bool = False
+) -> str:
     """，男，1985年3月12日出生，公民身份号码…，汉族，…，住…"""
     if p.nationality:
-        s = (f"，{p.sex}，{ymd(p.birth)}出生，护照号码{b.p(p.passport, 'passport')}，"
-             f"{rng.choice(('大学文化', '高中文化', '大学本科文化'))}，{rng.choice(('无业', '外籍教师', '留学生', '某贸易公司职员'))}，"
-             f"在华住{b.p(urban_address(rng, rng.choice(JURIS)), 'address')}")
-        return s + (f"，联系电话{b.p(p.phone, 'mobile')}" if with_phone and rng.random() < 0.6 else "")
+        s = (
+            f"，{p.sex}，{ymd(p.birth)}出生，护照号码{b.p(p.passport, 'passport')}，"
+            f"{rng.choice(('大学文化', '高中文化', '大学本科文化'))}，{rng.choice(('无业', '外籍教师', '留学生', '某贸易公司职员'))}，"
+            f"在华住{b.p(urban_address(rng, rng.choice(JURIS)), 'address')}"
+        )
+        return s + (
+            f"，联系电话{b.p(p.phone, 'mobile')}" if with_phone and rng.random() < 0.6 else ""
+        )
     idw = rng.choice(("公民身份号码", "公民身份号码", "身份证号码", "身份证号："))
     if p.old_id:
         idw = "身份证号码"
@@ -466,18 +795,25 @@ def custody(b: Builder, rng: random.Random, c: Case, d: Person, *, role_pron: st
     j = c.j
     r = rng.random()
     if r < 0.55:
-        return (f"{ymd(c.detained)}因涉嫌{c.crime.cause}被{b.k(j.police)}刑事拘留，"
-                f"{ymd(c.arrested)}经本院批准，由{j.police}执行逮捕。")
+        return (
+            f"{ymd(c.detained)}因涉嫌{c.crime.cause}被{b.k(j.police)}刑事拘留，"
+            f"{ymd(c.arrested)}经本院批准，由{j.police}执行逮捕。"
+        )
     if r < 0.8:
-        return (f"因涉嫌{c.crime.cause}，于{ymd(c.detained)}被{b.k(j.police)}刑事拘留，"
-                f"同年{md(c.arrested)}经本院批准逮捕，现羁押于{j.jail}。")
-    return (f"因涉嫌{c.crime.cause}于{ymd(c.detained)}被{b.k(j.police)}取保候审，"
-            f"{ymd(c.transferred + timedelta(days=3))}经本院决定继续取保候审。")
+        return (
+            f"因涉嫌{c.crime.cause}，于{ymd(c.detained)}被{b.k(j.police)}刑事拘留，"
+            f"同年{md(c.arrested)}经本院批准逮捕，现羁押于{j.jail}。"
+        )
+    return (
+        f"因涉嫌{c.crime.cause}于{ymd(c.detained)}被{b.k(j.police)}取保候审，"
+        f"{ymd(c.transferred + timedelta(days=3))}经本院决定继续取保候审。"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Facts of the crimes. R is the role word of the defendants in this kind of document.
 # ---------------------------------------------------------------------------------------------
+
 
 def kin_sentence(b: Builder, rng: random.Random, c: Case, victim_or_def: Person) -> str:
     """A relative introduced by a kinship word and named again bare (…其妻子李梅…；李梅称…)."""
@@ -487,14 +823,20 @@ def kin_sentence(b: Builder, rng: random.Random, c: Case, victim_or_def: Person)
     if kin in ("妻子", "丈夫"):
         kin = "妻子" if victim_or_def.sex == "男" else "丈夫"
     if kin == "邻居":
-        return (f"当晚，{b.name(victim_or_def, bare=True)}的邻居{b.name(r)}听到争吵声后出门查看，"
-                f"{b.name(r, bare=True)}称其看见一名男子从楼道匆忙离开。")
+        return (
+            f"当晚，{b.name(victim_or_def, bare=True)}的邻居{b.name(r)}听到争吵声后出门查看，"
+            f"{b.name(r, bare=True)}称其看见一名男子从楼道匆忙离开。"
+        )
     options = (
         lambda: f"其{kin}{b.name(r)}于当日下午得知此事，{b.name(r, bare=True)}随即陪同报警。",
-        lambda: (f"事后，{b.name(victim_or_def, bare=True)}的{kin}{b.name(r)}向民警反映了情况。"
-                 f"{b.name(r, bare=True)}称，案发前曾经多次看到可疑人员在附近徘徊。"),
-        lambda: (f"{b.name(r)}（系{b.name(victim_or_def, bare=True)}之{kin}）证实，"
-                 f"{b.name(victim_or_def, bare=True)}案发当日曾向其讲述事情经过。"),
+        lambda: (
+            f"事后，{b.name(victim_or_def, bare=True)}的{kin}{b.name(r)}向民警反映了情况。"
+            f"{b.name(r, bare=True)}称，案发前曾经多次看到可疑人员在附近徘徊。"
+        ),
+        lambda: (
+            f"{b.name(r)}（系{b.name(victim_or_def, bare=True)}之{kin}）证实，"
+            f"{b.name(victim_or_def, bare=True)}案发当日曾向其讲述事情经过。"
+        ),
     )
     return rng.choice(options)()
 
@@ -522,8 +864,10 @@ def f_theft(b, rng, c, R):
         f"到案后如实供述了上述犯罪事实。",
     ]
     if rng.random() < 0.6:
-        paras.append(f"案件审查期间，{R}{b.name(d)}的家属代为退赔了被害人的全部经济损失，被害人{b.name(v)}"
-                     f"对其表示谅解。")
+        paras.append(
+            f"案件审查期间，{R}{b.name(d)}的家属代为退赔了被害人的全部经济损失，被害人{b.name(v)}"
+            f"对其表示谅解。"
+        )
     return paras
 
 
@@ -542,8 +886,10 @@ def f_fraud(b, rng, c, R):
     ]
     if rng.random() < 0.5:
         v2card = make_card(rng)
-        paras.append(f"另查明，被害人{b.name(v)}被骗款项系从其名下银行卡（卡号{b.p(v2card, 'card')}）转出。"
-                     f"{R}{b.name(d)}到案后，于是主动退缴了违法所得{b.k(money(c.amount // 2))}。")
+        paras.append(
+            f"另查明，被害人{b.name(v)}被骗款项系从其名下银行卡（卡号{b.p(v2card, 'card')}）转出。"
+            f"{R}{b.name(d)}到案后，于是主动退缴了违法所得{b.k(money(c.amount // 2))}。"
+        )
     return paras
 
 
@@ -562,9 +908,13 @@ def f_injury(b, rng, c, R):
     ]
     if rng.random() < 0.4:
         dis = rng.choice(DISEASES)
-        paras.append(f"另查明，被害人{b.name(v)}患有{b.p(dis, 'health')}，案发后住院治疗{rng.randint(8, 30)}天。")
-    paras.append(f"{ymd(c.offence + timedelta(days=1))}，{R}{b.name(d)}接到民警电话通知后主动到公安机关投案，"
-                 f"并如实供述了上述事实。")
+        paras.append(
+            f"另查明，被害人{b.name(v)}患有{b.p(dis, 'health')}，案发后住院治疗{rng.randint(8, 30)}天。"
+        )
+    paras.append(
+        f"{ymd(c.offence + timedelta(days=1))}，{R}{b.name(d)}接到民警电话通知后主动到公安机关投案，"
+        f"并如实供述了上述事实。"
+    )
     return paras
 
 
@@ -600,7 +950,8 @@ def f_traffic(b, rng, c, R):
         paras.append(
             f"案发后，{R}{b.name(d)}与被害人{b.name(v)}的近亲属达成赔偿协议，一次性赔偿"
             f"{b.k(money(c.amount * 3))}，被害人之{kin}{b.name(kin_r)}出具了谅解书。{b.name(kin_r, bare=True)}"
-            f"表示，对{R}{b.name(d)}的行为予以谅解，请求司法机关从轻处理。")
+            f"表示，对{R}{b.name(d)}的行为予以谅解，请求司法机关从轻处理。"
+        )
     return paras
 
 
@@ -659,8 +1010,10 @@ def f_fence(b, rng, c, R):
 
 def _child_intro(b, rng, c, v, *, explicit: bool) -> str:
     age_word = "（未成年人）" if explicit and rng.random() < 0.5 else ""
-    return (f"被害人{b.name(v)}{age_word}（{ymd(v.birth)}出生，系{b.p(c.school, 'school')}"
-            f"{b.p(c.klass, 'class')}学生）")
+    return (
+        f"被害人{b.name(v)}{age_word}（{ymd(v.birth)}出生，系{b.p(c.school, 'school')}"
+        f"{b.p(c.klass, 'class')}学生）"
+    )
 
 
 def f_molest(b, rng, c, R):
@@ -676,8 +1029,10 @@ def f_molest(b, rng, c, R):
         f"{b.name(v, bare=True)}近一个月来情绪低落、不愿去托管班。",
     ]
     if c.victims[0].village:
-        paras.append(f"被害人{b.name(v)}随外婆{b.name(grandma)}居住在{b.p(v.village, 'village')}，"
-                     f"父母常年在外务工。")
+        paras.append(
+            f"被害人{b.name(v)}随外婆{b.name(grandma)}居住在{b.p(v.village, 'village')}，"
+            f"父母常年在外务工。"
+        )
     return paras
 
 
@@ -705,8 +1060,8 @@ def f_childhurt(b, rng, c, R):
     mom = c.relatives[0][1]
     dad = c.relatives[1][1]
     return [
-        ("" if not v.village else b.also(v.village, "village")) +
-        f"{ymd(c.offence)}16时许，{_child_intro(b, rng, c, v, explicit=not c.implicit_minor)}"
+        ("" if not v.village else b.also(v.village, "village"))
+        + f"{ymd(c.offence)}16时许，{_child_intro(b, rng, c, v, explicit=not c.implicit_minor)}"
         f"放学后在{b.p(v.address, 'address')}楼下玩耍时，不慎将足球踢到{R}{b.name(d)}停放的轿车上。"
         f"{R}{b.name(d, bare=True)}见状上前拉扯{b.name(v, bare=True)}，并朝其头部、胸部连打数拳，"
         f"致{b.name(v, bare=True)}鼻骨骨折。",
@@ -717,28 +1072,59 @@ def f_childhurt(b, rng, c, R):
 
 
 FACTS = {
-    "theft": f_theft, "fraud": f_fraud, "injury": f_injury, "drunk": f_drunk, "traffic": f_traffic,
-    "helpnet": f_helpnet, "affray": f_affray, "robbery": f_robbery, "fence": f_fence,
-    "molest": f_molest, "abuse": f_abuse, "childhurt": f_childhurt,
+    "theft": f_theft,
+    "fraud": f_fraud,
+    "injury": f_injury,
+    "drunk": f_drunk,
+    "traffic": f_traffic,
+    "helpnet": f_helpnet,
+    "affray": f_affray,
+    "robbery": f_robbery,
+    "fence": f_fence,
+    "molest": f_molest,
+    "abuse": f_abuse,
+    "childhurt": f_childhurt,
 }
 
 
 def evidence(b: Builder, rng: random.Random, c: Case, R: str, *, numbered: bool = True) -> str:
     items = []
-    items.append(("物证、书证", rng.choice(("扣押物品清单、发还清单、户籍证明、到案经过", "银行交易明细、"
-                                            "调取证据清单、价格认定结论书、户籍证明", "现场照片、病历资料、"
-                                            "受案登记表、立案决定书"))))
+    items.append(
+        (
+            "物证、书证",
+            rng.choice(
+                (
+                    "扣押物品清单、发还清单、户籍证明、到案经过",
+                    "银行交易明细、调取证据清单、价格认定结论书、户籍证明",
+                    "现场照片、病历资料、受案登记表、立案决定书",
+                )
+            ),
+        )
+    )
     if c.witnesses:
         items.append(("证人证言", "证人" + "、".join(b.name(w) for w in c.witnesses) + "的证言"))
     if c.victims:
         items.append(("被害人陈述", "被害人" + "、".join(b.name(v) for v in c.victims) + "的陈述"))
     items.append((f"{R}供述和辩解", f"{R}" + "、".join(b.name(d) for d in c.defs) + "的供述和辩解"))
     e1, e2 = c.experts
-    items.append(("鉴定意见", f"{c.j.city}公安司法鉴定中心出具的鉴定意见书（鉴定人：{b.name(e1)}、{b.name(e2)}）"))
+    items.append(
+        (
+            "鉴定意见",
+            f"{c.j.city}公安司法鉴定中心出具的鉴定意见书（鉴定人：{b.name(e1)}、{b.name(e2)}）",
+        )
+    )
     items.append(("勘验、检查、辨认等笔录", "现场勘验笔录、辨认笔录"))
-    items.append(("视听资料、电子数据", rng.choice(("监控录像、执法记录仪视频", "微信聊天记录、转账记录截图", "监控视频"))))
+    items.append(
+        (
+            "视听资料、电子数据",
+            rng.choice(("监控录像、执法记录仪视频", "微信聊天记录、转账记录截图", "监控视频")),
+        )
+    )
     if numbered:
         head = rng.choice(("认定上述事实的证据如下：", "认定上述事实的证据有："))
-        lines = [f"{i}.{k}：{v}；" if i < len(items) else f"{i}.{k}：{v}。" for i, (k, v) in enumerate(items, 1)]
+        lines = [
+            f"{i}.{k}：{v}；" if i < len(items) else f"{i}.{k}：{v}。"
+            for i, (k, v) in enumerate(items, 1)
+        ]
         return head + "\n" + "\n".join(lines)
-    return ("上述事实，有" + "，".join(v for _, v in items) + "等证据证实，足以认定。")
+    return "上述事实，有" + "，".join(v for _, v in items) + "等证据证实，足以认定。"

@@ -10,10 +10,38 @@ ID_CHECK = "10X98765432"
 
 # Area codes of the first six digits (real format; which one goes with which place does not matter).
 AREA_CODES = (
-    "110105", "110108", "120103", "130102", "310104", "320106", "320583", "330106", "340104",
-    "350203", "360102", "370102", "410105", "420111", "430104", "440305", "440106", "450103",
-    "500103", "510107", "520102", "530102", "610113", "620102", "650102", "652801", "150102",
-    "210102", "230103", "360730", "421002", "511602",
+    "110105",
+    "110108",
+    "120103",
+    "130102",
+    "310104",
+    "320106",
+    "320583",
+    "330106",
+    "340104",
+    "350203",
+    "360102",
+    "370102",
+    "410105",
+    "420111",
+    "430104",
+    "440305",
+    "440106",
+    "450103",
+    "500103",
+    "510107",
+    "520102",
+    "530102",
+    "610113",
+    "620102",
+    "650102",
+    "652801",
+    "150102",
+    "210102",
+    "230103",
+    "360730",
+    "421002",
+    "511602",
 )
 
 
@@ -52,10 +80,48 @@ def make_old_id(rng: random.Random, birth: date, sex: str) -> str:
     return f"{rng.choice(AREA_CODES)}{birth:%y%m%d}{rng.randrange(10, 100):02d}{sex_digit}"
 
 
-MOBILE_PREFIXES = ("130", "131", "132", "133", "135", "136", "137", "138", "139", "145", "147",
-                   "150", "151", "152", "153", "155", "156", "157", "158", "159", "166", "170",
-                   "173", "175", "176", "177", "178", "180", "181", "182", "183", "185", "186",
-                   "187", "188", "189", "191", "195", "198", "199")
+MOBILE_PREFIXES = (
+    "130",
+    "131",
+    "132",
+    "133",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "145",
+    "147",
+    "150",
+    "151",
+    "152",
+    "153",
+    "155",
+    "156",
+    "157",
+    "158",
+    "159",
+    "166",
+    "170",
+    "173",
+    "175",
+    "176",
+    "177",
+    "178",
+    "180",
+    "181",
+    "182",
+    "183",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
+    "191",
+    "195",
+    "198",
+    "199",
+)
 
 
 def make_mobile(rng: random.Random) -> str:
@@ -85,8 +151,20 @@ def luhn_ok(number: str) -> bool:
     return total % 10 == 0
 
 
-CARD_PREFIXES = ("622202", "622848", "621700", "621483", "622588", "625965", "436742", "621226",
-                 "623668", "622908", "621799", "622262")
+CARD_PREFIXES = (
+    "622202",
+    "622848",
+    "621700",
+    "621483",
+    "622588",
+    "625965",
+    "436742",
+    "621226",
+    "623668",
+    "622908",
+    "621799",
+    "622262",
+)
 
 
 def make_card(rng: random.Random, length: int | None = None) -> str:
@@ -99,11 +177,44 @@ def make_card(rng: random.Random, length: int | None = None) -> str:
     raise AssertionError  # pragma: no cover
 
 
-HANDLES = ("sunny", "tiger", "xiaoyu", "qingfeng", "mingyue", "happy", "lucky", "star", "ocean",
-           "blue_sky", "wind", "dragon", "panda", "maple", "river", "snow", "cloud", "moon",
-           "leo", "amy", "jack", "lily", "kevin", "echo")
-DOMAINS = ("163.com", "126.com", "qq.com", "sina.com", "foxmail.com", "139.com", "gmail.com",
-           "hotmail.com", "yeah.net", "sohu.com")
+HANDLES = (
+    "sunny",
+    "tiger",
+    "xiaoyu",
+    "qingfeng",
+    "mingyue",
+    "happy",
+    "lucky",
+    "star",
+    "ocean",
+    "blue_sky",
+    "wind",
+    "dragon",
+    "panda",
+    "maple",
+    "river",
+    "snow",
+    "cloud",
+    "moon",
+    "leo",
+    "amy",
+    "jack",
+    "lily",
+    "kevin",
+    "echo",
+)
+DOMAINS = (
+    "163.com",
+    "126.com",
+    "qq.com",
+    "sina.com",
+    "foxmail.com",
+    "139.com",
+    "gmail.com",
+    "hotmail.com",
+    "yeah.net",
+    "sohu.com",
+)
 
 
 def make_email(rng: random.Random) -> str:
@@ -120,6 +231,8 @@ def make_passport(rng: random.Random) -> str:
 
 
 def make_plate(rng: random.Random) -> str:
-    return rng.choice("苏京粤浙川鄂湘") + rng.choice("ABCDE") + "".join(
-        rng.choice("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(5)
+    return (
+        rng.choice("苏京粤浙川鄂湘")
+        + rng.choice("ABCDE")
+        + "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(5))
     )

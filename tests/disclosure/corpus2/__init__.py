@@ -1,0 +1,9 @@
+"""Second, independent redaction corpus: 210 documents of a fictional procuratorate.
+
+from tests.disclosure.corpus2 import load_corpus, leaks, over_redacted
+"""
+
+from .generate import load_corpus
+from .model import KINDS, CorpusDocument, leaks, normalized, over_redacted
+
+__all__ = ["KINDS", "CorpusDocument", "leaks", "load_corpus", "normalized", "over_redacted"]
