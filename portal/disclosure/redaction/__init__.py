@@ -147,6 +147,7 @@ def warm_up() -> None:
     """Load the tagger and the dictionary now (before gunicorn forks), not on a first request."""
     tagger.warm_up()
     persons._frequency("被告人")
+    persons._is_known_name("乌云其木格")
 
 
 def _occurrences(text: str, terms) -> list[re.Match]:
