@@ -10,9 +10,10 @@ The corpus was written from the publication rules, not from the engine's code or
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+from tests.disclosure.corpus_check import leaks, normalized, over_redacted
 
 KINDS = ("indictment", "non_prosecution", "appeal_review", "protest", "release")
 
@@ -35,30 +36,6 @@ class CorpusDocument:
     def full_text(self) -> str:
         """Title and text together (the whole public content of a release)."""
         return f"{self.title}\n{self.text}" if self.title else self.text
-
-
-_DOTS = ("•", "・", "‧", "．", "･", "∙", "⋅")
-
-
-def normalized(s: str) -> str:
-    """NFKC, no format characters (Cf), no whitespace, one middle dot "·", lower case."""
-    s = unicodedata.normalize("NFKC", s)
-    s = "".join(ch for ch in s if unicodedata.category(ch) != "Cf" and not ch.isspace())
-    for dot in _DOTS:
-        s = s.replace(dot, "·")
-    return s.lower()
-
-
-def leaks(doc: CorpusDocument, public_text: str) -> list[str]:
-    """The protected strings of `doc` that still occur in `public_text` (compared normalized)."""
-    text = normalized(public_text)
-    return [p for p in doc.must_not_appear if normalized(p) in text]
-
-
-def over_redacted(doc: CorpusDocument, public_text: str) -> list[str]:
-    """The must_keep strings of `doc` that are missing from `public_text` (compared normalized)."""
-    text = normalized(public_text)
-    return [k for k in doc.must_keep if normalized(k) not in text]
 
 
 @lru_cache(maxsize=1)

@@ -14,8 +14,10 @@ import random
 import re
 from dataclasses import dataclass
 
+from tests.disclosure.corpus_check import normalized
+
 from . import names as N
-from .model import CorpusDocument, normalized
+from .model import CorpusDocument
 
 OPEN, CLOSE = "\ue000", "\ue001"
 TOKEN = re.compile(f"{OPEN}(\\d+){CLOSE}")
