@@ -283,3 +283,13 @@ def test_the_gate_passes_what_the_rules_keep():
     public = redaction.apply(text, analysis.redactions)
     assert "郭建明" in public and "鲁一鸣" in public
     assert redaction.gate({"text": public}, analysis) == []
+
+
+def test_a_name_or_number_cut_by_a_page_break_of_a_pdf_is_whole_again():
+    text = (
+        "被害人王\n第 2 页 共 5 页\n小明，男，1990年出生。经查，王小明的手机被盗。"
+        "联系电话139\n- 3 -\n12345678。"
+    )
+    public = published(text)
+    assert_absent(public, "王小明", "小明", "13912345678")
+    assert public.startswith("被害人王某，男")

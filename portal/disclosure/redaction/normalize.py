@@ -11,7 +11,8 @@ Every detector therefore runs on a normalised view:
 * the middle dots of transcribed and minority names (· • ・ ‧ …, and a full stop between two
   Chinese characters) written as `·`;
 * in the *joined* view, white space dropped where it stands inside a run of Chinese characters
-  or of digits, and a line break dropped inside an e-mail address or a Latin word.
+  or of digits, and a line break dropped inside an e-mail address or a Latin word;
+* lines of page furniture (第 2 页 共 5 页, - 3 -) read past, in both views.
 
 Each character of a view remembers the original span it came from, so a hit in the view maps
 back to the whole original span, spaces and breaks inside it included: what is redacted is the
@@ -98,9 +99,23 @@ class View:
         return self.starts[start], self.ends[end - 1]
 
 
+# Page furniture that a PDF or a scan puts between the lines of a paragraph ("第 2 页 共 5 页",
+# "- 3 -", "2/5"): read past, so that a name or a number cut by a page break is whole again.
+_PAGE_LINE_RE = re.compile(
+    r"^[ \t\u3000]*(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|[-—－]\s*\d+\s*[-—－]"
+    r"|\d+\s*/\s*\d+|page\s*\d+(?:\s*of\s*\d+)?)[ \t\u3000]*\n",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
 def view(original: str, *, join: bool) -> View:
+    skipped = set()
+    for match in _PAGE_LINE_RE.finditer(original):
+        skipped.update(range(match.start(), match.end()))
     folded: list[tuple[str, int]] = []
     for index, ch in enumerate(original):
+        if index in skipped:
+            continue
         for out in _fold(ch):
             folded.append((out, index))
     chars: list[str] = []
