@@ -83,6 +83,7 @@ _PRIORITY = {kind: rank for rank, kind in enumerate(
 # Why a person's name is kept or redacted: the codes the people panel explains.
 REASON_OFFICIAL = "official"
 REASON_LAWYER = "lawyer"
+REASON_PRESS = "press"
 REASON_LONG_SENTENCE = rules.LONG_SENTENCE
 REASON_RECIDIVIST = rules.RECIDIVIST
 REASON_MINOR_CASE = "minor_case"
@@ -162,6 +163,8 @@ def _person_reason(found, verdicts: dict[str, str], minor: bool) -> tuple[bool, 
         return False, REASON_PUBLISHER
     if found.role == OFFICIAL:
         return False, REASON_OFFICIAL
+    if found.role == persons.PRESS:
+        return False, REASON_PRESS
     if found.role in PUBLIC_ROLES:
         return False, REASON_LAWYER
     if minor:

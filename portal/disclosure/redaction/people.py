@@ -30,9 +30,10 @@ APPLICANT = "applicant"
 OTHER = "other"
 OFFICIAL = "official"
 LAWYER = "lawyer"
+PRESS = "press"  # the byline of a release: 记者, 通讯员
 PERSON_ROLES = (DEFENDANT, NOT_PROSECUTED, VICTIM, WITNESS, EXPERT, RELATIVE, REPRESENTATIVE,
-                APPLICANT, OTHER, OFFICIAL, LAWYER)  # fmt: skip
-PUBLIC_ROLES = frozenset({OFFICIAL, LAWYER})  # keep their names
+                APPLICANT, OTHER, OFFICIAL, LAWYER, PRESS)  # fmt: skip
+PUBLIC_ROLES = frozenset({OFFICIAL, LAWYER, PRESS})  # keep their names
 
 _ROLE_WORDS = {
     DEFENDANT: "被告人 原审被告人 犯罪嫌疑人 原审上诉人 上诉人 被告单位直接负责的主管人员 同案人 同案犯",
@@ -64,6 +65,7 @@ _ROLE_WORDS = {
         "法官助理 法官 承办人 侦查员 侦查人员 民警 警官 办案人员"
     ),
     LAWYER: "辩护人 辩护律师 律师 值班律师",
+    PRESS: "记者 通讯员 特约记者 见习记者 实习记者 特约通讯员",
 }
 ROLE_OF_WORD = {word: role for role, words in _ROLE_WORDS.items() for word in words.split()}
 
@@ -120,6 +122,9 @@ _PREDICATE_RE = re.compile(
 )
 # A name already anonymised in the text: 苗某, 皇甫某, 张某甲, 张某某.
 _ANONYMISED_RE = re.compile(r"[\u4e00-\u9fff]{1,2}某[某甲乙丙丁戊己庚辛壬癸]?")
+_ALIAS_RE = re.compile(
+    r"(?:小名|乳名|昵称|绰号|外号|网名)(?:叫|为|是)?[“\"‘']?(?P<name>[\u4e00-\u9fff]{2,3}?)(?=[”\"’'，,。；;、）)的]|$)"
+)
 # A person introduced by a relation in brackets: 杨建军（系皇甫涛之妻子）证实.
 _SELF_INTRODUCED_RE = re.compile(
     r"(?:^|(?<=[，,。；;：:\n、]))(?P<name>[\u4e00-\u9fff]{2,4})(?=[（(]系[\u4e00-\u9fff]{1,12}之)"
@@ -544,6 +549,10 @@ def find(text: str, words: list[tuple[int, str, str]], decisions=()) -> list[Fou
                 in_list = True
                 continue
             break
+
+    # A child's or a person's other name (小名朵朵, 绰号"二虎"): whatever word it is.
+    for match in _ALIAS_RE.finditer(text):
+        mentions.append((match.start("name"), match["name"], OTHER))
 
     for match in _SELF_INTRODUCED_RE.finditer(text):
         name = reader.name_at(match.start("name"))
