@@ -59,7 +59,6 @@ CATALOGUE: dict[str, EventType] = {
 }
 
 
-
 def register_event_types(event_types: dict[str, EventType]) -> None:
     """Each domain declares its own event types at import; codes must be unique."""
     clash = set(event_types) & set(CATALOGUE)

@@ -242,12 +242,10 @@ PERSON_ROLE_LABELS = {
     "other": _l("Other private person"),
     "official": _l("Official"),
     "lawyer": _l("Defence lawyer"),
-    "press": _l("Journalist or correspondent"),
 }
 PERSON_REASON_LABELS = {
     "official": _l("Officials keep their names."),
     "lawyer": _l("Defence lawyers keep their names."),
-    "press": _l("The byline of a release (journalists, correspondents) keeps its names."),
     "long_sentence": _l(
         "Sentenced to more than three years, life imprisonment or death: the name is kept."
     ),

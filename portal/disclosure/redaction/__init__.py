@@ -83,7 +83,6 @@ _PRIORITY = {kind: rank for rank, kind in enumerate(
 # Why a person's name is kept or redacted: the codes the people panel explains.
 REASON_OFFICIAL = "official"
 REASON_LAWYER = "lawyer"
-REASON_PRESS = "press"
 REASON_LONG_SENTENCE = rules.LONG_SENTENCE
 REASON_RECIDIVIST = rules.RECIDIVIST
 REASON_MINOR_CASE = "minor_case"
@@ -163,8 +162,6 @@ def _person_reason(found, verdicts: dict[str, str], minor: bool) -> tuple[bool, 
         return False, REASON_PUBLISHER
     if found.role == OFFICIAL:
         return False, REASON_OFFICIAL
-    if found.role == persons.PRESS:
-        return False, REASON_PRESS
     if found.role in PUBLIC_ROLES:
         return False, REASON_LAWYER
     if minor:
@@ -265,7 +262,15 @@ def analyse(
         PersonDecision(normalized(t.text), OTHER)
         for t in extra_terms if t.kind == NAME and normalized(t.text)
     ]  # fmt: skip
-    found = persons.find(body, tagger.tag(body), decisions)
+    # Where the original had spaces (not a line break) that the view joined: names set apart.
+    gaps = frozenset(
+        index
+        for index in range(1, len(body))
+        if joined.starts[index] > joined.ends[index - 1]
+        and "\n" not in text[joined.ends[index - 1] : joined.starts[index]]
+        and text[joined.ends[index - 1] : joined.starts[index]].strip() == ""
+    )
+    found = persons.find(body, tagger.tag(body), decisions, gaps)
     verdicts = rules.defendant_verdicts(body, [f.name for f in found if f.role == DEFENDANT])
 
     decided = []

@@ -41,6 +41,8 @@ TRANSCRIPTION = frozenset(
     "瑞萨塞桑森沙山舍圣施什史斯松苏索塔泰坦汤唐特提图托瓦万威韦维温沃乌西希夏谢辛休雅亚扬耶伊"
     "依英尤约扎詹朱卓兹佐吐逊合买力江别木铁孜则娃白黑根次仁西嘎吉央措旺堆平珠拜克热孜娅丝琪"
     "卜杜尔沙提肉麦热米尼扎哈尔帕迪丽努尔兰赛叶依明肯合曼力逊洪德尔拉孜罕姑"
+    "大卫翰瑟丝莎妮娅蕾夫基奇耶契柯琳露茜玛利亚伊娃安娜达娜卡佳杰克汤姆罗伯逊森顿曼斯特"
+    "日且呷俄黑格勒图其颂猜乍蓬汶隆素察功朋"
 )
 
 
@@ -68,8 +70,8 @@ def _joins(before: str, after: str, run: str) -> bool:
         return False
     if (is_han(before) or before == DOT) and (is_han(after) or after == DOT):
         return True
-    if _is_digit(before) and (_is_digit(after) or after in "Xx"):
-        return True
+    if (_is_digit(before) or before in ")）") and (_is_digit(after) or after in "Xx"):
+        return True  # 139 1234 5678, （028）⏎55070999
     if "@" in (before, after) and _LATIN_WORD.match(before) and _LATIN_WORD.match(after):
         return True
     return "\n" in run and bool(_LATIN_WORD.match(before) and _LATIN_WORD.match(after))
@@ -108,10 +110,28 @@ _PAGE_LINE_RE = re.compile(
 )
 
 
+def _running_headers(original: str):
+    """A running header that a PDF repeats on every page (乌鲁木齐市人民检察院起诉书): every
+    occurrence of such a line after the first, with its line break."""
+    seen = set()
+    for match in _LINE_RE.finditer(original):
+        line = match.group(1).strip(" \t\u3000")
+        if 4 <= len(line) <= 40 and _HEADER_RE.search(line):
+            if line in seen:
+                yield match.start(), match.end()
+            seen.add(line)
+
+
+_LINE_RE = re.compile(r"^([^\n]*)\n", re.MULTILINE)
+_HEADER_RE = re.compile(r"(?:检察院|法院)(?:[\u4e00-\u9fff]{0,12}书)?$|决定书$|起诉书$|抗诉书$")
+
+
 def view(original: str, *, join: bool) -> View:
     skipped = set()
     for match in _PAGE_LINE_RE.finditer(original):
         skipped.update(range(match.start(), match.end()))
+    for start, end in _running_headers(original):
+        skipped.update(range(start, end))
     folded: list[tuple[str, int]] = []
     for index, ch in enumerate(original):
         if index in skipped:

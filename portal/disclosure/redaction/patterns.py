@@ -46,7 +46,7 @@ _ACCOUNT_RE = re.compile(
 )
 # Passports, permits for Hong Kong, Macao and Taiwan, and other documents: by the words before.
 _DOCUMENT_NUMBER_RE = re.compile(
-    r"(?:护照|通行证|居留证|居住证|驾驶证|军官证|证件)(?:号码|号)?[:：为是]?\s*"
+    r"(?:护照|通行证|居留证|居住证|驾驶证|军官证|证件)[(（]?(?:号码|号)?[:：为是]?\s*"
     r"(?P<n>(?=(?:[A-Za-z]*\d){5})[A-Za-z0-9]{6,14})(?![0-9A-Za-z])"
 )
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")

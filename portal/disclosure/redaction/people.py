@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from portal.disclosure.redaction import tagger
-from portal.disclosure.redaction.normalize import DOT, is_han
+from portal.disclosure.redaction.normalize import DOT, TRANSCRIPTION, is_han
 
 # Roles: the codes stored with a publisher's decision and shown on the people panel.
 DEFENDANT = "defendant"
@@ -30,10 +30,11 @@ APPLICANT = "applicant"
 OTHER = "other"
 OFFICIAL = "official"
 LAWYER = "lawyer"
-PRESS = "press"  # the byline of a release: 记者, 通讯员
 PERSON_ROLES = (DEFENDANT, NOT_PROSECUTED, VICTIM, WITNESS, EXPERT, RELATIVE, REPRESENTATIVE,
-                APPLICANT, OTHER, OFFICIAL, LAWYER, PRESS)  # fmt: skip
-PUBLIC_ROLES = frozenset({OFFICIAL, LAWYER, PRESS})  # keep their names
+                APPLICANT, OTHER, OFFICIAL, LAWYER)  # fmt: skip
+# Only officials and defence lawyers keep their names (a release's byline does not: 记者 and
+# 通讯员 are private persons here, the safe side; the publisher may give them a role).
+PUBLIC_ROLES = frozenset({OFFICIAL, LAWYER})
 
 _ROLE_WORDS = {
     DEFENDANT: "被告人 原审被告人 犯罪嫌疑人 原审上诉人 上诉人 被告单位直接负责的主管人员 同案人 同案犯",
@@ -56,6 +57,7 @@ _ROLE_WORDS = {
         "邻居 同学 朋友 同事 班主任 老师 房东 租客 雇主 介绍人 保证人 担保人 债务人 债权人 村民 "
         "店主 店员 老板 老板娘 车主 房主 业主 户主 保安 员工 职工 经理 会计 出纳 患者 当事人 行为人 "
         "同伙 工友 室友 网友 买家 卖家 收购人 借款人 出借人 会计师 快递员 司机 骑手 保姆 护工 厨师 "
+        "记者 通讯员 责任编辑 编辑 摄影 作者 集资参与人 投资人 出资人 参与人 被骗人员 受害群众 "
         "老师傅 服务员 收银员 营业员 理货员 顾客 客户 乘客 住户 同乡 家政工 工人 商户 摊主 股东 法定代表人 "
         "负责人 实际控制人 总经理 董事长 财务人员 项目经理 主任 队长 组长 吸毒人员 中介 文员 "
         "人民监督员 听证员 送餐员 售货员 业务员 销售员 技术员 驾驶员 学生 村干部 网格员"
@@ -65,7 +67,6 @@ _ROLE_WORDS = {
         "法官助理 法官 承办人 侦查员 侦查人员 民警 警官 办案人员"
     ),
     LAWYER: "辩护人 辩护律师 律师 值班律师",
-    PRESS: "记者 通讯员 特约记者 见习记者 实习记者 特约通讯员",
 }
 ROLE_OF_WORD = {word: role for role, words in _ROLE_WORDS.items() for word in words.split()}
 
@@ -85,7 +86,7 @@ SINGLE_SURNAMES = frozenset(
     "谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴"
     "盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母"
     "裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣"
-    "信展阴昝智幸奉植衡富尧闭由凤洪"
+    "信展阴昝智幸奉植衡富尧闭由凤洪力春水佴双弓种仉逄郏麴禄"
 )
 
 # Longer nouns that start with a role word are role words of their own (会计师, 老师傅), so the
@@ -123,8 +124,20 @@ _PREDICATE_RE = re.compile(
 # A name already anonymised in the text: 苗某, 皇甫某, 张某甲, 张某某.
 _ANONYMISED_RE = re.compile(r"[\u4e00-\u9fff]{1,2}某[某甲乙丙丁戊己庚辛壬癸]?")
 _ALIAS_RE = re.compile(
-    r"(?:小名|乳名|昵称|绰号|外号|网名)(?:叫|为|是)?[“\"‘']?(?P<name>[\u4e00-\u9fff]{2,3}?)(?=[”\"’'，,。；;、）)的]|$)"
+    r"(?:(?:小名|乳名|昵称|绰号|外号|网名|曾用名|原名|别名)(?:叫|为|是|：|:)?[“\"‘']?"
+    r"|(?:称其|称他|称她|叫他|叫她|唤作)(?:为)?[“\"‘'])"
+    r"(?P<name>[\u4e00-\u9fff]{2,4}?)(?=[”\"’'，,。；;、）)的]|$)"
 )
+# Someone quoted in a news story: 住在隔壁的都毓秀回忆, 一起打过牌的管晶告诉记者
+_SPEAKER_RE = re.compile(
+    r"(?<=的)(?P<name>[\u4e00-\u9fff]{2,8}?)(?=回忆|告诉记者|对记者说|向记者|说：|说:|表示，|介绍，)"
+)
+# A list of short names: 苏某、平晶、娜某
+_LIST_RE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:、[\u4e00-\u9fff]{2,4}){1,12}")
+# A representative who is a lawyer: 诉讼代理人田明辉（同舟律师事务所律师）, 委托代理人于秋菊，…律师
+_IS_LAWYER_RE = re.compile(r"[（(，,]?[^。；;）)]{0,24}?律师")
+# A name in Latin letters (Peter HOFFMANN, Laura BIANCHI)
+_LATIN_NAME_RE = re.compile(r"[A-Z][A-Za-z'\-]+(?:[ ·.][A-Z][A-Za-z'\-]+){1,3}")
 # A person introduced by a relation in brackets: 杨建军（系皇甫涛之妻子）证实.
 _SELF_INTRODUCED_RE = re.compile(
     r"(?:^|(?<=[，,。；;：:\n、]))(?P<name>[\u4e00-\u9fff]{2,4})(?=[（(]系[\u4e00-\u9fff]{1,12}之)"
@@ -133,7 +146,7 @@ _NAME_END_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{2,3}[，,、）)；;]")
 # What follows a name in legal prose, and hardly ever a common word after a role word.
 _ACT_FOLLOWS = (
     r"等人|供述|辩解|证实|证言|称|报案|报警|到案|投案|自首|出具|次日|当日|当晚|当天|随即|立即|"
-    r"事后|遂|均|亦|便|即|评估|鉴定|介绍|反映|发现|作证|指认|辨认|跟随|驾驶|推搡|殴打"
+    r"事后|遂|均|亦|便|即|评估|鉴定|介绍|反映|发现|作证|指认|辨认|跟随|驾驶|推搡|殴打|经营"
 )
 _NAME_FOLLOWS_RE = re.compile(
     r"涉嫌|犯[\u4e00-\u9fff]{1,12}罪|[\u4e00-\u9fff]{2,10}罪(?:一案|案)|" + _ACT_FOLLOWS
@@ -142,6 +155,11 @@ _NAME_FOLLOWS_RE = re.compile(
 _ACT_FOLLOWS_RE = re.compile(_ACT_FOLLOWS)
 # After 于 these start a time, not a given name: 于当日, 于次日, 于案发后.
 _TIME_AFTER_YU = frozenset("当次同本上下前后近今昨该某是此其案同翌即")
+# Roles one person holds at once without losing the public one: an official who testifies
+# (民警 and 证人), a lawyer named by the role they act in (律师 and 委托代理人).
+_SAME_PERSON_PUBLIC = frozenset(
+    {(OFFICIAL, WITNESS), (OFFICIAL, OTHER), (LAWYER, REPRESENTATIVE), (LAWYER, OTHER)}
+)
 # Prepositions and conjunctions the tagger sometimes reads into a name (亲属与江涛: 与江涛).
 _LINKS = frozenset("与和及同跟对向给把被将从在为由")
 # The tagger's labels of verbs, particles and the like: a run that holds one is no name.
@@ -254,8 +272,15 @@ class _Reader:
         self.position = position
         self.in_list = in_list
         text = self.text
+        latin = _LATIN_NAME_RE.match(text, position)
+        if latin:
+            return latin.group()
         dotted = _DOTTED_RE.match(text, position)
-        if dotted and not _ROLE_RE.search(text, position, text.index(DOT, position)):
+        if (
+            dotted
+            and not _ROLE_RE.search(text, position, text.index(DOT, position))
+            and _transcribed(text[position : text.index(DOT, position)])
+        ):
             return self._dotted_name(position, dotted.end())
         whole = self._whole_run(position)
         if whole:
@@ -273,7 +298,12 @@ class _Reader:
                 candidate = text[position : position + length]
                 if (
                     len(candidate) == length
-                    and all(is_han(ch) and ch not in _NAME_STOP for ch in candidate)
+                    and all(is_han(ch) for ch in candidate)
+                    and candidate[0] not in _NAME_STOP
+                    and (
+                        all(ch not in _NAME_STOP for ch in candidate)
+                        or (len(candidate) == 4 and _transcribed(candidate))
+                    )
                     and (
                         _INTRODUCED_RE.match(text, position + length)
                         or _NAME_FOLLOWS_RE.match(text, position + length)
@@ -509,17 +539,29 @@ class _Reader:
         return two
 
 
-def find(text: str, words: list[tuple[int, str, str]], decisions=()) -> list[Found]:
+def find(
+    text: str, words: list[tuple[int, str, str]], decisions=(), gaps: frozenset[int] = frozenset()
+) -> list[Found]:
     """The people of `text` (the joined view), in order of first appearance; `words` is the
-    tagger's reading of it (tagger.tag)."""
+    tagger's reading of it (tagger.tag); `gaps` the positions where the original had white space
+    that the view joined (作者：帕米尔 祝天佑: two names, not one)."""
     reader = _Reader(text, words)
     person_spans = tagger.person_spans(words)
     found: dict[str, Found] = {}
 
     def add(name: str, role: str, source: str, position: int):
+        if "某" in name:
+            return  # already anonymised: 林某乙, 张某某
         current = found.get(name)
         if current is None:
             found[name] = Found(name, role, source, position)
+        elif (current.role, role) in _SAME_PERSON_PUBLIC or (
+            role,
+            current.role,
+        ) in _SAME_PERSON_PUBLIC:
+            # 民警于萍 … 证人文志刚、于萍; 委托代理人毕雨桐，…律师 … 委托代理人毕雨桐的意见:
+            # an official who testifies, a lawyer named again by the role they act in.
+            current.role = OFFICIAL if OFFICIAL in (current.role, role) else LAWYER
         elif current.role in PUBLIC_ROLES and role not in PUBLIC_ROLES:
             current.role = role  # named as a private person anywhere: protect (the safe side)
         elif current.role == DEFENDANT and role not in PUBLIC_ROLES:
@@ -548,11 +590,24 @@ def find(text: str, words: list[tuple[int, str, str]], decisions=()) -> list[Fou
                 position += 1
                 in_list = True
                 continue
+            following = reader.name_at(position, in_list=True) if position in gaps else None
+            if following and not any(ch in _PLACE for ch in following):
+                in_list = True  # 作者：帕米尔 祝天佑, 检察员 张三 李四: names set apart by a space
+                continue
             break
 
     # A child's or a person's other name (小名朵朵, 绰号"二虎"): whatever word it is.
     for match in _ALIAS_RE.finditer(text):
         mentions.append((match.start("name"), match["name"], OTHER))
+
+    for match in _SPEAKER_RE.finditer(text):
+        name = match["name"]
+        surname = surname_of(name)
+        if "某" not in name and (
+            (surname and len(name) > len(surname) and _frequency(name) <= 20)
+            or (len(name) >= 4 and _transcribed(name) and not _frequency(name))
+        ):
+            mentions.append((match.start("name"), name, OTHER))
 
     for match in _SELF_INTRODUCED_RE.finditer(text):
         name = reader.name_at(match.start("name"))
@@ -560,9 +615,26 @@ def find(text: str, words: list[tuple[int, str, str]], decisions=()) -> list[Fou
             mentions.append((match.start("name"), name, OTHER))
     # A mention read short where a longer name of the text stands (原审被告人周瑶|明曾经 beside
     # 申诉人周瑶明，男) is that longer name's: the short one may be another person (检察官周瑶).
+    # Names in a list where some are already anonymised (招募苏某、平晶、娜某等人): the others too.
+    for match in _LIST_RE.finditer(text):
+        items = match.group().split("、")
+        if any(_ANONYMISED_RE.fullmatch(item) for item in items):
+            offset = match.start()
+            for item in items:
+                if (
+                    surname_of(item)
+                    and len(item) <= 3
+                    and "某" not in item
+                    and not any(ch in _NAME_STOP for ch in item)
+                    and _frequency(item) <= 20
+                ):
+                    mentions.append((offset, item, OTHER))
+                offset += len(item) + 1
     names = {name for _p, name, _r in mentions}
     for position, name, role in sorted(mentions):
         longest = max((n for n in names if text.startswith(n, position)), key=len, default=name)
+        if role == REPRESENTATIVE and _IS_LAWYER_RE.match(text, position + len(longest)):
+            role = LAWYER  # 诉讼代理人田明辉（同舟律师事务所律师）
         add(longest, role, "role", position)
 
     for match in _PREDICATE_RE.finditer(text):
@@ -626,6 +698,12 @@ def _split_off(text: str, surname_at: int, end: int) -> bool:
         return True
     after = text[end : end + 1]
     return after in _NAME_END or after in ("", "\n") or bool(_INTRODUCED_RE.match(text, end))
+
+
+def _transcribed(part: str) -> bool:
+    """Does the part before a name's dot read like a transcription (努尔艾力), not prose that
+    runs into one (卢秀英明知约翰·史密斯)?"""
+    return len(part) <= 8 and sum(ch in TRANSCRIPTION for ch in part) >= 0.6 * len(part)
 
 
 def _acceptable_tagged(word: str) -> bool:
