@@ -151,10 +151,22 @@ def warm_up() -> None:
 
 
 def _occurrences(text: str, terms) -> list[re.Match]:
+    """Every occurrence of the terms, longest first; a term written with a space (a name in
+    Latin letters: Laura BIANCHI) is found with any white space or none there."""
     terms = sorted({t for t in terms if t}, key=len, reverse=True)
     if not terms:
         return []
-    return list(re.finditer("|".join(re.escape(t) for t in terms), text))
+    pattern = "|".join(r"\s*".join(re.escape(part) for part in t.split()) for t in terms)
+    return list(re.finditer(pattern, text))
+
+
+def _term_of(match: re.Match, terms) -> str:
+    """The term an occurrence is of (Laura⏎BIANCHI is Laura BIANCHI)."""
+    found = match.group()
+    if found in terms:
+        return found
+    bare = re.sub(r"\s+", "", found)
+    return next((t for t in terms if re.sub(r"\s+", "", t) == bare), found)
 
 
 def _person_reason(found, verdicts: dict[str, str], minor: bool) -> tuple[bool, str]:
@@ -316,11 +328,13 @@ def analyse(
     # (the prosecutor) followed by 国: each occurrence belongs to one person.
     counts: dict[str, int] = {}
     protected = []
-    for match in _occurrences(body, [p.name for p, _r, _reason in decided]):
-        counts[match.group()] = counts.get(match.group(), 0) + 1
+    names = [p.name for p, _r, _reason in decided]
+    for match in _occurrences(body, names):
+        name = _term_of(match, names)
+        counts[name] = counts.get(name, 0) + 1
         start, end = joined.span(match.start(), match.end())
-        if match.group() in replacements:
-            candidates.append(Redaction(start, end, NAME, replacements[match.group()]))
+        if name in replacements:
+            candidates.append(Redaction(start, end, NAME, replacements[name]))
         else:
             protected.append((start, end))
     redactions = _resolve(candidates, protected)

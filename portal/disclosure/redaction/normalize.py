@@ -11,7 +11,7 @@ Every detector therefore runs on a normalised view:
 * the middle dots of transcribed and minority names (· • ・ ‧ …, and a full stop between two
   Chinese characters) written as `·`;
 * in the *joined* view, white space dropped where it stands inside a run of Chinese characters
-  or of digits, and a line break dropped inside an e-mail address or a Latin word;
+  or of digits, and every line break dropped (a wrap of the page, not a separator);
 * lines of page furniture (第 2 页 共 5 页, - 3 -) read past, in both views.
 
 Each character of a view remembers the original span it came from, so a hit in the view maps
@@ -74,7 +74,8 @@ def _joins(before: str, after: str, run: str) -> bool:
         return True  # 139 1234 5678, （028）⏎55070999
     if "@" in (before, after) and _LATIN_WORD.match(before) and _LATIN_WORD.match(after):
         return True
-    return "\n" in run and bool(_LATIN_WORD.match(before) and _LATIN_WORD.match(after))
+    # A line break is a wrap of the page, not a separator: 初三（4）⏎班, 苏州市姑苏区⏎育才路.
+    return "\n" in run
 
 
 @lru_cache(maxsize=4096)

@@ -145,7 +145,7 @@ _SELF_INTRODUCED_RE = re.compile(
 _NAME_END_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{2,3}[，,、）)；;]")
 # What follows a name in legal prose, and hardly ever a common word after a role word.
 _ACT_FOLLOWS = (
-    r"等人|供述|辩解|证实|证言|称|报案|报警|到案|投案|自首|出具|次日|当日|当晚|当天|随即|立即|"
+    r"有期徒刑|无期徒刑|死刑|拘役|管制|出生于|出生|等人|供述|辩解|证实|证言|称|报案|报警|到案|投案|自首|出具|次日|当日|当晚|当天|随即|立即|"
     r"事后|遂|均|亦|便|即|评估|鉴定|介绍|反映|发现|作证|指认|辨认|跟随|驾驶|推搡|殴打|经营"
 )
 _NAME_FOLLOWS_RE = re.compile(
@@ -403,7 +403,9 @@ class _Reader:
             run = text[position:end]
             if (
                 len(run) < end - position
-                or not all(is_han(ch) and ch not in _NAME_STOP for ch in run)
+                or not all(is_han(ch) for ch in run)
+                or run[0] in _NAME_STOP
+                or (any(ch in _NAME_STOP for ch in run) and not _transcribed(run))
                 or "某" in run
                 or _ROLE_RE.search(run)
             ):
@@ -486,6 +488,8 @@ class _Reader:
         """Not a verb or a particle by the tagger (被告人送至现场); a pronoun only at the start of
         a longer name (其木格, not 其后)."""
         label = self.label_at.get(position, ("", "x"))[1]
+        if length >= 3 and _transcribed(self.text[position : position + length]):
+            return True  # 阿的日古: a transcribed name the tagger reads as particles
         return label not in _FUNCTION_LABELS or (label == "r" and length >= 3)
 
     def _word_starts(self, position: int) -> bool:
@@ -615,21 +619,6 @@ def find(
             mentions.append((match.start("name"), name, OTHER))
     # A mention read short where a longer name of the text stands (原审被告人周瑶|明曾经 beside
     # 申诉人周瑶明，男) is that longer name's: the short one may be another person (检察官周瑶).
-    # Names in a list where some are already anonymised (招募苏某、平晶、娜某等人): the others too.
-    for match in _LIST_RE.finditer(text):
-        items = match.group().split("、")
-        if any(_ANONYMISED_RE.fullmatch(item) for item in items):
-            offset = match.start()
-            for item in items:
-                if (
-                    surname_of(item)
-                    and len(item) <= 3
-                    and "某" not in item
-                    and not any(ch in _NAME_STOP for ch in item)
-                    and _frequency(item) <= 20
-                ):
-                    mentions.append((offset, item, OTHER))
-                offset += len(item) + 1
     names = {name for _p, name, _r in mentions}
     for position, name, role in sorted(mentions):
         longest = max((n for n in names if text.startswith(n, position)), key=len, default=name)
@@ -671,6 +660,25 @@ def find(
         ):
             continue  # 云西检刑诉〔2023〕: part of a document number or an institution's name
         add(word, OTHER, "tagger", start)
+
+    # Names in a list beside names already anonymised or found (招募苏某、平晶、娜某等人): the
+    # others too.
+    known = set(found)
+    for match in _LIST_RE.finditer(text):
+        items = match.group().split("、")
+        if any(_ANONYMISED_RE.fullmatch(item) or item in known for item in items):
+            offset = match.start()
+            for item in items:
+                if (
+                    item not in known
+                    and surname_of(item)
+                    and len(item) <= 3
+                    and "某" not in item
+                    and not any(ch in _NAME_STOP for ch in item)
+                    and _frequency(item) <= 20
+                ):
+                    add(item, OTHER, "role", offset)
+                offset += len(item) + 1
 
     for decision in decisions:
         name = decision.name
