@@ -133,7 +133,7 @@ _SPEAKER_RE = re.compile(
     r"(?<=的)(?P<name>[\u4e00-\u9fff]{2,8}?)(?=回忆|告诉记者|对记者说|向记者|说：|说:|表示，|介绍，)"
 )
 # A list of short names: 苏某、平晶、娜某
-_LIST_RE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:、[\u4e00-\u9fff]{2,4}){1,12}")
+_LIST_RE = re.compile(r"[\u4e00-\u9fff·]{2,12}(?:、[\u4e00-\u9fff·]{2,12}){1,12}")
 # A representative who is a lawyer: 诉讼代理人田明辉（同舟律师事务所律师）, 委托代理人于秋菊，…律师
 _IS_LAWYER_RE = re.compile(r"[（(，,]?[^。；;）)]{0,24}?律师")
 # A name in Latin letters (Peter HOFFMANN, Laura BIANCHI)
@@ -302,7 +302,7 @@ class _Reader:
                     and candidate[0] not in _NAME_STOP
                     and (
                         all(ch not in _NAME_STOP for ch in candidate)
-                        or (len(candidate) == 4 and _transcribed(candidate))
+                        or (len(candidate) == 4 and _transcribed(candidate, 0.75))
                     )
                     and (
                         _INTRODUCED_RE.match(text, position + length)
@@ -405,7 +405,8 @@ class _Reader:
                 len(run) < end - position
                 or not all(is_han(ch) for ch in run)
                 or run[0] in _NAME_STOP
-                or (any(ch in _NAME_STOP for ch in run) and not _transcribed(run))
+                or any(ch in _NAME_STOP and ch != "的" for ch in run)
+                or ("的" in run and not _transcribed(run, 0.75))
                 or "某" in run
                 or _ROLE_RE.search(run)
             ):
@@ -414,7 +415,8 @@ class _Reader:
             known_name = _is_known_name(run)
             introduced = bool(_INTRODUCED_RE.match(text, end))
             listed = following in "、和及与"
-            person_at_start = self.label_at.get(position, ("", ""))[1] == "PER"
+            # The tagger reads this very run as a person (not a person and more: 韩佳琪|次日).
+            person_at_start = self.person_end.get(position) == end
             if not (
                 introduced
                 or listed
@@ -427,8 +429,8 @@ class _Reader:
             inside = [
                 label for start, (_w, label) in self.label_at.items() if position < start < end
             ]
-            if not any(label in _VERB_LABELS for label in inside):
-                return run
+            if _transcribed(run, 0.75) or not any(label in _VERB_LABELS for label in inside):
+                return run  # (a transcribed name may read as particles: 阿的日古)
         return None
 
     def _dotted_name(self, position: int, longest: int) -> str:
@@ -488,7 +490,7 @@ class _Reader:
         """Not a verb or a particle by the tagger (被告人送至现场); a pronoun only at the start of
         a longer name (其木格, not 其后)."""
         label = self.label_at.get(position, ("", "x"))[1]
-        if length >= 3 and _transcribed(self.text[position : position + length]):
+        if length >= 3 and _transcribed(self.text[position : position + length], 0.75):
             return True  # 阿的日古: a transcribed name the tagger reads as particles
         return label not in _FUNCTION_LABELS or (label == "r" and length >= 3)
 
@@ -708,10 +710,11 @@ def _split_off(text: str, surname_at: int, end: int) -> bool:
     return after in _NAME_END or after in ("", "\n") or bool(_INTRODUCED_RE.match(text, end))
 
 
-def _transcribed(part: str) -> bool:
+def _transcribed(part: str, share: float = 0.6) -> bool:
     """Does the part before a name's dot read like a transcription (努尔艾力), not prose that
-    runs into one (卢秀英明知约翰·史密斯)?"""
-    return len(part) <= 8 and sum(ch in TRANSCRIPTION for ch in part) >= 0.6 * len(part)
+    runs into one (卢秀英明知约翰·史密斯)? `share` of its characters are of transcription; a
+    name without a dot is held to more (阿的日古, not 乔卫东于当)."""
+    return len(part) <= 8 and sum(ch in TRANSCRIPTION for ch in part) >= share * len(part)
 
 
 def _acceptable_tagged(word: str) -> bool:
