@@ -1,6 +1,6 @@
 """Redaction over whole corpora, through the publishing service and every public route.
 
-Each document of the test corpora (tests/disclosure/corpus, and corpus2 where present) is pasted
+Each document of the test corpora (tests/disclosure/corpus, corpus2 and corpus3) is pasted
 in as a publisher would: created, reviewed with the proposed redactions unchanged by one
 publisher, published by a second. Then every public route that shows it is fetched (the page,
 the API record, the list, the search results with their snippets, and for releases the Atom
@@ -11,7 +11,7 @@ Prints leaks by kind of document and by kind of data, the documents the gate blo
 reason), over-redaction of must-keep terms, the publishing time per document, and the engine's
 time for ten-page documents (analysis, redaction and the gate, as review and publish run them).
 
-    .venv/bin/python bench/redaction.py                 # both corpora
+    .venv/bin/python bench/redaction.py                 # all three corpora
     .venv/bin/python bench/redaction.py --corpus corpus2
     .venv/bin/python bench/redaction.py --long 50       # fifty ten-page documents
 
@@ -171,11 +171,11 @@ def long_documents(documents, count: int, pages: int = 10):
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", action="append", choices=["corpus", "corpus2"])
+    parser.add_argument("--corpus", action="append", choices=["corpus", "corpus2", "corpus3"])
     parser.add_argument("--long", type=int, default=30, help="how many ten-page documents to time")
     parser.add_argument("--show", type=int, default=10, help="how many examples to list")
     args = parser.parse_args()
-    documents = load(args.corpus or ["corpus", "corpus2"])
+    documents = load(args.corpus or ["corpus", "corpus2", "corpus3"])
 
     directory = tempfile.mkdtemp(prefix="bench-redaction-")
     os.environ["DATABASE_URL"] = f"sqlite:///{directory}/bench.sqlite"

@@ -111,16 +111,22 @@ _PAGE_LINE_RE = re.compile(
 )
 
 
-def _running_headers(original: str):
+def _running_headers(original: str, page_lines: set[int]):
     """A running header that a PDF repeats on every page (乌鲁木齐市人民检察院起诉书): every
-    occurrence of such a line after the first, with its line break."""
+    occurrence of such a line after the first, and any such line next to a page number."""
     seen = set()
-    for match in _LINE_RE.finditer(original):
+    lines = list(_LINE_RE.finditer(original))
+    for index, match in enumerate(lines):
         line = match.group(1).strip(" \t\u3000")
-        if 4 <= len(line) <= 40 and _HEADER_RE.search(line):
-            if line in seen:
-                yield match.start(), match.end()
-            seen.add(line)
+        if not (4 <= len(line) <= 40 and _HEADER_RE.search(line)):
+            continue
+        beside_page = any(
+            0 <= other < len(lines) and lines[other].start() in page_lines
+            for other in (index - 1, index + 1)
+        )
+        if line in seen or beside_page:
+            yield match.start(), match.end()
+        seen.add(line)
 
 
 _LINE_RE = re.compile(r"^([^\n]*)\n", re.MULTILINE)
@@ -129,9 +135,11 @@ _HEADER_RE = re.compile(r"(?:检察院|法院)(?:[\u4e00-\u9fff]{0,12}书)?$|决
 
 def view(original: str, *, join: bool) -> View:
     skipped = set()
+    page_lines = set()
     for match in _PAGE_LINE_RE.finditer(original):
         skipped.update(range(match.start(), match.end()))
-    for start, end in _running_headers(original):
+        page_lines.add(match.start())
+    for start, end in _running_headers(original, page_lines):
         skipped.update(range(start, end))
     folded: list[tuple[str, int]] = []
     for index, ch in enumerate(original):

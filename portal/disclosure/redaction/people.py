@@ -145,7 +145,7 @@ _SELF_INTRODUCED_RE = re.compile(
 _NAME_END_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{2,3}[，,、）)；;]")
 # What follows a name in legal prose, and hardly ever a common word after a role word.
 _ACT_FOLLOWS = (
-    r"有期徒刑|无期徒刑|死刑|拘役|管制|出生于|出生|等人|供述|辩解|证实|证言|称|报案|报警|到案|投案|自首|出具|次日|当日|当晚|当天|随即|立即|"
+    r"有期徒刑|无期徒刑|死刑|拘役|管制|出生于|出生|名下|陈述|等人|供述|辩解|证实|证言|称|报案|报警|到案|投案|自首|出具|次日|当日|当晚|当天|随即|立即|"
     r"事后|遂|均|亦|便|即|评估|鉴定|介绍|反映|发现|作证|指认|辨认|跟随|驾驶|推搡|殴打|经营"
 )
 _NAME_FOLLOWS_RE = re.compile(
@@ -399,12 +399,15 @@ class _Reader:
         (证人乌云其木格、…, 保安乌云其木格证实): four or five characters, with no verb or
         particle inside by the tagger, and no common word unless it stands like a person."""
         text = self.text
-        for end in (position + 5, position + 4):
+        for end in (position + 7, position + 6, position + 5, position + 4):
             run = text[position:end]
+            if len(run) > 5 and not _transcribed(run, 0.85):
+                continue  # 安娜斯米尔诺娃: only a transcription runs this long
             if (
                 len(run) < end - position
                 or not all(is_han(ch) for ch in run)
                 or run[0] in _NAME_STOP
+                or run[-1] in _NAME_STOP
                 or any(ch in _NAME_STOP and ch != "的" for ch in run)
                 or ("的" in run and not _transcribed(run, 0.75))
                 or "某" in run
@@ -421,7 +424,10 @@ class _Reader:
                 introduced
                 or listed
                 or following in _NAME_END
-                or ((person_at_start or known_name) and _ACT_FOLLOWS_RE.match(text, end))
+                or (
+                    (person_at_start or known_name or ("的" in run and _transcribed(run, 0.75)))
+                    and _ACT_FOLLOWS_RE.match(text, end)
+                )
             ):
                 continue
             if _frequency(run) and not (introduced or listed or person_at_start or known_name):
