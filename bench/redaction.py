@@ -8,14 +8,16 @@ feed), and each is checked for what must never appear (in any written form: NFKC
 invisible characters) and for what must stay.
 
 Prints leaks by kind of document and by kind of data, the documents the gate blocked (with the
-reason), over-redaction of must-keep terms, the publishing time per document, and the engine's
-time for ten-page documents (analysis, redaction and the gate, as review and publish run them).
+reason), over-redaction of must-keep terms, the publishing time per document, and for ten-page
+documents the time of the two requests a publisher waits for, each from a cold tagger cache:
+review (analysis and redaction) and publish (a fresh analysis of the original and the gate).
 
     .venv/bin/python bench/redaction.py                 # all three corpora
     .venv/bin/python bench/redaction.py --corpus corpus2
     .venv/bin/python bench/redaction.py --long 50       # fifty ten-page documents
 
-Targets (issue #8): 0 leaks, over-redaction at most 1 %, p95 ≤ 500 ms for a ten-page document.
+Targets (issue #8): 0 leaks, over-redaction at most 1 %, p95 ≤ 500 ms for a ten-page document
+(each request).
 """
 
 from __future__ import annotations
@@ -246,23 +248,31 @@ def main() -> int:
 
         from portal.disclosure.redaction import tagger
 
-        timings, sizes = [], []
+        reviews, publishes, sizes = [], [], []
         for text in long_documents(documents, args.long):
-            # Cold: nothing of this document tagged before (the gate may reuse what the
-            # analysis of the same document tagged, as it does when a publisher publishes).
+            # Cold: nothing of this document tagged before. Review (analyse and redact) and
+            # publish (a fresh analysis and the gate) are separate requests, perhaps to
+            # different workers: each is timed from cold.
             tagger._tag_chunk.cache_clear()
             started = time.perf_counter()
             analysis = redaction.analyse(text)
             public = redaction.apply(text, analysis.redactions)
-            redaction.gate({"text": public}, analysis)
-            timings.append(time.perf_counter() - started)
+            reviews.append(time.perf_counter() - started)
+            tagger._tag_chunk.cache_clear()
+            started = time.perf_counter()
+            redaction.gate({"text": public}, redaction.analyse(text))
+            publishes.append(time.perf_counter() - started)
             sizes.append(len(text))
-        if timings:
+        if reviews:
             print(
-                f"ten-page documents ({statistics.mean(sizes):.0f} characters on average, "
-                f"{len(timings)}): analyse + redact + gate p50 {statistics.median(timings) * 1000:.0f} ms, "
-                f"p95 {percentile(timings, 0.95) * 1000:.0f} ms"
+                f"ten-page documents ({statistics.mean(sizes):.0f} characters on average, {len(sizes)}), cold:"
             )
+            for label, values in (("review (analyse, redact)", reviews),
+                                  ("publish (analyse, gate)", publishes)):  # fmt: skip
+                print(
+                    f"  {label:26} p50 {statistics.median(values) * 1000:.0f} ms, "
+                    f"p95 {percentile(values, 0.95) * 1000:.0f} ms"
+                )
     return 1 if sum(leaks_by_kind.values()) else 0
 
 

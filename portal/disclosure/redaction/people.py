@@ -432,9 +432,7 @@ class _Reader:
                 continue
             if _frequency(run) and not (introduced or listed or person_at_start or known_name):
                 continue  # a word (一意孤行), unless a person is introduced, listed or read here
-            inside = [
-                label for start, (_w, label) in self.label_at.items() if position < start < end
-            ]
+            inside = [self.label_at[i][1] for i in range(position + 1, end) if i in self.label_at]
             if _transcribed(run, 0.75) or not any(label in _VERB_LABELS for label in inside):
                 return run  # (a transcribed name may read as particles: 阿的日古)
         return None
