@@ -29,20 +29,22 @@ def database_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     os.environ["DATABASE_URL"] = database_url
-    app = create_app({
-        "PORTAL_ENV": "testing",
-        "SECRET_KEY": "test-secret-key-not-for-production",
-        # Limits stay on, as in production, but high; rate-limit tests lower them for a moment
-        # (the limits are read from the config on every request).
-        "PUBLIC_FORM_LIMIT": "1000 per minute",
-        "LOOKUP_LIMIT": "1000 per minute",
-        "LOGIN_LIMIT": "1000 per minute",
-        "SEARCH_LIMIT": "1000 per minute",
-        "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
-        "RATELIMIT_STORAGE_OPTIONS": {
-            "database_url": f"sqlite:///{tmp_path_factory.mktemp('limits') / 'limits.sqlite'}"
-        },
-    })
+    app = create_app(
+        {
+            "PORTAL_ENV": "testing",
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            # Limits stay on, as in production, but high; rate-limit tests lower them for a moment
+            # (the limits are read from the config on every request).
+            "PUBLIC_FORM_LIMIT": "1000 per minute",
+            "LOOKUP_LIMIT": "1000 per minute",
+            "LOGIN_LIMIT": "1000 per minute",
+            "SEARCH_LIMIT": "1000 per minute",
+            "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
+            "RATELIMIT_STORAGE_OPTIONS": {
+                "database_url": f"sqlite:///{tmp_path_factory.mktemp('limits') / 'limits.sqlite'}"
+            },
+        }
+    )
     # Requests in tests run inside the test's own app context (see _app_context), so `g` would
     # carry per-request caches (the logged-in user, the CSRF token) from one client's request to
     # the next. In production every request has a fresh app context; start each request so here.

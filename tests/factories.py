@@ -18,14 +18,18 @@ _serial = count(1)
 def make_user(role: Role | str = Role.HANDLER, *, email=None, name=None, password=PASSWORD):
     n = next(_serial)
     user = accounts.create_user(
-        email or f"{Role(role).value}{n}@test.example", name or f"{Role(role).value} {n}", role, password
+        email or f"{Role(role).value}{n}@test.example",
+        name or f"{Role(role).value} {n}",
+        role,
+        password,
     )
     db.session.commit()
     return user
 
 
-def make_petition(*, kind="complaint", channel="web", received_on=None, registered_by=None,
-                  commit=True, **fields):
+def make_petition(
+    *, kind="complaint", channel="web", received_on=None, registered_by=None, commit=True, **fields
+):
     """Submit a petition through the service; returns (petition, query_code)."""
     data = petitions.IntakeData(
         kind=kind,
@@ -37,15 +41,20 @@ def make_petition(*, kind="complaint", channel="web", received_on=None, register
         **fields,
     )
     receipt = petitions.submit_petition(
-        data, channel=channel, submission_key=secrets.token_urlsafe(32),
-        received_on=received_on, registered_by=registered_by,
+        data,
+        channel=channel,
+        submission_key=secrets.token_urlsafe(32),
+        received_on=received_on,
+        registered_by=registered_by,
     )
     if commit:
         db.session.commit()
     return receipt.petition, receipt.query_code
 
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+CSRF_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 KEY_RE = re.compile(r'name="submission_key" type="hidden" value="([^"]+)"')
 
 

@@ -12,14 +12,16 @@ PUBLIC_STAFF_ENDPOINTS = {"accounts.login", "accounts.logout"}
 
 def staff_rules(app):
     return [
-        rule for rule in app.url_map.iter_rules()
+        rule
+        for rule in app.url_map.iter_rules()
         if rule.rule.startswith("/staff") and rule.endpoint not in PUBLIC_STAFF_ENDPOINTS
     ]
 
 
 def test_every_staff_route_has_a_role_guard(app):
     unguarded = [
-        rule.rule for rule in staff_rules(app)
+        rule.rule
+        for rule in staff_rules(app)
         if not hasattr(app.view_functions[rule.endpoint], "allowed_roles")
     ]
     assert unguarded == []
@@ -27,21 +29,41 @@ def test_every_staff_route_has_a_role_guard(app):
 
 
 def _url(rule, petition, user):
-    values = {"number": petition.tracking_number, "user_id": user.id, "attachment_id": 1,
-              "action": "acknowledge", "day": "2027-01-01",
-              "document_id": 1, "release_id": 1, "case_id": 1, "grant_id": 1,
-              # lawyer services and appointments
-              "booking_id": 1, "lawyer_id": 1, "binding_id": 1, "delivery_id": 1,
-              "place_id": 1, "hours_id": 1, "category": "other_restricted"}
+    values = {
+        "number": petition.tracking_number,
+        "user_id": user.id,
+        "attachment_id": 1,
+        "action": "acknowledge",
+        "day": "2027-01-01",
+        "document_id": 1,
+        "release_id": 1,
+        "case_id": 1,
+        "grant_id": 1,
+        # lawyer services and appointments
+        "booking_id": 1,
+        "lawyer_id": 1,
+        "binding_id": 1,
+        "delivery_id": 1,
+        "place_id": 1,
+        "hours_id": 1,
+        "category": "other_restricted",
+    }
     path = rule.rule
     for name in rule.arguments:
-        path = path.replace(f"<int:{name}>", str(values[name])).replace(
-            f"<string:{name}>", str(values[name])).replace(f"<{name}>", str(values[name]))
+        path = (
+            path.replace(f"<int:{name}>", str(values[name]))
+            .replace(f"<string:{name}>", str(values[name]))
+            .replace(f"<{name}>", str(values[name]))
+        )
     return path
 
 
 def _cases(app_rules):
-    return [(rule, method) for rule in app_rules for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return [
+        (rule, method)
+        for rule in app_rules
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+    ]
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -59,9 +59,27 @@ def fresh_extraction(tmp_path_factory) -> set:
     """The msgids of the source as it is now, extracted with the options of `make messages`."""
     out = tmp_path_factory.mktemp("babel") / "messages.pot"
     result = subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "--quiet", "extract",
-         "-F", "babel.cfg", "-k", "_l", "-o", str(out), "--no-location", "--sort-output", "."],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "--quiet",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-o",
+            str(out),
+            "--no-location",
+            "--sort-output",
+            ".",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     return _ids(_read_po(out))
@@ -136,7 +154,8 @@ def test_chinese_translations_are_chinese(zh_catalog):
     """A msgstr copied from the msgid (or left in English) is not a translation."""
     han = re.compile(r"[\u4e00-\u9fff]")
     english = [
-        message.id for message in _messages(zh_catalog)
+        message.id
+        for message in _messages(zh_catalog)
         if not all(han.search(form) for form in _forms(message.string))
     ]
     assert not english, f"Translations without Chinese text: {english}"

@@ -29,12 +29,16 @@ def test_login_with_the_right_password_opens_the_back_office(client):
 def test_wrong_password_says_so_without_telling_whether_the_account_exists(client):
     user = make_user(Role.CLERK)
     wrong = submit_form(client, "/staff/login", {"email": user.email, "password": "nope-nope-1"})
-    unknown = submit_form(client, "/staff/login", {"email": "ghost@test.example", "password": "nope-nope-1"})
+    unknown = submit_form(
+        client, "/staff/login", {"email": "ghost@test.example", "password": "nope-nope-1"}
+    )
     assert wrong.status_code == unknown.status_code == 400
     message = "The e-mail address or password is not right."
     client.set_cookie("portal_locale", "en")
     for email in (user.email, "ghost@test.example"):
-        html = submit_form(client, "/staff/login", {"email": email, "password": "x1"}).get_data(as_text=True)
+        html = submit_form(client, "/staff/login", {"email": email, "password": "x1"}).get_data(
+            as_text=True
+        )
         assert message in html
         assert 'value="' + email + '"' in html  # what was typed is kept
 
@@ -93,11 +97,15 @@ def test_cli_creates_a_user_with_the_password_from_the_environment(app):
 
 def test_cli_refuses_a_weak_password_and_an_unknown_role(app):
     runner = app.test_cli_runner()
-    weak = runner.invoke(args=["users", "create", "a@test.example", "--role", "clerk"],
-                         env={"PORTAL_PASSWORD": "short"})
+    weak = runner.invoke(
+        args=["users", "create", "a@test.example", "--role", "clerk"],
+        env={"PORTAL_PASSWORD": "short"},
+    )
     assert weak.exit_code != 0 and "10" in weak.output
-    bad_role = runner.invoke(args=["users", "create", "a@test.example", "--role", "king"],
-                             env={"PORTAL_PASSWORD": "Long-enough-9"})
+    bad_role = runner.invoke(
+        args=["users", "create", "a@test.example", "--role", "king"],
+        env={"PORTAL_PASSWORD": "Long-enough-9"},
+    )
     assert bad_role.exit_code != 0
     assert db.session.query(User).count() == 0
 
@@ -106,29 +114,46 @@ def test_admin_creates_edits_and_resets_a_user(client):
     admin = make_user(Role.ADMIN)
     login(client, admin)
     client.set_cookie("portal_locale", "en")
-    bad = submit_form(client, "/staff/users/new", {
-        "email": "not-an-email", "name": "", "role": "handler", "password": "short"})
+    bad = submit_form(
+        client,
+        "/staff/users/new",
+        {"email": "not-an-email", "name": "", "role": "handler", "password": "short"},
+    )
     html = bad.get_data(as_text=True)
     assert bad.status_code == 200 and "Enter an e-mail address like name@example.com." in html
     assert 'value="not-an-email"' in html
-    response = submit_form(client, "/staff/users/new", {
-        "email": "h@test.example", "name": "Handler Hu", "role": "handler", "password": "Good-password-1"})
+    response = submit_form(
+        client,
+        "/staff/users/new",
+        {
+            "email": "h@test.example",
+            "name": "Handler Hu",
+            "role": "handler",
+            "password": "Good-password-1",
+        },
+    )
     assert response.status_code == 302
     user = services.find_by_email("h@test.example")
-    response = submit_form(client, f"/staff/users/{user.id}", {"name": "Handler Hu", "role": "leader"})
+    response = submit_form(
+        client, f"/staff/users/{user.id}", {"name": "Handler Hu", "role": "leader"}
+    )
     assert response.status_code == 302
     db.session.refresh(user)
     assert user.role == "leader" and user.is_active_account is False  # unticked box deactivates
     token = csrf_token(client.get(f"/staff/users/{user.id}").get_data(as_text=True))
-    response = client.post(f"/staff/users/{user.id}/password",
-                           data={"csrf_token": token, "reset-password": "Another-pass-2"})
+    response = client.post(
+        f"/staff/users/{user.id}/password",
+        data={"csrf_token": token, "reset-password": "Another-pass-2"},
+    )
     assert response.status_code == 302
 
 
 def test_admin_cannot_lock_themself_out(client):
     admin = make_user(Role.ADMIN)
     login(client, admin)
-    response = submit_form(client, f"/staff/users/{admin.id}", {"name": admin.name, "role": "clerk", "is_active": "y"})
+    response = submit_form(
+        client, f"/staff/users/{admin.id}", {"name": admin.name, "role": "clerk", "is_active": "y"}
+    )
     assert response.status_code == 200
     db.session.refresh(admin)
     assert admin.role == "admin"

@@ -33,8 +33,13 @@ OUTPUT = ROOT / "test-output" / "browser"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Without the background-networking switches Chromium keeps calling hosts this network refuses.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 STRICT = any(
     os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
@@ -56,6 +61,7 @@ def _app_context():
 
 
 # ---- the server ------------------------------------------------------------------------------
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -91,12 +97,17 @@ def live_server(tmp_path_factory) -> str:
 
     def flask(*args):
         result = subprocess.run(
-            [_bin("flask"), "--app", "portal", *args], cwd=ROOT, env=env,
-            capture_output=True, text=True, timeout=120,
+            [_bin("flask"), "--app", "portal", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         if result.returncode:
-            pytest.fail(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}",
-                        pytrace=False)
+            pytest.fail(
+                f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}", pytrace=False
+            )
 
     flask("db", "upgrade")
     for staff in STAFF.values():
@@ -109,17 +120,31 @@ def live_server(tmp_path_factory) -> str:
     log_path = tmp / "gunicorn.log"
     log = log_path.open("w")
     server = subprocess.Popen(
-        [_bin("gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--access-logfile", "-",
-         "wsgi:app"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            _bin("gunicorn"),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "-",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:
             if server.poll() is not None:
-                pytest.fail(f"gunicorn exited with {server.returncode}:\n{log_path.read_text()}",
-                            pytrace=False)
+                pytest.fail(
+                    f"gunicorn exited with {server.returncode}:\n{log_path.read_text()}",
+                    pytrace=False,
+                )
             try:
                 with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:  # noqa: S310
                     if response.status == 200:
@@ -127,8 +152,10 @@ def live_server(tmp_path_factory) -> str:
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not answer /healthz in 30 s:\n{log_path.read_text()}",
-                            pytrace=False)
+                pytest.fail(
+                    f"gunicorn did not answer /healthz in 30 s:\n{log_path.read_text()}",
+                    pytrace=False,
+                )
             time.sleep(0.2)
         yield base_url
     finally:
@@ -147,6 +174,7 @@ def live_server(tmp_path_factory) -> str:
 
 # ---- the browser -----------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def browser():
     try:
@@ -155,7 +183,8 @@ def browser():
         missing_capability("Playwright is not installed (make install-test)")
     if not os.access(CHROMIUM, os.X_OK):
         missing_capability(
-            f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)")
+            f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)"
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -175,8 +204,11 @@ def new_context(browser, live_server):
 
     def make(*, language: str | None = None, viewport=None, **options):
         context = browser.new_context(
-            base_url=live_server, viewport=viewport or {"width": 1280, "height": 900},
-            locale="zh-CN", timezone_id="Asia/Shanghai", **options,
+            base_url=live_server,
+            viewport=viewport or {"width": 1280, "height": 900},
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+            **options,
         )
         context.set_default_timeout(15_000)
         if language:
@@ -235,6 +267,7 @@ def axe():
 
 # ---- evidence on failure ---------------------------------------------------------------------
 
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
@@ -264,8 +297,8 @@ def _save_pages(item, browser, report) -> None:
         )
 
 
-
 # ---- petitions for the page checks -----------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def received_petition(browser, live_server):
@@ -273,8 +306,9 @@ def received_petition(browser, live_server):
     from tests.browser.support import Petitioner, file_petition, texts
 
     context = browser.new_context(base_url=live_server)
-    number, code = file_petition(context.new_page(), texts("zh"),
-                                 Petitioner(subject="用于页面检查的控告（待受理）"))
+    number, code = file_petition(
+        context.new_page(), texts("zh"), Petitioner(subject="用于页面检查的控告（待受理）")
+    )
     context.close()
     return number, code
 
@@ -286,8 +320,9 @@ def answered_petition(browser, live_server, staff_state):
     from tests.browser.support import Petitioner, answer_petition, file_petition, texts
 
     context = browser.new_context(base_url=live_server)
-    number, code = file_petition(context.new_page(), texts("zh"),
-                                 Petitioner(subject="用于页面检查的控告（已答复）"))
+    number, code = file_petition(
+        context.new_page(), texts("zh"), Petitioner(subject="用于页面检查的控告（已答复）")
+    )
     context.close()
     contexts = {
         role: browser.new_context(base_url=live_server, storage_state=staff_state(role))

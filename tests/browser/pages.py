@@ -14,16 +14,19 @@ def _goto(url, status=200):
     def visit(page, t, petitions):
         response = page.goto(url)
         assert response.status == status, f"{url}: HTTP {response.status}"
+
     return visit
 
 
 def _submit_empty(url, button):
     """Open a form and submit it as it is: the page comes back with its errors."""
+
     def visit(page, t, petitions):
         page.goto(url)
         with page.expect_navigation():
             page.get_by_role("button", name=exact(t(button))).click()
         assert page.locator("#error-summary").count() == 1, f"{url}: no error summary"
+
     return visit
 
 
@@ -44,6 +47,7 @@ def _progress_with_errors(page, t, petitions):
 
 def _as_lawyer(url):
     """The demo data's verified lawyer logs in, then opens `url`."""
+
     def visit(page, t, petitions):
         page.goto("/lawyer/login")
         page.locator("#email").fill(DEMO_LAWYER.email)
@@ -52,6 +56,7 @@ def _as_lawyer(url):
             page.locator("main form button[type=submit]").first.click()
         response = page.goto(url)
         assert response.status == 200, f"{url}: HTTP {response.status}"
+
     return visit
 
 
@@ -94,6 +99,7 @@ def _petition(which):
         page.goto(f"/staff/petitions/{number}")
         # Open every action, so that the forms inside are checked too.
         page.eval_on_selector_all("details", "elements => elements.forEach(d => d.open = true)")
+
     return visit
 
 
@@ -149,14 +155,17 @@ PUBLIC_ENDPOINTS = {
 }
 # Not HTML pages: files, feeds, the health check.
 NOT_PAGES = {
-    "static", "site.health", "disclosure.releases_feed", "appointments.booking_ics",
+    "static",
+    "site.health",
+    "disclosure.releases_feed",
+    "appointments.booking_ics",
     "lawyers.download_case_file",
 }
 # Public pages known to be unchecked, with what it takes to check them. Keep this short.
 _LAWYER = "needs a confirmed lawyer account logged in at /lawyer/login"
 NOT_YET_CHECKED = {
     "cases.show_case": "needs a case and a query code issued in the back office "
-                       "(/staff/cases/<id>/grants/new)",
+    "(/staff/cases/<id>/grants/new)",
     "lawyers.confirm_email": "needs the token of a confirmation e-mail",
     "lawyers.show_binding": _LAWYER + " and a case bound to it",
     "appointments.show_booking": _LAWYER + " and a booking",

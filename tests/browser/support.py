@@ -69,6 +69,7 @@ def switch_language(page) -> None:
 
 # ---- citizens --------------------------------------------------------------------------------
 
+
 @dataclass
 class Petitioner:
     name: str = "刘某某"
@@ -86,10 +87,12 @@ def fill_petition(page, t, who: Petitioner, *, attachment: Path | None = None) -
     page.get_by_label(t("What happened, and what do you ask for?")).fill(who.body)
     if attachment is not None:
         page.get_by_label(t("Supporting documents (optional)")).set_input_files(str(attachment))
-    page.get_by_label(t(
-        "I declare that what I have written is true, and I understand that false accusations "
-        "are punishable by law."
-    )).check()
+    page.get_by_label(
+        t(
+            "I declare that what I have written is true, and I understand that false accusations "
+            "are punishable by law."
+        )
+    ).check()
 
 
 def submit_petition(page, t) -> tuple[str, str]:
@@ -131,6 +134,7 @@ def status_on_progress_page(page, t) -> str:
 
 # ---- staff -----------------------------------------------------------------------------------
 
+
 def log_in(page, staff: Staff, t=None) -> None:
     t = t or texts("zh")
     page.goto("/staff/login")
@@ -169,12 +173,17 @@ def _page_problem(page) -> str:
 
 # ---- files -----------------------------------------------------------------------------------
 
+
 def write_png(path: Path, width: int = 40, height: int = 30) -> Path:
     """A small, real PNG (a grey rectangle), so the upload check by content accepts it."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(
-            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     raw = b"".join(b"\x00" + b"\x80\x80\x80" * width for _ in range(height))
     path.write_bytes(
@@ -191,14 +200,30 @@ def answer_petition(pages: dict, number: str, t=None) -> None:
     t = t or texts("zh")
     clerk, handler, leader = pages["clerk"], pages["handler"], pages["leader"]
     clerk.goto(f"/staff/petitions/{number}")
-    run_action(clerk, t, "Accept for handling", lambda form: form.get_by_label(
-        t("Notice of acceptance")).fill("您的控告已受理，我院将依法办理。"))
-    run_action(clerk, t, "Assign to a handler", lambda form: form.get_by_label(
-        t("Handler"), exact=True).select_option(label=f"{STAFF['handler'].name} ({t('Handler')})"))
+    run_action(
+        clerk,
+        t,
+        "Accept for handling",
+        lambda form: form.get_by_label(t("Notice of acceptance")).fill(
+            "您的控告已受理，我院将依法办理。"
+        ),
+    )
+    run_action(
+        clerk,
+        t,
+        "Assign to a handler",
+        lambda form: form.get_by_label(t("Handler"), exact=True).select_option(
+            label=f"{STAFF['handler'].name} ({t('Handler')})"
+        ),
+    )
     handler.goto(f"/staff/petitions/{number}")
     answer = "经审查，您反映的问题已依法处理：派出所已立案侦查。"
-    run_action(handler, t, "Draft a reply",
-               lambda form: form.get_by_label(t("Reply"), exact=True).fill(answer))
+    run_action(
+        handler,
+        t,
+        "Draft a reply",
+        lambda form: form.get_by_label(t("Reply"), exact=True).fill(answer),
+    )
     leader.goto(f"/staff/petitions/{number}")
     run_action(leader, t, "Approve and send the draft reply")
     assert petition_state(leader) == t("Answered")

@@ -34,10 +34,16 @@ KNOWN: dict[tuple[str, str], str] = {}
 
 def params(names):
     return [
-        pytest.param(name, language, id=f"{name}-{language}",
-                     marks=[pytest.mark.xfail(strict=True, reason=KNOWN[name, language])]
-                     if (name, language) in KNOWN else [])
-        for name in names for language in LANGUAGES
+        pytest.param(
+            name,
+            language,
+            id=f"{name}-{language}",
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN[name, language])]
+            if (name, language) in KNOWN
+            else [],
+        )
+        for name in names
+        for language in LANGUAGES
     ]
 
 
@@ -59,14 +65,16 @@ def check(axe, page, name, language):
     folder = OUTPUT / "axe"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{name}-{language}.json").write_text(
-        json.dumps({"url": page.url, "violations": violations}, ensure_ascii=False, indent=1))
+        json.dumps({"url": page.url, "violations": violations}, ensure_ascii=False, indent=1)
+    )
     blocking = [v for v in violations if v["impact"] in BLOCKING]
     assert not blocking, f"axe on {name} ({language}, {page.url}):\n{describe(blocking)}"
 
 
 @pytest.mark.parametrize("name, language", params(PUBLIC_PAGES))
 def test_public_page_has_no_serious_accessibility_violations(
-        new_context, axe, petitions, name, language):
+    new_context, axe, petitions, name, language
+):
     page = new_context(language=LANGUAGES[language]).new_page()
     PUBLIC_PAGES[name](page, texts(language), petitions)
     check(axe, page, name, language)
@@ -74,7 +82,8 @@ def test_public_page_has_no_serious_accessibility_violations(
 
 @pytest.mark.parametrize("name, language", params(STAFF_PAGES))
 def test_back_office_page_has_no_serious_accessibility_violations(
-        staff_page, axe, petitions, name, language):
+    staff_page, axe, petitions, name, language
+):
     role, visit = STAFF_PAGES[name]
     page = staff_page(role, LANGUAGES[language])
     visit(page, texts(language), petitions)
@@ -93,14 +102,27 @@ def test_every_public_page_is_checked(tmp_path):
     """Walk the URL map: a public page nobody listed in tests/browser/pages.py would escape the
     accessibility and small-screen checks. (In a subprocess: a second app in this process would
     re-initialise the shared extensions under the other tests.)"""
-    env = {**os.environ, "PORTAL_ENV": "testing", "SECRET_KEY": "url-map-only",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite'}"}
-    result = subprocess.run([sys.executable, "-c", URL_MAP], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60, check=True)
+    env = {
+        **os.environ,
+        "PORTAL_ENV": "testing",
+        "SECRET_KEY": "url-map-only",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", URL_MAP],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     rules = json.loads(result.stdout.strip().splitlines()[-1])
     public = {
-        endpoint for endpoint, rule, methods in rules
-        if "GET" in methods and not rule.startswith(("/staff", "/api/"))
+        endpoint
+        for endpoint, rule, methods in rules
+        if "GET" in methods
+        and not rule.startswith(("/staff", "/api/"))
         and endpoint not in NOT_PAGES
     }
     unchecked = sorted(public - set(PUBLIC_ENDPOINTS) - set(NOT_YET_CHECKED))

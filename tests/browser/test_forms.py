@@ -15,8 +15,10 @@ from tests.browser.support import (
 
 pytestmark = pytest.mark.browser
 
-DECLARATION = ("I declare that what I have written is true, and I understand that false "
-               "accusations are punishable by law.")
+DECLARATION = (
+    "I declare that what I have written is true, and I understand that false "
+    "accusations are punishable by law."
+)
 
 
 def active_id(page) -> str:
@@ -24,6 +26,7 @@ def active_id(page) -> str:
 
 
 # ---- the language switch ---------------------------------------------------------------------
+
 
 def test_the_language_choice_is_remembered_across_pages_and_visits(page, new_context):
     page.goto("/progress")
@@ -35,7 +38,8 @@ def test_the_language_choice_is_remembered_across_pages_and_visits(page, new_con
 
     en = texts("en")
     page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name=exact(en("File a petition"))).click()
+        "link", name=exact(en("File a petition"))
+    ).click()
     assert html_lang(page) == "en" and h1(page) == "File a petition"
     page.goto("/staff/login")
     assert html_lang(page) == "en" and h1(page) == "Staff login"
@@ -67,6 +71,7 @@ def test_the_language_switch_keeps_the_query_string(page):
 
 
 # ---- forms with errors -----------------------------------------------------------------------
+
 
 def submit_with_errors(page, button_name: str, status: int | None = 400) -> None:
     with page.expect_navigation() as navigation:
@@ -107,7 +112,8 @@ def check_error_summary(page, t, *, skip_types=()) -> list[str]:
 
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_the_intake_form_with_errors_keeps_the_values_and_links_errors_to_fields(
-        new_context, language):
+    new_context, language
+):
     t = texts(language)
     page = new_context(language=language).new_page()
     page.goto("/petitions/new")
@@ -126,7 +132,8 @@ def test_the_intake_form_with_errors_keeps_the_values_and_links_errors_to_fields
     assert page.get_by_label(t("Postal address (optional)")).input_value() == "示例市中山路1号"
     # A link in the summary takes the user to the field itself.
     page.locator("#error-summary").get_by_role("link").filter(
-        has_text=t("Describe your matter.")).click()
+        has_text=t("Describe your matter.")
+    ).click()
     assert active_id(page) == "body"
 
 
@@ -139,10 +146,14 @@ def test_the_declaration_checkbox_with_an_error_is_marked_invalid(page):
     assert "declaration-error" in (checkbox.get_attribute("aria-describedby") or "").split()
 
 
-@pytest.mark.parametrize("url, button, fields, status", [
-    ("/progress", "Show progress", {"tracking_number", "query_code"}, 400),
-    ("/staff/login", "Log in", {"email", "password"}, None),  # the login form answers 200
-], ids=["lookup", "login"])
+@pytest.mark.parametrize(
+    "url, button, fields, status",
+    [
+        ("/progress", "Show progress", {"tracking_number", "query_code"}, 400),
+        ("/staff/login", "Log in", {"email", "password"}, None),  # the login form answers 200
+    ],
+    ids=["lookup", "login"],
+)
 def test_other_public_forms_link_their_errors_to_the_fields(page, url, button, fields, status):
     t = texts("zh")
     page.goto(url)
@@ -175,6 +186,7 @@ def test_a_wrong_password_is_an_error_on_the_login_form(page):
 
 # ---- the keyboard ----------------------------------------------------------------------------
 
+
 def tab_to(page, target_id: str, limit: int = 20) -> None:
     """Press Tab until the element with this id has focus; fail if it never gets there."""
     path = []
@@ -182,7 +194,8 @@ def tab_to(page, target_id: str, limit: int = 20) -> None:
         page.keyboard.press("Tab")
         current = page.evaluate(
             "(() => { const e = document.activeElement;"
-            " return e ? (e.id || e.tagName.toLowerCase() + '.' + e.className) : ''; })()")
+            " return e ? (e.id || e.tagName.toLowerCase() + '.' + e.className) : ''; })()"
+        )
         path.append(current)
         if current == target_id:
             return
@@ -196,13 +209,15 @@ def test_the_skip_link_is_the_first_stop_and_jumps_to_the_main_content(page):
     assert page.evaluate("document.activeElement.classList.contains('skip-link')")
     assert skip.inner_text().strip() == texts("zh")("Skip to main content")
     box = skip.bounding_box()
-    assert box and box["x"] >= 0 and box["y"] >= 0 and box["width"] > 10, \
+    assert box and box["x"] >= 0 and box["y"] >= 0 and box["width"] > 10, (
         f"the focused skip link is not visible: {box}"
+    )
     page.keyboard.press("Enter")
     assert active_id(page) == "main"
     page.keyboard.press("Tab")
-    assert page.evaluate("!!document.activeElement.closest('main')"), \
+    assert page.evaluate("!!document.activeElement.closest('main')"), (
         "the next Tab after the skip link should land in the main content"
+    )
     assert active_id(page) == "kind"
 
 

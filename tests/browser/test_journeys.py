@@ -70,9 +70,12 @@ def test_a_citizen_switches_to_english_and_files_with_an_attachment(page, staff_
 
     main_nav_link(page, t, "File a petition").click()
     photo = write_png(tmp_path / "scene-photo.png")
-    who = Petitioner(name="Wang Fang", subject="Appeal against a court judgment",
-                     body="The judgment ignored the evidence I gave; I ask for a review.",
-                     kind="civil_appeal")
+    who = Petitioner(
+        name="Wang Fang",
+        subject="Appeal against a court judgment",
+        body="The judgment ignored the evidence I gave; I ask for a review.",
+        kind="civil_appeal",
+    )
     fill_petition(page, t, who, attachment=photo)
     number, code = submit_petition(page, t)
     assert html_lang(page) == "en"
@@ -105,14 +108,24 @@ def test_a_petition_goes_from_filing_through_the_staff_to_an_objection(new_conte
     clerk.get_by_role("link", name=number).click()
     assert petition_state(clerk) == t("Received")
     notice = "您的控告已受理，我院将依法办理，并在三个月内答复。"
-    run_action(clerk, t, "Accept for handling",
-               lambda form: form.get_by_label(t("Notice of acceptance")).fill(notice))
+    run_action(
+        clerk,
+        t,
+        "Accept for handling",
+        lambda form: form.get_by_label(t("Notice of acceptance")).fill(notice),
+    )
     assert petition_state(clerk) == t("Accepted")
 
     # ... and assigns it to the handler.
     handler_option = f"{STAFF['handler'].name} ({t('Handler')})"
-    run_action(clerk, t, "Assign to a handler", lambda form: form.get_by_label(
-        t("Handler"), exact=True).select_option(label=handler_option))
+    run_action(
+        clerk,
+        t,
+        "Assign to a handler",
+        lambda form: form.get_by_label(t("Handler"), exact=True).select_option(
+            label=handler_option
+        ),
+    )
     assert petition_state(clerk) == t("Being handled")
 
     # The handler finds it in their own queue and drafts the answer.
@@ -121,8 +134,12 @@ def test_a_petition_goes_from_filing_through_the_staff_to_an_objection(new_conte
     handler.goto("/staff/petitions?queue=mine")
     handler.get_by_role("link", name=number).click()
     answer = "经审查，派出所已于十一月二十日立案侦查，我院将继续监督。"
-    run_action(handler, t, "Draft a reply",
-               lambda form: form.get_by_label(t("Reply"), exact=True).fill(answer))
+    run_action(
+        handler,
+        t,
+        "Draft a reply",
+        lambda form: form.get_by_label(t("Reply"), exact=True).fill(answer),
+    )
     assert petition_state(handler) == t("Reply awaiting approval")
 
     # A leader approves it: the reply is sent.
@@ -143,7 +160,8 @@ def test_a_petition_goes_from_filing_through_the_staff_to_an_objection(new_conte
     citizen.get_by_role("button", name=exact(t("Send my objection"))).click()
     citizen.wait_for_url(f"**/progress/{number}")
     assert citizen.locator(".notice--success").inner_text().strip() == t(
-        "Your objection is recorded. The petition goes back for review.")
+        "Your objection is recorded. The petition goes back for review."
+    )
     assert status_on_progress_page(citizen, t) == t("Objection under review")
     assert citizen.get_by_label(t("What do you disagree with?")).count() == 0  # once per reply
 
@@ -156,6 +174,10 @@ def test_a_petition_goes_from_filing_through_the_staff_to_an_objection(new_conte
     assert petition_state(leader) == t("Objection under review")
     assert objection in leader.locator("main").inner_text()
     reviewer = f"{STAFF['handler'].name} ({t('Handler')})"
-    run_action(leader, t, "Review the objection", lambda form: form.get_by_label(
-        t("Handler for the review")).select_option(label=reviewer))
+    run_action(
+        leader,
+        t,
+        "Review the objection",
+        lambda form: form.get_by_label(t("Handler for the review")).select_option(label=reviewer),
+    )
     assert petition_state(leader) == t("Being handled")

@@ -32,8 +32,13 @@ WIDE_ELEMENTS = """(width) => {
 @pytest.mark.parametrize("language", list(LANGUAGES))
 @pytest.mark.parametrize("name", list(PUBLIC_PAGES))
 def test_public_page_fits_a_phone_screen(new_context, petitions, name, language):
-    context = new_context(language=LANGUAGES[language], viewport={"width": WIDTH, "height": 812},
-                          is_mobile=True, has_touch=True, device_scale_factor=2)
+    context = new_context(
+        language=LANGUAGES[language],
+        viewport={"width": WIDTH, "height": 812},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
     page = context.new_page()
     PUBLIC_PAGES[name](page, texts(language), petitions)
     scroll_width = page.evaluate("document.documentElement.scrollWidth")

@@ -61,10 +61,13 @@ def test_method_not_allowed_is_a_page_too(english):
 def test_language_switch_remembers_the_choice_and_returns_to_the_page(client):
     html = client.get("/progress").get_data(as_text=True)
     assert 'lang="zh-Hans"' in html
-    response = client.post("/language", data={
-        "csrf_token": csrf_token(html), "locale": "en", "next": "/progress"})
+    response = client.post(
+        "/language", data={"csrf_token": csrf_token(html), "locale": "en", "next": "/progress"}
+    )
     assert response.status_code == 302 and response.location.endswith("/progress")
-    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("portal_locale"))
+    cookie = next(
+        c for c in response.headers.getlist("Set-Cookie") if c.startswith("portal_locale")
+    )
     assert "Max-Age" in cookie and "HttpOnly" in cookie
     assert 'lang="en"' in client.get("/petitions/new").get_data(as_text=True)
 
@@ -72,8 +75,9 @@ def test_language_switch_remembers_the_choice_and_returns_to_the_page(client):
 def test_language_switch_does_not_redirect_off_site(client):
     html = client.get("/").get_data(as_text=True)
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
-        response = client.post("/language", data={
-            "csrf_token": csrf_token(html), "locale": "en", "next": target})
+        response = client.post(
+            "/language", data={"csrf_token": csrf_token(html), "locale": "en", "next": target}
+        )
         assert response.location == "/", target
 
 

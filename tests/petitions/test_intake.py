@@ -58,24 +58,35 @@ def test_the_receipt_is_committed_before_it_is_shown(app, client):
         assert connection.execute(sa.text("SELECT count(*) FROM petitions")).scalar() == 1
 
 
-@pytest.mark.parametrize(("changes", "field", "message"), [
-    ({"kind": ""}, "kind", "Choose what kind of matter it is."),
-    ({"kind": "bribe"}, "kind", "Not a valid choice"),
-    ({"name": ""}, "name", "Enter your full name, or choose to report anonymously."),
-    ({"mobile": ""}, "mobile", "Enter your mobile number so that we can contact you."),
-    ({"mobile": "1234567"}, "mobile", "Enter a mainland mobile number of 11 digits"),
-    ({"mobile": "12800000000"}, "mobile", "Enter a mainland mobile number of 11 digits"),
-    ({"email": "not-an-address"}, "email", "Enter an e-mail address like name@example.com."),
-    ({"id_number": "11010519491231002"}, "id_number", "Enter an ID card number of 18 characters"),
-    ({"id_number": "110105194912310020"}, "id_number", "This ID card number is not valid."),
-    ({"subject": ""}, "subject", "Enter a subject."),
-    ({"subject": "x" * 101}, "subject", "Use between 2 and 100 characters."),
-    ({"body": "太短"}, "body", "Use between 10 and 10000 characters."),
-    ({"body": "字" * 10_001}, "body", "Use between 10 and 10000 characters."),
-    ({"body": "text with a \x00 null byte inside it"}, "body", "Remove the invisible control characters"),
-    ({"declaration": ""}, "declaration", "Confirm the declaration to submit."),
-    ({"is_anonymous": "y"}, "is_anonymous", "Only reports can be made anonymously."),
-])
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"kind": ""}, "kind", "Choose what kind of matter it is."),
+        ({"kind": "bribe"}, "kind", "Not a valid choice"),
+        ({"name": ""}, "name", "Enter your full name, or choose to report anonymously."),
+        ({"mobile": ""}, "mobile", "Enter your mobile number so that we can contact you."),
+        ({"mobile": "1234567"}, "mobile", "Enter a mainland mobile number of 11 digits"),
+        ({"mobile": "12800000000"}, "mobile", "Enter a mainland mobile number of 11 digits"),
+        ({"email": "not-an-address"}, "email", "Enter an e-mail address like name@example.com."),
+        (
+            {"id_number": "11010519491231002"},
+            "id_number",
+            "Enter an ID card number of 18 characters",
+        ),
+        ({"id_number": "110105194912310020"}, "id_number", "This ID card number is not valid."),
+        ({"subject": ""}, "subject", "Enter a subject."),
+        ({"subject": "x" * 101}, "subject", "Use between 2 and 100 characters."),
+        ({"body": "太短"}, "body", "Use between 10 and 10000 characters."),
+        ({"body": "字" * 10_001}, "body", "Use between 10 and 10000 characters."),
+        (
+            {"body": "text with a \x00 null byte inside it"},
+            "body",
+            "Remove the invisible control characters",
+        ),
+        ({"declaration": ""}, "declaration", "Confirm the declaration to submit."),
+        ({"is_anonymous": "y"}, "is_anonymous", "Only reports can be made anonymously."),
+    ],
+)
 def test_each_rule_gives_a_clear_message_and_keeps_what_was_typed(english, changes, field, message):
     data = {**VALID, **changes}
     response = submit_form(english, "/petitions/new", data)
@@ -103,8 +114,11 @@ def test_resident_id_check_digit():
 
 
 def test_an_anonymous_report_needs_no_contact_and_keeps_none(client):
-    response = submit_form(client, "/petitions/new", {
-        **VALID, "kind": "report", "is_anonymous": "y", "name": "张三", "mobile": "13800000001"})
+    response = submit_form(
+        client,
+        "/petitions/new",
+        {**VALID, "kind": "report", "is_anonymous": "y", "name": "张三", "mobile": "13800000001"},
+    )
     assert response.status_code == 200
     petition = db.session.scalar(sa.select(Petition))
     assert petition.is_anonymous and petition.name is None and petition.mobile is None
@@ -115,13 +129,17 @@ def test_html_is_shown_as_text_never_run(client, app):
     submit_form(client, "/petitions/new", {**VALID, "subject": script, "body": script * 3})
     html = submit_form(client, "/petitions/new", {**VALID, "body": "短"}).get_data(as_text=True)
     assert script not in html
-    receipt = submit_form(client, "/petitions/new", {**VALID, "subject": script}).get_data(as_text=True)
+    receipt = submit_form(client, "/petitions/new", {**VALID, "subject": script}).get_data(
+        as_text=True
+    )
     assert script not in receipt and "&lt;script&gt;" in receipt
 
 
 def test_a_post_without_csrf_token_is_refused_and_nothing_is_saved(client):
     tokens = form_tokens(client, "/petitions/new")
-    response = client.post("/petitions/new", data={**VALID, "submission_key": tokens["submission_key"]})
+    response = client.post(
+        "/petitions/new", data={**VALID, "submission_key": tokens["submission_key"]}
+    )
     assert response.status_code == 400
     assert "Traceback" not in response.get_data(as_text=True)
     assert petitions_count() == 0
@@ -159,8 +177,12 @@ def test_parallel_submissions_of_the_same_form_create_one_petition(app):
 
 
 def upload(client, files, **changes):
-    data = {**form_tokens(client, "/petitions/new"), **VALID, **changes,
-            "attachments": [(io.BytesIO(content), name) for name, content in files]}
+    data = {
+        **form_tokens(client, "/petitions/new"),
+        **VALID,
+        **changes,
+        "attachments": [(io.BytesIO(content), name) for name, content in files],
+    }
     return client.post("/petitions/new", data=data, content_type="multipart/form-data")
 
 
@@ -169,14 +191,23 @@ def test_attachments_are_stored_with_their_checked_type(client):
     assert response.status_code == 200
     attachments = db.session.scalars(sa.select(Attachment).order_by(Attachment.id)).all()
     assert [(a.filename, a.content_type) for a in attachments] == [
-        ("照片.png", "image/png"), ("材料.pdf", "application/pdf")]
+        ("照片.png", "image/png"),
+        ("材料.pdf", "application/pdf"),
+    ]
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("evil.pdf", b"<html><script>alert(1)</script></html>", "is not a PDF, JPEG, PNG or DOCX file"),
-    ("photo.png", b"MZ\x90\x00" + b"\x00" * 100, "is not a PDF, JPEG, PNG or DOCX file"),
-    ("empty.pdf", b"", "is empty"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "evil.pdf",
+            b"<html><script>alert(1)</script></html>",
+            "is not a PDF, JPEG, PNG or DOCX file",
+        ),
+        ("photo.png", b"MZ\x90\x00" + b"\x00" * 100, "is not a PDF, JPEG, PNG or DOCX file"),
+        ("empty.pdf", b"", "is empty"),
+    ],
+)
 def test_disguised_or_empty_files_are_refused(english, name, content, message):
     response = upload(english, [(name, content)])
     assert response.status_code == 400
@@ -213,8 +244,10 @@ def test_a_request_over_the_total_limit_gets_the_413_page(english, app):
 def test_the_public_form_is_rate_limited(english, app):
     app.config["PUBLIC_FORM_LIMIT"] = "2 per minute"
     try:
-        codes = [submit_form(english, "/petitions/new", {**VALID, "body": "短"}).status_code
-                 for _ in range(3)]
+        codes = [
+            submit_form(english, "/petitions/new", {**VALID, "body": "短"}).status_code
+            for _ in range(3)
+        ]
     finally:
         app.config["PUBLIC_FORM_LIMIT"] = "1000 per minute"
     assert codes == [400, 400, 429]

@@ -13,8 +13,11 @@ from portal.petitions.models import Petition
 from tests.factories import csrf_token, login, make_user, submit_form
 
 CITIZEN_FORM = {
-    "kind": "complaint", "name": "刘某某", "mobile": "13800000001",
-    "subject": "反映派出所不予立案", "body": "本人报案后派出所至今未予立案，请求监督。",
+    "kind": "complaint",
+    "name": "刘某某",
+    "mobile": "13800000001",
+    "subject": "反映派出所不予立案",
+    "body": "本人报案后派出所至今未予立案，请求监督。",
     "declaration": "y",
 }
 
@@ -26,8 +29,9 @@ def staff_act(app, user, number, action, data):
     assert page.status_code == 200
     token = csrf_token(page.get_data(as_text=True))
     fields = {f"{action}-{name}": value for name, value in data.items()}
-    response = client.post(f"/staff/petitions/{number}/{action}",
-                           data={"csrf_token": token, **fields})
+    response = client.post(
+        f"/staff/petitions/{number}/{action}", data={"csrf_token": token, **fields}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
     return client
 
@@ -48,15 +52,19 @@ def test_submit_to_close_with_an_objection_and_a_second_answer(app):
 
     staff_act(app, clerk, number, "acknowledge", {"notice": "您的控告已受理。"})
     staff_act(app, clerk, number, "assign", {"handler_id": handler.id})
-    staff_act(app, handler, number, "draft-reply", {"kind": "result", "body": "经审查，派出所已立案。"})
+    staff_act(
+        app, handler, number, "draft-reply", {"kind": "result", "body": "经审查，派出所已立案。"}
+    )
     _client, page = citizen_page(app, number, code)
     assert "经审查，派出所已立案。" not in page  # a draft is internal until approved
     staff_act(app, leader, number, "approve", {})
 
     client, page = citizen_page(app, number, code)
     assert "您的控告已受理。" in page and "经审查，派出所已立案。" in page
-    client.post(f"/progress/{number}/objection",
-                data={"csrf_token": csrf_token(page), "objection": "立案后没有任何进展"})
+    client.post(
+        f"/progress/{number}/objection",
+        data={"csrf_token": csrf_token(page), "objection": "立案后没有任何进展"},
+    )
 
     staff_act(app, leader, number, "start-review", {"handler_id": handler.id})
     staff_act(app, handler, number, "draft-reply", {"kind": "result", "body": "复查后已督促侦查。"})
@@ -70,9 +78,12 @@ def test_submit_to_close_with_an_objection_and_a_second_answer(app):
     trail = [
         (e.code, e.from_state, e.to_state, e.actor_kind, e.actor_id)
         for e in db.session.scalars(
-            sa.select(AuditEvent).where(AuditEvent.petition_id == petition.id,
-                                        AuditEvent.code != "petition.progress_viewed")
-            .order_by(AuditEvent.id))
+            sa.select(AuditEvent)
+            .where(
+                AuditEvent.petition_id == petition.id, AuditEvent.code != "petition.progress_viewed"
+            )
+            .order_by(AuditEvent.id)
+        )
     ]
     assert trail == [
         ("petition.received", None, "received", "petitioner", None),
@@ -102,11 +113,17 @@ def test_a_refused_action_explains_itself_and_changes_nothing(app):
     response = client.post(f"/staff/petitions/{number}/approve", data={"csrf_token": token})
     assert response.status_code == 409
     assert "it cannot approve and send the reply now" in response.get_data(as_text=True)
-    empty = client.post(f"/staff/petitions/{number}/acknowledge",
-                        data={"csrf_token": token, "acknowledge-notice": ""})
+    empty = client.post(
+        f"/staff/petitions/{number}/acknowledge",
+        data={"csrf_token": token, "acknowledge-notice": ""},
+    )
     assert empty.status_code == 400
     assert "Write the notice of acceptance." in empty.get_data(as_text=True)
     petition = db.session.scalar(sa.select(Petition).where(Petition.tracking_number == number))
     assert petition.status == "received"
-    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
-        AuditEvent.petition_id == petition.id)) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.petition_id == petition.id)
+        )
+        == 1
+    )

@@ -73,7 +73,13 @@ def test_the_progress_page_shows_no_personal_data_or_internal_notes(client):
     db.session.commit()
     look_up(client, petition.tracking_number, code)
     html = client.get(f"/progress/{petition.tracking_number}").get_data(as_text=True)
-    for private in ("11010519491231002X", "北京市某区某街1号", "13800000001", "内部意见", clerk.name):
+    for private in (
+        "11010519491231002X",
+        "北京市某区某街1号",
+        "13800000001",
+        "内部意见",
+        clerk.name,
+    ):
         assert private not in html
 
 
@@ -89,7 +95,9 @@ def test_repeated_wrong_codes_lock_the_number(english, app):
 def test_lookups_are_rate_limited_per_client(english, app):
     app.config["LOOKUP_LIMIT"] = "3 per minute"
     try:
-        codes = [look_up(english, f"XF2026-00000{i}", "2345-6789-ABCD").status_code for i in range(4)]
+        codes = [
+            look_up(english, f"XF2026-00000{i}", "2345-6789-ABCD").status_code for i in range(4)
+        ]
     finally:
         app.config["LOOKUP_LIMIT"] = "1000 per minute"
     assert codes == [400, 400, 400, 429]
@@ -118,11 +126,15 @@ def test_the_petitioner_reads_the_reply_and_may_object_once(english):
     page = english.get(f"/progress/{petition.tracking_number}").get_data(as_text=True)
     assert "经审查，答复如下：……" in page
     token = csrf_token(page)
-    empty = english.post(f"/progress/{petition.tracking_number}/objection",
-                         data={"csrf_token": token, "objection": ""})
+    empty = english.post(
+        f"/progress/{petition.tracking_number}/objection",
+        data={"csrf_token": token, "objection": ""},
+    )
     assert empty.status_code == 400 and "Say what you disagree with" in empty.get_data(as_text=True)
-    response = english.post(f"/progress/{petition.tracking_number}/objection",
-                            data={"csrf_token": token, "objection": "答复没有回应我的请求"})
+    response = english.post(
+        f"/progress/{petition.tracking_number}/objection",
+        data={"csrf_token": token, "objection": "答复没有回应我的请求"},
+    )
     assert response.status_code == 302
     db.session.refresh(petition)
     assert petition.status == "under_review"
