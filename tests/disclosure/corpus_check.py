@@ -1,11 +1,34 @@
-"""How a public text is checked against a corpus document, for every corpus: a protected term
-leaks when it stands in the public text in any written form (NFKC, no format characters, no
-white space, any middle dot or a full stop between two Chinese characters as "·", lower case)."""
+"""What a corpus document is, and how a public text is checked against it, for every corpus
+(written apart from each other, they share only this): a protected term leaks when it stands in
+the public text in any written form (NFKC, no format characters, no white space, any middle dot
+or a full stop between two Chinese characters as "·", lower case)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+
+KINDS = ("indictment", "non_prosecution", "appeal_review", "protest", "release")
+
+
+@dataclass(frozen=True)
+class CorpusDocument:
+    ident: str  # stable, e.g. "indictment-017"
+    kind: str  # one of KINDS
+    title: str  # releases: the release title; other kinds: ""
+    text: str  # the document text (for releases: the body)
+    must_not_appear: tuple[str, ...]  # in plain form: never in the public text, in any form
+    must_keep: tuple[str, ...]  # in plain form: must survive redaction
+    involves_minor: bool
+    variations: tuple[str, ...]  # tags of the variations the document uses
+    people: tuple[str, ...] = ()  # every natural person's full name, officials included
+
+    @property
+    def full_text(self) -> str:
+        """Title and text together (the whole public content of a release)."""
+        return self.title + "\n" + self.text
+
 
 # After NFKC (which makes a full-width "．" the full stop "."): every middle dot as "·".
 _DOTS = str.maketrans({c: "·" for c in "·•・‧･∙⋅"})

@@ -10,32 +10,9 @@ The corpus was written from the publication rules, not from the engine's code or
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
-from tests.disclosure.corpus_check import leaks, normalized, over_redacted
-
-KINDS = ("indictment", "non_prosecution", "appeal_review", "protest", "release")
-
-
-@dataclass(frozen=True)
-class CorpusDocument:
-    ident: str  # stable, e.g. "indictment-017"
-    kind: str  # "indictment" | "non_prosecution" | "appeal_review" | "protest" | "release"
-    title: str  # releases: the release title; other kinds: ""
-    text: str  # the document text (for releases: the body)
-    must_not_appear: tuple[str, ...]
-    must_keep: tuple[str, ...]
-    involves_minor: bool
-    variations: tuple[str, ...]
-    people: tuple[
-        str, ...
-    ] = ()  # every natural person's full name (officials included), plain form
-
-    @property
-    def full_text(self) -> str:
-        """Title and text together (the whole public content of a release)."""
-        return f"{self.title}\n{self.text}" if self.title else self.text
+from tests.disclosure.corpus_check import KINDS, CorpusDocument, leaks, normalized, over_redacted
 
 
 @lru_cache(maxsize=1)

@@ -3,9 +3,8 @@
 from tests.disclosure.corpus2 import load_corpus, leaks, over_redacted
 """
 
-from tests.disclosure.corpus_check import leaks, normalized, over_redacted
+from tests.disclosure.corpus_check import KINDS, CorpusDocument, leaks, normalized, over_redacted
 
 from .generate import load_corpus
-from .model import KINDS, CorpusDocument
 
 __all__ = ["KINDS", "CorpusDocument", "leaks", "load_corpus", "normalized", "over_redacted"]

@@ -14,10 +14,9 @@ import random
 import re
 from dataclasses import dataclass
 
-from tests.disclosure.corpus_check import normalized
+from tests.disclosure.corpus_check import CorpusDocument, normalized
 
 from . import names as N
-from .model import CorpusDocument
 
 OPEN, CLOSE = "\ue000", "\ue001"
 TOKEN = re.compile(f"{OPEN}(\\d+){CLOSE}")

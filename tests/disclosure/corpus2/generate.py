@@ -5,9 +5,10 @@ from __future__ import annotations
 import zlib
 from functools import lru_cache
 
+from tests.disclosure.corpus_check import CorpusDocument
+
 from . import t_appeal_review, t_indictment, t_non_prosecution, t_protest, t_release
 from .builder import Doc, Retry
-from .model import CorpusDocument
 
 PER_KIND = 42
 TEMPLATES = {

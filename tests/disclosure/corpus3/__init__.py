@@ -10,9 +10,8 @@ is), identifiers, addresses, health; and in a minors' case the school, class, vi
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 
-from tests.disclosure.corpus_check import leaks, normalized, over_redacted
+from tests.disclosure.corpus_check import KINDS, CorpusDocument, leaks, normalized, over_redacted
 
 __all__ = [
     "CorpusDocument",
@@ -24,25 +23,7 @@ __all__ = [
     "PER_KIND",
 ]
 
-KINDS = ("indictment", "non_prosecution", "appeal_review", "protest", "release")
 PER_KIND = 32
-
-
-@dataclass(frozen=True)
-class CorpusDocument:
-    ident: str
-    kind: str
-    title: str
-    text: str
-    must_not_appear: tuple[str, ...]
-    must_keep: tuple[str, ...]
-    involves_minor: bool
-    variations: tuple[str, ...]
-    people: tuple[str, ...]
-
-    @property
-    def full_text(self) -> str:
-        return self.title + "\n" + self.text
 
 
 @functools.lru_cache(maxsize=1)
