@@ -303,3 +303,11 @@ def test_a_childs_other_name_is_shielded():
     analysis = redaction.analyse(text)
     public = redaction.apply(text, analysis.redactions)
     assert_absent(public, "朵朵", "刘桂兰", "实验小学", "三年级")
+
+
+def test_a_name_in_latin_letters_is_redacted_across_a_wrap_and_the_gate_finds_it_left():
+    text = "被不起诉人Laura BIANCHI，女，意大利国籍。被害人要求追究Laura\nBIANCHI的责任。"
+    analysis = redaction.analyse(text)
+    assert_absent(redaction.apply(text, analysis.redactions), "Laura BIANCHI")
+    findings = redaction.gate({"text": "被害人要求追究Laura BIANCHI的责任。"}, analysis)
+    assert [f.reason for f in findings] == ["known_person"]

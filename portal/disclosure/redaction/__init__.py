@@ -493,9 +493,13 @@ def gate(public_fields: Mapping[str, str], analysis: Analysis) -> list[Finding]:
     """
     findings: list[Finding] = []
     protected_people = [p for p in analysis.people if p.redact]
-    kept_names = sorted((p.name for p in analysis.people if not p.redact), key=len, reverse=True)
+    # Compared normalised, like the public text: a name in Latin letters has no space there.
+    kept_names = sorted(
+        {normalized(p.name) for p in analysis.people if not p.redact}, key=len, reverse=True
+    )
     for field_name, value in public_fields.items():
-        public = normalized(value or "")
+        value = value or ""
+        public = normalized(value)
         public_digits = _digits(public)
         # The names the rules keep may contain a protected one (曹启明 kept, 曹启 protected):
         # the people checks read the text without them.
@@ -503,7 +507,7 @@ def gate(public_fields: Mapping[str, str], analysis: Analysis) -> list[Finding]:
         for name in kept_names:
             without_kept = without_kept.replace(name, "\n")
         for person in protected_people:
-            if person.name in without_kept:
+            if normalized(person.name) in without_kept:
                 findings.append(Finding(NAME, field_name, person.name, "known_person"))
                 continue
             for form in _partial_forms(person):
@@ -521,17 +525,16 @@ def gate(public_fields: Mapping[str, str], analysis: Analysis) -> list[Finding]:
             elif len(protected_value) >= 2 and protected_value in public:
                 findings.append(Finding(kind, field_name, protected_value, "known_value"))
         recheck = analyse(
-            value or "",
+            value,
             dropped=analysis.dropped,
             people=analysis.decisions,
             minor=analysis.involves_minor or None,
         )
-        kept = {p.name for p in analysis.people if not p.redact}
         for item in recheck.redactions:
             found = item.original(value)
-            if found == item.replacement or normalized(found) in kept:
+            if found == item.replacement or normalized(found) in kept_names:
                 continue
-            if any(normalized(found) in name and name in public for name in kept):
+            if any(normalized(found) in name and name in public for name in kept_names):
                 continue  # 诉诸葛楠: the tagger read 葛楠 inside a name the rules keep
             reason = "detector"
             if item.kind == NAME:
@@ -540,8 +543,4 @@ def gate(public_fields: Mapping[str, str], analysis: Analysis) -> list[Finding]:
                 )
                 reason = "tagger" if person is not None and person.source == "tagger" else reason
             findings.append(Finding(item.kind, field_name, found, reason))
-    unique = []
-    for finding in findings:
-        if finding not in unique:
-            unique.append(finding)
-    return unique
+    return list(dict.fromkeys(findings))
