@@ -311,3 +311,22 @@ def test_a_name_in_latin_letters_is_redacted_across_a_wrap_and_the_gate_finds_it
     assert_absent(redaction.apply(text, analysis.redactions), "Laura BIANCHI")
     findings = redaction.gate({"text": "被害人要求追究Laura BIANCHI的责任。"}, analysis)
     assert [f.reason for f in findings] == ["known_person"]
+
+
+def test_a_child_known_by_a_birth_year_and_the_school_they_attend_without_a_dated_fact():
+    text = (
+        "经审理查明，被告人柳如烟（女，2009年出生）在其就读的红星中学宿舍内盗窃同学汤圆圆的手机。"
+        "汤圆圆的父亲汤建设报警。\n2022年3月1日"
+    )
+    analysis = redaction.analyse(text)
+    assert analysis.involves_minor
+    assert_absent(redaction.apply(text, analysis.redactions), "柳如烟", "汤圆圆", "汤建设",
+                  "红星中学", "2009年")  # fmt: skip
+
+
+def test_an_adult_born_in_a_given_year_is_no_minor():
+    assert not redaction.analyse("被告人张三，男，1985年出生，2023年5月盗窃。").involves_minor
+
+
+def test_a_landline_typed_with_a_long_dash_and_a_space():
+    assert_absent(published("证人花满楼，电话：021—6688 9900。"), "02166889900", "花满楼")

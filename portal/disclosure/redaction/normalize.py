@@ -8,6 +8,7 @@ Every detector therefore runs on a normalised view:
 * each character folded with NFKC (full-width digits, letters and `＠` become ASCII);
 * format characters (Unicode category Cf: zero-width spaces and joiners, BOM, soft hyphen)
   dropped;
+* dashes (— – －) written as a hyphen;
 * the middle dots of transcribed and minority names (· • ・ ‧ …, and a full stop between two
   Chinese characters) written as `·`;
 * in the *joined* view, white space dropped where it stands inside a run of Chinese characters
@@ -29,6 +30,8 @@ from functools import lru_cache
 
 DOT = "·"
 _DOT_VARIANTS = frozenset("·•・‧∙⋅･･\u0387\u2027\u30fb\uff65")
+# Dashes typed inside numbers (021—6688 9900): NFKC leaves them; the views read a hyphen.
+_DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9@._%+\-]")
 
 
@@ -84,6 +87,8 @@ def _fold(ch: str) -> str:
         return ""
     if ch in _DOT_VARIANTS:
         return DOT
+    if ch in _DASHES:
+        return "-"
     folded = unicodedata.normalize("NFKC", ch)
     return DOT if folded in _DOT_VARIANTS else folded
 

@@ -86,8 +86,8 @@ _CLASS_RE = re.compile(
     rf"|[(（]?[\d{_CN}]+[)）]?班(?=[的，,。；;\s]|学生|同学|$)"
 )
 _BIRTH_DATE_RE = re.compile(
-    r"(?:出生于|生于)?(?P<date>\d{4}年\d{1,2}月(?:\d{1,2}日)?)(?=出生|生)"
-    r"|(?:出生于|生于|出生日期[:：为]?)(?P<date2>\d{4}年\d{1,2}月(?:\d{1,2}日)?)"
+    r"(?:出生于|生于)?(?P<date>\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?)(?=出生|生)"
+    r"|(?:出生于|生于|出生日期[:：为]?)(?P<date2>\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?)"
 )
 # A village with its town (双河镇北岸村, 桃源乡新庄村三组): where a person lives or works, as
 # precise as an address, redacted in every document.
@@ -172,4 +172,4 @@ def has_school_class(text: str) -> bool:
     if _CLASS_RE.search(text):
         return True
     return bool(re.search(r"(?:小学|幼儿园|初中|中学)(?:[\d一二三四五六七八九十]+年级|就读|学生)"
-                          r"|就读于|在读|小学生|中学生|初中生|幼儿", text))  # fmt: skip
+                          r"|就读|在读|小学生|中学生|初中生|幼儿", text))  # fmt: skip

@@ -40,6 +40,8 @@ _DATE_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})年(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>3[01]|[12]\d|0?[1-9])日)?"
 )
 _BIRTH_AFTER_RE = re.compile(r"出生|生")
+# A birth year alone (2009年出生): read as its last day, the youngest the person can be.
+_BIRTH_YEAR_RE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?=出生|生人)")
 _BIRTH_BEFORE_RE = re.compile(r"(?:出生于|生于|出生日期[:：为]?)$")
 _FACTS_RE = re.compile(r"查明|经审查|经依法审查|案件事实|事实如下|经复查")
 _RELEASED_RE = re.compile(r"刑满释放|释放|执行完毕|赦免|假释期满")
@@ -107,7 +109,9 @@ def _dates(text: str) -> list[tuple[int, date, bool]]:
             or _BIRTH_BEFORE_RE.search(text[max(0, match.start() - 6) : match.start()])
         )
         out.append((match.start(), value, birth))
-    return out
+    for match in _BIRTH_YEAR_RE.finditer(text):
+        out.append((match.start(), date(int(match["y"]), 12, 31), True))
+    return sorted(out)
 
 
 def _years_between(earlier: date, later: date) -> int:
@@ -298,7 +302,11 @@ def minor_signals(text: str, *, school_class: bool) -> list[str]:
             signals.append("age")
             break
     dates = _dates(text)
-    offence = _offence_date(text, dates)
+    # Without a dated fact, the latest date of the text (the document's own): a person under
+    # eighteen then was under eighteen at the facts too.
+    offence = _offence_date(text, dates) or max(
+        (value for _p, value, birth in dates if not birth), default=None
+    )
     if offence is not None:
         for _position, value, birth in dates:
             if birth and value <= offence and _years_between(value, offence) < 18:
