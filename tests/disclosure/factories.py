@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
+
+from portal.core.audit import AuditEvent
 from portal.core.permissions import Role
 from portal.disclosure import services
 from portal.disclosure.models import Release
@@ -81,3 +84,13 @@ def make_release(user=None, *, title="示例市检察院依法对一起电信网
     if publish:
         review_and_publish(release, user, by=by)
     return release
+
+
+def audit_codes(record) -> list[str]:
+    """The audit event codes of a document or a release, in the order they were written."""
+    subject = f"{'release' if isinstance(record, Release) else 'document'}:{record.id}"
+    return list(
+        db.session.scalars(
+            sa.select(AuditEvent.code).where(AuditEvent.subject == subject).order_by(AuditEvent.id)
+        )
+    )

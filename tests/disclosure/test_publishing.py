@@ -14,18 +14,14 @@ from portal.disclosure import services
 from portal.disclosure.models import DocumentState, LegalDocument
 from portal.extensions import db
 from tests.disclosure import samples
-from tests.disclosure.factories import make_document, publish, publisher, second_publisher
+from tests.disclosure.factories import (
+    audit_codes,
+    make_document,
+    publish,
+    publisher,
+    second_publisher,
+)
 from tests.factories import h1, login, make_user, submit_form
-
-
-def codes(document):
-    return list(
-        db.session.scalars(
-            sa.select(AuditEvent.code)
-            .where(AuditEvent.subject == f"document:{document.id}")
-            .order_by(AuditEvent.id)
-        )
-    )
 
 
 def test_an_unreviewed_document_cannot_be_published():
@@ -44,7 +40,7 @@ def test_review_then_publish_records_every_step():
     assert document.status == DocumentState.PUBLISHED
     assert "马晓东" not in document.redacted_text and "马某" in document.redacted_text
     assert document.reviewed_by_id == user.id and document.published_by_id == other.id
-    assert codes(document) == ["document.created", "document.reviewed", "document.published"]
+    assert audit_codes(document) == ["document.created", "document.reviewed", "document.published"]
 
 
 def test_a_document_with_personal_data_left_is_refused():
@@ -125,7 +121,7 @@ def test_a_change_after_review_sends_the_document_back_to_draft():
     assert document.status == DocumentState.DRAFT and document.redacted_text is None
     publish(document, user)
     assert "科技公司" not in document.redacted_text
-    assert "document.reopened" in codes(document)
+    assert "document.reopened" in audit_codes(document)
 
 
 def test_withdrawal_keeps_the_record_and_the_reason():
@@ -139,7 +135,7 @@ def test_withdrawal_keeps_the_record_and_the_reason():
     assert document.redacted_text and document.published_at  # history kept
     with pytest.raises(services.DisclosureRefused):
         services.publish_document(document, user)
-    assert codes(document)[-1] == "document.withdrawn"
+    assert audit_codes(document)[-1] == "document.withdrawn"
 
 
 def test_only_publishers_may_change_documents():
