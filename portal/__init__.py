@@ -14,7 +14,7 @@ from flask_babel import format_date, format_datetime, get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as portal_config
-from portal.core import errors, i18n, ratelimit_store  # noqa: F401  (registers the limiter store)
+from portal.core import credentials, errors, i18n, ratelimit_store  # noqa: F401  (registers the limiter store)
 from portal.core.database import tune_sqlite
 from portal.core.security import add_security_headers
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -55,10 +55,8 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
 
-    from portal.accounts.services import load_user
-
     login_manager.init_app(app)
-    login_manager.user_loader(load_user)
+    login_manager.user_loader(credentials.load_account)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None  # the login page itself says what to do
     login_manager.session_protection = "strong"

@@ -32,6 +32,8 @@ class User(UserMixin, db.Model):
     # Changes with every password reset, so old sessions of the account stop working.
     session_token: Mapped[str] = mapped_column(sa.String(64))
 
+    audit_kind = "user"
+
     @property
     def is_active(self) -> bool:
         return self.is_active_account

@@ -1,41 +1,29 @@
-"""Rules for staff accounts: creation, passwords (argon2), logins with lockout."""
+"""Rules for staff accounts: creation, password changes, logins (the shared mechanics of
+passwords and lockout are in portal.core.credentials)."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
-from portal.core import audit, clock
+from portal.core import audit, clock, credentials
+from portal.core.audit import EventType
+from portal.core.credentials import AccountError, hasher, password_problem
 from portal.core.permissions import Role
 from portal.extensions import db
 
-hasher = PasswordHasher()
-# Verified against when the e-mail is unknown, so that timing does not reveal which accounts exist.
-_DUMMY_HASH = hasher.hash(secrets.token_hex(16))
-MIN_PASSWORD_LENGTH = 10
-
-
-class AccountError(ValueError):
-    """The message is shown to the user as is; `field` names the form field it concerns."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
-def password_problem(password: str) -> str | None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return _l("Use at least %(n)s characters for the password.", n=MIN_PASSWORD_LENGTH)
-    if password.isdigit() or password.isalpha():
-        return _l("Use both letters and digits (or other characters) in the password.")
-    return None
+audit.register_event_types(
+    {
+        "user.created": EventType(_l("User created")),
+        "user.updated": EventType(_l("User updated")),
+        "user.password_reset": EventType(_l("Password reset")),
+        "user.logged_in": EventType(_l("Logged in")),
+        "user.login_locked": EventType(_l("Login locked after repeated failures")),
+    }
+)
 
 
 def find_by_email(email: str) -> User | None:
@@ -60,7 +48,7 @@ def create_user(email: str, name: str, role: Role | str, password: str, *, actor
     db.session.add(user)
     db.session.flush()
     audit.record(
-        "user.created", actor=actor, subject=f"user:{user.id}", detail=f"role={role.value}"
+        "user.created", actor=actor, subject=user, detail=f"role={role.value}"
     )
     return user
 
@@ -77,7 +65,7 @@ def update_user(user: User, *, name: str, role: Role | str, is_active: bool, act
         changes.append("active" if is_active else "deactivated")
         user.session_token = secrets.token_hex(16)
     user.name, user.role, user.is_active_account = name.strip(), Role(role).value, is_active
-    audit.record("user.updated", actor=actor, subject=f"user:{user.id}", detail="; ".join(changes))
+    audit.record("user.updated", actor=actor, subject=user, detail="; ".join(changes))
 
 
 def set_password(user: User, password: str, *, actor=None) -> None:
@@ -87,77 +75,23 @@ def set_password(user: User, password: str, *, actor=None) -> None:
     user.password_hash = hasher.hash(password)
     user.session_token = secrets.token_hex(16)  # log out every existing session
     user.failed_logins, user.locked_until = 0, None
-    audit.record("user.password_reset", actor=actor, subject=f"user:{user.id}")
+    audit.record("user.password_reset", actor=actor, subject=user)
 
 
 def authenticate(email: str, password: str) -> User:
     """Return the active staff user for a correct e-mail and password, or raise AccountError
     (see check_login for the lockout rule). The caller commits, so failures count."""
     user = find_by_email(email)
-    check_login(
-        user, password, lock_event="user.login_locked", subject=f"user:{user.id}" if user else ""
-    )
+    credentials.check_login(user, password, lock_event="user.login_locked")
     if not user.is_active:
         raise AccountError(_l("This account is deactivated. Ask your administrator."))
-    audit.record("user.logged_in", actor=user, subject=f"user:{user.id}")
+    audit.record("user.logged_in", actor=user, subject=user)
     return user
 
 
-def check_login(account, password: str, *, lock_event: str, subject: str) -> None:
-    """The login rule for every kind of account (staff and lawyers).
-
-    The message is the same for an unknown address and a wrong password, and an unknown address
-    costs the same hashing time. After LOGIN_MAX_FAILURES wrong passwords in a row the account
-    refuses every login for LOGIN_LOCK_MINUTES, correct password or not. On success the failure
-    count is reset, the hash upgraded if its parameters are old, and last_login_at set.
-    """
-    config = current_app.config
-    now = clock.now()
-    wrong = AccountError(_l("The e-mail address or password is not right."))
-    if account is None:
-        _burn_time(password)
-        raise wrong
-    if account.locked_until and clock.as_utc(account.locked_until) > now:
-        raise AccountError(
-            _l(
-                "Too many failed attempts. This account is locked for %(n)s minutes.",
-                n=config["LOGIN_LOCK_MINUTES"],
-            )
-        )
-    try:
-        hasher.verify(account.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        account.failed_logins += 1
-        if account.failed_logins >= config["LOGIN_MAX_FAILURES"]:
-            account.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
-            account.failed_logins = 0
-            audit.record(lock_event, actor_kind=audit.ACTOR_SYSTEM, subject=subject)
-        raise wrong from None
-    if hasher.check_needs_rehash(account.password_hash):
-        account.password_hash = hasher.hash(password)
-    account.failed_logins, account.locked_until, account.last_login_at = 0, None, now
+def load_user(ident: str) -> User | None:
+    """Flask-Login's loader for staff ids "<id>:<token>" (the registry's unprefixed kind)."""
+    return credentials.load_by_id(User, ident)
 
 
-def _burn_time(password: str) -> None:
-    try:
-        hasher.verify(_DUMMY_HASH, password)
-    except VerificationError:
-        pass
-
-
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the id carries the session token, so a reset logs everyone out.
-
-    Staff ids are "<id>:<token>"; lawyers' accounts (portal.lawyers) are "lawyer:<id>:<token>".
-    """
-    if (user_id or "").startswith("lawyer:"):
-        from portal.lawyers.services import load_lawyer
-
-        return load_lawyer(user_id.removeprefix("lawyer:"))
-    identifier, _, token = (user_id or "").partition(":")
-    if not identifier.isdigit():
-        return None
-    user = db.session.get(User, int(identifier))
-    if user is None or not secrets.compare_digest(user.session_token, token):
-        return None
-    return user
+credentials.register_loader("", load_user)

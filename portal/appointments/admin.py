@@ -157,11 +157,7 @@ def get_booking(booking_id: int) -> Booking:
 
 
 def render_booking(booking, decline_form=None, status=200):
-    events = db.session.scalars(
-        sa.select(audit.AuditEvent)
-        .where(audit.AuditEvent.subject == f"booking:{booking.id}")
-        .order_by(audit.AuditEvent.at, audit.AuditEvent.id)
-    ).all()
+    events = audit.history(booking)
     return render_template(
         "appointments/admin/booking.html",
         booking=booking,
@@ -320,7 +316,7 @@ def places():
             db.session.add(place)
             db.session.flush()
             audit.record(
-                "appointments.place_saved", actor=current_user, subject=f"place:{place.id}"
+                "appointments.place_saved", actor=current_user, subject=place
             )
             db.session.commit()
             flash(_("Place saved. Now add its opening hours."), "success")
@@ -342,7 +338,7 @@ def edit_place(place_id: int):
             place.name, place.address = form.name.data.strip(), form.address.data.strip()
             place.is_active = form.is_active.data
             audit.record(
-                "appointments.place_saved", actor=current_user, subject=f"place:{place.id}"
+                "appointments.place_saved", actor=current_user, subject=place
             )
             db.session.commit()
             flash(_("Changes saved."), "success")
@@ -365,7 +361,7 @@ def edit_place(place_id: int):
             audit.record(
                 "appointments.hours_added",
                 actor=current_user,
-                subject=f"place:{place.id}",
+                subject=place,
                 detail=f"{hours.service} weekday {hours.weekday} {hours.start_time}-"
                 f"{hours.end_time} {hours.slot_minutes}min x{hours.capacity}",
             )
@@ -393,7 +389,7 @@ def delete_hours(hours_id: int):
         audit.record(
             "appointments.hours_removed",
             actor=current_user,
-            subject=f"place:{place_id}",
+            subject=("place", place_id),
             detail=f"{hours.service} weekday {hours.weekday} {hours.start_time}-{hours.end_time}",
         )
         db.session.commit()

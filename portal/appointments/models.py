@@ -48,6 +48,7 @@ LAWYER_SERVICES = tuple(s for s in Service if s.is_for_lawyers)
 
 class Place(db.Model):
     __tablename__ = "appointment_places"
+    audit_kind = "place"  # names it in the audit trail
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(100), unique=True)
@@ -134,6 +135,7 @@ class Closure(db.Model):
     bookings in it are cancelled and the people who booked are told why."""
 
     __tablename__ = "appointment_closures"
+    audit_kind = "closure"  # names it in the audit trail
     __table_args__ = (
         sa.CheckConstraint(f"service IS NULL OR service IN ({sql_in(Service)})", name="service"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
@@ -191,6 +193,7 @@ class Booking(db.Model):
     """
 
     __tablename__ = "bookings"
+    audit_kind = "booking"  # names it in the audit trail
     __table_args__ = (
         sa.CheckConstraint(f"status IN ({sql_in(BookingState)})", name="status"),
         sa.CheckConstraint(f"service IN ({sql_in(Service)})", name="service"),

@@ -212,7 +212,7 @@ def _audit(code, booking, actor, from_state, to_state, detail=None):
         else _public_actor_kind(booking)
         if kind == OWNER
         else audit.ACTOR_SYSTEM,
-        subject=f"booking:{booking.id}",
+        subject=booking,
         from_state=from_state,
         to_state=to_state,
         detail="; ".join(part for part in (who, detail) if part) or None,
@@ -702,7 +702,7 @@ def close(
     audit.record(
         "appointments.closure_created",
         actor=staff,
-        subject=f"closure:{closure.id}",
+        subject=closure,
         detail=f"{len(affected)} booking(s) cancelled; {reason}",
     )
     for booking in affected:

@@ -5,11 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.calendar.models import CalendarDay, DayKind
 from portal.core import audit
+from portal.core.audit import EventType
 from portal.extensions import db
+
+audit.register_event_types(
+    {
+        "calendar.day_set": EventType(_l("Calendar day set")),
+        "calendar.day_removed": EventType(_l("Calendar day removed")),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -56,7 +65,7 @@ def set_day(day: date, kind: DayKind | str, name: str, *, actor) -> CalendarDay:
         db.session.add(entry)
     entry.kind, entry.name = DayKind(kind).value, name.strip()
     audit.record(
-        "calendar.day_set", actor=actor, subject=f"day:{day.isoformat()}", detail=entry.kind
+        "calendar.day_set", actor=actor, subject=("day", day.isoformat()), detail=entry.kind
     )
     return entry
 
@@ -65,4 +74,4 @@ def remove_day(day: date, *, actor) -> None:
     entry = db.session.get(CalendarDay, day)
     if entry is not None:
         db.session.delete(entry)
-        audit.record("calendar.day_removed", actor=actor, subject=f"day:{day.isoformat()}")
+        audit.record("calendar.day_removed", actor=actor, subject=("day", day.isoformat()))

@@ -19,7 +19,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from portal.cases import forms, queries, services
 from portal.cases.models import Case, CaseQueryGrant, Category, Stage
@@ -114,11 +113,7 @@ def render_case(case: Case, stage_form=None, status: int = 200):
     if stage_form is None and can_edit(current_user):
         stage_form = forms.StageChangeForm(formdata=None)
         stage_form.changed_on.data = clock.local_today()
-    events = db.session.scalars(
-        select(audit.AuditEvent)
-        .where(audit.AuditEvent.subject == services.subject_of(case))
-        .order_by(audit.AuditEvent.at, audit.AuditEvent.id)
-    ).all()
+    events = audit.history(case)
     return render_template(
         "cases/admin/case.html",
         case=case,

@@ -66,6 +66,7 @@ CATEGORY_LABELS = {
 
 class Case(db.Model):
     __tablename__ = "cases"
+    audit_kind = "case"  # names it in the audit trail
     __table_args__ = (
         sa.CheckConstraint(
             "stage IN (" + ", ".join(f"'{s.value}'" for s in Stage) + ")", name="stage"
@@ -189,6 +190,7 @@ class CaseQueryGrant(db.Model):
     """
 
     __tablename__ = "case_query_grants"
+    audit_kind = "grant"  # names it in the audit trail
     __table_args__ = (
         sa.CheckConstraint(f"relation IN ({sql_in(Relationship)})", name="relation"),
         sa.CheckConstraint(f"verification IN ({sql_in(Verification)})", name="verification"),

@@ -61,10 +61,6 @@ class CaseError(ValueError):
         self.field = field
 
 
-def subject_of(case: Case) -> str:
-    return f"case:{case.id}"
-
-
 # ---- entering and editing cases --------------------------------------------------------------
 
 
@@ -138,7 +134,7 @@ def create_case(data: CaseData, actor: User) -> Case:
             db.session.flush()
     except IntegrityError:  # entered at the same moment by someone else
         raise _taken_error(data.case_number) from None
-    audit.record("case.created", actor=actor, subject=subject_of(case), to_state=case.stage)
+    audit.record("case.created", actor=actor, subject=case, to_state=case.stage)
     return case
 
 
@@ -164,7 +160,7 @@ def update_case(case: Case, data: CaseData, actor: User) -> list[str]:
     except IntegrityError:  # renamed at the same moment by someone else
         raise _taken_error(data.case_number) from None
     audit.record(
-        "case.updated", actor=actor, subject=subject_of(case), detail="fields=" + ",".join(changed)
+        "case.updated", actor=actor, subject=case, detail="fields=" + ",".join(changed)
     )
     return changed
 
@@ -207,7 +203,7 @@ def change_stage(
     audit.record(
         "case.stage_changed",
         actor=actor,
-        subject=subject_of(case),
+        subject=case,
         from_state=previous,
         to_state=stage.value,
         detail=f"changed_on={changed_on.isoformat()}",
@@ -446,7 +442,7 @@ def import_cases(raw: bytes, actor: User, *, default_procuratorate: str) -> list
         ]) from None  # fmt: skip
     for case in cases:
         audit.record(
-            "case.created", actor=actor, subject=subject_of(case), to_state=case.stage,
+            "case.created", actor=actor, subject=case, to_state=case.stage,
             detail="source=csv",
         )  # fmt: skip
     audit.record("case.imported", actor=actor, detail=f"cases={len(cases)}")
@@ -515,7 +511,7 @@ def issue_query_code(
     audit.record(
         "case.query_code_issued",
         actor=actor,
-        subject=subject_of(case),
+        subject=case,
         detail=f"grant={grant.id}; relation={relation}; verification={verification}",
     )
     return IssuedCode(grant, code, is_repeat=False)
@@ -530,7 +526,7 @@ def revoke_grant(grant: CaseQueryGrant, actor: User) -> None:
     audit.record(
         "case.query_code_revoked",
         actor=actor,
-        subject=subject_of(grant.case),
+        subject=grant.case,
         detail=f"grant={grant.id}",
     )
 
@@ -574,7 +570,7 @@ def find_for_query(case_number: str, code: str) -> QueryAccess | None:
         audit.record(
             "case.queried",
             actor_kind=audit.ACTOR_PETITIONER,
-            subject=subject_of(access.case),
+            subject=access.case,
             detail=f"grant={access.grant.id}",
         )
     return access

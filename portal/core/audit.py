@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core import clock
@@ -24,39 +23,8 @@ class EventType:
     public: bool = False
 
 
-CATALOGUE: dict[str, EventType] = {
-    # Petitions
-    "petition.received": EventType(_l("Petition received"), public=True),
-    "petition.acknowledged": EventType(_l("Accepted for handling"), public=True),
-    "petition.transferred": EventType(_l("Transferred to another authority"), public=True),
-    "petition.not_accepted": EventType(_l("Not accepted"), public=True),
-    "petition.merged": EventType(_l("Handled together with an earlier petition"), public=True),
-    "petition.assigned": EventType(_l("Assigned to a handler")),
-    "petition.reply_drafted": EventType(_l("Reply drafted")),
-    "petition.draft_returned": EventType(_l("Draft returned for revision")),
-    "petition.reply_sent": EventType(_l("Reply sent"), public=True),
-    "petition.progress_reply_sent": EventType(_l("Progress reply sent"), public=True),
-    "petition.satisfied": EventType(_l("Petitioner satisfied"), public=True),
-    "petition.objected": EventType(_l("Petitioner objected to the reply"), public=True),
-    "petition.review_started": EventType(_l("Review of the objection started"), public=True),
-    "petition.closed": EventType(_l("Closed"), public=True),
-    "petition.auto_closed": EventType(
-        _l("Closed: no objection within the time allowed"), public=True
-    ),
-    "petition.leader_took_over": EventType(_l("Leader took charge personally")),
-    "petition.overdue_escalated": EventType(_l("Deadline missed, escalated to leaders")),
-    "petition.note_added": EventType(_l("Internal note added")),
-    "petition.progress_viewed": EventType(_l("Progress viewed by the petitioner")),
-    "petition.attachment_downloaded": EventType(_l("Attachment downloaded")),
-    # Accounts and settings
-    "user.created": EventType(_l("User created")),
-    "user.updated": EventType(_l("User updated")),
-    "user.password_reset": EventType(_l("Password reset")),
-    "user.logged_in": EventType(_l("Logged in")),
-    "user.login_locked": EventType(_l("Login locked after repeated failures")),
-    "calendar.day_set": EventType(_l("Calendar day set")),
-    "calendar.day_removed": EventType(_l("Calendar day removed")),
-}
+# Filled by each domain with its own codes (`register_event_types`, at import of its module).
+CATALOGUE: dict[str, EventType] = {}
 
 
 def register_event_types(event_types: dict[str, EventType]) -> None:
@@ -73,23 +41,37 @@ ACTOR_LAWYER = "lawyer"
 ACTOR_SYSTEM = "system"
 
 
+def subject_of(thing) -> tuple[str, str]:
+    """The (kind, id) an event is about: a model declares its `audit_kind` (e.g. "petition");
+    what has no row of its own is named by a pair, e.g. ("day", "2026-10-01")."""
+    if isinstance(thing, tuple):
+        kind, identifier = thing
+    else:
+        kind, identifier = thing.audit_kind, thing.id
+    if identifier is None:
+        raise ValueError(f"audit subject {kind!r} has no id yet: flush before recording")
+    return kind, str(identifier)
+
+
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
     __table_args__ = (
         sa.CheckConstraint(
             "actor_kind IN ('staff', 'petitioner', 'lawyer', 'system')", name="actor_kind"
         ),
+        sa.Index("ix_audit_events_subject", "subject_kind", "subject_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
     code: Mapped[str] = mapped_column(sa.String(60))
     actor_kind: Mapped[str] = mapped_column(sa.String(20))
-    # The staff member who acted; empty for the petitioner and the system.
+    # The staff member who acted; empty for the petitioner, a lawyer and the system.
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    petition_id: Mapped[int | None] = mapped_column(sa.ForeignKey("petitions.id"), index=True)
-    # What else the event is about when it is not a petition (e.g. "user:12", "day:2026-10-01").
-    subject: Mapped[str | None] = mapped_column(sa.String(80))
+    # What the event is about, in every domain alike: ("petition", "12"), ("booking", "3"),
+    # ("day", "2026-10-01"); empty for events about no one thing (a bulk import).
+    subject_kind: Mapped[str | None] = mapped_column(sa.String(30))
+    subject_id: Mapped[str | None] = mapped_column(sa.String(40))
     from_state: Mapped[str | None] = mapped_column(sa.String(30))
     to_state: Mapped[str | None] = mapped_column(sa.String(30))
     # Free text for staff: the reason given, what changed. Never personal data of petitioners.
@@ -108,13 +90,21 @@ class AuditEvent(db.Model):
         return bool(event_type and event_type.public)
 
 
+def _actor_fields(actor, actor_kind: str | None) -> tuple[str, int | None]:
+    """Staff accounts are recorded by id; anyone else (a `Party`, a lawyer's account, whose
+    class names its `audit_actor_kind`) by kind only."""
+    if actor is None:
+        return actor_kind or ACTOR_SYSTEM, None
+    kind = actor_kind or getattr(actor, "audit_actor_kind", ACTOR_STAFF)
+    return kind, actor.id if kind == ACTOR_STAFF else None
+
+
 def record(
     code: str,
     *,
     actor=None,
     actor_kind: str | None = None,
-    petition=None,
-    subject: str | None = None,
+    subject=None,
     from_state: str | None = None,
     to_state: str | None = None,
     detail: str | None = None,
@@ -122,16 +112,32 @@ def record(
     """Add one audit event to the current transaction. Unknown codes are a programming error."""
     if code not in CATALOGUE:
         raise KeyError(f"audit event {code!r} is not in the catalogue")
+    kind, actor_id = _actor_fields(actor, actor_kind)
+    subject_kind, subject_id = subject_of(subject) if subject is not None else (None, None)
     event = AuditEvent(
         at=clock.now(),
         code=code,
-        actor_kind=actor_kind or (ACTOR_STAFF if actor is not None else ACTOR_SYSTEM),
-        actor_id=actor.id if actor is not None else None,
-        petition_id=petition.id if petition is not None else None,
-        subject=subject,
+        actor_kind=kind,
+        actor_id=actor_id,
+        subject_kind=subject_kind,
+        subject_id=subject_id,
         from_state=str(from_state) if from_state is not None else None,
         to_state=str(to_state) if to_state is not None else None,
         detail=detail,
     )
     db.session.add(event)
     return event
+
+
+def history_query(subject) -> sa.Select:
+    """Every event about `subject`, in the order written (the one query for a record's trail)."""
+    kind, identifier = subject_of(subject)
+    return (
+        sa.select(AuditEvent)
+        .where(AuditEvent.subject_kind == kind, AuditEvent.subject_id == identifier)
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+
+
+def history(subject) -> list[AuditEvent]:
+    return list(db.session.scalars(history_query(subject)))

@@ -122,6 +122,7 @@ class ReleaseState(enum.StrEnum):
 
 class LegalDocument(db.Model):
     __tablename__ = "legal_documents"
+    audit_kind = "document"  # names it in the audit trail
     __table_args__ = (
         sa.CheckConstraint(f"doc_type IN ({sql_in(DocumentType)})", name="doc_type"),
         sa.CheckConstraint(f"status IN ({sql_in(DocumentState)})", name="status"),
@@ -206,6 +207,7 @@ class Release(db.Model):
     """An important case release (重要案件信息): written for the public by a publisher."""
 
     __tablename__ = "case_releases"
+    audit_kind = "release"  # names it in the audit trail
     __table_args__ = (
         sa.CheckConstraint(f"category IN ({sql_in(ReleaseCategory)})", name="category"),
         sa.CheckConstraint(f"status IN ({sql_in(ReleaseState)})", name="status"),

@@ -123,7 +123,7 @@ def _kind(record) -> _Kind:
 
 def _record_event(code: str, record, user, **fields) -> None:
     kind = _kind(record)
-    audit.record(f"{kind.name}.{code}", actor=user, subject=f"{kind.name}:{record.id}", **fields)
+    audit.record(f"{kind.name}.{code}", actor=user, subject=record, **fields)
 
 
 def _check_actor(user) -> None:

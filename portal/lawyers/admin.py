@@ -196,7 +196,7 @@ def download_document(binding_id: int, document_id: int):
     audit.record(
         "binding.document_viewed",
         actor=current_user,
-        subject=f"binding:{binding_id}",
+        subject=("binding", binding_id),
         detail=f"document={document.id}",
     )
     db.session.commit()

@@ -136,7 +136,7 @@ def request_binding(lawyer: LawyerAccount, data: BindingRequest) -> CaseBinding:
     audit.record(
         "binding.requested",
         actor_kind=audit.ACTOR_LAWYER,
-        subject=f"binding:{binding.id}",
+        subject=binding,
         to_state=BindingStatus.REQUESTED,
         detail=f"lawyer:{lawyer.id}; case:{case.id}",
     )
@@ -152,7 +152,7 @@ def approve_binding(binding: CaseBinding, staff) -> None:
     audit.record(
         "binding.approved",
         actor=staff,
-        subject=f"binding:{binding.id}",
+        subject=binding,
         from_state=BindingStatus.REQUESTED,
         to_state=BindingStatus.APPROVED,
     )
@@ -174,7 +174,7 @@ def reject_binding(binding: CaseBinding, staff, reason: str) -> None:
     audit.record(
         "binding.rejected",
         actor=staff,
-        subject=f"binding:{binding.id}",
+        subject=binding,
         from_state=BindingStatus.REQUESTED,
         to_state=BindingStatus.REJECTED,
         detail=reason,
@@ -208,7 +208,7 @@ def deliver_case_file(
     audit.record(
         "case_file.delivered",
         actor=staff,
-        subject=f"delivery:{delivery.id}",
+        subject=delivery,
         detail=f"binding:{binding.id}; {days} days",
     )
     return delivery
@@ -217,7 +217,7 @@ def deliver_case_file(
 def withdraw_delivery(delivery: CaseFileDelivery, staff) -> None:
     if delivery.withdrawn_at is None:
         delivery.withdrawn_at = clock.now()
-        audit.record("case_file.withdrawn", actor=staff, subject=f"delivery:{delivery.id}")
+        audit.record("case_file.withdrawn", actor=staff, subject=delivery)
 
 
 def is_downloadable(delivery: CaseFileDelivery) -> bool:
@@ -241,7 +241,7 @@ def record_download(delivery: CaseFileDelivery, lawyer: LawyerAccount) -> None:
     audit.record(
         "case_file.downloaded",
         actor_kind=audit.ACTOR_LAWYER,
-        subject=f"delivery:{delivery.id}",
+        subject=delivery,
         detail=f"lawyer:{lawyer.id}",
     )
 
@@ -256,7 +256,7 @@ def set_exclusion(category: str, reason: str, staff) -> ReadingExclusion:
         entry = ReadingExclusion(category=category, created_at=clock.now())
         db.session.add(entry)
     entry.reason, entry.created_by_id = reason, staff.id
-    audit.record("reading_exclusion.set", actor=staff, subject=f"category:{category}")
+    audit.record("reading_exclusion.set", actor=staff, subject=("category", category))
     return entry
 
 
@@ -264,4 +264,4 @@ def remove_exclusion(category: str, staff) -> None:
     entry = db.session.get(ReadingExclusion, category)
     if entry is not None:
         db.session.delete(entry)
-        audit.record("reading_exclusion.removed", actor=staff, subject=f"category:{category}")
+        audit.record("reading_exclusion.removed", actor=staff, subject=("category", category))

@@ -1,7 +1,7 @@
 """Lawyer accounts, their verification and their bindings to cases.
 
 A lawyer is not a staff member: `LawyerAccount` is its own table, its Flask-Login id carries a
-"lawyer:" prefix (see `portal.accounts.services.load_user`), and its `role` is "lawyer", which no
+"lawyer:" prefix (see `portal.core.credentials.load_account`), and its `role` is "lawyer", which no
 staff guard admits. Facts are stored (when the e-mail was confirmed, who verified and when);
 whether the lawyer may book is derived from them.
 """
@@ -81,6 +81,8 @@ class LawyerAccount(db.Model):
 
     # Flask-Login and the staff guards: a lawyer is authenticated, never staff.
     role = LAWYER_ROLE
+    audit_kind = "lawyer"
+    audit_actor_kind = "lawyer"
     is_lawyer = True
     is_authenticated = True
     is_anonymous = False
@@ -153,6 +155,7 @@ class CaseBinding(db.Model):
     """A lawyer's request to act in a case, with the papers that prove it (律师案件绑定)."""
 
     __tablename__ = "case_bindings"
+    audit_kind = "binding"  # names it in the audit trail
     __table_args__ = (
         sa.CheckConstraint(f"status IN ({sql_in(BindingStatus)})", name="status"),
         sa.CheckConstraint(f"relation IN ({sql_in(BindingRelation)})", name="relation"),
@@ -247,6 +250,7 @@ class CaseFileDelivery(db.Model):
     `available_until`. Every download is an audit event ("lawyers.case_file_downloaded")."""
 
     __tablename__ = "case_file_deliveries"
+    audit_kind = "delivery"  # names it in the audit trail
     __table_args__ = (
         sa.CheckConstraint("available_until > delivered_at", name="period_after_delivery"),
     )

@@ -22,9 +22,9 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
-from portal.accounts.services import AccountError, check_login, hasher, password_problem
-from portal.core import audit, clock, mail
+from portal.core import audit, clock, credentials, mail
 from portal.core.audit import EventType
+from portal.core.credentials import AccountError, hasher, password_problem
 from portal.extensions import db
 from portal.lawyers.models import LawyerAccount, Verification
 
@@ -117,7 +117,7 @@ def register_lawyer(data: Registration) -> LawyerAccount:
         raise AccountError(
             _l("An account with this e-mail address or licence number exists already."), "email"
         ) from None
-    audit.record("lawyer.registered", actor_kind=audit.ACTOR_LAWYER, subject=f"lawyer:{lawyer.id}")
+    audit.record("lawyer.registered", actor_kind=audit.ACTOR_LAWYER, subject=lawyer)
     send_confirmation(lawyer)
     return lawyer
 
@@ -193,7 +193,7 @@ def confirm_email(token: str) -> LawyerAccount:
         audit.record(
             "lawyer.email_confirmed",
             actor_kind=audit.ACTOR_LAWYER,
-            subject=f"lawyer:{lawyer.id}",
+            subject=lawyer,
         )
     return lawyer
 
@@ -203,15 +203,10 @@ def confirm_email(token: str) -> LawyerAccount:
 
 def authenticate(email: str, password: str) -> LawyerAccount:
     """As for staff: the same message for an unknown address and a wrong password, and the
-    same lockout (portal.accounts.services.check_login). The caller commits, so failures count."""
+    same lockout (portal.core.credentials.check_login). The caller commits, so failures count."""
     lawyer = find_by_email(email)
-    check_login(
-        lawyer,
-        password,
-        lock_event="lawyer.login_locked",
-        subject=f"lawyer:{lawyer.id}" if lawyer else "",
-    )
-    audit.record("lawyer.logged_in", actor_kind=audit.ACTOR_LAWYER, subject=f"lawyer:{lawyer.id}")
+    credentials.check_login(lawyer, password, lock_event="lawyer.login_locked")
+    audit.record("lawyer.logged_in", actor_kind=audit.ACTOR_LAWYER, subject=lawyer)
     return lawyer
 
 
@@ -227,19 +222,16 @@ def change_password(lawyer: LawyerAccount, current: str, new: str) -> None:
     lawyer.password_hash = hasher.hash(new)
     lawyer.session_token = secrets.token_hex(16)
     audit.record(
-        "lawyer.password_changed", actor_kind=audit.ACTOR_LAWYER, subject=f"lawyer:{lawyer.id}"
+        "lawyer.password_changed", actor_kind=audit.ACTOR_LAWYER, subject=lawyer
     )
 
 
 def load_lawyer(identifier: str) -> LawyerAccount | None:
     """Flask-Login's loader for ids "lawyer:<id>:<token>" (given without the prefix)."""
-    number, _sep, token = (identifier or "").partition(":")
-    if not number.isdigit():
-        return None
-    lawyer = db.session.get(LawyerAccount, int(number))
-    if lawyer is None or not secrets.compare_digest(lawyer.session_token, token):
-        return None
-    return lawyer
+    return credentials.load_by_id(LawyerAccount, identifier)
+
+
+credentials.register_loader("lawyer", load_lawyer)
 
 
 # ---- staff verification ----------------------------------------------------------------------
@@ -261,7 +253,7 @@ def verify_lawyer(lawyer: LawyerAccount, staff) -> None:
     audit.record(
         "lawyer.verified",
         actor=staff,
-        subject=f"lawyer:{lawyer.id}",
+        subject=lawyer,
         from_state=Verification.PENDING,
         to_state=Verification.VERIFIED,
     )
@@ -283,7 +275,7 @@ def reject_lawyer(lawyer: LawyerAccount, staff, reason: str) -> None:
     audit.record(
         "lawyer.rejected",
         actor=staff,
-        subject=f"lawyer:{lawyer.id}",
+        subject=lawyer,
         from_state=Verification.PENDING,
         to_state=Verification.REJECTED,
         detail=reason,

@@ -232,11 +232,7 @@ def render_petition(petition: Petition, failed: tuple[str, object] | None = None
         last_returned = next((r for r in reversed(petition.replies) if r.returned_at), None)
         if last_returned is not None:
             action_forms["draft-reply"].body.data = last_returned.body
-    events = db.session.scalars(
-        select(audit.AuditEvent)
-        .where(audit.AuditEvent.petition_id == petition.id)
-        .order_by(audit.AuditEvent.at, audit.AuditEvent.id)
-    ).all()
+    events = audit.history(petition)
     return render_template(
         "backoffice/petition.html",
         petition=petition,
@@ -298,7 +294,7 @@ def download_attachment(number: str, attachment_id: int):
     audit.record(
         "petition.attachment_downloaded",
         actor=current_user,
-        petition=petition,
+        subject=petition,
         detail=f"attachment={attachment.id}",
     )
     db.session.commit()

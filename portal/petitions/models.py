@@ -80,6 +80,7 @@ CHANNEL_LABELS = {
 
 class Petition(db.Model):
     __tablename__ = "petitions"
+    audit_kind = "petition"  # names it in the audit trail
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Readable and sequential per year, e.g. XF2026-000123 (see services.next_tracking_number).

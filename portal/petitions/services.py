@@ -202,7 +202,7 @@ def submit_petition(
         "petition.received",
         actor=registered_by,
         actor_kind=audit.ACTOR_STAFF if registered_by else audit.ACTOR_PETITIONER,
-        petition=petition,
+        subject=petition,
         to_state=State.RECEIVED,
         detail=f"channel={channel}; rule={due.rule_code}",
     )
@@ -262,7 +262,7 @@ def find_for_petitioner(tracking_number: str, code: str) -> Petition | None:
     petition = guarded_lookup(LOOKUP_SCOPE, number, attempt)
     if petition is not None:
         audit.record(
-            "petition.progress_viewed", actor_kind=audit.ACTOR_PETITIONER, petition=petition
+            "petition.progress_viewed", actor_kind=audit.ACTOR_PETITIONER, subject=petition
         )
     return petition
 
@@ -283,11 +283,7 @@ def replies_for_petitioner(petition: Petition):
 
 
 def public_timeline(petition: Petition):
-    events = db.session.scalars(
-        sa.select(audit.AuditEvent)
-        .where(audit.AuditEvent.petition_id == petition.id)
-        .order_by(audit.AuditEvent.at, audit.AuditEvent.id)
-    ).all()
+    events = audit.history(petition)
     return [event for event in events if event.is_public]
 
 
@@ -300,7 +296,7 @@ def add_note(petition: Petition, author: User, body: str) -> Note:
         raise SubmissionError(_l("Write the note."))
     note = Note(petition=petition, author_id=author.id, body=body, created_at=clock.now())
     db.session.add(note)
-    audit.record("petition.note_added", actor=author, petition=petition)
+    audit.record("petition.note_added", actor=author, subject=petition)
     return note
 
 
@@ -346,7 +342,7 @@ def sweep_deadlines(today: date | None = None) -> SweepResult:
             )
         )
         audit.record(
-            "petition.overdue_escalated", petition=petition, detail=f"{deadline} due {due_on}"
+            "petition.overdue_escalated", subject=petition, detail=f"{deadline} due {due_on}"
         )
         escalated += 1
     auto_closed = sum(

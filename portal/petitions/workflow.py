@@ -27,9 +27,37 @@ from flask_babel import lazy_gettext as _l
 
 from portal.calendar.services import load_calendar
 from portal.core import audit, clock, mail
+from portal.core.audit import EventType
 from portal.core.permissions import Role
 from portal.petitions import deadlines
 from portal.petitions.models import Petition, Reply, ReplyKind
+
+audit.register_event_types(
+    {
+        "petition.received": EventType(_l("Petition received"), public=True),
+        "petition.acknowledged": EventType(_l("Accepted for handling"), public=True),
+        "petition.transferred": EventType(_l("Transferred to another authority"), public=True),
+        "petition.not_accepted": EventType(_l("Not accepted"), public=True),
+        "petition.merged": EventType(_l("Handled together with an earlier petition"), public=True),
+        "petition.assigned": EventType(_l("Assigned to a handler")),
+        "petition.reply_drafted": EventType(_l("Reply drafted")),
+        "petition.draft_returned": EventType(_l("Draft returned for revision")),
+        "petition.reply_sent": EventType(_l("Reply sent"), public=True),
+        "petition.progress_reply_sent": EventType(_l("Progress reply sent"), public=True),
+        "petition.satisfied": EventType(_l("Petitioner satisfied"), public=True),
+        "petition.objected": EventType(_l("Petitioner objected to the reply"), public=True),
+        "petition.review_started": EventType(_l("Review of the objection started"), public=True),
+        "petition.closed": EventType(_l("Closed"), public=True),
+        "petition.auto_closed": EventType(
+            _l("Closed: no objection within the time allowed"), public=True
+        ),
+        "petition.leader_took_over": EventType(_l("Leader took charge personally")),
+        "petition.overdue_escalated": EventType(_l("Deadline missed, escalated to leaders")),
+        "petition.note_added": EventType(_l("Internal note added")),
+        "petition.progress_viewed": EventType(_l("Progress viewed by the petitioner")),
+        "petition.attachment_downloaded": EventType(_l("Attachment downloaded")),
+    }
+)
 
 
 class State(enum.StrEnum):
@@ -228,7 +256,7 @@ def _apply(petition: Petition, action: Action, actor, *, detail: str | None = No
         transition.audit_code,
         actor=actor if is_staff else None,
         actor_kind=audit.ACTOR_STAFF if is_staff else actor.role,
-        petition=petition,
+        subject=petition,
         from_state=from_state,
         to_state=transition.target.value,
         detail=detail,
@@ -437,4 +465,4 @@ def take_personally(petition: Petition, leader) -> None:
     if State(petition.status) in FINAL_STATES:
         raise InvalidTransition(_l("This petition is already finished."))
     petition.lead_leader_id = leader.id
-    audit.record("petition.leader_took_over", actor=leader, petition=petition)
+    audit.record("petition.leader_took_over", actor=leader, subject=petition)

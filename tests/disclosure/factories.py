@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
-
-from portal.core.audit import AuditEvent
+from portal.core import audit
 from portal.core.permissions import Role
 from portal.disclosure import services
 from portal.disclosure.models import Release
@@ -88,9 +86,4 @@ def make_release(user=None, *, title="示例市检察院依法对一起电信网
 
 def audit_codes(record) -> list[str]:
     """The audit event codes of a document or a release, in the order they were written."""
-    subject = f"{'release' if isinstance(record, Release) else 'document'}:{record.id}"
-    return list(
-        db.session.scalars(
-            sa.select(AuditEvent.code).where(AuditEvent.subject == subject).order_by(AuditEvent.id)
-        )
-    )
+    return [event.code for event in audit.history(record)]

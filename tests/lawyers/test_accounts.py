@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
 
-from portal.accounts.services import AccountError, load_user
 from portal.core import audit, clock, mail
+from portal.core.credentials import AccountError, load_account
 from portal.core.permissions import Role
 from portal.extensions import db
 from portal.lawyers import services
@@ -114,11 +114,11 @@ def test_login_locks_after_repeated_failures_and_the_loader_dispatches_on_the_pr
         db.session.commit()
     with force_locale("en"), pytest.raises(AccountError, match="locked"):
         services.authenticate(lawyer.email, PASSWORD)
-    assert load_user(lawyer.get_id()) is lawyer
-    assert load_user(f"lawyer:{lawyer.id}:wrong-token") is None
+    assert load_account(lawyer.get_id()) is lawyer
+    assert load_account(f"lawyer:{lawyer.id}:wrong-token") is None
     staff = make_user(Role.CLERK)
-    assert load_user(staff.get_id()) is staff
-    assert load_user(f"{lawyer.id}:{lawyer.session_token}") is not lawyer
+    assert load_account(staff.get_id()) is staff
+    assert load_account(f"{lawyer.id}:{lawyer.session_token}") is not lawyer
 
 
 def test_a_password_change_ends_other_sessions(app, client):

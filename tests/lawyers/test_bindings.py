@@ -96,7 +96,7 @@ def test_binding_review_delivery_download_and_expiry(app, client):
     logged = db.session.scalars(
         sa.select(audit.AuditEvent).where(audit.AuditEvent.code == "case_file.downloaded")
     ).all()
-    assert [e.subject for e in logged] == [f"delivery:{delivery.id}"]
+    assert [(e.subject_kind, e.subject_id) for e in logged] == [("delivery", str(delivery.id))]
     assert f"lawyer:{lawyer.id}" in logged[0].detail
 
     # Another lawyer cannot; and after the period nobody can.

@@ -18,7 +18,7 @@ from flask import current_app
 from portal.accounts import services as accounts_services
 from portal.accounts.models import User
 from portal.calendar.models import CalendarDay
-from portal.core import clock
+from portal.core import audit, clock
 from portal.core.audit import AuditEvent
 from portal.core.mail import OutboxMessage
 from portal.core.permissions import Role
@@ -121,10 +121,7 @@ def audit_count(**where) -> int:
 
 
 def events_for(petition, code=None):
-    query = sa.select(AuditEvent).where(AuditEvent.petition_id == petition.id)
-    if code:
-        query = query.where(AuditEvent.code == code)
-    return db.session.scalars(query.order_by(AuditEvent.id)).all()
+    return [event for event in audit.history(petition) if code in (None, event.code)]
 
 
 def snapshot(petition):
@@ -377,7 +374,7 @@ def test_transition_is_allowed(action, source, actor_name, staff):
     assert audit_count() == events_before + 1
     event = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert event.code == transition.audit_code
-    assert event.petition_id == petition.id
+    assert (event.subject_kind, event.subject_id) == ("petition", str(petition.id))
     assert (event.from_state, event.to_state) == (source, transition.target)
     if actor_name in ("petitioner", "system"):
         assert event.actor_kind == actor_name and event.actor_id is None
@@ -463,7 +460,7 @@ def test_transition_and_its_audit_event_share_one_transaction(action, source, ac
     events_before = audit_count()
     CALLS[action](petition, staff.actor(actor_name), ctx)
     # Both are in the session, uncommitted ...
-    assert audit_count(petition_id=petition.id, code=TRANSITIONS[action].audit_code) >= 1
+    assert audit_count(subject_id=str(petition.id), code=TRANSITIONS[action].audit_code) >= 1
     assert audit_count() == events_before + 1
     # ... and roll back together.
     db.session.rollback()
