@@ -100,10 +100,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from portal.core.clock import local_today
-    from portal.petitions.workflow import State
-
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.filters["state_label"] = lambda value: State(value).label
     app.jinja_env.filters["date"] = lambda value, fmt="medium": (
         format_date(value, fmt) if value else ""
     )

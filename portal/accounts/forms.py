@@ -10,19 +10,6 @@ def role_choices():
     return [SelectChoice(role.value, role.label) for role in Role]
 
 
-class LoginForm(PortalForm):
-    email = EmailField(
-        _l("E-mail address"),
-        validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=254)],
-        render_kw={"autocomplete": "username"},
-    )
-    password = PasswordField(
-        _l("Password"),
-        validators=[DataRequired(_l("Enter your password.")), Length(max=200)],
-        render_kw={"autocomplete": "current-password"},
-    )
-
-
 class UserDetailsForm(PortalForm):
     name = StringField(
         _l("Name"),

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.accounts import services
-from portal.accounts.forms import LoginForm
+from portal.core.forms import LoginForm
 from portal.core.permissions import next_or
 from portal.extensions import db, limiter
 

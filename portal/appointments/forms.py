@@ -20,14 +20,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.appointments.models import LAWYER_SERVICES, Service
-from portal.cases.forms import DayField
-from portal.core.forms import MainlandMobile, NoControlCharacters, OnceOnlyForm, PortalForm
-from portal.lawyers.forms import case_number_field
-
-
-def _max(n):
-    return Length(max=n, message=_l("Use at most %(max)d characters."))
-
+from portal.core.forms import (
+    DayField,
+    MainlandMobile,
+    NoControlCharacters,
+    OnceOnlyForm,
+    PortalForm,
+    case_number_field,
+    max_length,
+)
 
 WEEKDAYS = (
     _l("Monday"),
@@ -56,7 +57,7 @@ class BookingForm(OnceOnlyForm):
     note = TextAreaField(
         _l("What do you need? (optional)"),
         description=_l("For example which volumes you want to read, or what you want to discuss."),
-        validators=[Optional(), _max(1000), NoControlCharacters()],
+        validators=[Optional(), max_length(1000), NoControlCharacters()],
         render_kw={"rows": 3},
     )
 
@@ -70,7 +71,7 @@ class CancelForm(PortalForm):
         _l("Why do you cancel?"),
         validators=[
             DataRequired(_l("Give the reason for cancelling.")),
-            _max(1000),
+            max_length(1000),
             NoControlCharacters(),
         ],
         render_kw={"rows": 2},
@@ -82,7 +83,7 @@ class VisitForm(OnceOnlyForm):
     slot = StringField(_l("Slot"), validators=[SlotChoice()])
     name = StringField(
         _l("Full name"),
-        validators=[DataRequired(_l("Enter your full name.")), _max(50), NoControlCharacters()],
+        validators=[DataRequired(_l("Enter your full name.")), max_length(50), NoControlCharacters()],
         render_kw={"autocomplete": "name"},
     )
     mobile = StringField(
@@ -107,18 +108,18 @@ class VisitCancelForm(PortalForm):
     reference = StringField(
         _l("Booking code"),
         description=_l("As on your confirmation, like YY-7K3M-9QPA."),
-        validators=[DataRequired(_l("Enter the booking code.")), _max(30)],
+        validators=[DataRequired(_l("Enter the booking code.")), max_length(30)],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     cancel_code = StringField(
         _l("Cancel code"),
         description=_l("The 12-character code shown when you booked."),
-        validators=[DataRequired(_l("Enter the cancel code.")), _max(30)],
+        validators=[DataRequired(_l("Enter the cancel code.")), max_length(30)],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     reason = TextAreaField(
         _l("Reason (optional)"),
-        validators=[Optional(), _max(500), NoControlCharacters()],
+        validators=[Optional(), max_length(500), NoControlCharacters()],
         render_kw={"rows": 2},
     )
 
@@ -130,7 +131,7 @@ class DeclineForm(PortalForm):
     reason = TextAreaField(
         _l("Reason for declining"),
         description=_l("The lawyer or visitor reads this."),
-        validators=[DataRequired(_l("Give the reason.")), _max(1000), NoControlCharacters()],
+        validators=[DataRequired(_l("Give the reason.")), max_length(1000), NoControlCharacters()],
         render_kw={"rows": 2},
     )
 
@@ -139,11 +140,11 @@ class PlaceForm(PortalForm):
     name = StringField(
         _l("Name of the place"),
         description=_l("For example: Lawyers' reception room, ground floor."),
-        validators=[DataRequired(_l("Enter a name.")), _max(100), NoControlCharacters()],
+        validators=[DataRequired(_l("Enter a name.")), max_length(100), NoControlCharacters()],
     )
     address = StringField(
         _l("Address"),
-        validators=[DataRequired(_l("Enter the address.")), _max(200), NoControlCharacters()],
+        validators=[DataRequired(_l("Enter the address.")), max_length(200), NoControlCharacters()],
     )
     is_active = BooleanField(_l("Open for bookings"), default=True)
 
@@ -214,7 +215,7 @@ class ClosureForm(PortalForm):
     reason = TextAreaField(
         _l("Reason"),
         description=_l("Everyone whose booking is cancelled reads this."),
-        validators=[DataRequired(_l("Give the reason.")), _max(1000), NoControlCharacters()],
+        validators=[DataRequired(_l("Give the reason.")), max_length(1000), NoControlCharacters()],
         render_kw={"rows": 3},
     )
 

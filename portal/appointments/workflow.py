@@ -42,8 +42,8 @@ from portal.appointments.models import Booking, BookingState, Closure, Place, Se
 from portal.core import audit, clock, codes, mail
 from portal.core.audit import EventType
 from portal.core.permissions import Role
+from portal.core.urls import public_url
 from portal.extensions import db
-from portal.lawyers.services import public_url
 
 audit.register_event_types(
     {

@@ -23,9 +23,9 @@ from flask_login import current_user
 from portal.cases import forms, queries, services
 from portal.cases.models import Case, CaseQueryGrant, Category, Stage
 from portal.core import audit, clock, codes
+from portal.core.forms import ConfirmForm
 from portal.core.permissions import Role, roles_required
 from portal.extensions import db
-from portal.petitions.forms import ConfirmForm
 
 bp = Blueprint("cases_admin", __name__, url_prefix="/staff/cases")
 

@@ -10,67 +10,27 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     RadioField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from portal.cases.models import Category, Relationship, Stage, Verification
-from portal.cases.numbers import MAX_LENGTH, case_number_year, is_case_number, normalise_case_number
 from portal.core import clock
-from portal.core.forms import NoControlCharacters, OnceOnlyForm, PortalForm
+from portal.core.casenumbers import MAX_LENGTH
+from portal.core.forms import (
+    CaseNumber,
+    DayField,
+    NoControlCharacters,
+    OnceOnlyForm,
+    PortalForm,
+    max_length,
+)
 
-# Dates as typed, as a browser's date picker sends them, and as Excel writes them into a CSV.
-DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
 TEXT_MAX = 2000
-
-
-def _max(n):
-    return Length(max=n, message=_l("Use at most %(max)d characters."))
-
-
-class DayField(DateField):
-    """A date in any of DATE_FORMATS, with our own message; empty input is left to the
-    InputRequired or Optional validator, so that it gets one message, not two."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault(
-            "invalid_value_message", _l("Enter the date as year-month-day, like 2026-03-05.")
-        )
-        super().__init__(label, validators, format=DATE_FORMATS, **kwargs)
-
-    def process_formdata(self, valuelist):
-        valuelist = [value.strip() for value in valuelist or []]
-        if not "".join(valuelist):
-            self.data = None
-            return
-        super().process_formdata(valuelist)
-
-
-class CaseNumber:
-    """A case number in the procuratorate's format (see numbers.py); normalises field.data."""
-
-    def __init__(self, *, check_year: bool = False):
-        self.check_year = check_year
-
-    def __call__(self, form, field):
-        if not field.data or len(field.data) > MAX_LENGTH:
-            return  # nothing typed, or too long: DataRequired or Length says so
-        field.data = normalise_case_number(field.data)
-        if not is_case_number(field.data):
-            raise ValidationError(
-                _l(
-                    "Enter the case number as it is written on the case documents, like "
-                    "示检刑诉受〔2026〕1号: the office's abbreviation, the year in brackets, "
-                    "then the serial number and 号."
-                )
-            )
-        if self.check_year and case_number_year(field.data) > clock.local_today().year:
-            raise ValidationError(_l("The year in the case number cannot be later than this year."))
 
 
 def stage_choices():
@@ -83,7 +43,7 @@ def _text(label, description):
     return TextAreaField(
         label,
         description=description,
-        validators=[Optional(), _max(TEXT_MAX), NoControlCharacters()],
+        validators=[Optional(), max_length(TEXT_MAX), NoControlCharacters()],
         render_kw={"rows": 3},
     )
 
@@ -94,7 +54,7 @@ class CaseForm(PortalForm):
         description=_l("As on the case documents, for example 示检刑诉受〔2026〕1号."),
         validators=[
             DataRequired(_l("Enter the case number.")),
-            _max(MAX_LENGTH),
+            max_length(MAX_LENGTH),
             CaseNumber(check_year=True),
         ],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
@@ -104,7 +64,7 @@ class CaseForm(PortalForm):
         description=_l("The charge or cause as on the file, for example 盗窃罪."),
         validators=[
             DataRequired(_l("Enter the cause of action.")),
-            _max(200),
+            max_length(200),
             NoControlCharacters(),
         ],
     )
@@ -112,7 +72,7 @@ class CaseForm(PortalForm):
         _l("Procuratorate"),
         validators=[
             DataRequired(_l("Enter the procuratorate that handles the case.")),
-            _max(100),
+            max_length(100),
             NoControlCharacters(),
         ],
     )
@@ -121,7 +81,7 @@ class CaseForm(PortalForm):
         description=_l("For example 第一检察部."),
         validators=[
             DataRequired(_l("Enter the department that handles the case.")),
-            _max(100),
+            max_length(100),
             NoControlCharacters(),
         ],
     )
@@ -192,7 +152,7 @@ class StageChangeForm(PortalForm):
             "Shown with the stage to people with a query code. Never write evidence or "
             "personal data here."
         ),
-        validators=[Optional(), _max(500), NoControlCharacters()],
+        validators=[Optional(), max_length(500), NoControlCharacters()],
         render_kw={"rows": 2},
     )
 
@@ -202,7 +162,7 @@ class IssueCodeForm(OnceOnlyForm):
         _l("Full name of the person"),
         validators=[
             DataRequired(_l("Enter the person's full name.")),
-            _max(50),
+            max_length(50),
             NoControlCharacters(),
         ],
         render_kw={"autocomplete": "off"},
@@ -222,7 +182,7 @@ class IssueCodeForm(OnceOnlyForm):
     verification_note = StringField(
         _l("Note on the verification (optional)"),
         description=_l("Required when you chose “Other”. No ID numbers here."),
-        validators=[_max(300), NoControlCharacters()],  # no Optional(): see the check below
+        validators=[max_length(300), NoControlCharacters()],  # no Optional(): see the check below
     )
     confirm = BooleanField(
         _l("I have seen the original documents and checked that this person may query the case."),
@@ -252,7 +212,7 @@ class CaseQueryForm(PortalForm):
     case_number = StringField(
         _l("Case number"),
         description=_l("As on the notice you were given, for example 示检刑诉受〔2026〕1号."),
-        validators=[DataRequired(_l("Enter the case number.")), _max(MAX_LENGTH), CaseNumber()],
+        validators=[DataRequired(_l("Enter the case number.")), max_length(MAX_LENGTH), CaseNumber()],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     query_code = StringField(
@@ -261,6 +221,6 @@ class CaseQueryForm(PortalForm):
             "14 letters and digits, as printed on the slip the procuratorate gave you. "
             "Dashes are optional."
         ),
-        validators=[DataRequired(_l("Enter your query code.")), _max(40)],
+        validators=[DataRequired(_l("Enter your query code.")), max_length(40)],
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
     )

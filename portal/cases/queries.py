@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from portal.cases.models import Case
-from portal.cases.numbers import normalise_case_number
+from portal.core.casenumbers import normalise_case_number
 from portal.extensions import db
 
 PER_PAGE = 25

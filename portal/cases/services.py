@@ -27,9 +27,9 @@ from werkzeug.datastructures import MultiDict
 
 from portal.accounts.models import User
 from portal.cases.models import Case, CaseQueryGrant, CaseStageChange, Category, Stage
-from portal.cases.numbers import normalise_case_number
 from portal.core import audit, clock, codes
 from portal.core.audit import EventType
+from portal.core.casenumbers import normalise_case_number
 from portal.core.lookups import LookupLocked, guarded_lookup  # noqa: F401  (raised to the views)
 from portal.extensions import db
 

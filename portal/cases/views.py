@@ -25,8 +25,8 @@ from portal.cases import services
 from portal.cases.forms import CaseQueryForm
 from portal.cases.models import Case, Category
 from portal.core import clock
+from portal.core.forms import ConfirmForm
 from portal.extensions import db, limiter
-from portal.petitions.forms import ConfirmForm
 
 bp = Blueprint("cases", __name__)
 

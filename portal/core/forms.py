@@ -11,8 +11,12 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
-from wtforms.validators import ValidationError
+from wtforms import DateField, EmailField, HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from portal.core import clock
+from portal.core.casenumbers import MAX_LENGTH as CASE_NUMBER_MAX_LENGTH
+from portal.core.casenumbers import case_number_year, is_case_number, normalise_case_number
 
 CSRF_MESSAGE = _l(
     "This form has expired or was opened in another window. Check your entries and submit again."
@@ -32,6 +36,25 @@ class PortalForm(FlaskForm):
     def error_fields(self):
         """Fields with errors, in display order, for the error summary."""
         return [field for field in self if field.errors]
+
+
+class ConfirmForm(PortalForm):
+    """A button that changes state: nothing to fill in but the CSRF token."""
+
+
+class LoginForm(PortalForm):
+    """Every kind of account logs in with an e-mail address and a password."""
+
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Enter your password.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class OnceOnlyForm(PortalForm):
@@ -106,3 +129,65 @@ class NoControlCharacters:
     def __call__(self, form, field):
         if field.data and re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", field.data):
             raise ValidationError(_l("Remove the invisible control characters from this text."))
+
+
+def max_length(n: int) -> Length:
+    """The one length limit with a message that says what to do."""
+    return Length(max=n, message=_l("Use at most %(max)d characters."))
+
+
+# Dates as typed, as a browser's date picker sends them, and as Excel writes them into a CSV.
+DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
+
+
+class DayField(DateField):
+    """A date in any of DATE_FORMATS, with our own message; empty input is left to the
+    InputRequired or Optional validator, so that it gets one message, not two."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault(
+            "invalid_value_message", _l("Enter the date as year-month-day, like 2026-03-05.")
+        )
+        super().__init__(label, validators, format=DATE_FORMATS, **kwargs)
+
+    def process_formdata(self, valuelist):
+        valuelist = [value.strip() for value in valuelist or []]
+        if not "".join(valuelist):
+            self.data = None
+            return
+        super().process_formdata(valuelist)
+
+
+class CaseNumber:
+    """A case number in the procuratorate's format (see core.casenumbers), normalised in
+    field.data: the one rule for staff entry, CSV import, lawyers' bookings, the public query
+    and document numbers."""
+
+    def __init__(self, *, check_year: bool = False, message=None):
+        self.check_year = check_year
+        self.message = message or _l(
+            "Enter the case number as it is written on the case documents, like "
+            "示检刑诉受〔2026〕1号: the office's abbreviation, the year in brackets, "
+            "then the serial number and 号."
+        )
+
+    def __call__(self, form, field):
+        if not field.data or len(field.data) > CASE_NUMBER_MAX_LENGTH:
+            return  # nothing typed, or too long: DataRequired or Length says so
+        field.data = normalise_case_number(field.data)
+        if not is_case_number(field.data):
+            raise ValidationError(self.message)
+        if self.check_year and case_number_year(field.data) > clock.local_today().year:
+            raise ValidationError(_l("The year in the case number cannot be later than this year."))
+
+
+def case_number_field(label=None, *, description=None) -> StringField:
+    return StringField(
+        label or _l("Case number"),
+        description=description or _l("As on the case papers, for example 示检刑诉受〔2026〕1号."),
+        validators=[
+            DataRequired(_l("Enter the case number.")),
+            max_length(CASE_NUMBER_MAX_LENGTH),
+            CaseNumber(),
+        ],
+    )

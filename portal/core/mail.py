@@ -15,8 +15,6 @@ from email.message import EmailMessage
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core import clock
@@ -42,25 +40,6 @@ def enqueue(recipient: str, subject: str, body: str) -> OutboxMessage:
     message = OutboxMessage(recipient=recipient, subject=subject, body=body, created_at=clock.now())
     db.session.add(message)
     return message
-
-
-def enqueue_reply_notice(petition, reply) -> OutboxMessage:
-    """Tell the petitioner a reply is there. The text of the reply is in the mail; the query
-    code never is (it was shown once, and mail is not a safe place for it)."""
-    config = current_app.config
-    with force_locale(config["BABEL_DEFAULT_LOCALE"]):
-        subject = _("Reply to your petition %(number)s", number=petition.tracking_number)
-        body = _(
-            "Dear petitioner,\n\n%(procuratorate)s has replied to your petition %(number)s "
-            "(%(kind)s):\n\n%(text)s\n\nYou can read every reply and tell us whether you are "
-            "satisfied at %(url)s with your tracking number and query code.\n",
-            procuratorate=config["PROCURATORATE_NAME"],
-            number=petition.tracking_number,
-            kind=reply.kind_enum.label,
-            text=reply.body,
-            url=config["PUBLIC_BASE_URL"].rstrip("/") + "/progress",
-        )
-    return enqueue(petition.email, subject, body)
 
 
 def deliver_pending(limit: int = 100) -> tuple[int, int]:

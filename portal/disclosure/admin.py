@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core import clock
+from portal.core.forms import ConfirmForm
 from portal.core.permissions import Role, roles_required
 from portal.disclosure import extraction, forms, queries, redaction, services
 from portal.disclosure.models import DocumentState, LegalDocument, Release
@@ -162,7 +163,7 @@ def _review_context(record, *, term_form=None, person_form=None, publish_form=No
         "person_form": person_form or forms.PersonForm(),
         "publish_form": publish_form,
         "withdraw_form": withdraw_form or forms.WithdrawForm(),
-        "confirm_form": forms.ConfirmForm(),
+        "confirm_form": ConfirmForm(),
         "actions": services.allowed_actions(record),
     }
 
@@ -288,7 +289,7 @@ def set_person(document_id: int | None = None, release_id: int | None = None):
 @roles_required(PUBLISHER)
 def mark_minor(document_id: int | None = None, release_id: int | None = None):
     record = _record(document_id, release_id)
-    if not forms.ConfirmForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     return _run(
         record,
@@ -301,7 +302,7 @@ def mark_minor(document_id: int | None = None, release_id: int | None = None):
 @roles_required(PUBLISHER)
 def review(document_id: int | None = None, release_id: int | None = None):
     record = _record(document_id, release_id)
-    if not forms.ConfirmForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     return _run(
         record,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
@@ -16,33 +14,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional
 
-from portal.core.forms import NoControlCharacters, PortalForm
+from portal.core.forms import CaseNumber, NoControlCharacters, PortalForm, max_length
 from portal.disclosure import redaction, services
 from portal.disclosure.models import DocumentType, ReleaseCategory
 
-# 示检刑诉〔2024〕123号: an agency prefix, the year in brackets, a number and 号.
-CASE_NUMBER_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,20}[〔\[（(]\d{4}[〕\]）)]\d{1,6}号")
-
-
-def _max(n):
-    return Length(max=n, message=_l("Use at most %(max)d characters."))
-
-
-def normalise_case_number(value: str) -> str:
-    value = re.sub(r"\s", "", value or "")
-    return value.translate(str.maketrans("[]()（）", "〔〕〔〕〔〕"))
-
-
-class CaseNumber:
-    def __call__(self, form, field):
-        if field.data:
-            field.data = normalise_case_number(field.data)
-            if not CASE_NUMBER_RE.fullmatch(field.data):
-                raise ValidationError(
-                    _l("Enter the document number as printed on it, like 示检刑诉〔2024〕123号.")
-                )
+# A document number (示检刑诉〔2024〕123号) is written as a case number is: the same rule.
+DOCUMENT_NUMBER_MESSAGE = _l(
+    "Enter the document number as printed on it, like 示检刑诉〔2024〕123号."
+)
 
 
 class DocumentForm(PortalForm):
@@ -56,12 +37,12 @@ class DocumentForm(PortalForm):
     )
     procuratorate = StringField(
         _l("Procuratorate"),
-        validators=[DataRequired(_l("Enter the procuratorate that issued it.")), _max(100)],
+        validators=[DataRequired(_l("Enter the procuratorate that issued it.")), max_length(100)],
     )
     case_number = StringField(
         _l("Document number"),
         description=_l("As printed on the document, like 示检刑诉〔2024〕123号."),
-        validators=[DataRequired(_l("Enter the document number.")), _max(60), CaseNumber()],
+        validators=[DataRequired(_l("Enter the document number.")), max_length(60), CaseNumber(message=DOCUMENT_NUMBER_MESSAGE)],
     )
     document_date = DateField(
         _l("Date of the document"),
@@ -73,7 +54,7 @@ class DocumentForm(PortalForm):
     )
     text = TextAreaField(
         _l("Or paste the text"),
-        validators=[Optional(), _max(200_000), NoControlCharacters()],
+        validators=[Optional(), max_length(200_000), NoControlCharacters()],
         render_kw={"rows": 14},
     )
     involves_minor = BooleanField(
@@ -86,7 +67,7 @@ class TermForm(PortalForm):
     term = StringField(
         _l("Text to redact"),
         description=_l("Copy it exactly from the original; it is redacted wherever it occurs."),
-        validators=[DataRequired(_l("Enter the text to redact.")), _max(100)],
+        validators=[DataRequired(_l("Enter the text to redact.")), max_length(100)],
     )
     kind = RadioField(
         _l("How to redact it"),
@@ -105,7 +86,7 @@ class PersonForm(PortalForm):
     name = StringField(
         _l("Name"),
         description=_l("As it is written in the text; the decision applies wherever it occurs."),
-        validators=[DataRequired(_l("Enter the person's name.")), _max(50)],
+        validators=[DataRequired(_l("Enter the person's name.")), max_length(50)],
     )
     role = SelectField(
         _l("Role in the case"),
@@ -127,10 +108,6 @@ class DecisionForm(PortalForm):
     text = HiddenField(validators=[DataRequired()])
 
 
-class ConfirmForm(PortalForm):
-    """A button with CSRF protection and nothing else."""
-
-
 class PublishForm(PortalForm):
     judgment_in_force_on = DateField(
         _l("Date the judgment took effect"),
@@ -148,13 +125,13 @@ class WithdrawForm(PortalForm):
     reason = TextAreaField(
         _l("Reason for withdrawal"),
         description=_l("Shown to the public at the old address."),
-        validators=[DataRequired(_l("Enter the reason for withdrawal.")), _max(500)],
+        validators=[DataRequired(_l("Enter the reason for withdrawal.")), max_length(500)],
         render_kw={"rows": 3},
     )
 
 
 class ReleaseForm(PortalForm):
-    title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title.")), _max(200)])
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title.")), max_length(200)])
     category = SelectField(
         _l("Category"),
         choices=lambda: (
@@ -165,7 +142,7 @@ class ReleaseForm(PortalForm):
     )
     procuratorate = StringField(
         _l("Procuratorate"),
-        validators=[DataRequired(_l("Enter the procuratorate.")), _max(100)],
+        validators=[DataRequired(_l("Enter the procuratorate.")), max_length(100)],
     )
     released_on = DateField(
         _l("Date of the release"),
@@ -175,7 +152,7 @@ class ReleaseForm(PortalForm):
         _l("Text"),
         validators=[
             DataRequired(_l("Enter the text of the release.")),
-            _max(50_000),
+            max_length(50_000),
             NoControlCharacters(),
         ],
         render_kw={"rows": 14},

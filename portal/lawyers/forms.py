@@ -19,21 +19,21 @@ from wtforms.validators import (
     Email,
     EqualTo,
     InputRequired,
-    Length,
     NumberRange,
     ValidationError,
 )
 
 from portal.cases.models import Category
-from portal.cases.numbers import is_case_number, normalise_case_number
-from portal.core.forms import MainlandMobile, NoControlCharacters, PortalForm
+from portal.core.forms import (
+    MainlandMobile,
+    NoControlCharacters,
+    PortalForm,
+    case_number_field,
+    max_length,
+)
 from portal.core.uploads import ALLOWED_LABEL
 from portal.lawyers.models import BindingRelation, DocumentKind, Mandate
 from portal.lawyers.services import LICENCE_RE, normalise_licence
-
-
-def _max(n):
-    return Length(max=n, message=_l("Use at most %(max)d characters."))
 
 
 class LicenceNumber:
@@ -47,30 +47,10 @@ class LicenceNumber:
             )
 
 
-class ProcuratorateCaseNumber:
-    """A case number as the procuratorate writes it; typed variants are normalised first."""
-
-    def __call__(self, form, field):
-        if field.data:
-            field.data = normalise_case_number(field.data)
-            if not is_case_number(field.data):
-                raise ValidationError(
-                    _l("Enter the case number as on the case papers, like 示检刑诉受〔2026〕1号.")
-                )
-
-
-def case_number_field():
-    return StringField(
-        _l("Case number"),
-        description=_l("As on the case papers, for example 示检刑诉受〔2026〕1号."),
-        validators=[DataRequired(_l("Enter the case number.")), ProcuratorateCaseNumber()],
-    )
-
-
 class RegistrationForm(PortalForm):
     name = StringField(
         _l("Full name"),
-        validators=[DataRequired(_l("Enter your full name.")), _max(100), NoControlCharacters()],
+        validators=[DataRequired(_l("Enter your full name.")), max_length(100), NoControlCharacters()],
         render_kw={"autocomplete": "name"},
     )
     licence_number = StringField(
@@ -83,7 +63,7 @@ class RegistrationForm(PortalForm):
         _l("Law firm"),
         validators=[
             DataRequired(_l("Enter the name of your law firm.")),
-            _max(200),
+            max_length(200),
             NoControlCharacters(),
         ],
         render_kw={"autocomplete": "organization"},
@@ -99,14 +79,14 @@ class RegistrationForm(PortalForm):
         validators=[
             DataRequired(_l("Enter your e-mail address.")),
             Email(_l("Enter an e-mail address like name@example.com.")),
-            _max(254),
+            max_length(254),
         ],
         render_kw={"autocomplete": "email"},
     )
     password = PasswordField(
         _l("Password"),
         description=_l("At least 10 characters, letters and digits."),
-        validators=[DataRequired(_l("Choose a password.")), _max(200)],
+        validators=[DataRequired(_l("Choose a password.")), max_length(200)],
         render_kw={"autocomplete": "new-password"},
     )
     password_again = PasswordField(
@@ -122,13 +102,13 @@ class RegistrationForm(PortalForm):
 class ChangePasswordForm(PortalForm):
     current_password = PasswordField(
         _l("Current password"),
-        validators=[DataRequired(_l("Enter your current password.")), _max(200)],
+        validators=[DataRequired(_l("Enter your current password.")), max_length(200)],
         render_kw={"autocomplete": "current-password"},
     )
     new_password = PasswordField(
         _l("New password"),
         description=_l("At least 10 characters, letters and digits."),
-        validators=[DataRequired(_l("Choose a new password.")), _max(200)],
+        validators=[DataRequired(_l("Choose a new password.")), max_length(200)],
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -139,7 +119,7 @@ class ReasonForm(PortalForm):
         description=_l("The lawyer reads this."),
         validators=[
             DataRequired(_l("Give the reason the lawyer will read.")),
-            _max(2000),
+            max_length(2000),
             NoControlCharacters(),
         ],
         render_kw={"rows": 3},
@@ -161,7 +141,7 @@ class BindingForm(PortalForm):
         _l("Name of your client"),
         validators=[
             DataRequired(_l("Enter the name of your client.")),
-            _max(100),
+            max_length(100),
             NoControlCharacters(),
         ],
     )
@@ -217,6 +197,6 @@ class ExclusionForm(PortalForm):
     )
     reason = TextAreaField(
         _l("Reason lawyers read"),
-        validators=[DataRequired(_l("Give the reason lawyers will read.")), _max(1000)],
+        validators=[DataRequired(_l("Give the reason lawyers will read.")), max_length(1000)],
         render_kw={"rows": 3},
     )

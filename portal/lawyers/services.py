@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.core import audit, clock, credentials, mail
 from portal.core.audit import EventType
 from portal.core.credentials import AccountError, hasher, password_problem
+from portal.core.urls import public_url
 from portal.extensions import db
 from portal.lawyers.models import LawyerAccount, Verification
 
@@ -48,12 +49,6 @@ _CONFIRM_SALT = "lawyer-email-confirmation"
 def normalise_licence(typed: str | None) -> str:
     """Lawyers copy the number with spaces; the number itself is 17 digits."""
     return re.sub(r"[\s-]", "", typed or "")
-
-
-def public_url(endpoint: str, **values) -> str:
-    """An absolute link for e-mails, built without a request (CLI, closures, tests)."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
 def find_by_email(email: str) -> LawyerAccount | None:

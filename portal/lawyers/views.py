@@ -20,11 +20,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from portal.accounts.forms import LoginForm
-from portal.accounts.services import AccountError
 from portal.appointments.models import Booking
 from portal.core import uploads
-from portal.core.forms import PortalForm
+from portal.core.credentials import AccountError
+from portal.core.forms import LoginForm, PortalForm
 from portal.core.permissions import next_or
 from portal.core.uploads import UploadRejected, check_upload
 from portal.extensions import db, limiter

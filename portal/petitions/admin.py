@@ -23,6 +23,7 @@ from wtforms import SelectChoice
 
 from portal.accounts.models import User
 from portal.core import audit, clock, uploads
+from portal.core.forms import ConfirmForm
 from portal.core.permissions import PETITION_STAFF, Role, roles_required
 from portal.extensions import db
 from portal.petitions import forms, queries, services, workflow
@@ -179,7 +180,7 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
         Action.RETURN_DRAFT,
     ),
     "approve": StaffAction(
-        forms.ConfirmForm, lambda p, u, f: workflow.approve(p, u), Action.APPROVE_RESULT
+        ConfirmForm, lambda p, u, f: workflow.approve(p, u), Action.APPROVE_RESULT
     ),
     "start-review": StaffAction(
         forms.ReviewForm,
@@ -192,7 +193,7 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
         forms.CloseForm, lambda p, u, f: workflow.close(p, u, reason=f.reason.data), Action.CLOSE
     ),
     "take-charge": StaffAction(
-        forms.ConfirmForm, lambda p, u, f: workflow.take_personally(p, u), roles=(Role.LEADER,)
+        ConfirmForm, lambda p, u, f: workflow.take_personally(p, u), roles=(Role.LEADER,)
     ),
     "note": StaffAction(forms.NoteForm, lambda p, u, f: services.add_note(p, u, f.body.data)),
 }

@@ -22,15 +22,13 @@ from portal.core.forms import (
     OnceOnlyForm,
     PortalForm,
     ResidentId,
+    max_length,
 )
 from portal.core.uploads import ALLOWED_LABEL
 from portal.petitions.models import Channel, Kind, ReplyKind
 
 SUBJECT_MAX, BODY_MIN, BODY_MAX = 100, 10, 10_000
 
-
-def _max(n):
-    return Length(max=n, message=_l("Use at most %(max)d characters."))
 
 
 def kind_choices():
@@ -57,7 +55,7 @@ class PetitionForm(OnceOnlyForm):
     # Required unless anonymous: checked in validate_name, so no Optional() that would skip it.
     name = StringField(
         _l("Full name"),
-        validators=[_max(50), NoControlCharacters()],
+        validators=[max_length(50), NoControlCharacters()],
         render_kw={"autocomplete": "name"},
     )
     id_number = StringField(
@@ -78,13 +76,13 @@ class PetitionForm(OnceOnlyForm):
         validators=[
             Optional(),
             Email(_l("Enter an e-mail address like name@example.com.")),
-            _max(254),
+            max_length(254),
         ],
         render_kw={"autocomplete": "email"},
     )
     address = StringField(
         _l("Postal address (optional)"),
-        validators=[Optional(), _max(300), NoControlCharacters()],
+        validators=[Optional(), max_length(300), NoControlCharacters()],
         render_kw={"autocomplete": "street-address"},
     )
     subject = StringField(
@@ -177,13 +175,13 @@ class ProgressLookupForm(PortalForm):
     tracking_number = StringField(
         _l("Tracking number"),
         description=_l("For example XF2026-000123."),
-        validators=[DataRequired(_l("Enter your tracking number.")), _max(30)],
+        validators=[DataRequired(_l("Enter your tracking number.")), max_length(30)],
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
     )
     query_code = StringField(
         _l("Query code"),
         description=_l("12 letters and digits, as printed on your receipt. Dashes are optional."),
-        validators=[DataRequired(_l("Enter your query code.")), _max(40)],
+        validators=[DataRequired(_l("Enter your query code.")), max_length(40)],
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
     )
 
@@ -200,15 +198,11 @@ class ObjectionForm(PortalForm):
     )
 
 
-class ConfirmForm(PortalForm):
-    """A button that changes state: nothing to fill in but the CSRF token."""
-
-
-def _text(label, message, rows=6, max_length=5000, description=None):
+def _text(label, message, rows=6, limit=5000, description=None):
     return TextAreaField(
         label,
         description=description,
-        validators=[DataRequired(message), _max(max_length), NoControlCharacters()],
+        validators=[DataRequired(message), max_length(limit), NoControlCharacters()],
         render_kw={"rows": rows},
     )
 
@@ -226,7 +220,7 @@ class TransferForm(PortalForm):
         _l("Authority it goes to"),
         validators=[
             DataRequired(_l("Name the authority the petition is transferred to.")),
-            _max(200),
+            max_length(200),
         ],
     )
     notice = _text(
@@ -249,7 +243,7 @@ class MergeForm(PortalForm):
         _l("Tracking number of the earlier petition"),
         validators=[
             DataRequired(_l("Enter the tracking number of the earlier petition.")),
-            _max(30),
+            max_length(30),
         ],
     )
     notice = _text(_l("Notice of joint handling"), _l("Write the notice."))
@@ -268,7 +262,7 @@ class DraftReplyForm(PortalForm):
         default=ReplyKind.RESULT.value,
         validators=[DataRequired(_l("Choose the kind of reply."))],
     )
-    body = _text(_l("Reply"), _l("Write the reply."), rows=10, max_length=10_000)
+    body = _text(_l("Reply"), _l("Write the reply."), rows=10, limit=10_000)
 
 
 class ReturnDraftForm(PortalForm):

@@ -18,13 +18,20 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.core import clock
+from portal.core.forms import ConfirmForm
 from portal.core.uploads import UploadRejected, check_upload
 from portal.extensions import db, limiter
 from portal.petitions import services, workflow
-from portal.petitions.forms import ConfirmForm, ObjectionForm, PetitionForm, ProgressLookupForm
+from portal.petitions.forms import ObjectionForm, PetitionForm, ProgressLookupForm
 from portal.petitions.models import Channel, Kind, Petition
 
 bp = Blueprint("petitions", __name__)
+
+
+@bp.app_template_filter("petition_state")
+def petition_state(value: str):
+    """A petition's status as its translated label, on public and staff pages alike."""
+    return workflow.State(value).label
 ACCESS_KEY = "progress_access"
 
 

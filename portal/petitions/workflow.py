@@ -26,10 +26,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from portal.calendar.services import load_calendar
-from portal.core import audit, clock, mail
+from portal.core import audit, clock
 from portal.core.audit import EventType
 from portal.core.permissions import Role
-from portal.petitions import deadlines
+from portal.petitions import deadlines, notices
 from portal.petitions.models import Petition, Reply, ReplyKind
 
 audit.register_event_types(
@@ -293,7 +293,7 @@ def _after_reply_sent(petition: Petition, reply: Reply) -> None:
         petition.first_answered_at = petition.first_answered_at or now
         petition.last_replied_at = now
     if petition.email:
-        mail.enqueue_reply_notice(petition, reply)
+        notices.enqueue_reply_notice(petition, reply)
 
 
 def _rule(petition: Petition):
