@@ -42,8 +42,9 @@ test: ## Set up and run every test: SQLite, PostgreSQL, browser
 test-fast: install-test translations ## The quick subset: SQLite only, no browser
 	$(BIN)/pytest -q -m "not browser"
 
-lint: ## ruff
+lint: install-test ## ruff: the rules, and the formatting (`ruff format` fixes it)
 	$(BIN)/ruff check portal tests bench
+	$(BIN)/ruff format --check portal tests bench
 
 messages: ## Re-extract strings and update the catalogues
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output .

@@ -100,6 +100,8 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from portal.core.clock import local_today
+    from portal.core.permissions import can_open
+
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["date"] = lambda value, fmt="medium": (
         format_date(value, fmt) if value else ""
@@ -107,6 +109,8 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
         format_datetime(value, fmt) if value else ""
     )
+
+    app.jinja_env.globals["can_open"] = can_open
 
     @app.context_processor
     def globals_for_templates():

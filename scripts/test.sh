@@ -4,10 +4,11 @@
 #   1. the system packages (Chromium, PostgreSQL 15, CJK fonts): installed with apt-get when
 #      missing and run as root; otherwise the script says which are missing and stops;
 #   2. the Python test dependencies and the compiled translations (`make install-test translations`);
-#   3. a throwaway PostgreSQL 15 server in a temporary directory, on 127.0.0.1, deleted on exit
+#   3. `make lint`: ruff's rules and its formatting;
+#   4. a throwaway PostgreSQL 15 server in a temporary directory, on 127.0.0.1, deleted on exit
 #      (the machine's own clusters are never touched);
-#   4. pytest on SQLite, 5. pytest on PostgreSQL (browser tests excluded from both),
-#   6. the browser tests (`-m browser`) in Chromium, against gunicorn on SQLite.
+#   5. pytest on SQLite, 6. pytest on PostgreSQL (browser tests excluded from both),
+#   7. the browser tests (`-m browser`) in Chromium, against gunicorn on SQLite.
 #
 # Every pytest step runs even if an earlier one failed; the script fails if any did. pytest's
 # exit code 5 (no tests collected) counts as a failure. Under CI=true nothing may be skipped for
@@ -51,7 +52,7 @@ finish_step() {
 is_root() { [[ $(id -u) -eq 0 ]]; }
 
 # ---- 1. system packages ----------------------------------------------------------------------
-step "[1/6] system packages: chromium, postgresql (15), fonts-noto-cjk"
+step "[1/7] system packages: chromium, postgresql (15), fonts-noto-cjk"
 missing=()
 [[ -x $CHROMIUM_PATH ]] || missing+=(chromium)
 [[ -x $PG_BIN/initdb && -x $PG_BIN/pg_ctl && -x $PG_BIN/psql ]] || missing+=(postgresql)
@@ -81,11 +82,18 @@ else
 fi
 
 # ---- 2. Python dependencies and translations -------------------------------------------------
-step "[2/6] make install-test translations"
+step "[2/7] make install-test translations"
 make --no-print-directory install-test translations
 
-# ---- 3. a throwaway PostgreSQL server --------------------------------------------------------
-step "[3/6] start a throwaway PostgreSQL server"
+# ---- 3. lint ---------------------------------------------------------------------------------
+step "[3/7] make lint (ruff check, ruff format --check)"
+if ! make --no-print-directory lint; then
+    echo "FAILED: lint (run \`make lint\`; \`ruff format portal tests bench\` fixes the formatting)" >&2
+    FAILED+=("lint")
+fi
+
+# ---- 4. a throwaway PostgreSQL server --------------------------------------------------------
+step "[4/7] start a throwaway PostgreSQL server"
 PG_TMP=$(mktemp -d "${TMPDIR:-/tmp}/portal-test-pg.XXXXXX")
 as_pg() {
     # PostgreSQL refuses to run as root: root runs it as the postgres user.
@@ -136,7 +144,7 @@ as_pg "$PG_BIN/psql" -q -v ON_ERROR_STOP=1 -h "$PG_TMP" -p "$PG_PORT" -U postgre
 PG_URL="postgresql://portal:portal@127.0.0.1:$PG_PORT/portal_test"
 echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') at $PG_URL (data in $PG_TMP)"
 
-# ---- 4-6. the suite --------------------------------------------------------------------------
+# ---- 5-7. the suite --------------------------------------------------------------------------
 run_pytest() {
     local name=$1
     shift
@@ -150,15 +158,15 @@ run_pytest() {
     ((rc == 0)) || FAILED+=("$name")
 }
 
-step "[4/6] pytest on SQLite (browser tests excluded)"
+step "[5/7] pytest on SQLite (browser tests excluded)"
 run_pytest "pytest on SQLite" env -u TEST_DATABASE_URL \
     "${PYTEST[@]}" -m "not browser" --junitxml=test-output/junit-sqlite.xml
 
-step "[5/6] pytest on PostgreSQL (browser tests excluded)"
+step "[6/7] pytest on PostgreSQL (browser tests excluded)"
 run_pytest "pytest on PostgreSQL" env TEST_DATABASE_URL="$PG_URL" \
     "${PYTEST[@]}" -m "not browser" --junitxml=test-output/junit-postgresql.xml
 
-step "[6/6] browser tests in Chromium (-m browser; gunicorn on SQLite)"
+step "[7/7] browser tests in Chromium (-m browser; gunicorn on SQLite)"
 run_pytest "browser tests" env -u TEST_DATABASE_URL PORTAL_TEST_STRICT=1 \
     "${PYTEST[@]}" -m browser --junitxml=test-output/junit-browser.xml
 

@@ -89,3 +89,11 @@ def frozen_now():
     moment = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
     with clock.frozen(moment):
         yield moment
+
+
+@pytest.fixture
+def client_request(client):
+    """Pages by endpoint, status checked, HTML parsed: see tests/web.py."""
+    from tests.web import ClientRequest
+
+    return ClientRequest(client)

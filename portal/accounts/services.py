@@ -47,9 +47,7 @@ def create_user(email: str, name: str, role: Role | str, password: str, *, actor
     )
     db.session.add(user)
     db.session.flush()
-    audit.record(
-        "user.created", actor=actor, subject=user, detail=f"role={role.value}"
-    )
+    audit.record("user.created", actor=actor, subject=user, detail=f"role={role.value}")
     return user
 
 

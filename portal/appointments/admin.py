@@ -315,9 +315,7 @@ def places():
             )
             db.session.add(place)
             db.session.flush()
-            audit.record(
-                "appointments.place_saved", actor=current_user, subject=place
-            )
+            audit.record("appointments.place_saved", actor=current_user, subject=place)
             db.session.commit()
             flash(_("Place saved. Now add its opening hours."), "success")
             return redirect(url_for(".edit_place", place_id=place.id))
@@ -337,9 +335,7 @@ def edit_place(place_id: int):
         if form.validate_on_submit():
             place.name, place.address = form.name.data.strip(), form.address.data.strip()
             place.is_active = form.is_active.data
-            audit.record(
-                "appointments.place_saved", actor=current_user, subject=place
-            )
+            audit.record("appointments.place_saved", actor=current_user, subject=place)
             db.session.commit()
             flash(_("Changes saved."), "success")
             return redirect(url_for(".edit_place", place_id=place.id))

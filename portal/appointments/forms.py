@@ -83,7 +83,11 @@ class VisitForm(OnceOnlyForm):
     slot = StringField(_l("Slot"), validators=[SlotChoice()])
     name = StringField(
         _l("Full name"),
-        validators=[DataRequired(_l("Enter your full name.")), max_length(50), NoControlCharacters()],
+        validators=[
+            DataRequired(_l("Enter your full name.")),
+            max_length(50),
+            NoControlCharacters(),
+        ],
         render_kw={"autocomplete": "name"},
     )
     mobile = StringField(

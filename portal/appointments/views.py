@@ -36,8 +36,8 @@ from portal.appointments.forms import (
 from portal.appointments.models import LAWYER_SERVICES, Booking, Service
 from portal.core import clock, codes
 from portal.core.lookups import LookupLocked
+from portal.core.permissions import lawyer_required
 from portal.extensions import db, limiter
-from portal.lawyers.permissions import lawyer_required
 
 bp = Blueprint("appointments", __name__)
 WEEK_DAYS = 7

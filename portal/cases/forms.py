@@ -212,7 +212,11 @@ class CaseQueryForm(PortalForm):
     case_number = StringField(
         _l("Case number"),
         description=_l("As on the notice you were given, for example 示检刑诉受〔2026〕1号."),
-        validators=[DataRequired(_l("Enter the case number.")), max_length(MAX_LENGTH), CaseNumber()],
+        validators=[
+            DataRequired(_l("Enter the case number.")),
+            max_length(MAX_LENGTH),
+            CaseNumber(),
+        ],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     query_code = StringField(

@@ -159,9 +159,7 @@ def update_case(case: Case, data: CaseData, actor: User) -> list[str]:
             db.session.flush()
     except IntegrityError:  # renamed at the same moment by someone else
         raise _taken_error(data.case_number) from None
-    audit.record(
-        "case.updated", actor=actor, subject=case, detail="fields=" + ",".join(changed)
-    )
+    audit.record("case.updated", actor=actor, subject=case, detail="fields=" + ",".join(changed))
     return changed
 
 

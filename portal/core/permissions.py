@@ -1,7 +1,11 @@
-"""Staff roles and the guard every back-office view carries.
+"""Staff roles, the guards views carry, and `can_open`, the one answer to "may this person open
+that page?".
 
-`roles_required` marks the view function with the roles it admits, so that an architecture test
-can walk the URL map and demand a guard on every staff route.
+Who may open a view is declared once, by its guard decorator (`roles_required` here; lawyers'
+pages use `lawyer_required`, which admits the accounts of `portal.lawyers`). A guard marks the view function with
+`admits(user) -> bool`; `can_open(endpoint)` reads it, and templates and navigation call
+`can_open` instead of naming roles, so a link is shown exactly when the page would open. An
+architecture test walks the URL map and demands a guard on every back-office route.
 """
 
 from __future__ import annotations
@@ -9,10 +13,11 @@ from __future__ import annotations
 import enum
 from functools import wraps
 
-from flask import abort, request
+from flask import abort, current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal.core.errors import render_error
 from portal.extensions import login_manager
 
 
@@ -36,6 +41,9 @@ ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"),
 }
 
+# Lawyers log in on their own page (a staff login would not let them in).
+LAWYER_LOGIN_ENDPOINT = "lawyers.login"
+
 # Who works petitions at all (queues, petition pages).
 PETITION_STAFF = (Role.CLERK, Role.HANDLER, Role.LEADER)
 
@@ -53,9 +61,57 @@ def roles_required(*roles: Role):
             return view(*args, **kwargs)
 
         wrapped.allowed_roles = frozenset(roles)
+        wrapped.admits = lambda user: _is_staff_in(user, wrapped.allowed_roles)
         return wrapped
 
     return decorator
+
+
+def is_lawyer(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_lawyer", False))
+
+
+def lawyer_required(view=None, *, verified: bool = False):
+    """Admit only a logged-in lawyer; with `verified`, only one whom staff verified."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return redirect(url_for(LAWYER_LOGIN_ENDPOINT, next=request.full_path.rstrip("?")))
+            if not is_lawyer(current_user):
+                abort(403)
+            if verified and not current_user.is_verified:
+                return render_error(
+                    403,
+                    _l("Your account is not verified yet"),
+                    _l(
+                        "Only lawyers whom our staff have verified can book or bind cases. "
+                        "Your account page shows where your registration stands."
+                    ),
+                )
+            return view(*args, **kwargs)
+
+        wrapped.lawyer_only = True
+        wrapped.requires_verified_lawyer = verified
+        wrapped.admits = lambda user: is_lawyer(user) and (not verified or user.is_verified)
+        return wrapped
+
+    return decorator(view) if view is not None else decorator
+
+
+def _is_staff_in(user, roles) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "role", None) in roles)
+
+
+def can_open(endpoint: str, user=None) -> bool:
+    """Whether `user` (the current user by default) passes the guard of `endpoint`'s view.
+    Views with no guard are public. An unknown endpoint is a programming error (KeyError)."""
+    view = current_app.view_functions[endpoint]
+    admits = getattr(view, "admits", None)
+    if admits is None:
+        return True
+    return admits(current_user if user is None else user)
 
 
 def is_safe_next(target: str | None) -> bool:

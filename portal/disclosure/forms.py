@@ -42,7 +42,11 @@ class DocumentForm(PortalForm):
     case_number = StringField(
         _l("Document number"),
         description=_l("As printed on the document, like 示检刑诉〔2024〕123号."),
-        validators=[DataRequired(_l("Enter the document number.")), max_length(60), CaseNumber(message=DOCUMENT_NUMBER_MESSAGE)],
+        validators=[
+            DataRequired(_l("Enter the document number.")),
+            max_length(60),
+            CaseNumber(message=DOCUMENT_NUMBER_MESSAGE),
+        ],
     )
     document_date = DateField(
         _l("Date of the document"),
@@ -131,7 +135,9 @@ class WithdrawForm(PortalForm):
 
 
 class ReleaseForm(PortalForm):
-    title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title.")), max_length(200)])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Enter a title.")), max_length(200)]
+    )
     category = SelectField(
         _l("Category"),
         choices=lambda: (

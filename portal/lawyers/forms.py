@@ -50,7 +50,11 @@ class LicenceNumber:
 class RegistrationForm(PortalForm):
     name = StringField(
         _l("Full name"),
-        validators=[DataRequired(_l("Enter your full name.")), max_length(100), NoControlCharacters()],
+        validators=[
+            DataRequired(_l("Enter your full name.")),
+            max_length(100),
+            NoControlCharacters(),
+        ],
         render_kw={"autocomplete": "name"},
     )
     licence_number = StringField(

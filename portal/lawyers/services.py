@@ -216,9 +216,7 @@ def change_password(lawyer: LawyerAccount, current: str, new: str) -> None:
         raise AccountError(problem, "new_password")
     lawyer.password_hash = hasher.hash(new)
     lawyer.session_token = secrets.token_hex(16)
-    audit.record(
-        "lawyer.password_changed", actor_kind=audit.ACTOR_LAWYER, subject=lawyer
-    )
+    audit.record("lawyer.password_changed", actor_kind=audit.ACTOR_LAWYER, subject=lawyer)
 
 
 def load_lawyer(identifier: str) -> LawyerAccount | None:

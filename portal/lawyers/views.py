@@ -24,13 +24,12 @@ from portal.appointments.models import Booking
 from portal.core import uploads
 from portal.core.credentials import AccountError
 from portal.core.forms import LoginForm, PortalForm
-from portal.core.permissions import next_or
+from portal.core.permissions import is_lawyer, lawyer_required, next_or
 from portal.core.uploads import UploadRejected, check_upload
 from portal.extensions import db, limiter
 from portal.lawyers import bindings, services
 from portal.lawyers.forms import BindingForm, ChangePasswordForm, RegistrationForm
 from portal.lawyers.models import CaseBinding, CaseFileDelivery
-from portal.lawyers.permissions import is_lawyer, lawyer_required
 
 bp = Blueprint("lawyers", __name__, url_prefix="/lawyer")
 

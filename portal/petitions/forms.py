@@ -30,7 +30,6 @@ from portal.petitions.models import Channel, Kind, ReplyKind
 SUBJECT_MAX, BODY_MIN, BODY_MAX = 100, 10, 10_000
 
 
-
 def kind_choices():
     return [SelectChoice("", _l("Choose the kind of matter"))] + [
         SelectChoice(k.value, k.label) for k in Kind

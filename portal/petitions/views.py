@@ -32,6 +32,8 @@ bp = Blueprint("petitions", __name__)
 def petition_state(value: str):
     """A petition's status as its translated label, on public and staff pages alike."""
     return workflow.State(value).label
+
+
 ACCESS_KEY = "progress_access"
 
 

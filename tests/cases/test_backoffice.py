@@ -53,7 +53,10 @@ def test_a_clerk_enters_a_case(client, clerk):
     )
     assert [(c.stage, c.changed_on) for c in case.stage_changes] == [("received", date(2026, 3, 2))]
     [event] = events("case.created")
-    assert event.actor_id == clerk.id and (event.subject_kind, event.subject_id) == ("case", str(case.id))
+    assert event.actor_id == clerk.id and (event.subject_kind, event.subject_id) == (
+        "case",
+        str(case.id),
+    )
     page = client.get(response.location)
     assert page.status_code == 200 and h1(page.get_data(as_text=True)) == f"Case {case.case_number}"
 

@@ -256,7 +256,10 @@ def test_each_view_is_in_the_audit_trail(english):
     from portal.core.audit import AuditEvent
 
     event = db.session.query(AuditEvent).filter_by(code="case.queried").one()
-    assert (event.subject_kind, event.subject_id) == ("case", str(case.id)) and event.detail == f"grant={grant.id}"
+    assert (event.subject_kind, event.subject_id) == (
+        "case",
+        str(case.id),
+    ) and event.detail == f"grant={grant.id}"
     assert event.actor_id is None
 
 
