@@ -39,6 +39,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.appointments import availability
 from portal.appointments.availability import SlotTime
 from portal.appointments.models import Booking, BookingState, Closure, Place, Service, Slot
+from portal.cases import queries as cases_queries
 from portal.core import audit, clock, codes, mail
 from portal.core.audit import EventType
 from portal.core.permissions import Role
@@ -413,9 +414,8 @@ def book_for_lawyer(
     key = lawyer_key(lawyer.id, case_number, service, slot)
     if _holder_conflict(key):
         raise BookingRefused(DUPLICATE_LAWYER, field="slot")
-    from portal.cases.models import Case
-
-    case_id = db.session.scalar(sa.select(Case.id).where(Case.case_number == case_number))
+    case = cases_queries.find_case(case_number)
+    case_id = case.id if case is not None else None
     booking = Booking(
         reference=new_reference(),
         submission_key_hash=_key_hash(submission_key),

@@ -1,4 +1,4 @@
-"""Read-side lists for the back office: cases by number, newest first."""
+"""Read-side queries: cases by number, for the back office and for other domains."""
 
 from __future__ import annotations
 
@@ -9,6 +9,11 @@ from portal.core.casenumbers import normalise_case_number
 from portal.extensions import db
 
 PER_PAGE = 25
+
+
+def find_case(case_number: str) -> Case | None:
+    """The case with this (normalised) number, or None: how other domains find a case."""
+    return db.session.scalar(sa.select(Case).where(Case.case_number == case_number))
 
 
 def search_cases(query: str | None, *, stage: str | None = None, page: int = 1):

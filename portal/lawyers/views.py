@@ -20,7 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from portal.appointments.models import Booking
+from portal.appointments import queries as appointments_queries
 from portal.core import uploads
 from portal.core.credentials import AccountError
 from portal.core.forms import LoginForm, PortalForm
@@ -126,11 +126,7 @@ def logout():
 @lawyer_required
 def account():
     lawyer = current_user
-    bookings = db.session.scalars(
-        sa.select(Booking)
-        .where(Booking.lawyer_id == lawyer.id)
-        .order_by(Booking.created_at.desc(), Booking.id.desc())
-    ).all()
+    bookings = appointments_queries.bookings_of_lawyer(lawyer.id)
     case_bindings = db.session.scalars(
         sa.select(CaseBinding)
         .where(CaseBinding.lawyer_id == lawyer.id)
