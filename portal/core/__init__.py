@@ -1,1 +1,20 @@
-"""Domain-free building blocks shared by every domain package."""
+"""Domain-free building blocks shared by every domain package. `core` imports no domain
+(tests/test_architecture.py); when two domains need the same piece, it moves down here.
+
+    workflow.py     the one state-machine idiom: StateEnum (its CHECK constraint), Transition,
+                    Workflow (guard, apply = new state + one audit event), InvalidTransition
+    audit.py        the append-only trail: record(), history(subject), the event catalogue that
+                    each domain fills with register_event_types()
+    permissions.py  roles, the view guards (roles_required, lawyer_required) and can_open()
+    credentials.py  passwords (argon2), the login rule with lockout, the session loader registry
+    forms.py        the base forms and shared fields/validators (dates, case numbers, mobiles,
+                    ID numbers, lengths, confirm and login forms)
+    casenumbers.py  the one rule for how case and document numbers are written and normalised
+    clock.py        now() and local dates; the one clock tests freeze
+    codes.py        query codes: generation, hashing, formatting
+    lookups.py      rate-limited, lockable lookups by number and code
+    mail.py         the e-mail outbox; urls.py  absolute links for mail and notices
+    uploads.py      checked, stored uploads; database.py  SQLite tuning; errors.py  error pages;
+    security.py     response headers; i18n.py  locale choice; ratelimit_store.py  the limiter's
+                    shared store
+"""

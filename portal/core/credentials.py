@@ -15,7 +15,9 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+from flask import current_app, flash
+from flask_babel import gettext as _
+from flask_login import login_user
 from flask_babel import lazy_gettext as _l
 
 from portal.core import audit, clock
@@ -76,6 +78,23 @@ def check_login(account, password: str, *, lock_event: str) -> None:
     if hasher.check_needs_rehash(account.password_hash):
         account.password_hash = hasher.hash(password)
     account.failed_logins, account.locked_until, account.last_login_at = 0, None, now
+
+
+def log_in(form, authenticate):
+    """The login page's POST for any kind of account: `authenticate(email, password)` returns
+    the account or raises AccountError. Failures are committed too, so that they count towards
+    the lockout; the message goes under the password field. Returns the account logged in, or
+    None (the caller re-renders the form)."""
+    try:
+        account = authenticate(form.email.data, form.password.data)
+    except AccountError as error:
+        db.session.commit()  # keep the failure count
+        form.password.errors.append(str(error))
+        return None
+    db.session.commit()
+    login_user(account)
+    flash(_("You are logged in."), "success")
+    return account
 
 
 def _burn_time(password: str) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
-from flask import current_app
+from flask import current_app, send_file
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -101,6 +101,21 @@ def path_for(key: str) -> Path:
 
 
 @event.listens_for(Session, "after_commit")
+def private_download(stored) -> object:
+    """The response that hands a stored file (anything with storage_key, content_type and
+    filename) to the one person entitled to it: as an attachment, under its display name, and
+    never kept by a browser or a proxy cache."""
+    response = send_file(
+        path_for(stored.storage_key),
+        mimetype=stored.content_type,
+        as_attachment=True,
+        download_name=stored.filename,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _keep_files(session):
     session.info.pop("pending_upload_paths", None)
 
