@@ -17,8 +17,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, flash
 from flask_babel import gettext as _
-from flask_login import login_user
 from flask_babel import lazy_gettext as _l
+from flask_login import login_user
 
 from portal.core import audit, clock
 from portal.extensions import db
