@@ -73,7 +73,7 @@ def test_drafts_and_reviewed_documents_are_not_public(client):
     user = publisher()
     draft = make_document(user, text=samples.NON_PROSECUTION)
     assert client.get(f"/case-information/documents/{draft.id}").status_code == 404
-    services.review_document(draft, user)
+    services.review(draft, user)
     db.session.commit()
     assert client.get(f"/case-information/documents/{draft.id}").status_code == 404
     assert "马某" not in client.get("/case-information/documents").get_data(as_text=True)

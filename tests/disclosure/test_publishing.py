@@ -48,7 +48,7 @@ def test_a_document_with_personal_data_left_is_refused():
     text had been reviewed with an older engine): the check at publication refuses it."""
     user = publisher()
     document = make_document(user, text=samples.NON_PROSECUTION)
-    services.review_document(document, user)
+    services.review(document, user)
     document.redacted_text += "\n被害人另一手机号码13700001111。"
     with pytest.raises(services.DisclosureRefused, match="personal data"):
         services.publish_document(document, second_publisher())
@@ -68,7 +68,7 @@ def test_numbers_cannot_be_dropped_but_names_can():
 def test_internal_working_documents_are_never_published():
     user = publisher()
     document = make_document(user, text="审查报告：被告人张某涉嫌盗窃。", doc_type="review_report")
-    services.review_document(document, user)
+    services.review(document, user)
     with pytest.raises(services.DisclosureRefused, match="Internal"):
         services.publish_document(document, user)
 
@@ -76,7 +76,7 @@ def test_internal_working_documents_are_never_published():
 def test_an_indictment_needs_the_judgment_in_force():
     user = publisher()
     document = make_document(user, text=samples.INDICTMENT, doc_type="indictment")
-    services.review_document(document, user)
+    services.review(document, user)
     other = second_publisher()
     with pytest.raises(services.DisclosureRefused, match="judgment"):
         services.publish_document(document, other)
@@ -90,7 +90,7 @@ def test_a_minors_case_needs_the_publishers_confirmation_and_no_drops():
     assert document.involves_minor  # detected from the text
     with pytest.raises(services.DisclosureRefused, match="minor"):
         services.drop_redaction(document, user, text="郑国强", kind="name")
-    services.review_document(document, user)
+    services.review(document, user)
     other = second_publisher()
     with pytest.raises(services.DisclosureRefused, match="minor"):
         services.publish_document(document, other, judgment_in_force_on=date(2024, 6, 1))
@@ -116,7 +116,7 @@ def test_the_minors_flag_set_by_hand_applies_the_rule():
 def test_a_change_after_review_sends_the_document_back_to_draft():
     user = publisher()
     document = make_document(user, text=samples.NON_PROSECUTION)
-    services.review_document(document, user)
+    services.review(document, user)
     services.add_term(document, user, text="科技公司", kind="custom")
     assert document.status == DocumentState.DRAFT and document.redacted_text is None
     publish(document, user)
@@ -141,7 +141,7 @@ def test_withdrawal_keeps_the_record_and_the_reason():
 def test_only_publishers_may_change_documents():
     document = make_document(text=samples.NON_PROSECUTION)
     with pytest.raises(services.DisclosureRefused):
-        services.review_document(document, make_user(Role.ADMIN))
+        services.review(document, make_user(Role.ADMIN))
 
 
 def test_audit_details_never_carry_the_redacted_terms():
@@ -211,7 +211,7 @@ def test_a_refusal_is_shown_and_changes_nothing(english_client):
     user = publisher()
     document = make_document(user, text=samples.INDICTMENT, doc_type="indictment")
     url = f"/staff/disclosure/documents/{document.id}"
-    services.review_document(document, user)
+    services.review(document, user)
     db.session.commit()
     login(client, second_publisher())
     response = client.post(f"{url}/publish", data=_tokens(client, url), follow_redirects=True)
