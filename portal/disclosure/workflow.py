@@ -73,10 +73,7 @@ def _workflow(states, kind: str) -> Workflow:
             ),
             Action.PUBLISH: Transition.of(
                 {states.REVIEWED}, states.PUBLISHED, PUBLISHERS, f"{kind}.published",
-                refusal=_l(
-                    "Review the redactions before publishing: only a reviewed item can be "
-                    "published."
-                ),
+                refusal=_l("Review the redactions before publishing: only a reviewed item can be published."),
             ),
             Action.WITHDRAW: Transition.of(
                 {states.PUBLISHED}, states.WITHDRAWN, PUBLISHERS, f"{kind}.withdrawn",
@@ -96,7 +93,8 @@ DOCUMENTS = _workflow(DocumentState, "document")
 RELEASES = _workflow(ReleaseState, "release")
 
 # The states in which the publisher's decisions (terms, drops, people, the minors' flag, a
-# release's text) may still change; a change to a reviewed record reopens it.
+# release's text) may still change; a change to a reviewed record reopens it. (A release's
+# states have the same values as a document's.)
 EDITABLE_STATES = frozenset({DocumentState.DRAFT, DocumentState.REVIEWED})
 
 
