@@ -45,6 +45,8 @@ from portal.disclosure.models import (
 )
 from portal.extensions import db
 
+# The event types of both kinds. The moves' events (reviewed, published, withdrawn, reopened) are
+# written by workflow.apply, one per move; the others by the functions here.
 audit.register_event_types(
     {
         "document.created": EventType(_l("Legal document created")),
@@ -348,7 +350,7 @@ def mark_involves_minor(record, user) -> None:
 
 def review(record, user) -> None:
     """Fix the redacted text from the current proposal: the text that will be published."""
-    workflow.check(record, Action.REVIEW, user)
+    workflow.check(record, Action.REVIEW, user)  # refused before the engine runs
     proposal = propose(record)
     workflow.apply(
         record, Action.REVIEW, user, detail=f"redactions={len(proposal.analysis.redactions)}"
@@ -427,7 +429,7 @@ def _publish(record, user, *, minor_shielded: bool, **options) -> None:
 def _withdraw(record, user, reason: str) -> None:
     """Take a published document or release off the public site; the record, its history and the
     reason stay, and the old address shows the reason (with the redacted title only)."""
-    workflow.check(record, Action.WITHDRAW, user)
+    workflow.check(record, Action.WITHDRAW, user)  # the state and role before the reason
     reason = (reason or "").strip()
     if not reason:
         raise DisclosureRefused(_("Give the reason for withdrawal: it is shown to the public."))
