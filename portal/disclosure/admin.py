@@ -1,7 +1,10 @@
 """Back office for publishers: releases, documents, redaction review, publishing.
 
-Views parse the form, call one service, flash and redirect; the request commits once. A rule's
-refusal (services.DisclosureRefused) is shown as an error message and changes nothing.
+Views parse the form, call one service, flash and redirect; the request commits once. They never
+set a state or write an audit event: services.py does, through workflow.py. A rule's refusal
+(services.DisclosureRefused) is shown as an error message and changes nothing. The page offers
+the moves the state and the publisher's role allow (services.offered_actions) and lists, before
+publishing, every reason publishing would be refused (services.publication_problems).
 """
 
 from __future__ import annotations
@@ -158,13 +161,13 @@ def _review_context(record, *, term_form=None, person_form=None, publish_form=No
         "role_labels": services.PERSON_ROLE_LABELS,
         "reason_labels": services.PERSON_REASON_LABELS,
         "droppable": redaction.DROPPABLE_KINDS,
-        "editable": record.status in (DocumentState.DRAFT, DocumentState.REVIEWED),
+        "editable": services.is_editable(record),
         "term_form": term_form or forms.TermForm(),
         "person_form": person_form or forms.PersonForm(),
         "publish_form": publish_form,
         "withdraw_form": withdraw_form or forms.WithdrawForm(),
         "confirm_form": ConfirmForm(),
-        "actions": services.allowed_actions(record),
+        "actions": services.offered_actions(record, current_user),
     }
 
 

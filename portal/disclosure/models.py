@@ -5,7 +5,11 @@ from review on, the redacted text that is published. A release likewise keeps it
 and body (internal) and, from review on, the redacted `public_title` and `public_body`: the only
 release text any public route shows. The publisher's redaction decisions (terms added, proposals
 dropped, people and their roles) are stored as data, so the proposal can be recomputed at any
-time. States change only through services.py.
+time.
+
+States change only through workflow.py (the table of moves, called by services.py); the CHECK
+constraints on `status` are built from the state enums themselves, so the database and the code
+list the same states.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.database import sql_in
+from portal.core.workflow import StateEnum
 from portal.extensions import db
 
 
@@ -69,7 +74,9 @@ PUBLISHABLE_TYPES = frozenset(
 )
 
 
-class DocumentState(enum.StrEnum):
+class DocumentState(StateEnum):
+    """The states of a legal document; the moves between them are in workflow.py."""
+
     DRAFT = "draft"
     REVIEWED = "reviewed"
     PUBLISHED = "published"
@@ -109,7 +116,9 @@ RELEASE_CATEGORY_LABELS = {
 }
 
 
-class ReleaseState(enum.StrEnum):
+class ReleaseState(StateEnum):
+    """The states of a release: the same as a document's, moved by the same table."""
+
     DRAFT = "draft"
     REVIEWED = "reviewed"
     PUBLISHED = "published"
@@ -125,7 +134,7 @@ class LegalDocument(db.Model):
     audit_kind = "document"  # names it in the audit trail
     __table_args__ = (
         sa.CheckConstraint(f"doc_type IN ({sql_in(DocumentType)})", name="doc_type"),
-        sa.CheckConstraint(f"status IN ({sql_in(DocumentState)})", name="status"),
+        DocumentState.check_constraint("status", name="status"),
         sa.CheckConstraint(
             "status = 'draft' OR (redacted_text IS NOT NULL AND reviewed_at IS NOT NULL)",
             name="reviewed_has_redacted_text",
@@ -210,7 +219,7 @@ class Release(db.Model):
     audit_kind = "release"  # names it in the audit trail
     __table_args__ = (
         sa.CheckConstraint(f"category IN ({sql_in(ReleaseCategory)})", name="category"),
-        sa.CheckConstraint(f"status IN ({sql_in(ReleaseState)})", name="status"),
+        ReleaseState.check_constraint("status", name="status"),
         sa.CheckConstraint(
             "status = 'draft' OR (public_title IS NOT NULL AND public_body IS NOT NULL"
             " AND reviewed_at IS NOT NULL)",

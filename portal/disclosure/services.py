@@ -1,4 +1,7 @@
-"""The rules for legal documents and releases: the only place where their state changes.
+"""The rules for legal documents and releases: what each step does, and the publisher's
+redaction decisions. States move only through workflow.py (the table of moves, who may make them
+and the two-person rule); each function here calls `workflow.apply`, which writes the move's one
+audit event, and does the rest of the step.
 
     draft ──review──▶ reviewed ──publish──▶ published ──withdraw──▶ withdrawn
       ▲                  │
@@ -8,20 +11,21 @@ Documents and releases follow the same workflow through the same engine: the pub
 decisions (terms added, proposals dropped, people and their roles, the minors' flag) are stored
 as data; review fixes the redacted text, the only text ever public (a release's title too).
 
-Every function checks the state and the rules, raises `DisclosureRefused` with a message for the
-publisher when they forbid the change, and otherwise changes the record, keeps the search index in
-step and records one audit event, all in the caller's transaction (the view commits once).
+Every function checks the state and the rules, raises `DisclosureRefused` (core.workflow's
+InvalidTransition) with a message for the publisher when they forbid the change, and otherwise
+changes the record, keeps the search index in step and records its audit events, all in the
+caller's transaction (the view commits once).
 
-Publishing is refused when the record was not reviewed, when the publisher is the person who
-reviewed it (two people see every publication), when the gate still finds personal data in the
-exact public text, for a crime against a minor unless the publisher confirms that every
-identifying detail is shielded and no proposed redaction was dropped, and for documents when the
-type is an internal working document or an indictment's judgment is not confirmed in force.
+Publishing is refused when the record was not reviewed and when the publisher is the person who
+reviewed it (two people see every publication; both in workflow.py), and here
+(`publication_problems`) when the gate still finds personal data in the exact public text, for a
+crime against a minor unless the publisher confirms that every identifying detail is shielded and
+no proposed redaction was dropped, and for documents when the type is an internal working document
+or an indictment's judgment is not confirmed in force.
 """
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,8 +34,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.core import audit, clock
 from portal.core.audit import EventType
-from portal.core.permissions import Role
-from portal.disclosure import redaction, search
+from portal.disclosure import redaction, search, workflow
 from portal.disclosure.models import (
     DocumentState,
     DocumentType,
@@ -42,6 +45,8 @@ from portal.disclosure.models import (
 )
 from portal.extensions import db
 
+# The event types of both kinds. The moves' events (reviewed, published, withdrawn, reopened) are
+# written by workflow.apply, one per move; the others by the functions here.
 audit.register_event_types(
     {
         "document.created": EventType(_l("Legal document created")),
@@ -68,39 +73,8 @@ audit.register_event_types(
     }
 )
 
-PUBLISHERS = frozenset({Role.PUBLISHER})
-
-
-class DisclosureRefused(ValueError):
-    """A rule refused the change; the message is shown to the publisher as is."""
-
-
-class Action(enum.StrEnum):
-    REVIEW = "review"
-    PUBLISH = "publish"
-    WITHDRAW = "withdraw"
-    REOPEN = "reopen"
-
-
-# The one table of allowed transitions, for documents and releases alike.
-DOCUMENT_TRANSITIONS = {
-    Action.REVIEW: ({DocumentState.DRAFT}, DocumentState.REVIEWED),
-    Action.PUBLISH: ({DocumentState.REVIEWED}, DocumentState.PUBLISHED),
-    Action.WITHDRAW: ({DocumentState.PUBLISHED}, DocumentState.WITHDRAWN),
-    Action.REOPEN: ({DocumentState.REVIEWED}, DocumentState.DRAFT),
-}
-RELEASE_TRANSITIONS = {
-    action: ({ReleaseState(s.value) for s in sources}, ReleaseState(target.value))
-    for action, (sources, target) in DOCUMENT_TRANSITIONS.items()
-}
-_REFUSALS = {
-    Action.REVIEW: _l("Only a draft can be reviewed."),
-    Action.PUBLISH: _l(
-        "Review the redactions before publishing: only a reviewed item can be published."
-    ),
-    Action.WITHDRAW: _l("Only a published item can be withdrawn."),
-    Action.REOPEN: _l("Only a reviewed item can be reopened."),
-}
+DisclosureRefused = workflow.DisclosureRefused
+Action = workflow.Action
 
 
 @dataclass(frozen=True)
@@ -108,13 +82,12 @@ class _Kind:
     """What differs between documents and releases: names, and where the public text lives."""
 
     name: str  # the audit subject and event prefix
-    transitions: dict
     # field name → column holding its redacted, public text (fixed at review)
     public_columns: dict[str, str]
 
 
-_DOCUMENT = _Kind("document", DOCUMENT_TRANSITIONS, {"text": "redacted_text"})
-_RELEASE = _Kind("release", RELEASE_TRANSITIONS, {"title": "public_title", "body": "public_body"})
+_DOCUMENT = _Kind("document", {"text": "redacted_text"})
+_RELEASE = _Kind("release", {"title": "public_title", "body": "public_body"})
 
 
 def _kind(record) -> _Kind:
@@ -122,30 +95,19 @@ def _kind(record) -> _Kind:
 
 
 def _record_event(code: str, record, user, **fields) -> None:
+    """An audit event that is no move of state (created, a redaction decision, an edit)."""
     kind = _kind(record)
     audit.record(f"{kind.name}.{code}", actor=user, subject=record, **fields)
 
 
-def _check_actor(user) -> None:
-    if user is None or user.role not in PUBLISHERS:
-        raise DisclosureRefused(_("Only a publisher may do this."))
+def offered_actions(record, user) -> list[Action]:
+    """What the publisher's page offers on this record (workflow.offered_actions)."""
+    return workflow.offered_actions(record, user)
 
 
-def _check(table, action: Action, record, user):
-    _check_actor(user)
-    sources, target = table[action]
-    if record.status not in {s.value for s in sources}:
-        if action == Action.PUBLISH and record.status == "published":
-            raise DisclosureRefused(_("This is already published."))
-        raise DisclosureRefused(str(_REFUSALS[action]))
-    return target
-
-
-def allowed_actions(record) -> set[Action]:
-    return {a for a, (sources, _t) in _kind(record).transitions.items() if record.status in sources}
-
-
-allowed_document_actions = allowed_actions
+def is_editable(record) -> bool:
+    """Whether the publisher's decisions and a release's text may still change."""
+    return workflow.is_editable(record)
 
 
 # ---- the engine, with the publisher's decisions --------------------------------------------
@@ -287,23 +249,12 @@ def findings_message(findings: list[redaction.Finding]) -> str:
 def _reopen_if_reviewed(record, user) -> None:
     """A change after review invalidates it: back to draft, review again."""
     if record.status == DocumentState.REVIEWED:
-        kind = _kind(record)
-        target = _check(kind.transitions, Action.REOPEN, record, user)
-        record.status = target.value
-        for column in kind.public_columns.values():
+        workflow.apply(record, Action.REOPEN, user)
+        for column in _kind(record).public_columns.values():
             setattr(record, column, None)
         record.redactions = None
         record.reviewed_at = None
         record.reviewed_by_id = None
-        _record_event("reopened", record, user, from_state="reviewed", to_state=target)
-
-
-def _check_editable(record, user) -> None:
-    _check_actor(user)
-    if record.status not in (DocumentState.DRAFT, DocumentState.REVIEWED):
-        raise DisclosureRefused(
-            _("Once published it can no longer be changed: withdraw it and publish a new version.")
-        )
 
 
 def _occurs(text: str, record) -> bool:
@@ -312,7 +263,7 @@ def _occurs(text: str, record) -> bool:
 
 def add_term(record, user, *, text: str, kind: str) -> None:
     """Redact `text` wherever it occurs (kind NAME: surname + 某; otherwise removed)."""
-    _check_editable(record, user)
+    workflow.require_editable(record, user)
     text = (text or "").strip()
     if kind not in (redaction.NAME, redaction.CUSTOM):
         raise DisclosureRefused(_("Choose how to redact the text."))
@@ -332,7 +283,7 @@ def add_term(record, user, *, text: str, kind: str) -> None:
 
 def drop_redaction(record, user, *, text: str, kind: str) -> None:
     """Keep `text` as it is: a false positive, or a defendant whose name may be published."""
-    _check_editable(record, user)
+    workflow.require_editable(record, user)
     if record.involves_minor:
         raise DisclosureRefused(
             _("This is a case about a minor: every proposed redaction must stay.")
@@ -355,7 +306,7 @@ def drop_redaction(record, user, *, text: str, kind: str) -> None:
 
 
 def restore_redaction(record, user, *, text: str, kind: str) -> None:
-    _check_editable(record, user)
+    workflow.require_editable(record, user)
     before = list(record.dropped_terms or [])
     record.dropped_terms = [t for t in before if (t["kind"], t["text"]) != (kind, text)]
     if record.dropped_terms == before:
@@ -368,7 +319,7 @@ def set_person(record, user, *, name: str, role: str) -> None:
     """Name a person the engine missed, or correct the role of one it found. The decision
     applies to every occurrence of the name (compared on the normalized text, so 刘强 finds
     刘 强). Raises DisclosureRefused when the role is unknown or the name does not occur."""
-    _check_editable(record, user)
+    workflow.require_editable(record, user)
     if role not in redaction.PERSON_ROLES:
         raise DisclosureRefused(_("Choose the role of the person."))
     name = (name or "").strip()
@@ -388,7 +339,7 @@ def set_person(record, user, *, name: str, role: str) -> None:
 
 def mark_involves_minor(record, user) -> None:
     """Apply the minors' rule. It cannot be lifted: a wrong flag costs a redacted name or two."""
-    _check_editable(record, user)
+    workflow.require_editable(record, user)
     if record.involves_minor:
         return
     record.involves_minor = True
@@ -399,31 +350,20 @@ def mark_involves_minor(record, user) -> None:
 
 def review(record, user) -> None:
     """Fix the redacted text from the current proposal: the text that will be published."""
-    kind = _kind(record)
-    target = _check(kind.transitions, Action.REVIEW, record, user)
+    workflow.check(record, Action.REVIEW, user)  # refused before the engine runs
     proposal = propose(record)
-    for field, column in kind.public_columns.items():
+    workflow.apply(
+        record, Action.REVIEW, user, detail=f"redactions={len(proposal.analysis.redactions)}"
+    )
+    for field, column in _kind(record).public_columns.items():
         setattr(record, column, proposal.public[field])
     record.redactions = [
         {"start": r.start, "end": r.end, "kind": r.kind, "replacement": r.replacement}
         for r in proposal.analysis.redactions
     ]
     record.involves_minor = record.involves_minor or proposal.analysis.involves_minor
-    record.status = target.value
     record.reviewed_at = clock.now()
     record.reviewed_by_id = user.id
-    _record_event(
-        "reviewed",
-        record,
-        user,
-        from_state="draft",
-        to_state=target,
-        detail=f"redactions={len(proposal.analysis.redactions)}",
-    )
-
-
-review_document = review
-review_release = review
 
 
 def publication_problems(
@@ -433,21 +373,16 @@ def publication_problems(
     judgment_in_force_on: date | None = None,
     minor_shielded: bool = False,
 ) -> list[str]:
-    """Every reason `user` may not publish the record now (empty: they may)."""
+    """Every reason the publisher `user` may not publish the record now (empty: they may), all
+    at once for the review page: the workflow's (not reviewed, the two-person rule) and the
+    rules of publication kept here."""
     problems = []
     is_document = isinstance(record, LegalDocument)
     if is_document and not record.type_enum.is_publishable:
         problems.append(_("Internal working documents are never published."))
+    problems.extend(workflow.refusals(record, Action.PUBLISH, user))
     if record.status != DocumentState.REVIEWED:
-        problems.append(str(_REFUSALS[Action.PUBLISH]))
         return problems
-    if user is not None and record.reviewed_by_id == user.id:
-        problems.append(
-            _(
-                "You reviewed the redactions, so another publisher must check and publish it: "
-                "two people see everything before it is published."
-            )
-        )
     if is_document and record.type_enum == DocumentType.INDICTMENT:
         in_force = judgment_in_force_on or record.judgment_in_force_on
         if in_force is None:
@@ -474,42 +409,35 @@ def publication_problems(
 
 
 def _publish(record, user, *, minor_shielded: bool, **options) -> None:
-    _check_actor(user)
+    workflow.require_publisher(user)
     problems = publication_problems(record, user, minor_shielded=minor_shielded, **options)
     if problems:
         raise DisclosureRefused(" ".join(problems))
-    kind = _kind(record)
-    target = _check(kind.transitions, Action.PUBLISH, record, user)
+    workflow.apply(record, Action.PUBLISH, user)
     now = clock.now()
     if record.involves_minor:
         if isinstance(record, LegalDocument):
             record.minor_shielding_confirmed_at = now
-    record.status = target.value
     record.published_at = now
     record.published_by_id = user.id
     if isinstance(record, Release):
         search.index_release(record)
     else:
         search.index_document(record)
-    _record_event("published", record, user, from_state="reviewed", to_state=target)
 
 
 def _withdraw(record, user, reason: str) -> None:
     """Take a published document or release off the public site; the record, its history and the
     reason stay, and the old address shows the reason (with the redacted title only)."""
-    kind = _kind(record)
-    target = _check(kind.transitions, Action.WITHDRAW, record, user)
+    workflow.check(record, Action.WITHDRAW, user)  # the state and role before the reason
     reason = (reason or "").strip()
     if not reason:
         raise DisclosureRefused(_("Give the reason for withdrawal: it is shown to the public."))
-    record.status = target.value
+    workflow.apply(record, Action.WITHDRAW, user, detail=reason[:500])
     record.withdrawn_at = clock.now()
     record.withdrawn_by_id = user.id
     record.withdrawal_reason = reason
-    search.unindex(kind.name, record.id)
-    _record_event(
-        "withdrawn", record, user, from_state="published", to_state=target, detail=reason[:500]
-    )
+    search.unindex(_kind(record).name, record.id)
 
 
 # ---- documents -------------------------------------------------------------------------------
@@ -527,7 +455,7 @@ class DocumentData:
 
 
 def create_document(data: DocumentData, user) -> LegalDocument:
-    _check_actor(user)
+    workflow.require_publisher(user)
     text = redaction.normalise_text(data.text)
     if not text:
         raise DisclosureRefused(_("The document has no text. Paste the text or upload a file."))
@@ -601,7 +529,7 @@ def _write_release(release: Release, data: ReleaseData) -> None:
 
 
 def create_release(data: ReleaseData, user) -> Release:
-    _check_actor(user)
+    workflow.require_publisher(user)
     now = clock.now()
     release = Release(
         status=ReleaseState.DRAFT.value,
@@ -632,7 +560,7 @@ def _release_values(release: Release) -> tuple:
 
 def update_release(release: Release, data: ReleaseData, user) -> None:
     """Edit a draft or reviewed release; a change to a reviewed one undoes the review."""
-    _check_editable(release, user)
+    workflow.require_editable(release, user)
     before = _release_values(release)
     _write_release(release, data)
     if _release_values(release) == before:

@@ -14,7 +14,7 @@ from portal.disclosure.models import LegalDocument
 from portal.extensions import db
 from tests.disclosure import samples
 from tests.disclosure.factories import publisher
-from tests.factories import login, submit_form
+from tests.factories import login
 
 
 def docx_bytes(paragraphs, table=None) -> bytes:
@@ -147,9 +147,8 @@ def test_a_pdf_without_text_is_refused():
         extract_text("scan.pdf", pdf_bytes([]))
 
 
-def test_upload_through_the_page(english_client):
-    client = english_client
-    login(client, publisher())
+def test_upload_through_the_page(english_client, client_request):
+    login(english_client, publisher())
     form = {
         "doc_type": "non_prosecution",
         "procuratorate": "示例市东城区人民检察院",
@@ -157,21 +156,17 @@ def test_upload_through_the_page(english_client):
         "document_date": "2024-05-10",
     }
     data = docx_bytes(samples.NON_PROSECUTION.splitlines())
-    response = submit_form(
-        client, "/staff/disclosure/documents/new",
-        {**form, "upload": (io.BytesIO(data), "决定书.docx")},
-        content_type="multipart/form-data",
-    )  # fmt: skip
-    assert response.status_code == 302
+    client_request.post(
+        "disclosure_admin.new_document", _data={**form, "upload": (io.BytesIO(data), "决定书.docx")}
+    )
     document = db.session.scalar(sa.select(LegalDocument))
     assert "马晓东" in document.original_text and document.source_filename == "决定书.docx"
-    bad = submit_form(
-        client, "/staff/disclosure/documents/new",
-        {**form, "upload": (io.BytesIO(b"PK\x03\x04broken"), "x.docx")},
-        content_type="multipart/form-data",
-    )  # fmt: skip
-    assert bad.status_code == 400
-    assert "DOCX" in bad.get_data(as_text=True)
+    bad = client_request.post(
+        "disclosure_admin.new_document",
+        _data={**form, "upload": (io.BytesIO(b"PK\x03\x04broken"), "x.docx")},
+        _expected_status=400,
+    )
+    assert "DOCX" in bad.select_one(".error-summary").get_text()
 
 
 def test_zipfile_module_is_what_docx_detection_relies_on():

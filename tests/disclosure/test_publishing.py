@@ -4,9 +4,11 @@ publisher's pages (side-by-side preview, adding and dropping redactions)."""
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
+from flask import url_for
 
 from portal.core.audit import AuditEvent
 from portal.core.permissions import Role
@@ -21,7 +23,7 @@ from tests.disclosure.factories import (
     publisher,
     second_publisher,
 )
-from tests.factories import h1, login, make_user, submit_form
+from tests.factories import login, make_user
 
 
 def test_an_unreviewed_document_cannot_be_published():
@@ -48,7 +50,7 @@ def test_a_document_with_personal_data_left_is_refused():
     text had been reviewed with an older engine): the check at publication refuses it."""
     user = publisher()
     document = make_document(user, text=samples.NON_PROSECUTION)
-    services.review_document(document, user)
+    services.review(document, user)
     document.redacted_text += "\n被害人另一手机号码13700001111。"
     with pytest.raises(services.DisclosureRefused, match="personal data"):
         services.publish_document(document, second_publisher())
@@ -68,7 +70,7 @@ def test_numbers_cannot_be_dropped_but_names_can():
 def test_internal_working_documents_are_never_published():
     user = publisher()
     document = make_document(user, text="审查报告：被告人张某涉嫌盗窃。", doc_type="review_report")
-    services.review_document(document, user)
+    services.review(document, user)
     with pytest.raises(services.DisclosureRefused, match="Internal"):
         services.publish_document(document, user)
 
@@ -76,7 +78,7 @@ def test_internal_working_documents_are_never_published():
 def test_an_indictment_needs_the_judgment_in_force():
     user = publisher()
     document = make_document(user, text=samples.INDICTMENT, doc_type="indictment")
-    services.review_document(document, user)
+    services.review(document, user)
     other = second_publisher()
     with pytest.raises(services.DisclosureRefused, match="judgment"):
         services.publish_document(document, other)
@@ -90,7 +92,7 @@ def test_a_minors_case_needs_the_publishers_confirmation_and_no_drops():
     assert document.involves_minor  # detected from the text
     with pytest.raises(services.DisclosureRefused, match="minor"):
         services.drop_redaction(document, user, text="郑国强", kind="name")
-    services.review_document(document, user)
+    services.review(document, user)
     other = second_publisher()
     with pytest.raises(services.DisclosureRefused, match="minor"):
         services.publish_document(document, other, judgment_in_force_on=date(2024, 6, 1))
@@ -116,7 +118,7 @@ def test_the_minors_flag_set_by_hand_applies_the_rule():
 def test_a_change_after_review_sends_the_document_back_to_draft():
     user = publisher()
     document = make_document(user, text=samples.NON_PROSECUTION)
-    services.review_document(document, user)
+    services.review(document, user)
     services.add_term(document, user, text="科技公司", kind="custom")
     assert document.status == DocumentState.DRAFT and document.redacted_text is None
     publish(document, user)
@@ -141,7 +143,7 @@ def test_withdrawal_keeps_the_record_and_the_reason():
 def test_only_publishers_may_change_documents():
     document = make_document(text=samples.NON_PROSECUTION)
     with pytest.raises(services.DisclosureRefused):
-        services.review_document(document, make_user(Role.ADMIN))
+        services.review(document, make_user(Role.ADMIN))
 
 
 def test_audit_details_never_carry_the_redacted_terms():
@@ -157,13 +159,14 @@ def test_audit_details_never_carry_the_redacted_terms():
 # ---- the publisher's pages -------------------------------------------------------------------
 
 
-def test_the_publisher_pastes_reviews_and_publishes_through_the_pages(client):
+def test_the_publisher_pastes_reviews_and_publishes_through_the_pages(
+    client, client_request, new_client_request
+):
     user = publisher()
     login(client, user)
-    response = submit_form(
-        client,
-        "/staff/disclosure/documents/new",
-        {
+    client_request.post(
+        "disclosure_admin.new_document",
+        _data={
             "doc_type": "non_prosecution",
             "procuratorate": "示例市东城区人民检察院",
             "case_number": "东检刑不诉[2024]7号",
@@ -171,68 +174,68 @@ def test_the_publisher_pastes_reviews_and_publishes_through_the_pages(client):
             "text": samples.NON_PROSECUTION,
         },
     )
-    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     document = db.session.scalar(sa.select(LegalDocument))
     assert document.case_number == "东检刑不诉〔2024〕7号"
-    page = client.get(response.location)
-    html = page.get_data(as_text=True)
-    assert page.status_code == 200 and h1(html)
+    ids = {"document_id": document.id}
+    assert urlsplit(client_request.response.location).path == url_for(
+        "disclosure_admin.show_document", **ids
+    )
+    page = client_request.get("disclosure_admin.show_document", **ids)
     # Side by side: the original with the redactions marked, and the redacted text.
-    assert 'class="side-by-side"' in html
-    assert '<mark class="redaction" title="names">马晓东</mark>' in html or "马晓东</mark>" in html
-    assert '<mark class="replacement">马某</mark>' in html
-    url = f"/staff/disclosure/documents/{document.id}"
-    # Add a redaction, drop a proposed one.
-    client.post(f"{url}/terms", data={**_tokens(client, url), "term": "科技公司", "kind": "custom"})
-    client.post(f"{url}/drop", data={**_tokens(client, url), "kind": "name", "text": "周小川"})
-    client.post(f"{url}/review", data=_tokens(client, url))
+    assert page.select_one(".side-by-side")
+    assert "马晓东" in [mark.get_text() for mark in page.select("mark.redaction")]
+    assert "马某" in [mark.get_text() for mark in page.select("mark.replacement")]
+    back = {"_expected_redirect": "disclosure_admin.show_document", "_redirect_values": ids}
+    # Add a redaction, drop a proposed one, review.
+    client_request.post(
+        "disclosure_admin.add_term", _data={"term": "科技公司", "kind": "custom"}, **back, **ids
+    )
+    client_request.post(
+        "disclosure_admin.drop_redaction", _data={"kind": "name", "text": "周小川"}, **back, **ids
+    )
+    client_request.post("disclosure_admin.review", **back, **ids)
     # The reviewer is refused; a second publisher publishes.
-    client.post(f"{url}/publish", data=_tokens(client, url))
+    client_request.post("disclosure_admin.publish", **back, **ids)
     db.session.expire_all()
     assert db.session.get(LegalDocument, document.id).status == DocumentState.REVIEWED
-    client = client.application.test_client()
-    login(client, second_publisher())
-    response = client.post(f"{url}/publish", data=_tokens(client, url))
-    assert response.status_code == 302
+    other = new_client_request()
+    login(other.client, second_publisher())
+    other.post("disclosure_admin.publish", **back, **ids)
     db.session.expire_all()
     document = db.session.get(LegalDocument, document.id)
     assert document.status == DocumentState.PUBLISHED
     assert "科技公司" not in document.redacted_text and "周小川" in document.redacted_text
 
 
-def _tokens(client, url):
-    from tests.factories import csrf_token
-
-    return {"csrf_token": csrf_token(client.get(url).get_data(as_text=True))}
-
-
-def test_a_refusal_is_shown_and_changes_nothing(english_client):
-    client = english_client
+def test_a_refusal_is_shown_and_changes_nothing(english_client, client_request):
     user = publisher()
     document = make_document(user, text=samples.INDICTMENT, doc_type="indictment")
-    url = f"/staff/disclosure/documents/{document.id}"
-    services.review_document(document, user)
+    services.review(document, user)
     db.session.commit()
-    login(client, second_publisher())
-    response = client.post(f"{url}/publish", data=_tokens(client, url), follow_redirects=True)
-    assert "judgment" in response.get_data(as_text=True)
+    login(english_client, second_publisher())
+    page = client_request.post(
+        "disclosure_admin.publish",
+        document_id=document.id,
+        _follow_redirects=True,
+        _expected_status=200,
+    )
+    assert "judgment" in page.select_one(".notice--error").get_text()
     db.session.expire_all()
     assert db.session.get(LegalDocument, document.id).status == DocumentState.REVIEWED
 
 
-def test_the_new_document_form_explains_its_errors(client):
+def test_the_new_document_form_explains_its_errors(client, client_request):
     login(client, publisher())
-    response = submit_form(
-        client,
-        "/staff/disclosure/documents/new",
-        {"doc_type": "", "procuratorate": "", "case_number": "123", "document_date": ""},
+    page = client_request.post(
+        "disclosure_admin.new_document",
+        _data={"doc_type": "", "procuratorate": "", "case_number": "123", "document_date": ""},
+        _expected_status=400,
     )
-    html = response.get_data(as_text=True)
-    assert response.status_code == 400
-    assert "error-summary" in html and "示检刑诉〔2024〕123号" in html
+    assert page.select_one(".error-summary")
+    assert "示检刑诉〔2024〕123号" in page.get_text()
 
 
-def test_other_roles_are_refused(client):
+def test_other_roles_are_refused(client, client_request):
     login(client, make_user(Role.ADMIN))
-    assert client.get("/staff/disclosure/").status_code == 403
-    assert client.get("/staff/disclosure/documents/new").status_code == 403
+    client_request.get("disclosure_admin.index", _expected_status=403)
+    client_request.get("disclosure_admin.new_document", _expected_status=403)
