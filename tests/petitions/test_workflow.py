@@ -23,7 +23,7 @@ from portal.core.audit import AuditEvent
 from portal.core.mail import OutboxMessage
 from portal.core.permissions import Role
 from portal.extensions import db
-from portal.petitions import queries, services, workflow
+from portal.petitions import deadlines, queries, services, workflow
 from portal.petitions.models import Escalation, Kind, LookupLock, Petition, Reply, ReplyKind
 from portal.petitions.workflow import (
     PETITIONER,
@@ -829,7 +829,7 @@ def test_approving_a_result_answers_the_petition(staff, frozen_now):
     assert petition.reply_due_on is None
     assert petition.concluded_at is not None and petition.first_answered_at is not None
     assert draft.sent_at is not None and draft.approved_by_id == staff.leader.id
-    assert queries.next_deadline(petition) is None
+    assert deadlines.next_deadline(petition) is None
 
 
 # ---- receiving petitions ---------------------------------------------------------------------
