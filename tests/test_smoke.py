@@ -1,9 +1,7 @@
-from tests.factories import h1
+"""The home page answers, in Chinese unless the visitor chose otherwise."""
 
 
-def test_home_page_is_chinese_by_default(client):
-    response = client.get("/")
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert 'lang="zh-Hans"' in html
-    assert h1(html)
+def test_home_page_is_chinese_by_default(client_request):
+    page = client_request.get("site.home")  # 200 and exactly one h1, checked by client_request
+    assert page.html["lang"] == "zh-Hans"
+    assert page.h1.get_text(strip=True)

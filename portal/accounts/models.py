@@ -1,4 +1,7 @@
-"""Staff accounts."""
+"""Staff accounts. Roles are `core.permissions.Role` (the CHECK below is built from that enum);
+which role may open which page is each view's guard, which role may take which step of a
+petition is portal/petitions/workflow.py. Other domains read accounts through
+portal/accounts/queries.py."""
 
 from __future__ import annotations
 
@@ -8,15 +11,14 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.core.database import sql_in
 from portal.core.permissions import Role
 from portal.extensions import db
-
-ROLE_VALUES = ", ".join(f"'{role.value}'" for role in Role)
 
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (sa.CheckConstraint(f"role IN ({ROLE_VALUES})", name="role"),)
+    __table_args__ = (sa.CheckConstraint(f"role IN ({sql_in(Role)})", name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)

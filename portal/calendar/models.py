@@ -2,6 +2,10 @@
 
 China moves working days around public holidays (调休): a Saturday can be a working day and a
 weekday a holiday, so weekdays alone cannot tell. Days not listed follow the week.
+
+The rules that read the calendar (what counts as a working day) are in services.py
+(`WorkCalendar`, `load_calendar`), the only module other domains use; the deadlines computed from
+it are portal/petitions/deadlines.py's.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.core.database import sql_in
 from portal.extensions import db
 
 
@@ -27,7 +32,7 @@ class DayKind(enum.StrEnum):
 
 class CalendarDay(db.Model):
     __tablename__ = "calendar_days"
-    __table_args__ = (sa.CheckConstraint("kind IN ('holiday', 'workday')", name="kind"),)
+    __table_args__ = (sa.CheckConstraint(f"kind IN ({sql_in(DayKind)})", name="kind"),)
 
     day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(10))

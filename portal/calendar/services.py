@@ -1,4 +1,6 @@
-"""Reading and maintaining the working-day calendar."""
+"""Reading and maintaining the working-day calendar: which days are working days
+(`WorkCalendar`, `load_calendar`, what petition deadlines count with), and the administrator's
+changes, each with its audit event. Changes never move deadlines already stored on petitions."""
 
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""Back office for petitions: dashboard, queues, staff intake, the petition page and its actions."""
+"""Back office for petitions: dashboard, queues, staff intake, the petition page and its actions.
+
+Thin views: who may open each page is its `roles_required` guard; which buttons a petition page
+offers, and whether an action passes, is workflow.py's (`allowed_actions`, the transition
+functions); deadlines and "overdue" come from deadlines.py (`due_status`), ready for the templates.
+"""
 
 from __future__ import annotations
 
@@ -21,16 +26,16 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from portal.accounts.models import User
+from portal.accounts import queries as accounts
 from portal.core import audit, clock, uploads
 from portal.core.forms import ConfirmForm
 from portal.core.permissions import PETITION_STAFF, Role, can_open, roles_required
 from portal.extensions import db
 from portal.petitions import forms, queries, services, workflow
-from portal.petitions.deadlines import DeadlineRule, days_remaining
-from portal.petitions.models import Attachment, Channel, Kind, Petition
+from portal.petitions.deadlines import DeadlineRule, due_status
+from portal.petitions.models import Attachment, Channel, Kind, Petition, State
 from portal.petitions.views import intake_data, render_receipt
-from portal.petitions.workflow import Action, State
+from portal.petitions.workflow import Action
 
 bp = Blueprint("backoffice", __name__, url_prefix="/staff")
 
@@ -78,8 +83,7 @@ def list_petitions():
         kinds=list(Kind),
         channels=list(Channel),
         states=list(State),
-        next_deadline=queries.next_deadline,
-        days_remaining=days_remaining,
+        due={petition.id: due_status(petition, today) for petition in page.items},
     )
 
 
@@ -118,11 +122,7 @@ def get_petition(number: str) -> Petition:
 
 
 def handler_choices():
-    users = db.session.scalars(
-        select(User)
-        .where(User.role.in_([Role.HANDLER.value, Role.LEADER.value]), User.is_active_account)
-        .order_by(User.role, User.name)
-    ).all()
+    users = accounts.active_staff(Role.HANDLER, Role.LEADER)
     return [SelectChoice(0, _("Choose a handler"))] + [
         SelectChoice(u.id, f"{u.name} ({u.role_enum.label})") for u in users
     ]
@@ -136,6 +136,8 @@ class StaffAction:
     run: Callable
     action: Action | None = None  # the workflow action it performs, for the offer on the page
     roles: tuple = PETITION_STAFF
+    # For what is not a workflow action: whether to offer it to this user on this petition.
+    offered: Callable | None = None
 
 
 def _merge(petition, user, form):
@@ -168,7 +170,7 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
     "merge": StaffAction(forms.MergeForm, _merge, Action.MERGE),
     "assign": StaffAction(
         forms.AssignForm,
-        lambda p, u, f: workflow.assign(p, u, handler=db.session.get(User, f.handler_id.data)),
+        lambda p, u, f: workflow.assign(p, u, handler=accounts.find_user(f.handler_id.data)),
         Action.ASSIGN,
     ),
     "draft-reply": StaffAction(
@@ -186,16 +188,17 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
     ),
     "start-review": StaffAction(
         forms.ReviewForm,
-        lambda p, u, f: workflow.start_review(
-            p, u, handler=db.session.get(User, f.handler_id.data)
-        ),
+        lambda p, u, f: workflow.start_review(p, u, handler=accounts.find_user(f.handler_id.data)),
         Action.START_REVIEW,
     ),
     "close": StaffAction(
         forms.CloseForm, lambda p, u, f: workflow.close(p, u, reason=f.reason.data), Action.CLOSE
     ),
     "take-charge": StaffAction(
-        ConfirmForm, lambda p, u, f: workflow.take_personally(p, u), roles=(Role.LEADER,)
+        ConfirmForm,
+        lambda p, u, f: workflow.take_personally(p, u),
+        roles=(Role.LEADER,),
+        offered=workflow.can_take_personally,
     ),
     "note": StaffAction(forms.NoteForm, lambda p, u, f: services.add_note(p, u, f.body.data)),
 }
@@ -216,12 +219,8 @@ def offered_actions(petition: Petition, user) -> list[str]:
         if staff_action.action is not None:
             if staff_action.action in allowed:
                 offered.append(name)
-        elif user.role in staff_action.roles and not (
-            name == "take-charge"
-            and (
-                petition.lead_leader_id == user.id
-                or State(petition.status) in workflow.FINAL_STATES
-            )
+        elif user.role in staff_action.roles and (
+            staff_action.offered is None or staff_action.offered(petition, user)
         ):
             offered.append(name)
     return offered
@@ -236,14 +235,14 @@ def render_petition(petition: Petition, failed: tuple[str, object] | None = None
         if last_returned is not None:
             action_forms["draft-reply"].body.data = last_returned.body
     events = audit.history(petition)
+    today = clock.local_today()
     return render_template(
         "backoffice/petition.html",
         petition=petition,
         forms=action_forms,
         events=events,
-        today=clock.local_today(),
-        next_deadline=queries.next_deadline(petition),
-        days_remaining=days_remaining,
+        today=today,
+        due=due_status(petition, today),
         rule=DeadlineRule.from_code(petition.deadline_rule),
         merged_from=db.session.scalars(
             select(Petition).where(Petition.merged_into_id == petition.id)

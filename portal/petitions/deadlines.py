@@ -17,8 +17,13 @@ answer due by the end of February).
 Provinces differ on whether the 7 days are calendar or working days (ACK_DAY_KIND); the day and
 month counts come from configuration too. The rule in force is written on each petition at receipt
 (`deadline_rule`), with the due dates, so that a later change of rule or calendar does not move the
-deadlines of petitions already received. All functions here are pure: they take the dates and the
-calendar and return dates.
+deadlines of petitions already received. The functions that set due dates are pure: they take the
+dates and the calendar and return dates.
+
+The judgements "next deadline", "due soon" and "overdue" are defined once, at the end of this
+module, each as a Python function and, beside it, the same rule as a SQL expression for the
+queues and the sweep (queries.py, services.py). They are computed from the stored due dates and
+today's date, never stored; templates only show what `due_status` returns.
 """
 
 from __future__ import annotations
@@ -27,9 +32,11 @@ import calendar as month_calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from portal.calendar.services import WorkCalendar
+from portal.petitions.models import OPEN_STATES, Petition, State
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,43 @@ def next_reply_due(
     return max(answer_due_on, follow_up)
 
 
+# ---- judgements: the next deadline, due soon, overdue (Python and SQL side by side) -----------
+#
+# A petition's next deadline is the procedural reply (`ack_due_on`) while it is `received`, the
+# next substantive reply (`reply_due_on`) while it is open, and none once it is answered or
+# finished. A deadline is overdue from the day after its due date (due today is not overdue), and
+# due soon from `within_days` days before it up to the due date itself. Each Python function below
+# has its SQL twin right after it; tests/petitions/test_deadlines.py holds the two to the same
+# answers.
+
+ACKNOWLEDGMENT = "acknowledgment"  # the names Escalation.deadline stores
+REPLY = "reply"
+_OPEN = sorted(state.value for state in OPEN_STATES)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str  # ACKNOWLEDGMENT or REPLY
+    due_on: date
+
+
+def next_deadline(petition: Petition) -> Deadline | None:
+    if petition.status == State.RECEIVED:
+        return Deadline(ACKNOWLEDGMENT, petition.ack_due_on)
+    if petition.status in OPEN_STATES and petition.reply_due_on is not None:
+        return Deadline(REPLY, petition.reply_due_on)
+    return None
+
+
+def next_due_on_sql():
+    """`next_deadline(petition).due_on` as a SQL expression over the petitions table."""
+    return sa.case(
+        (Petition.status == State.RECEIVED.value, Petition.ack_due_on),
+        (Petition.status.in_(_OPEN), Petition.reply_due_on),
+        else_=None,
+    )
+
+
 def days_remaining(due_on: date, today: date) -> int:
     """Whole days left until the due date; 0 on the day itself, negative once overdue."""
     return (due_on - today).days
@@ -143,5 +187,40 @@ def is_overdue(due_on: date | None, today: date) -> bool:
     return due_on is not None and today > due_on
 
 
+def overdue_sql(today: date):
+    """`is_overdue(next_deadline(petition).due_on, today)` in SQL."""
+    return next_due_on_sql() < today
+
+
 def is_due_soon(due_on: date | None, today: date, within_days: int) -> bool:
     return due_on is not None and 0 <= days_remaining(due_on, today) <= within_days
+
+
+def due_soon_sql(today: date, within_days: int):
+    """`is_due_soon(next_deadline(petition).due_on, today, within_days)` in SQL."""
+    next_due = next_due_on_sql()
+    return sa.and_(next_due >= today, next_due <= today + timedelta(days=within_days))
+
+
+@dataclass(frozen=True)
+class DueStatus:
+    """What the back-office pages show of a petition's next deadline."""
+
+    due_on: date
+    days_left: int  # negative once overdue
+    is_overdue: bool
+
+    @property
+    def days_overdue(self) -> int:
+        return max(0, -self.days_left)
+
+
+def due_status(petition: Petition, today: date) -> DueStatus | None:
+    deadline = next_deadline(petition)
+    if deadline is None:
+        return None
+    return DueStatus(
+        deadline.due_on,
+        days_remaining(deadline.due_on, today),
+        is_overdue(deadline.due_on, today),
+    )

@@ -1,7 +1,17 @@
 """Petitions: one model for every complaint, report, appeal and letter, and what hangs off it.
 
+Where each kind of petition rule lives:
+- here: the columns, the enums of stored values (`State`, `Kind`, `Channel`, `ReplyKind`) and the
+  CHECK constraints built from them, so the database and the code hold one list;
+- workflow.py: which action may move a petition from which state, by whom (the only writer of
+  `status`);
+- deadlines.py: the time limits, and the one definition of "next deadline", "due soon" and
+  "overdue" (Python and SQL side by side);
+- services.py: receiving petitions, the petitioner's lookup, notes, the deadline sweep;
+- queries.py: the back-office queues (read side).
+
 Facts are stored (when something happened, who did it, the due dates fixed at receipt);
-judgements such as "overdue" are computed from them (see deadlines.py and queries.py).
+judgements such as "overdue" are computed from them, never stored.
 """
 
 from __future__ import annotations
@@ -15,7 +25,43 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.database import sql_in
 from portal.core.lookups import LookupLock  # noqa: F401  (the progress lookup's lock, now shared)
+from portal.core.workflow import StateEnum
 from portal.extensions import db
+
+
+class State(StateEnum):
+    """A petition's status. The transitions between these are in workflow.py; the table's CHECK
+    constraint is `State.check_constraint()`, so a new state needs no second list."""
+
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    IN_PROGRESS = "in_progress"
+    AWAITING_APPROVAL = "awaiting_approval"
+    ANSWERED = "answered"
+    UNDER_REVIEW = "under_review"
+    CLOSED = "closed"
+    MERGED = "merged"
+
+    @property
+    def label(self):
+        return STATE_LABELS[self]
+
+
+STATE_LABELS = {
+    State.RECEIVED: _l("Received"),
+    State.ACCEPTED: _l("Accepted"),
+    State.IN_PROGRESS: _l("Being handled"),
+    State.AWAITING_APPROVAL: _l("Reply awaiting approval"),
+    State.ANSWERED: _l("Answered"),
+    State.UNDER_REVIEW: _l("Objection under review"),
+    State.CLOSED: _l("Closed"),
+    State.MERGED: _l("Handled with an earlier petition"),
+}
+# States in which the petition still owes the petitioner a reply.
+OPEN_STATES = frozenset(
+    {State.ACCEPTED, State.IN_PROGRESS, State.AWAITING_APPROVAL, State.UNDER_REVIEW}
+)
+FINAL_STATES = frozenset({State.CLOSED, State.MERGED})
 
 
 class Kind(enum.StrEnum):
@@ -87,7 +133,7 @@ class Petition(db.Model):
     tracking_number: Mapped[str] = mapped_column(sa.String(20), unique=True)
     kind: Mapped[str] = mapped_column(sa.String(30), index=True)
     channel: Mapped[str] = mapped_column(sa.String(10), index=True)
-    # Changed only by workflow.py.
+    # A `State`; changed only by workflow.py.
     status: Mapped[str] = mapped_column(sa.String(20), index=True)
 
     subject: Mapped[str] = mapped_column(sa.String(200))
@@ -139,19 +185,17 @@ class Petition(db.Model):
     merged_into = relationship("Petition", remote_side=[id])
 
     __table_args__ = (
-        sa.CheckConstraint(
-            "status IN ('received', 'accepted', 'in_progress', 'awaiting_approval', 'answered', "
-            "'under_review', 'closed', 'merged')",
-            name="status",
-        ),
+        State.check_constraint("status", name="status"),
         sa.CheckConstraint(f"kind IN ({sql_in(Kind)})", name="kind"),
         sa.CheckConstraint(f"channel IN ({sql_in(Channel)})", name="channel"),
         sa.CheckConstraint(
-            "(status = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_target"
+            f"(status = '{State.MERGED}') = (merged_into_id IS NOT NULL)", name="merged_has_target"
         ),
-        sa.CheckConstraint("status != 'closed' OR closed_at IS NOT NULL", name="closed_has_time"),
         sa.CheckConstraint(
-            "status = 'received' OR acknowledged_at IS NOT NULL",
+            f"status != '{State.CLOSED}' OR closed_at IS NOT NULL", name="closed_has_time"
+        ),
+        sa.CheckConstraint(
+            f"status = '{State.RECEIVED}' OR acknowledged_at IS NOT NULL",
             name="left_received_when_acknowledged",
         ),
         sa.CheckConstraint(

@@ -1,8 +1,8 @@
-"""Read-side lists: the back-office queues, ordered by what is due first.
+"""Read-side lists: the back-office queues, ordered by what is due first, and what other domains
+may read of petitions (`intake_kinds` for the home page).
 
-"Overdue" and "due soon" are computed here from the stored due dates and today's date; they are
-never stored. The next deadline of a petition is the procedural reply while it is `received`,
-the next substantive reply while it is open, and nothing once it is answered or finished.
+The queues' "overdue" and "due soon" are the SQL side of the one definition in deadlines.py
+(`overdue_sql`, `due_soon_sql`, `next_due_on_sql`); nothing here redefines them.
 """
 
 from __future__ import annotations
@@ -14,16 +14,15 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from portal.extensions import db
-from portal.petitions.models import Escalation, Petition
-from portal.petitions.workflow import OPEN_STATES, State
+from portal.petitions import deadlines
+from portal.petitions.models import OPEN_STATES, Escalation, Kind, Petition, State
 
 _open = [s.value for s in OPEN_STATES]
 
-next_due = sa.case(
-    (Petition.status == State.RECEIVED.value, Petition.ack_due_on),
-    (Petition.status.in_(_open), Petition.reply_due_on),
-    else_=None,
-)
+
+def intake_kinds() -> list[Kind]:
+    """The kinds of matter the public can file, in the order the home page lists them."""
+    return list(Kind)
 
 
 @dataclass(frozen=True)
@@ -52,6 +51,7 @@ QUEUE_CODES = {queue.code for queue in QUEUES}
 
 def queue_filter(code: str, user, today: date, due_soon_days: int):
     soon = today + timedelta(days=due_soon_days)
+    next_due = deadlines.next_due_on_sql()
     if code == "new":
         return Petition.status == State.RECEIVED.value
     if code == "mine":
@@ -60,9 +60,9 @@ def queue_filter(code: str, user, today: date, due_soon_days: int):
             Petition.status.in_(_open + [State.RECEIVED.value, State.ANSWERED.value]),
         )
     if code == "due_soon":
-        return sa.and_(next_due >= today, next_due <= soon)
+        return deadlines.due_soon_sql(today, due_soon_days)
     if code == "overdue":
-        return next_due < today
+        return deadlines.overdue_sql(today)
     if code == "follow_up":
         return sa.and_(
             Petition.status.in_(_open),
@@ -73,7 +73,7 @@ def queue_filter(code: str, user, today: date, due_soon_days: int):
         return Petition.status == State.AWAITING_APPROVAL.value
     if code == "escalated":
         return sa.and_(
-            next_due < today,
+            deadlines.overdue_sql(today),
             sa.exists().where(Escalation.petition_id == Petition.id, Escalation.due_on == next_due),
         )
     return sa.true()
@@ -98,6 +98,7 @@ def petitions_in_queue(
         query = query.where(Petition.channel == channel)
     if state:
         query = query.where(Petition.status == state)
+    next_due = deadlines.next_due_on_sql()
     query = query.order_by(next_due.is_(None), next_due, Petition.received_at, Petition.id)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
@@ -111,12 +112,3 @@ def queue_counts(user, today: date, due_soon_days: int) -> dict[str, int]:
         )
         for queue in QUEUES
     }
-
-
-def next_deadline(petition: Petition) -> date | None:
-    """The Python twin of `next_due`, for one petition already loaded."""
-    if petition.status == State.RECEIVED:
-        return petition.ack_due_on
-    if petition.status in OPEN_STATES:
-        return petition.reply_due_on
-    return None

@@ -1,7 +1,10 @@
 """Rules for receiving petitions, letting petitioners find them, and sweeping deadlines.
 
 Services change the session and flush; the view (or CLI command) commits once, so a petition,
-its attachments' records and its audit event are stored together or not at all.
+its attachments' records and its audit event are stored together or not at all. State changes
+after receipt are workflow.py's; the due dates and what "overdue" means are deadlines.py's (the
+sweep selects with `deadlines.overdue_sql` and names the missed deadline with
+`deadlines.next_deadline`). Staff accounts are read through portal.accounts.queries.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from portal.accounts.models import User
+from portal.accounts import queries as accounts
 from portal.calendar.services import load_calendar
 from portal.core import audit, clock, codes, uploads
 from portal.core.codes import format_code, normalise_code  # noqa: F401  (the views' and tests')
@@ -27,14 +30,15 @@ from portal.extensions import db
 from portal.petitions import deadlines, workflow
 from portal.petitions.models import (
     APPEAL_KINDS,
+    OPEN_STATES,
     Attachment,
     Escalation,
     Kind,
     Note,
     Petition,
+    State,
     TrackingCounter,
 )
-from portal.petitions.workflow import OPEN_STATES, State
 
 TRACKING_PREFIX = "XF"
 LOOKUP_SCOPE = "petition_progress"
@@ -124,10 +128,11 @@ def submit_petition(
     channel: str,
     submission_key: str,
     received_on: date | None = None,
-    registered_by: User | None = None,
+    registered_by=None,
 ) -> Receipt:
-    """Record a petition from the web form or from staff intake, or return the earlier receipt
-    when this form (same submission key) was already submitted. Flushes; the caller commits."""
+    """Record a petition from the web form or from staff intake (`registered_by`, the clerk's
+    account), or return the earlier receipt when this form (same submission key) was already
+    submitted. Flushes; the caller commits."""
     # Hashing is slow on purpose; do it before the first query takes SQLite's write lock.
     query_code = query_code_for(submission_key)
     query_code_hash = code_hasher.hash(query_code)
@@ -228,18 +233,23 @@ def _is_first_appeal(petition: Petition) -> bool:
 
 
 def _leader_with_fewest_cases() -> int | None:
+    """The active leader leading the fewest petitions still to be answered (received or open);
+    on a tie, the longest-standing account (lowest id)."""
+    leaders = accounts.active_staff(Role.LEADER)
+    if not leaders:
+        return None
     open_states = [s.value for s in OPEN_STATES | {State.RECEIVED}]
-    load = (
-        sa.select(sa.func.count(Petition.id))
-        .where(Petition.lead_leader_id == User.id, Petition.status.in_(open_states))
-        .scalar_subquery()
+    load = dict(
+        db.session.execute(
+            sa.select(Petition.lead_leader_id, sa.func.count(Petition.id))
+            .where(
+                Petition.lead_leader_id.in_([leader.id for leader in leaders]),
+                Petition.status.in_(open_states),
+            )
+            .group_by(Petition.lead_leader_id)
+        ).all()
     )
-    return db.session.scalar(
-        sa.select(User.id)
-        .where(User.role == Role.LEADER.value, User.is_active_account.is_(True))
-        .order_by(load, User.id)
-        .limit(1)
-    )
+    return min(leaders, key=lambda leader: (load.get(leader.id, 0), leader.id)).id
 
 
 # ---- the petitioner's lookup -----------------------------------------------------------------
@@ -290,7 +300,7 @@ def public_timeline(petition: Petition):
 # ---- staff work ------------------------------------------------------------------------------
 
 
-def add_note(petition: Petition, author: User, body: str) -> Note:
+def add_note(petition: Petition, author, body: str) -> Note:
     body = (body or "").strip()
     if not body:
         raise SubmissionError(_l("Write the note."))
@@ -311,38 +321,34 @@ def sweep_deadlines(today: date | None = None) -> SweepResult:
     petitions that drew no objection in time. Running it twice changes nothing more."""
     today = today or clock.local_today()
     overdue = [
-        (petition, "acknowledgment", petition.ack_due_on)
+        (petition, deadlines.next_deadline(petition))
         for petition in db.session.scalars(
-            sa.select(Petition).where(
-                Petition.status == State.RECEIVED, Petition.ack_due_on < today
-            )
-        )
-    ] + [
-        (petition, "reply", petition.reply_due_on)
-        for petition in db.session.scalars(
-            sa.select(Petition).where(
-                Petition.status.in_([s.value for s in OPEN_STATES]), Petition.reply_due_on < today
-            )
+            sa.select(Petition).where(deadlines.overdue_sql(today)).order_by(Petition.id)
         )
     ]
     escalated = 0
-    for petition, deadline, due_on in overdue:
+    for petition, deadline in overdue:
         already = db.session.scalar(
             sa.select(Escalation.id).where(
                 Escalation.petition_id == petition.id,
-                Escalation.deadline == deadline,
-                Escalation.due_on == due_on,
+                Escalation.deadline == deadline.kind,
+                Escalation.due_on == deadline.due_on,
             )
         )
         if already:
             continue
         db.session.add(
             Escalation(
-                petition_id=petition.id, deadline=deadline, due_on=due_on, escalated_at=clock.now()
+                petition_id=petition.id,
+                deadline=deadline.kind,
+                due_on=deadline.due_on,
+                escalated_at=clock.now(),
             )
         )
         audit.record(
-            "petition.overdue_escalated", subject=petition, detail=f"{deadline} due {due_on}"
+            "petition.overdue_escalated",
+            subject=petition,
+            detail=f"{deadline.kind} due {deadline.due_on}",
         )
         escalated += 1
     auto_closed = sum(

@@ -1,4 +1,7 @@
-"""Public pages: file a petition, look up its progress, answer a reply."""
+"""Public pages: file a petition, look up its progress, answer a reply.
+
+Thin views: the rules are in services.py (receiving, the lookup and its lock) and workflow.py
+(what the petitioner may do with a reply)."""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from portal.core.uploads import UploadRejected, check_upload
 from portal.extensions import db, limiter
 from portal.petitions import services, workflow
 from portal.petitions.forms import ObjectionForm, PetitionForm, ProgressLookupForm
-from portal.petitions.models import Channel, Kind, Petition
+from portal.petitions.models import Channel, Kind, Petition, State
 
 bp = Blueprint("petitions", __name__)
 
@@ -31,7 +34,7 @@ bp = Blueprint("petitions", __name__)
 @bp.app_template_filter("petition_state")
 def petition_state(value: str):
     """A petition's status as its translated label, on public and staff pages alike."""
-    return workflow.State(value).label
+    return State(value).label
 
 
 ACCESS_KEY = "progress_access"
@@ -177,7 +180,7 @@ def render_progress(petition: Petition, objection_form: ObjectionForm, status: i
             petition=petition,
             timeline=services.public_timeline(petition),
             replies=services.replies_for_petitioner(petition),
-            can_answer=petition.status == workflow.State.ANSWERED,
+            can_answer=bool(workflow.allowed_actions(petition, workflow.PETITIONER)),
             objection_form=objection_form,
             confirm_form=ConfirmForm(),
         ),

@@ -10,16 +10,26 @@
     answered ──satisfied / closed by staff / no objection in N days──▶ closed
     answered ──objection (once per reply)──▶ under_review ──start review──▶ in_progress
 
-Every transition is a function below. Each checks the state and the actor's role against the
-TRANSITIONS table (`check`, which raises InvalidTransition with a message for the user), changes
-the petition, and writes exactly one audit event, all in the caller's transaction. A petition
-reaches `answered` or `closed` only through a reply the petitioner can read; nothing here deletes.
+The states are `models.State` (the table's CHECK constraint comes from that enum); this module
+holds the rules of moving between them, in the shape every domain uses (portal/core/workflow.py):
+
+- TRANSITIONS, the table: for each Action, the states it starts from, the state it leads to, who
+  may take it (staff roles, or core.workflow's PETITIONER and SYSTEM) and its audit code;
+- one guard for what the table cannot say (a handler drafts only on a petition they work on);
+- WORKFLOW, which checks both (`check`, raising InvalidTransition with a message for the user)
+  and applies a transition with exactly one audit event, in the caller's transaction.
+
+Every transition is a function below (acknowledge, transfer, ..., auto_close_if_quiet): it checks
+what the action needs beyond state and role (a reply text, an earlier petition to merge into),
+applies the transition through WORKFLOW and changes the petition. Views and services call these
+functions; nothing else assigns `status`. The UI offers only `allowed_actions(petition, actor)`.
+A petition reaches `answered` or `closed` only through a reply the petitioner can read; nothing
+here deletes.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
@@ -29,8 +39,9 @@ from portal.calendar.services import load_calendar
 from portal.core import audit, clock
 from portal.core.audit import EventType
 from portal.core.permissions import Role
+from portal.core.workflow import PETITIONER, SYSTEM, InvalidTransition, Transition, Workflow
 from portal.petitions import deadlines, notices
-from portal.petitions.models import Petition, Reply, ReplyKind
+from portal.petitions.models import FINAL_STATES, Petition, Reply, ReplyKind, State
 
 audit.register_event_types(
     {
@@ -58,50 +69,6 @@ audit.register_event_types(
         "petition.attachment_downloaded": EventType(_l("Attachment downloaded")),
     }
 )
-
-
-class State(enum.StrEnum):
-    RECEIVED = "received"
-    ACCEPTED = "accepted"
-    IN_PROGRESS = "in_progress"
-    AWAITING_APPROVAL = "awaiting_approval"
-    ANSWERED = "answered"
-    UNDER_REVIEW = "under_review"
-    CLOSED = "closed"
-    MERGED = "merged"
-
-    @property
-    def label(self):
-        return STATE_LABELS[self]
-
-
-STATE_LABELS = {
-    State.RECEIVED: _l("Received"),
-    State.ACCEPTED: _l("Accepted"),
-    State.IN_PROGRESS: _l("Being handled"),
-    State.AWAITING_APPROVAL: _l("Reply awaiting approval"),
-    State.ANSWERED: _l("Answered"),
-    State.UNDER_REVIEW: _l("Objection under review"),
-    State.CLOSED: _l("Closed"),
-    State.MERGED: _l("Handled with an earlier petition"),
-}
-# States in which the petition still owes the petitioner a reply.
-OPEN_STATES = frozenset(
-    {State.ACCEPTED, State.IN_PROGRESS, State.AWAITING_APPROVAL, State.UNDER_REVIEW}
-)
-FINAL_STATES = frozenset({State.CLOSED, State.MERGED})
-
-
-class Actor:
-    """Who acts when it is not a staff member."""
-
-    def __init__(self, role: str):
-        self.role = role
-        self.id = None
-
-
-PETITIONER = Actor("petitioner")
-SYSTEM = Actor("system")
 
 
 class Action(enum.StrEnum):
@@ -143,19 +110,7 @@ ACTION_LABELS = {
 }
 
 INTAKE = (Role.CLERK, Role.HANDLER, Role.LEADER)
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[State]
-    target: State
-    actors: frozenset[str]
-    audit_code: str
-
-
-def _t(sources, target, actors, audit_code) -> Transition:
-    return Transition(frozenset(sources), target, frozenset(str(a) for a in actors), audit_code)
-
+_t = Transition.of
 
 TRANSITIONS: dict[Action, Transition] = {
     Action.ACKNOWLEDGE: _t({State.RECEIVED}, State.ACCEPTED, INTAKE, "petition.acknowledged"),
@@ -169,6 +124,7 @@ TRANSITIONS: dict[Action, Transition] = {
         (Role.CLERK, Role.LEADER),
         "petition.assigned",
     ),
+    # A handler only on a petition they work on: see _drafter_works_on_it.
     Action.DRAFT_REPLY: _t(
         {State.IN_PROGRESS},
         State.AWAITING_APPROVAL,
@@ -184,42 +140,27 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.APPROVE_PROGRESS: _t(
         {State.AWAITING_APPROVAL}, State.IN_PROGRESS, (Role.LEADER,), "petition.progress_reply_sent"
     ),
-    Action.SATISFIED: _t({State.ANSWERED}, State.CLOSED, ("petitioner",), "petition.satisfied"),
-    Action.OBJECT: _t({State.ANSWERED}, State.UNDER_REVIEW, ("petitioner",), "petition.objected"),
+    Action.SATISFIED: _t({State.ANSWERED}, State.CLOSED, (PETITIONER.role,), "petition.satisfied"),
+    Action.OBJECT: _t(
+        {State.ANSWERED}, State.UNDER_REVIEW, (PETITIONER.role,), "petition.objected"
+    ),
     Action.START_REVIEW: _t(
         {State.UNDER_REVIEW}, State.IN_PROGRESS, (Role.LEADER,), "petition.review_started"
     ),
     Action.CLOSE: _t(
         {State.ANSWERED}, State.CLOSED, (Role.HANDLER, Role.LEADER), "petition.closed"
     ),
-    Action.AUTO_CLOSE: _t({State.ANSWERED}, State.CLOSED, ("system",), "petition.auto_closed"),
+    Action.AUTO_CLOSE: _t({State.ANSWERED}, State.CLOSED, (SYSTEM.role,), "petition.auto_closed"),
 }
 
 
-class InvalidTransition(Exception):
-    """Refused: the message says why, in words for the person who tried. `forbidden` is true
-    when the actor's role is the reason (HTTP 403), false when the petition's state is (409)."""
-
-    def __init__(self, message, *, forbidden: bool = False):
-        super().__init__(message)
-        self.forbidden = forbidden
+def _works_on(petition: Petition, user) -> bool:
+    return user.id in (petition.assigned_to_id, petition.lead_leader_id)
 
 
-def check(petition: Petition, action: Action, actor) -> Transition:
-    transition = TRANSITIONS[action]
-    state = State(petition.status)
-    if state not in transition.sources:
-        raise InvalidTransition(
-            _l(
-                "This petition is “%(state)s”: it cannot %(action)s now.",
-                state=state.label,
-                action=action.label,
-            )
-        )
-    if actor is None or actor.role not in transition.actors:
-        raise InvalidTransition(
-            _l("Your role cannot %(action)s.", action=action.label), forbidden=True
-        )
+def _drafter_works_on_it(petition: Petition, action: Action, actor) -> None:
+    """The guard: a handler drafts only on a petition assigned to them (or that they lead); a
+    leader drafts on any."""
     if (
         action is Action.DRAFT_REPLY
         and actor.role == Role.HANDLER
@@ -228,40 +169,36 @@ def check(petition: Petition, action: Action, actor) -> Transition:
         raise InvalidTransition(
             _l("Only the assigned handler or a leader can draft this reply."), forbidden=True
         )
-    return transition
+
+
+def _state_refusal(petition: Petition, action: Action, state: State):
+    return _l(
+        "This petition is “%(state)s”: it cannot %(action)s now.",
+        state=state.label,
+        action=action.label,
+    )
+
+
+WORKFLOW = Workflow(
+    states=State,
+    transitions=TRANSITIONS,
+    guards=(_drafter_works_on_it,),
+    state_refusal=_state_refusal,
+)
+
+
+def check(petition: Petition, action: Action, actor) -> Transition:
+    """The transition `actor` may take now, or InvalidTransition saying why not."""
+    return WORKFLOW.check(petition, action, actor)
 
 
 def allowed_actions(petition: Petition, actor) -> list[Action]:
     """What the UI may offer this actor on this petition."""
-    allowed = []
-    for action in TRANSITIONS:
-        try:
-            check(petition, action, actor)
-        except InvalidTransition:
-            continue
-        allowed.append(action)
-    return allowed
-
-
-def _works_on(petition: Petition, user) -> bool:
-    return user.id in (petition.assigned_to_id, petition.lead_leader_id)
+    return WORKFLOW.allowed_actions(petition, actor)
 
 
 def _apply(petition: Petition, action: Action, actor, *, detail: str | None = None) -> Transition:
-    transition = check(petition, action, actor)
-    from_state = petition.status
-    petition.status = transition.target.value
-    is_staff = not isinstance(actor, Actor)
-    audit.record(
-        transition.audit_code,
-        actor=actor if is_staff else None,
-        actor_kind=audit.ACTOR_STAFF if is_staff else actor.role,
-        subject=petition,
-        from_state=from_state,
-        to_state=transition.target.value,
-        detail=detail,
-    )
-    return transition
+    return WORKFLOW.apply(petition, action, actor, detail=detail)
 
 
 def _required(text: str | None, message) -> str:
@@ -456,13 +393,27 @@ def auto_close_if_quiet(petition: Petition) -> bool:
 # ---- not state changes, but on the record ----------------------------------------------------
 
 
-def take_personally(petition: Petition, leader) -> None:
-    """领导包案: a leader takes charge; the petition then shows on the leader's own queue."""
-    if leader.role != Role.LEADER:
+def _check_take_personally(petition: Petition, leader) -> None:
+    if getattr(leader, "role", None) != Role.LEADER:
         raise InvalidTransition(
             _l("Only a leader can take charge of a petition personally."), forbidden=True
         )
     if State(petition.status) in FINAL_STATES:
         raise InvalidTransition(_l("This petition is already finished."))
+
+
+def can_take_personally(petition: Petition, user) -> bool:
+    """Whether to offer "take charge" to `user`: a leader, on a petition not finished and not
+    already theirs."""
+    try:
+        _check_take_personally(petition, user)
+    except InvalidTransition:
+        return False
+    return petition.lead_leader_id != user.id
+
+
+def take_personally(petition: Petition, leader) -> None:
+    """领导包案: a leader takes charge; the petition then shows on the leader's own queue."""
+    _check_take_personally(petition, leader)
     petition.lead_leader_id = leader.id
     audit.record("petition.leader_took_over", actor=leader, subject=petition)

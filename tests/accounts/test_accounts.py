@@ -1,3 +1,6 @@
+"""Staff accounts: passwords, logins and lockout, sessions, the users CLI and the administrator's
+user pages (portal/accounts/)."""
+
 from datetime import timedelta
 
 import pytest
@@ -10,7 +13,17 @@ from portal.accounts.models import User
 from portal.core import clock
 from portal.core.permissions import Role
 from portal.extensions import db
-from tests.factories import PASSWORD, csrf_token, login, make_user, submit_form
+from tests.factories import PASSWORD, login, make_user
+
+
+def log_in(client_request, email, password, *, _expected_status=302):
+    """The staff login form; success goes to the back office."""
+    return client_request.post(
+        "accounts.login",
+        _data={"email": email, "password": password},
+        _expected_status=_expected_status,
+        _expected_redirect="backoffice.dashboard" if _expected_status == 302 else None,
+    )
 
 
 def test_passwords_are_stored_as_argon2_hashes():
@@ -19,28 +32,26 @@ def test_passwords_are_stored_as_argon2_hashes():
     assert PASSWORD not in user.password_hash
 
 
-def test_login_with_the_right_password_opens_the_back_office(client):
+def test_login_with_the_right_password_opens_the_back_office(client_request):
     user = make_user(Role.CLERK)
-    response = login(client, user)
-    assert response.location.endswith("/staff/")
-    assert client.get("/staff/").status_code == 200
+    log_in(client_request, user.email, PASSWORD)
+    client_request.get("backoffice.dashboard")
 
 
-def test_wrong_password_says_so_without_telling_whether_the_account_exists(client):
+def test_wrong_password_says_so_without_telling_whether_the_account_exists(client_request):
     user = make_user(Role.CLERK)
-    wrong = submit_form(client, "/staff/login", {"email": user.email, "password": "nope-nope-1"})
-    unknown = submit_form(
-        client, "/staff/login", {"email": "ghost@test.example", "password": "nope-nope-1"}
+    wrong = log_in(client_request, user.email, "nope-nope-1", _expected_status=400)
+    unknown = log_in(client_request, "ghost@test.example", "nope-nope-1", _expected_status=400)
+    assert (
+        wrong.select_one("#password-error").get_text()
+        == unknown.select_one("#password-error").get_text()
     )
-    assert wrong.status_code == unknown.status_code == 400
     message = "The e-mail address or password is not right."
-    client.set_cookie("portal_locale", "en")
+    client_request.client.set_cookie("portal_locale", "en")
     for email in (user.email, "ghost@test.example"):
-        html = submit_form(client, "/staff/login", {"email": email, "password": "x1"}).get_data(
-            as_text=True
-        )
-        assert message in html
-        assert 'value="' + email + '"' in html  # what was typed is kept
+        page = log_in(client_request, email, "x1", _expected_status=400)
+        assert message in page.get_text()
+        assert page.select_one("input[name=email]")["value"] == email  # what was typed is kept
 
 
 def test_repeated_failures_lock_the_account_even_for_the_right_password(client, app):
@@ -56,10 +67,12 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(client, 
         assert services.authenticate(user.email, PASSWORD).id == user.id
 
 
-def test_session_cookie_is_httponly_and_lax(client):
+def test_session_cookie_is_httponly_and_lax(client_request):
     user = make_user(Role.CLERK)
-    response = login(client, user)
-    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    log_in(client_request, user.email, PASSWORD)
+    cookie = next(
+        c for c in client_request.response.headers.getlist("Set-Cookie") if c.startswith("session=")
+    )
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
@@ -74,13 +87,15 @@ def test_production_cookies_are_secure_and_secret_is_required(tmp_path, monkeypa
     assert config["REMEMBER_COOKIE_SECURE"] is True
 
 
-def test_logout_is_a_post_and_ends_the_session(client):
+def test_logout_is_a_post_and_ends_the_session(client_request):
     user = make_user(Role.CLERK)
-    login(client, user)
-    token = csrf_token(client.get("/staff/").get_data(as_text=True))
-    assert client.get("/staff/logout").status_code == 405
-    assert client.post("/staff/logout", data={"csrf_token": token}).status_code == 302
-    assert client.get("/staff/").status_code == 302
+    login(client_request.client, user)
+    client_request.get("accounts.logout", _expected_status=405)
+    client_request.get("backoffice.dashboard")  # still logged in
+    client_request.post("accounts.logout", _expected_redirect="accounts.login")
+    client_request.get(
+        "backoffice.dashboard", _expected_status=302, _expected_redirect="accounts.login"
+    )
 
 
 def test_cli_creates_a_user_with_the_password_from_the_environment(app):
@@ -110,50 +125,56 @@ def test_cli_refuses_a_weak_password_and_an_unknown_role(app):
     assert db.session.query(User).count() == 0
 
 
-def test_admin_creates_edits_and_resets_a_user(client):
+def test_admin_creates_edits_and_resets_a_user(client_request):
     admin = make_user(Role.ADMIN)
-    login(client, admin)
-    client.set_cookie("portal_locale", "en")
-    bad = submit_form(
-        client,
-        "/staff/users/new",
-        {"email": "not-an-email", "name": "", "role": "handler", "password": "short"},
+    login(client_request.client, admin)
+    client_request.client.set_cookie("portal_locale", "en")
+    bad = client_request.post(
+        "users_admin.create_user",
+        _data={"email": "not-an-email", "name": "", "role": "handler", "password": "short"},
+        _expected_status=200,
     )
-    html = bad.get_data(as_text=True)
-    assert bad.status_code == 200 and "Enter an e-mail address like name@example.com." in html
-    assert 'value="not-an-email"' in html
-    response = submit_form(
-        client,
-        "/staff/users/new",
-        {
+    assert "Enter an e-mail address like name@example.com." in bad.get_text()
+    assert bad.select_one("input[name=email]")["value"] == "not-an-email"
+    client_request.post(
+        "users_admin.create_user",
+        _data={
             "email": "h@test.example",
             "name": "Handler Hu",
             "role": "handler",
             "password": "Good-password-1",
         },
+        _expected_redirect="users_admin.list_users",
     )
-    assert response.status_code == 302
     user = services.find_by_email("h@test.example")
-    response = submit_form(
-        client, f"/staff/users/{user.id}", {"name": "Handler Hu", "role": "leader"}
+    client_request.post(
+        "users_admin.edit_user",
+        user_id=user.id,
+        _data={"name": "Handler Hu", "role": "leader"},
+        _expected_redirect="users_admin.list_users",
     )
-    assert response.status_code == 302
     db.session.refresh(user)
     assert user.role == "leader" and user.is_active_account is False  # unticked box deactivates
-    token = csrf_token(client.get(f"/staff/users/{user.id}").get_data(as_text=True))
-    response = client.post(
-        f"/staff/users/{user.id}/password",
-        data={"csrf_token": token, "reset-password": "Another-pass-2"},
+    client_request.post(
+        "users_admin.reset_password",
+        user_id=user.id,
+        _data={"reset-password": "Another-pass-2"},
+        _expected_redirect="users_admin.edit_user",
+        _redirect_values={"user_id": user.id},
     )
-    assert response.status_code == 302
+    user.is_active_account = True
+    db.session.commit()
+    assert services.authenticate("h@test.example", "Another-pass-2").id == user.id
 
 
-def test_admin_cannot_lock_themself_out(client):
+def test_admin_cannot_lock_themself_out(client_request):
     admin = make_user(Role.ADMIN)
-    login(client, admin)
-    response = submit_form(
-        client, f"/staff/users/{admin.id}", {"name": admin.name, "role": "clerk", "is_active": "y"}
+    login(client_request.client, admin)
+    client_request.post(
+        "users_admin.edit_user",
+        user_id=admin.id,
+        _data={"name": admin.name, "role": "clerk", "is_active": "y"},
+        _expected_status=200,
     )
-    assert response.status_code == 200
     db.session.refresh(admin)
     assert admin.role == "admin"

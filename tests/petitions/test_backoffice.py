@@ -1,9 +1,12 @@
-"""The back office: queues by deadline, staff intake, the petition page, attachments, the sweep."""
+"""The back office: queues by deadline, staff intake, the petition page, attachments, the sweep.
+
+Pages by endpoint through `client_request` (tests/web.py); who may take which action is tested in
+test_workflow.py, who may open which page in tests/test_route_guards.py.
+"""
 
 from __future__ import annotations
 
 import io
-import re
 from datetime import date, timedelta
 
 import pytest
@@ -15,104 +18,110 @@ from portal.core.permissions import Role
 from portal.extensions import db
 from portal.petitions import services, workflow
 from portal.petitions.models import Attachment, Petition
-from tests.factories import csrf_token, form_tokens, login, make_petition, make_user
+from tests.factories import login, make_petition, make_user
+from tests.web import url
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 50
 
 
+def log_in_as(client_request, role: Role):
+    user = make_user(role)
+    client_request.client.set_cookie("portal_locale", "en")
+    login(client_request.client, user)
+    return user
+
+
 @pytest.fixture
-def clerk_client(client):
-    clerk = make_user(Role.CLERK)
-    client.set_cookie("portal_locale", "en")
-    login(client, clerk)
-    client.user = clerk
-    return client
+def clerk(client_request):
+    return log_in_as(client_request, Role.CLERK)
 
 
-def numbers_in(html: str) -> list[str]:
-    return re.findall(r">(XF\d{4}-\d{6})</a>", html)
+def numbers_in(page) -> list[str]:
+    """The tracking numbers a queue lists, in its order."""
+    return [
+        link.get_text(strip=True)
+        for link in page.select("table a")
+        if link.get_text(strip=True).startswith("XF")
+    ]
 
 
-def test_queues_follow_the_deadlines(clerk_client, frozen_now):
+def queue(client_request, code: str, **filters) -> list[str]:
+    return numbers_in(client_request.get("backoffice.list_petitions", queue=code, **filters))
+
+
+def test_queues_follow_the_deadlines(client_request, clerk, frozen_now):
     today = clock.local_today()
     fresh, _ = make_petition(received_on=today)
     late, _ = make_petition(received_on=today - timedelta(days=10))
     soon, _ = make_petition(received_on=today - timedelta(days=6))
-    new = numbers_in(clerk_client.get("/staff/petitions?queue=new").get_data(as_text=True))
-    assert new == [
+    assert queue(client_request, "new") == [
         late.tracking_number,
         soon.tracking_number,
         fresh.tracking_number,
     ]  # most urgent first
-    overdue = numbers_in(clerk_client.get("/staff/petitions?queue=overdue").get_data(as_text=True))
-    assert overdue == [late.tracking_number]
-    due_soon = numbers_in(
-        clerk_client.get("/staff/petitions?queue=due_soon").get_data(as_text=True)
-    )
-    assert due_soon == [soon.tracking_number]
-    html = clerk_client.get("/staff/petitions?queue=new").get_data(as_text=True)
-    assert "3 days overdue" in html  # days left shown per row
+    assert queue(client_request, "overdue") == [late.tracking_number]
+    assert queue(client_request, "due_soon") == [soon.tracking_number]
+    page = client_request.get("backoffice.list_petitions", queue="new")
+    assert [tag.get_text(strip=True) for tag in page.select("strong.overdue")] == [
+        "3 days overdue"
+    ]  # days left shown per row
 
 
-def test_queue_filters_and_unknown_queue(clerk_client):
+def test_queue_filters_and_unknown_queue(client_request, clerk):
     make_petition(kind="complaint")
     report, _ = make_petition(kind="report", is_anonymous=True)
-    html = clerk_client.get("/staff/petitions?queue=all&kind=report").get_data(as_text=True)
-    assert numbers_in(html) == [report.tracking_number]
-    assert clerk_client.get("/staff/petitions?queue=bogus").status_code == 404
-    assert clerk_client.get("/staff/petitions?queue=all&kind=bogus").status_code == 200  # ignored
+    assert queue(client_request, "all", kind="report") == [report.tracking_number]
+    client_request.get("backoffice.list_petitions", queue="bogus", _expected_status=404)
+    # An unknown filter value is ignored, not an error.
+    assert len(queue(client_request, "all", kind="bogus")) == 2
 
 
-def test_mine_awaiting_approval_and_follow_up_queues(client, frozen_now):
+def test_mine_awaiting_approval_and_follow_up_queues(client_request, frozen_now):
     clerk, handler, leader = make_user(Role.CLERK), make_user(Role.HANDLER), make_user(Role.LEADER)
     petition, _ = make_petition(received_on=clock.local_today() - timedelta(days=100))
     workflow.acknowledge(petition, clerk, notice="已受理")
     workflow.assign(petition, clerk, handler=handler)
     db.session.commit()
-    login(client, handler)
-    assert numbers_in(client.get("/staff/petitions?queue=mine").get_data(as_text=True)) == [
-        petition.tracking_number
-    ]
+    login(client_request.client, handler)
+    assert queue(client_request, "mine") == [petition.tracking_number]
     workflow.draft_reply(petition, handler, kind="progress", body="正在调查")
     db.session.commit()
-    assert numbers_in(
-        client.get("/staff/petitions?queue=awaiting_approval").get_data(as_text=True)
-    ) == [petition.tracking_number]
+    assert queue(client_request, "awaiting_approval") == [petition.tracking_number]
     workflow.approve(petition, leader)
     db.session.commit()
     assert petition.reply_due_on == date(2026, 12, 23)  # a month after the progress reply
     with clock.frozen(frozen_now + timedelta(days=29)):
-        html = client.get("/staff/petitions?queue=follow_up").get_data(as_text=True)
-    assert numbers_in(html) == [petition.tracking_number]
+        assert queue(client_request, "follow_up") == [petition.tracking_number]
 
 
-def test_a_clerk_registers_a_letter_with_its_date_of_receipt(clerk_client, frozen_now):
-    data = {
-        **form_tokens(clerk_client, "/staff/petitions/new"),
-        "channel": "letter",
-        "received_on": "2026-11-20",
-        "kind": "civil_appeal",
-        "name": "赵某",
-        "address": "某市某区某路1号",
-        "subject": "不服民事判决",
-        "body": "来信称不服某法院民事判决，请求监督。",
-        "attachments": [(io.BytesIO(PNG), "scan.png")],
-    }
-    response = clerk_client.post(
-        "/staff/petitions/new", data=data, content_type="multipart/form-data"
+def test_a_clerk_registers_a_letter_with_its_date_of_receipt(client_request, clerk, frozen_now):
+    page = client_request.post(
+        "backoffice.register_petition",
+        _data={
+            **client_request.form_fields("backoffice.register_petition"),
+            "channel": "letter",
+            "received_on": "2026-11-20",
+            "kind": "civil_appeal",
+            "name": "赵某",
+            "address": "某市某区某路1号",
+            "subject": "不服民事判决",
+            "body": "来信称不服某法院民事判决，请求监督。",
+            "attachments": [(io.BytesIO(PNG), "scan.png")],
+        },
+        _expected_status=200,
     )
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200, html[-2000:]
-    number = re.search(r'id="tracking-number">([^<]+)<', html).group(1)
+    number = page.select_one("#tracking-number").get_text(strip=True)
     petition = db.session.scalar(sa.select(Petition).where(Petition.tracking_number == number))
     assert petition.channel == "letter" and petition.received_on == date(2026, 11, 20)
     assert petition.ack_due_on == date(2026, 11, 27)
-    assert petition.registered_by_id == clerk_client.user.id
+    assert petition.registered_by_id == clerk.id
     assert petition.mobile is None  # a letter may give only an address
+    assert [a.filename for a in petition.attachments] == ["scan.png"]
 
 
-def test_staff_intake_refuses_a_future_date_and_a_missing_contact(clerk_client, frozen_now):
-    tokens = form_tokens(clerk_client, "/staff/petitions/new")
+def test_staff_intake_refuses_a_future_date_and_a_missing_contact(
+    client_request, clerk, frozen_now
+):
     base = {
         "channel": "phone",
         "kind": "complaint",
@@ -120,40 +129,66 @@ def test_staff_intake_refuses_a_future_date_and_a_missing_contact(clerk_client, 
         "subject": "来电反映",
         "body": "来电反映某事，请求处理。",
     }
-    future = clerk_client.post(
-        "/staff/petitions/new",
-        data={**tokens, **base, "mobile": "13800000009", "received_on": "2026-12-01"},
+    future = client_request.post(
+        "backoffice.register_petition",
+        _data={
+            **client_request.form_fields("backoffice.register_petition"),
+            **base,
+            "mobile": "13800000009",
+            "received_on": "2026-12-01",
+        },
+        _expected_status=400,
     )
-    assert future.status_code == 400
-    assert "cannot be in the future" in future.get_data(as_text=True)
-    tokens = form_tokens(clerk_client, "/staff/petitions/new")
-    no_contact = clerk_client.post(
-        "/staff/petitions/new", data={**tokens, **base, "received_on": "2026-11-23"}
+    assert "cannot be in the future" in future.get_text()
+    no_contact = client_request.post(
+        "backoffice.register_petition",
+        _data={
+            **client_request.form_fields("backoffice.register_petition"),
+            **base,
+            "received_on": "2026-11-23",
+        },
+        _expected_status=400,
     )
-    assert no_contact.status_code == 400
-    assert "Enter a mobile number, an e-mail or a postal address." in no_contact.get_data(
-        as_text=True
-    )
+    assert "Enter a mobile number, an e-mail or a postal address." in no_contact.get_text()
     assert db.session.scalar(sa.select(sa.func.count(Petition.id))) == 0
 
 
-def test_the_petition_page_shows_personal_data_and_deadline_rule_to_staff(clerk_client):
+def test_the_petition_page_shows_personal_data_and_deadline_rule_to_staff(client_request, clerk):
     petition, _ = make_petition(id_number="11010519491231002X")
-    html = clerk_client.get(f"/staff/petitions/{petition.tracking_number}").get_data(as_text=True)
-    assert "11010519491231002X" in html and "13800000001" in html
-    assert "procedural reply within 7 days" in html
-    assert clerk_client.get("/staff/petitions/XF2026-999999").status_code == 404
+    text = client_request.get("backoffice.show_petition", number=petition.tracking_number).text
+    assert "11010519491231002X" in text and "13800000001" in text
+    assert "procedural reply within 7 days" in text
+    client_request.get("backoffice.show_petition", number="XF2026-999999", _expected_status=404)
 
 
-def test_attachments_download_as_files_never_inline(clerk_client):
+def test_the_petition_page_shows_the_next_deadline_and_how_late_it_is(
+    client_request, clerk, frozen_now
+):
+    today = clock.local_today()
+    late, _ = make_petition(received_on=today - timedelta(days=10))  # due Friday 20 November
+    page = client_request.get("backoffice.show_petition", number=late.tracking_number)
+    assert page.select_one("strong.overdue").get_text(strip=True) == "3 days overdue"
+    fresh, _ = make_petition()  # due Monday 30 November
+    page = client_request.get("backoffice.show_petition", number=fresh.tracking_number)
+    assert page.select_one("strong.overdue") is None
+    assert "7 days left" in page.get_text()
+
+
+def test_attachments_download_as_files_never_inline(client_request, clerk):
     petition, _ = make_petition(
         uploads=[services.uploads.CheckedUpload("a<b>.png", "image/png", PNG)]
     )
     attachment = db.session.scalar(sa.select(Attachment))
-    response = clerk_client.get(
-        f"/staff/petitions/{petition.tracking_number}/attachments/{attachment.id}"
+    # A file, not a page: fetched by endpoint with the plain client (client_request parses HTML).
+    response = client_request.client.get(
+        url(
+            "backoffice.download_attachment",
+            number=petition.tracking_number,
+            attachment_id=attachment.id,
+        )
     )
-    assert response.status_code == 200 and response.data == PNG
+    assert response.status_code == 200
+    assert response.data == PNG
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert response.headers["Content-Type"] == "image/png"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -166,63 +201,71 @@ def test_attachments_download_as_files_never_inline(clerk_client):
         == 1
     )
     other, _ = make_petition()
-    assert (
-        clerk_client.get(
-            f"/staff/petitions/{other.tracking_number}/attachments/{attachment.id}"
-        ).status_code
-        == 404
+    client_request.get(
+        "backoffice.download_attachment",
+        number=other.tracking_number,
+        attachment_id=attachment.id,
+        _expected_status=404,
     )
 
 
-def test_a_leader_takes_a_petition_personally(client):
-    leader = make_user(Role.LEADER)
+def test_a_leader_takes_a_petition_personally(client_request):
+    leader = log_in_as(client_request, Role.LEADER)
     petition, _ = make_petition()
-    login(client, leader)
-    token = csrf_token(
-        client.get(f"/staff/petitions/{petition.tracking_number}").get_data(as_text=True)
-    )
-    assert (
-        client.post(
-            f"/staff/petitions/{petition.tracking_number}/take-charge", data={"csrf_token": token}
-        ).status_code
-        == 302
+    client_request.post(
+        "backoffice.act_on_petition",
+        number=petition.tracking_number,
+        action="take-charge",
+        _expected_redirect="backoffice.show_petition",
+        _redirect_values={"number": petition.tracking_number},
     )
     db.session.refresh(petition)
     assert petition.lead_leader_id == leader.id
-    assert petition.tracking_number in client.get("/staff/petitions?queue=mine").get_data(
-        as_text=True
-    )
+    assert queue(client_request, "mine") == [petition.tracking_number]
 
 
-def test_a_handler_cannot_take_charge_or_approve(client):
-    handler = make_user(Role.HANDLER)
+def test_a_handler_cannot_take_charge_or_approve(client_request):
+    handler = log_in_as(client_request, Role.HANDLER)
+    clerk = make_user(Role.CLERK)
     petition, _ = make_petition()
-    login(client, handler)
-    token = csrf_token(
-        client.get(f"/staff/petitions/{petition.tracking_number}").get_data(as_text=True)
+    workflow.acknowledge(petition, clerk, notice="已受理")
+    workflow.assign(petition, clerk, handler=handler)
+    workflow.draft_reply(petition, handler, kind="result", body="经审查，答复如下。")
+    db.session.commit()
+    client_request.post(
+        "backoffice.act_on_petition",
+        number=petition.tracking_number,
+        action="take-charge",
+        _expected_status=403,
     )
-    assert (
-        client.post(
-            f"/staff/petitions/{petition.tracking_number}/take-charge", data={"csrf_token": token}
-        ).status_code
-        == 403
+    # The draft awaits approval, so only the role stands in the way: a role refusal.
+    page = client_request.post(
+        "backoffice.act_on_petition",
+        number=petition.tracking_number,
+        action="approve",
+        _expected_status=403,
     )
-    assert client.post(
-        f"/staff/petitions/{petition.tracking_number}/approve", data={"csrf_token": token}
-    ).status_code in (403, 409)
+    assert "Your role cannot approve and send the reply." in page.get_text()
+    db.session.refresh(petition)
+    assert petition.status == "awaiting_approval" and petition.lead_leader_id is None
 
 
-def test_notes_stay_internal_and_are_audited(clerk_client):
+def test_notes_stay_internal_and_are_audited(client_request, clerk):
     petition, _ = make_petition()
-    token = csrf_token(
-        clerk_client.get(f"/staff/petitions/{petition.tracking_number}").get_data(as_text=True)
+    client_request.post(
+        "backoffice.act_on_petition",
+        number=petition.tracking_number,
+        action="note",
+        _data={"note-body": "<b>需要核实身份</b>"},
+        _expected_redirect="backoffice.show_petition",
+        _redirect_values={"number": petition.tracking_number},
     )
-    clerk_client.post(
-        f"/staff/petitions/{petition.tracking_number}/note",
-        data={"csrf_token": token, "note-body": "<b>需要核实身份</b>"},
-    )
-    html = clerk_client.get(f"/staff/petitions/{petition.tracking_number}").get_data(as_text=True)
-    assert "&lt;b&gt;需要核实身份&lt;/b&gt;" in html
+    page = client_request.get("backoffice.show_petition", number=petition.tracking_number)
+    assert [note.get_text() for note in page.select(".notes .reply-body")] == [
+        "<b>需要核实身份</b>"
+    ]  # shown as text: the markup was escaped, not run
+    assert page.select(".notes .reply-body b") == []
+    assert [e.code for e in db.session.scalars(sa.select(AuditEvent))][-1] == "petition.note_added"
 
 
 def test_sweep_command_escalates_once_and_is_idempotent(app, frozen_now):
@@ -235,26 +278,29 @@ def test_sweep_command_escalates_once_and_is_idempotent(app, frozen_now):
     assert "Escalated 1" in first.output and "Escalated 0" in second.output
 
 
-def test_escalated_queue_lists_what_the_sweep_reported(client, frozen_now):
-    leader = make_user(Role.LEADER)
+def test_escalated_queue_lists_what_the_sweep_reported(client_request, frozen_now):
+    log_in_as(client_request, Role.LEADER)
     today = clock.local_today()
     # Today is Monday 23 November; acknowledgments due Friday 20 and Thursday 19.
     missed_yesterday, _ = make_petition(received_on=today - timedelta(days=10))
     missed_earlier, _ = make_petition(received_on=today - timedelta(days=11))
     services.sweep_deadlines(today=today - timedelta(days=3))  # Friday's sweep
     db.session.commit()
-    login(client, leader)
-    html = client.get("/staff/petitions?queue=escalated").get_data(as_text=True)
-    assert numbers_in(html) == [missed_earlier.tracking_number]
+    assert queue(client_request, "escalated") == [missed_earlier.tracking_number]
     services.sweep_deadlines()
     db.session.commit()
-    html = client.get("/staff/petitions?queue=escalated").get_data(as_text=True)
-    assert sorted(numbers_in(html)) == sorted(
+    assert sorted(queue(client_request, "escalated")) == sorted(
         [missed_yesterday.tracking_number, missed_earlier.tracking_number]
     )
 
 
-def test_dashboard_counts(clerk_client):
+def test_dashboard_counts(client_request, clerk):
     make_petition()
-    html = clerk_client.get("/staff/").get_data(as_text=True)
-    assert re.search(r'queue-count">1<', html)
+    page = client_request.get("backoffice.dashboard")
+    counts = {
+        card.select_one(".queue-label").get_text(strip=True): card.select_one(
+            ".queue-count"
+        ).get_text(strip=True)
+        for card in page.select(".queue-card")
+    }
+    assert counts["New"] == "1" and counts["All"] == "1" and counts["Overdue"] == "0"

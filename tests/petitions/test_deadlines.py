@@ -1,4 +1,6 @@
-"""The time limits in portal/petitions/deadlines.py: pure functions, no database.
+"""The time limits in portal/petitions/deadlines.py: pure functions, no database; and, at the
+end, its judgements (next deadline, due soon, overdue), whose SQL side is checked against the
+Python side on a database.
 
 The rules (see the module docstring): procedural reply 7 days after receipt (calendar or working
 days), the answer 3 months after receipt, then a progress reply every month; the day of receipt
@@ -10,12 +12,19 @@ month's last day.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
+import sqlalchemy as sa
 
 from portal.calendar.services import WorkCalendar
-from portal.petitions import deadlines
+from portal.core import clock
+from portal.core.permissions import Role
+from portal.extensions import db
+from portal.petitions import deadlines, workflow
 from portal.petitions.deadlines import DeadlineRule
+from portal.petitions.models import Petition
+from tests.factories import make_petition, make_user
 
 D = date.fromisoformat
 
@@ -338,3 +347,85 @@ def test_is_due_soon_boundaries():
     assert not deadlines.is_due_soon(None, due, 2)
     assert deadlines.is_due_soon(due, due, 0)
     assert not deadlines.is_due_soon(due, D("2026-11-29"), 0)
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("received", deadlines.Deadline("acknowledgment", D("2026-11-30"))),
+        ("accepted", deadlines.Deadline("reply", D("2027-02-23"))),
+        ("in_progress", deadlines.Deadline("reply", D("2027-02-23"))),
+        ("awaiting_approval", deadlines.Deadline("reply", D("2027-02-23"))),
+        ("under_review", deadlines.Deadline("reply", D("2027-02-23"))),
+        ("answered", None),
+        ("closed", None),
+        ("merged", None),
+    ],
+)
+def test_the_next_deadline_follows_the_state(status, expected):
+    petition = SimpleNamespace(
+        status=status, ack_due_on=D("2026-11-30"), reply_due_on=D("2027-02-23")
+    )
+    assert deadlines.next_deadline(petition) == expected
+
+
+def test_due_status_is_what_the_pages_show():
+    received = SimpleNamespace(status="received", ack_due_on=D("2026-11-30"), reply_due_on=None)
+    late = deadlines.due_status(received, D("2026-12-03"))
+    assert (late.due_on, late.days_left, late.is_overdue, late.days_overdue) == (
+        D("2026-11-30"),
+        -3,
+        True,
+        3,
+    )
+    today = deadlines.due_status(received, D("2026-11-30"))
+    assert (today.days_left, today.is_overdue, today.days_overdue) == (0, False, 0)
+    answered = SimpleNamespace(status="answered", ack_due_on=D("2026-11-30"), reply_due_on=None)
+    assert deadlines.due_status(answered, D("2026-12-03")) is None
+
+
+def test_the_sql_side_gives_the_same_answers_as_the_python_side(frozen_now):
+    """The queues and the sweep select in SQL what the pages judge in Python: both sides of
+    deadlines.py must agree, for every state and around every due date."""
+    clerk, handler = make_user(Role.CLERK), make_user(Role.HANDLER)
+    today = clock.local_today()  # Monday 23 November 2026
+    received, _ = make_petition()  # procedural reply due 30 November
+    late, _ = make_petition(received_on=today - timedelta(days=10))  # due Friday 20 November
+    accepted, _ = make_petition()
+    workflow.acknowledge(accepted, clerk, notice="已受理")  # next reply due 23 February
+    in_progress, _ = make_petition()
+    workflow.acknowledge(in_progress, clerk, notice="已受理")
+    workflow.assign(in_progress, clerk, handler=handler)
+    answered, _ = make_petition()
+    workflow.not_accept(answered, clerk, reason="不属于本院管辖。")
+    db.session.commit()
+    petitions = [received, late, accepted, in_progress, answered]
+
+    def sql_ids(condition):
+        return set(db.session.scalars(sa.select(Petition.id).where(condition)))
+
+    def due_dates():
+        return {p.id: (d.due_on if (d := deadlines.next_deadline(p)) else None) for p in petitions}
+
+    next_due = dict(db.session.execute(sa.select(Petition.id, deadlines.next_due_on_sql())).all())
+    assert next_due == due_dates()
+    days = ["2026-11-18", "2026-11-20", "2026-11-21", "2026-11-28", "2026-11-30", "2026-12-01"]
+    days += ["2027-02-20", "2027-02-23", "2027-02-24"]
+    for day in map(D, days):
+        overdue = {pid for pid, due in due_dates().items() if deadlines.is_overdue(due, day)}
+        assert sql_ids(deadlines.overdue_sql(day)) == overdue, day
+        for within in (0, 2):
+            soon = {
+                pid for pid, due in due_dates().items() if deadlines.is_due_soon(due, day, within)
+            }
+            assert sql_ids(deadlines.due_soon_sql(day, within)) == soon, (day, within)
+    # And the answers are the ones the rule gives, not merely the same on both sides.
+    assert sql_ids(deadlines.overdue_sql(D("2026-11-30"))) == {late.id}
+    assert sql_ids(deadlines.overdue_sql(D("2026-12-01"))) == {late.id, received.id}
+    assert sql_ids(deadlines.overdue_sql(D("2027-02-24"))) == {
+        late.id,
+        received.id,
+        accepted.id,
+        in_progress.id,
+    }
+    assert sql_ids(deadlines.due_soon_sql(D("2026-11-28"), 2)) == {received.id}

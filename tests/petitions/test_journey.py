@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 import sqlalchemy as sa
 
 from portal.core import audit
 from portal.core.permissions import Role
 from portal.extensions import db
 from portal.petitions.models import Petition
-from tests.factories import csrf_token, login, make_user, submit_form
+from tests.factories import login, make_user
+from tests.web import ClientRequest
 
 CITIZEN_FORM = {
     "kind": "complaint",
@@ -22,56 +21,90 @@ CITIZEN_FORM = {
 }
 
 
-def staff_act(app, user, number, action, data):
-    client = app.test_client()
-    login(client, user)
-    page = client.get(f"/staff/petitions/{number}")
-    assert page.status_code == 200
-    token = csrf_token(page.get_data(as_text=True))
-    fields = {f"{action}-{name}": value for name, value in data.items()}
-    response = client.post(
-        f"/staff/petitions/{number}/{action}", data={"csrf_token": token, **fields}
+def browser(app, *, english=False) -> ClientRequest:
+    """A fresh browser (its own cookies and session)."""
+    client_request = ClientRequest(app.test_client())
+    if english:
+        client_request.client.set_cookie("portal_locale", "en")
+    return client_request
+
+
+def submit_petition(app) -> tuple[str, str]:
+    """File CITIZEN_FORM online; the tracking number and query code from the receipt."""
+    citizen = browser(app)
+    receipt = citizen.post(
+        "petitions.new_petition",
+        _data={**citizen.form_fields("petitions.new_petition"), **CITIZEN_FORM},
+        _expected_status=200,
     )
-    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
-    return client
+    return (
+        receipt.select_one("#tracking-number").get_text(strip=True),
+        receipt.select_one("#query-code").get_text(strip=True),
+    )
+
+
+def staff_act(app, user, number, action, data):
+    """As `user`, open the petition page and take `action` with the fields of its form."""
+    staff = browser(app)
+    login(staff.client, user)
+    staff.get("backoffice.show_petition", number=number)
+    staff.post(
+        "backoffice.act_on_petition",
+        number=number,
+        action=action,
+        _data={f"{action}-{name}": value for name, value in data.items()},
+        _expected_redirect="backoffice.show_petition",
+        _redirect_values={"number": number},
+    )
+    return staff
 
 
 def citizen_page(app, number, code):
-    client = app.test_client()
-    response = submit_form(client, "/progress", {"tracking_number": number, "query_code": code})
-    assert response.status_code == 302
-    return client, client.get(response.location).get_data(as_text=True)
+    """A fresh browser that gives the number and code and opens the progress page."""
+    citizen = browser(app)
+    citizen.post(
+        "petitions.lookup",
+        _data={"tracking_number": number, "query_code": code},
+        _expected_redirect="petitions.progress",
+        _redirect_values={"number": number},
+    )
+    return citizen, citizen.get("petitions.progress", number=number).get_text()
 
 
 def test_submit_to_close_with_an_objection_and_a_second_answer(app):
     clerk, handler, leader = make_user(Role.CLERK), make_user(Role.HANDLER), make_user(Role.LEADER)
-    citizen = app.test_client()
-    receipt = submit_form(citizen, "/petitions/new", CITIZEN_FORM).get_data(as_text=True)
-    number = re.search(r'id="tracking-number">([^<]+)<', receipt).group(1)
-    code = re.search(r'id="query-code">([^<]+)<', receipt).group(1)
+    number, code = submit_petition(app)
 
     staff_act(app, clerk, number, "acknowledge", {"notice": "您的控告已受理。"})
     staff_act(app, clerk, number, "assign", {"handler_id": handler.id})
     staff_act(
         app, handler, number, "draft-reply", {"kind": "result", "body": "经审查，派出所已立案。"}
     )
-    _client, page = citizen_page(app, number, code)
+    _citizen, page = citizen_page(app, number, code)
     assert "经审查，派出所已立案。" not in page  # a draft is internal until approved
     staff_act(app, leader, number, "approve", {})
 
-    client, page = citizen_page(app, number, code)
+    citizen, page = citizen_page(app, number, code)
     assert "您的控告已受理。" in page and "经审查，派出所已立案。" in page
-    client.post(
-        f"/progress/{number}/objection",
-        data={"csrf_token": csrf_token(page), "objection": "立案后没有任何进展"},
+    citizen.post(
+        "petitions.object_to_reply",
+        number=number,
+        _data={"objection": "立案后没有任何进展"},
+        _expected_redirect="petitions.progress",
+        _redirect_values={"number": number},
     )
 
     staff_act(app, leader, number, "start-review", {"handler_id": handler.id})
     staff_act(app, handler, number, "draft-reply", {"kind": "result", "body": "复查后已督促侦查。"})
     staff_act(app, leader, number, "approve", {})
-    client, page = citizen_page(app, number, code)
+    citizen, page = citizen_page(app, number, code)
     assert "复查后已督促侦查。" in page
-    client.post(f"/progress/{number}/satisfied", data={"csrf_token": csrf_token(page)})
+    citizen.post(
+        "petitions.record_satisfaction",
+        number=number,
+        _expected_redirect="petitions.progress",
+        _redirect_values={"number": number},
+    )
 
     petition = db.session.scalar(sa.select(Petition).where(Petition.tracking_number == number))
     assert petition.status == "closed"
@@ -98,22 +131,21 @@ def test_submit_to_close_with_an_objection_and_a_second_answer(app):
 
 def test_a_refused_action_explains_itself_and_changes_nothing(app):
     clerk = make_user(Role.CLERK)
-    citizen = app.test_client()
-    receipt = submit_form(citizen, "/petitions/new", CITIZEN_FORM).get_data(as_text=True)
-    number = re.search(r'id="tracking-number">([^<]+)<', receipt).group(1)
-    client = app.test_client()
-    client.set_cookie("portal_locale", "en")
-    login(client, clerk)
-    token = csrf_token(client.get(f"/staff/petitions/{number}").get_data(as_text=True))
-    response = client.post(f"/staff/petitions/{number}/approve", data={"csrf_token": token})
-    assert response.status_code == 409
-    assert "it cannot approve and send the reply now" in response.get_data(as_text=True)
-    empty = client.post(
-        f"/staff/petitions/{number}/acknowledge",
-        data={"csrf_token": token, "acknowledge-notice": ""},
+    number, _code = submit_petition(app)
+    staff = browser(app, english=True)
+    login(staff.client, clerk)
+    refused = staff.post(
+        "backoffice.act_on_petition", number=number, action="approve", _expected_status=409
     )
-    assert empty.status_code == 400
-    assert "Write the notice of acceptance." in empty.get_data(as_text=True)
+    assert "it cannot approve and send the reply now" in refused.get_text()
+    empty = staff.post(
+        "backoffice.act_on_petition",
+        number=number,
+        action="acknowledge",
+        _data={"acknowledge-notice": ""},
+        _expected_status=400,
+    )
+    assert "Write the notice of acceptance." in empty.get_text()
     petition = db.session.scalar(sa.select(Petition).where(Petition.tracking_number == number))
     assert petition.status == "received"
     assert len(audit.history(petition)) == 1
