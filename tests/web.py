@@ -16,7 +16,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
-from flask import url_for
+from flask import current_app, has_request_context, url_for
 
 from tests.factories import csrf_token
 
@@ -26,7 +26,12 @@ def parse(response) -> BeautifulSoup:
 
 
 def url(endpoint: str, **values) -> str:
-    return url_for(endpoint, **values)
+    """The path of `endpoint`. Tests run in an app context without a request (and without
+    SERVER_NAME), where Flask's url_for cannot build; a throwaway request context can."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)
 
 
 class ClientRequest:
@@ -41,7 +46,7 @@ class ClientRequest:
             f"{response.get_data(as_text=True)[:1500]}"
         )
         if expected_redirect is not None:
-            target = url_for(expected_redirect, **(redirect_values or {}))
+            target = url(expected_redirect, **(redirect_values or {}))
             assert urlsplit(response.location).path == urlsplit(target).path, response.location
         page = parse(response)
         if expected_status == 200 and response.mimetype == "text/html":
@@ -60,7 +65,7 @@ class ClientRequest:
         **values,
     ) -> BeautifulSoup:
         response = self.client.get(
-            url_for(endpoint, **values), follow_redirects=_follow_redirects, headers=_headers
+            url(endpoint, **values), follow_redirects=_follow_redirects, headers=_headers
         )
         return self._check(response, _expected_status, _expected_redirect, _redirect_values)
 
@@ -80,7 +85,7 @@ class ClientRequest:
         if _csrf and "csrf_token" not in data:
             data["csrf_token"] = self.csrf_token()
         response = self.client.post(
-            url_for(endpoint, **values), data=data, follow_redirects=_follow_redirects
+            url(endpoint, **values), data=data, follow_redirects=_follow_redirects
         )
         return self._check(response, _expected_status, _expected_redirect, _redirect_values)
 
@@ -96,4 +101,4 @@ class ClientRequest:
 
     def csrf_token(self) -> str:
         """A token for this client's session: every page carries one (the language switch)."""
-        return csrf_token(self.client.get(url_for("site.home")).get_data(as_text=True))
+        return csrf_token(self.client.get(url("site.home")).get_data(as_text=True))
