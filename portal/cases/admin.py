@@ -1,7 +1,9 @@
 """Back office for cases: entry, CSV import, stage changes and per-person query codes.
 
-Clerks and handlers manage cases and query codes; leaders read. Every change goes through
-portal/cases/services.py, which records it in the audit trail in the same transaction.
+Clerks and handlers manage cases and query codes; leaders read. Who may open each view is
+declared once, by its guard; templates ask `can_open(endpoint)` before showing a link or a form.
+Every change goes through portal/cases/services.py, which records it in the audit trail in the
+same transaction.
 """
 
 from __future__ import annotations
@@ -24,17 +26,13 @@ from portal.cases import forms, queries, services
 from portal.cases.models import Case, CaseQueryGrant, Category, Stage
 from portal.core import audit, clock, codes
 from portal.core.forms import ConfirmForm
-from portal.core.permissions import Role, roles_required
+from portal.core.permissions import Role, can_open, roles_required
 from portal.extensions import db
 
 bp = Blueprint("cases_admin", __name__, url_prefix="/staff/cases")
 
 CASE_STAFF = (Role.CLERK, Role.HANDLER, Role.LEADER)
 CASE_EDITORS = (Role.CLERK, Role.HANDLER)
-
-
-def can_edit(user) -> bool:
-    return user.role in CASE_EDITORS
 
 
 def get_case(case_id: int) -> Case:
@@ -61,7 +59,6 @@ def list_cases():
         query=query,
         stage=stage,
         stages=list(Stage),
-        can_edit=can_edit(current_user),
     )
 
 
@@ -110,7 +107,7 @@ def edit_case(case_id: int):
 
 
 def render_case(case: Case, stage_form=None, status: int = 200):
-    if stage_form is None and can_edit(current_user):
+    if stage_form is None and can_open("cases_admin.change_stage"):
         stage_form = forms.StageChangeForm(formdata=None)
         stage_form.changed_on.data = clock.local_today()
     events = audit.history(case)
@@ -119,7 +116,6 @@ def render_case(case: Case, stage_form=None, status: int = 200):
         case=case,
         form=stage_form,
         events=events,
-        can_edit=can_edit(current_user),
         confirm_form=ConfirmForm(),
     ), status
 

@@ -1,5 +1,11 @@
 """Cases handled by the procuratorate, as far as the portal needs them: their procedural
-information (案件程序性信息) for parties and lawyers, and what lawyer services bind to."""
+information (案件程序性信息) for parties and lawyers, and what lawyer services bind to.
+
+A case's `stage` is its state (`Stage`, whose CHECK constraint comes from the enum); any stage
+may follow any other, so there is no transition table: the rules of a stage change (not the
+same stage again, no date before the current stage or in the future) are in
+services.change_stage. Other domains reach cases through queries.py and services.py only.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +17,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.database import sql_in
+from portal.core.workflow import StateEnum
 from portal.extensions import db
 
 
-class Stage(enum.StrEnum):
+class Stage(StateEnum):
+    """The procedural stage of a case, as the parties see it (services.change_stage)."""
+
     RECEIVED = "received"
     ARREST_REVIEW = "arrest_review"
     PROSECUTION_REVIEW = "prosecution_review"
@@ -68,12 +77,8 @@ class Case(db.Model):
     __tablename__ = "cases"
     audit_kind = "case"  # names it in the audit trail
     __table_args__ = (
-        sa.CheckConstraint(
-            "stage IN (" + ", ".join(f"'{s.value}'" for s in Stage) + ")", name="stage"
-        ),
-        sa.CheckConstraint(
-            "category IN (" + ", ".join(f"'{c.value}'" for c in Category) + ")", name="category"
-        ),
+        Stage.check_constraint("stage", name="stage"),
+        sa.CheckConstraint(f"category IN ({sql_in(Category)})", name="category"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,7 +118,7 @@ class CaseStageChange(db.Model):
     `stage` is the latest of these; both change together in services.change_stage."""
 
     __tablename__ = "case_stage_changes"
-    __table_args__ = (sa.CheckConstraint(f"stage IN ({sql_in(Stage)})", name="stage"),)
+    __table_args__ = (Stage.check_constraint("stage", name="stage"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)

@@ -1,14 +1,35 @@
-"""Read-side queries: cases by number, for the back office and for other domains."""
+"""Read-side queries: cases by number, for the back office and for other domains, and the case
+categories other domains name.
+
+Other domains reach cases only through this module and portal/cases/services.py (see
+tests/test_architecture.py): they get `Case` rows from `find_case` and read their attributes,
+and name categories by the codes below, never through portal/cases/models.py.
+"""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from portal.cases.models import Case
+from portal.cases.models import Case, Category
 from portal.core.casenumbers import normalise_case_number
 from portal.extensions import db
 
 PER_PAGE = 25
+
+# The categories whose files the law keeps from online reading (lawyers' BUILT_IN_EXCLUSIONS):
+# juvenile cases, whose records are sealed (Criminal Procedure Law art. 286), and cases
+# involving state secrets. Codes as stored in `cases.category`.
+JUVENILE_CATEGORY = Category.JUVENILE.value
+STATE_SECRETS_CATEGORY = Category.STATE_SECRETS.value
+
+
+def category_choices() -> list[tuple[str, object]]:
+    """Every case category as (code, translated label), in the order staff know them."""
+    return [(category.value, category.label) for category in Category]
+
+
+def is_category(code: str | None) -> bool:
+    return code in {category.value for category in Category}
 
 
 def find_case(case_number: str) -> Case | None:

@@ -8,6 +8,7 @@ same time for both, and locks a number after repeated failures (portal/core/look
 
 Services change the session and flush; the view commits once, so a change and its audit event
 are stored together or not at all. CaseError messages are shown to the user as they are.
+`actor` is always the staff member acting (an account of portal.accounts, read for its id).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
-from portal.accounts.models import User
 from portal.cases.models import Case, CaseQueryGrant, CaseStageChange, Category, Stage
 from portal.core import audit, clock, codes
 from portal.core.audit import EventType
@@ -108,7 +108,7 @@ def _taken_error(number: str) -> CaseError:
     )
 
 
-def _new_case(data: CaseData, actor: User) -> Case:
+def _new_case(data: CaseData, actor) -> Case:
     now = clock.now()
     case = Case(
         **{item.name: getattr(data, item.name) for item in fields(CaseData)},
@@ -123,7 +123,7 @@ def _new_case(data: CaseData, actor: User) -> Case:
     return case
 
 
-def create_case(data: CaseData, actor: User) -> Case:
+def create_case(data: CaseData, actor) -> Case:
     """Record a new case at its first stage. Raises CaseError when the number is taken."""
     if _number_taken(data.case_number):
         raise _taken_error(data.case_number)
@@ -141,7 +141,7 @@ def create_case(data: CaseData, actor: User) -> Case:
 EDITABLE = [item.name for item in fields(CaseData) if item.name != "stage"]
 
 
-def update_case(case: Case, data: CaseData, actor: User) -> list[str]:
+def update_case(case: Case, data: CaseData, actor) -> list[str]:
     """Change a case's details (not its stage: see change_stage). Returns the names of the
     fields that changed, recorded in the audit event; nothing is recorded when none did."""
     if data.case_number != case.case_number and _number_taken(data.case_number, other_than=case):
@@ -164,7 +164,7 @@ def update_case(case: Case, data: CaseData, actor: User) -> list[str]:
 
 
 def change_stage(
-    case: Case, actor: User, *, stage: str, changed_on: date, note: str | None = None
+    case: Case, actor, *, stage: str, changed_on: date, note: str | None = None
 ) -> CaseStageChange:
     """Move the case to `stage` from `changed_on`, keeping the earlier stages as its timeline.
 
@@ -423,7 +423,7 @@ def parse_import(raw: bytes, *, default_procuratorate: str) -> list[CaseData]:
     return cases
 
 
-def import_cases(raw: bytes, actor: User, *, default_procuratorate: str) -> list[Case]:
+def import_cases(raw: bytes, actor, *, default_procuratorate: str) -> list[Case]:
     """All the cases of a CSV file, or none of them: ImportFailed lists every problem."""
     cases = [
         _new_case(data, actor)
@@ -463,7 +463,7 @@ def _key_hash(submission_key: str) -> str:
 
 def issue_query_code(
     case: Case,
-    actor: User,
+    actor,
     *,
     person_name: str,
     relation: str,
@@ -515,7 +515,7 @@ def issue_query_code(
     return IssuedCode(grant, code, is_repeat=False)
 
 
-def revoke_grant(grant: CaseQueryGrant, actor: User) -> None:
+def revoke_grant(grant: CaseQueryGrant, actor) -> None:
     """The code stops working at once, also for a browser that already opened the case."""
     if grant.revoked_at is not None:
         raise CaseError(_l("This query code was already revoked."))

@@ -1,12 +1,15 @@
 """Back office: verifying lawyers, reviewing case bindings, delivering case files, and the
 categories excluded from online reading.
 
-Intake clerks and handlers decide; leaders may look; administrators keep the exclusion list.
+Intake clerks and handlers decide (workflow.DECIDERS, the same roles the transition tables
+name); leaders may look; administrators keep the exclusion list. Views parse the form, call a
+service of services.py or bindings.py, flash and redirect; they never write the audit trail or
+a status themselves. Decision buttons are shown for `allowed_actions` of the workflow, other
+forms when `can_open` their endpoint.
 """
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -20,43 +23,34 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.core import audit, uploads
+from portal.core import uploads
 from portal.core.forms import PortalForm
 from portal.core.permissions import Role, roles_required
 from portal.core.uploads import UploadRejected, check_upload
+from portal.core.workflow import InvalidTransition
 from portal.extensions import db
-from portal.lawyers import bindings, services
+from portal.lawyers import bindings, queries, services
 from portal.lawyers.forms import DeliveryForm, ExclusionForm, ReasonForm
 from portal.lawyers.models import (
     BindingDocument,
-    BindingStatus,
     CaseBinding,
     CaseFileDelivery,
     LawyerAccount,
-    ReadingExclusion,
-    Verification,
 )
+from portal.lawyers.workflow import ACCOUNT, BINDING, DECIDERS
 
 bp = Blueprint("lawyers_admin", __name__, url_prefix="/staff/lawyers")
 
-DECIDERS = (Role.CLERK, Role.HANDLER)
-VIEWERS = (Role.CLERK, Role.HANDLER, Role.LEADER)
+VIEWERS = (*DECIDERS, Role.LEADER)
 
 
 @bp.route("/")
 @roles_required(*VIEWERS)
 def list_lawyers():
-    status_order = sa.case({Verification.PENDING.value: 0}, value=LawyerAccount.status, else_=1)
-    lawyers = db.session.scalars(
-        sa.select(LawyerAccount).order_by(status_order, LawyerAccount.created_at.desc())
-    ).all()
-    pending_bindings = db.session.scalar(
-        sa.select(sa.func.count(CaseBinding.id)).where(
-            CaseBinding.status == BindingStatus.REQUESTED
-        )
-    )
     return render_template(
-        "lawyers/admin/list.html", lawyers=lawyers, pending_bindings=pending_bindings
+        "lawyers/admin/list.html",
+        lawyers=queries.lawyers_for_review(),
+        pending_bindings=queries.count_bindings_waiting(),
     )
 
 
@@ -70,10 +64,8 @@ def render_lawyer(lawyer, reject_form=None, status=200):
         lawyer=lawyer,
         form=reject_form or ReasonForm(prefix="reject"),
         approve_form=PortalForm(),
-        can_decide=current_user.role in DECIDERS,
-        bindings=db.session.scalars(
-            sa.select(CaseBinding).where(CaseBinding.lawyer_id == lawyer.id)
-        ).all(),
+        actions=ACCOUNT.allowed_actions(lawyer, current_user),
+        bindings=queries.bindings_of_lawyer(lawyer.id),
     ), status
 
 
@@ -90,7 +82,7 @@ def verify_lawyer(lawyer_id: int):
     if PortalForm().validate_on_submit():
         try:
             services.verify_lawyer(lawyer, current_user)
-        except services.VerificationRefused as error:
+        except InvalidTransition as error:
             flash(str(error), "error")
             return render_lawyer(lawyer, status=409)
         db.session.commit()
@@ -107,7 +99,7 @@ def reject_lawyer(lawyer_id: int):
         return render_lawyer(lawyer, form, 400)
     try:
         services.reject_lawyer(lawyer, current_user, form.reason.data)
-    except services.VerificationRefused as error:
+    except InvalidTransition as error:
         form.reason.errors = [str(error)]
         return render_lawyer(lawyer, form, 409)
     db.session.commit()
@@ -121,11 +113,7 @@ def reject_lawyer(lawyer_id: int):
 @bp.route("/bindings")
 @roles_required(*VIEWERS)
 def list_bindings():
-    status_order = sa.case({BindingStatus.REQUESTED.value: 0}, value=CaseBinding.status, else_=1)
-    items = db.session.scalars(
-        sa.select(CaseBinding).order_by(status_order, CaseBinding.requested_at.desc()).limit(200)
-    ).all()
-    return render_template("lawyers/admin/bindings.html", bindings=items)
+    return render_template("lawyers/admin/bindings.html", bindings=queries.bindings_for_review())
 
 
 def get_binding(binding_id: int) -> CaseBinding:
@@ -144,7 +132,7 @@ def render_binding(binding, *, reject_form=None, delivery_form=None, status=200)
         approve_form=PortalForm(),
         delivery_form=delivery_form,
         withdraw_form=PortalForm(),
-        can_decide=current_user.role in DECIDERS,
+        actions=BINDING.allowed_actions(binding, current_user),
         is_downloadable=bindings.is_downloadable,
     ), status
 
@@ -162,7 +150,7 @@ def approve_binding(binding_id: int):
     if PortalForm().validate_on_submit():
         try:
             bindings.approve_binding(binding, current_user)
-        except bindings.BindingRefused as error:
+        except InvalidTransition as error:
             flash(str(error), "error")
             return render_binding(binding, status=409)
         db.session.commit()
@@ -179,7 +167,7 @@ def reject_binding(binding_id: int):
         return render_binding(binding, reject_form=form, status=400)
     try:
         bindings.reject_binding(binding, current_user, form.reason.data)
-    except bindings.BindingRefused as error:
+    except InvalidTransition as error:
         form.reason.errors = [str(error)]
         return render_binding(binding, reject_form=form, status=409)
     db.session.commit()
@@ -193,12 +181,7 @@ def download_document(binding_id: int, document_id: int):
     document = db.session.get(BindingDocument, document_id)
     if document is None or document.binding_id != binding_id:
         abort(404)
-    audit.record(
-        "binding.document_viewed",
-        actor=current_user,
-        subject=("binding", binding_id),
-        detail=f"document={document.id}",
-    )
+    bindings.record_document_view(document, current_user)
     db.session.commit()
     response = send_file(
         uploads.path_for(document.storage_key),
@@ -221,7 +204,7 @@ def deliver_case_file(binding_id: int):
     try:
         upload = check_upload(form.case_file.data)
         bindings.deliver_case_file(binding, current_user, upload, form.days.data)
-    except (UploadRejected, bindings.BindingRefused) as error:
+    except (UploadRejected, InvalidTransition) as error:
         db.session.rollback()
         binding = get_binding(binding_id)
         form.case_file.errors = list(form.case_file.errors) + [str(error)]
@@ -259,7 +242,7 @@ def edit_exclusions():
         form=form,
         delete_form=PortalForm(),
         built_in=bindings.BUILT_IN_EXCLUSIONS,
-        listed=db.session.scalars(sa.select(ReadingExclusion).order_by("category")).all(),
+        listed=queries.listed_exclusions(),
     ), 400 if form.errors else 200
 
 

@@ -5,9 +5,15 @@ letter, the power of attorney or legal aid letter), naming the client and the re
 staff approve or reject with a reason. For an approved binding staff may deliver the case's
 electronic file, downloadable until `available_until`; every download is an audit event.
 
+Approving and rejecting are transitions of portal/lawyers/workflow.py (BINDING: states, who may,
+audit codes, refusal messages); the functions here call `BINDING.apply` and add the facts
+beside the state. Every refusal here is an InvalidTransition (BindingRefused for the rules that
+are not a transition), so a view catches that one class.
+
 Cases of excluded kinds are never read online: juvenile cases (Criminal Procedure Law art. 286,
 sealed records) and cases involving state secrets by law, and the categories an administrator
 lists in `ReadingExclusion`. Those refuse with the reason and point to an in-person appointment.
+Cases are found, and their categories named, through portal/cases/queries.py.
 """
 
 from __future__ import annotations
@@ -15,13 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from portal.cases.models import Case, Category
+from portal.cases import queries as cases_queries
 from portal.core import audit, clock, uploads
 from portal.core.audit import EventType
+from portal.core.workflow import InvalidTransition
 from portal.extensions import db
 from portal.lawyers.models import (
     BindingDocument,
@@ -34,12 +40,11 @@ from portal.lawyers.models import (
     Mandate,
     ReadingExclusion,
 )
+from portal.lawyers.workflow import BINDING, BindingAction
 
 audit.register_event_types(
     {
         "binding.requested": EventType(_l("Case binding requested")),
-        "binding.approved": EventType(_l("Case binding approved")),
-        "binding.rejected": EventType(_l("Case binding rejected")),
         "binding.document_viewed": EventType(_l("Binding document viewed by staff")),
         "case_file.delivered": EventType(_l("Electronic case file delivered")),
         "case_file.withdrawn": EventType(_l("Electronic case file withdrawn")),
@@ -50,33 +55,28 @@ audit.register_event_types(
 )
 
 BUILT_IN_EXCLUSIONS = {
-    Category.JUVENILE.value: _l(
+    cases_queries.JUVENILE_CATEGORY: _l(
         "Juvenile cases are not read online: their records are sealed by law. Book an "
         "appointment to read the file in person."
     ),
-    Category.STATE_SECRETS.value: _l(
+    cases_queries.STATE_SECRETS_CATEGORY: _l(
         "Cases involving state secrets are not read online. Book an appointment to read the "
         "file in person."
     ),
 }
 
 
-class BindingRefused(ValueError):
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class BindingRefused(InvalidTransition):
+    """A rule of binding or online reading refused; the message is for the person who tried
+    and `field` names the form field it belongs to, if any."""
 
 
-def exclusion_reason(case: Case):
-    """Why the case may not be read online, or None when it may."""
+def exclusion_reason(case):
+    """Why the case (a row from cases.queries) may not be read online, or None when it may."""
     if case.category in BUILT_IN_EXCLUSIONS:
         return BUILT_IN_EXCLUSIONS[case.category]
     listed = db.session.get(ReadingExclusion, case.category)
     return listed.reason if listed else None
-
-
-def find_case(case_number: str) -> Case | None:
-    return db.session.scalar(sa.select(Case).where(Case.case_number == case_number))
 
 
 @dataclass
@@ -91,15 +91,15 @@ class BindingRequest:
 def request_binding(lawyer: LawyerAccount, data: BindingRequest) -> CaseBinding:
     if not lawyer.is_verified:
         raise BindingRefused(_l("Only lawyers whom our staff have verified can bind cases."))
-    case = find_case(data.case_number)
+    case = cases_queries.find_case(data.case_number)
     if case is None:
         raise BindingRefused(
             _l("We have no case with this number. Check it against the case papers."),
-            "case_number",
+            field="case_number",
         )
     missing = [kind for kind in DocumentKind if kind.value not in data.documents]
     if missing:
-        raise BindingRefused(_l("Attach all three documents."), missing[0].value)
+        raise BindingRefused(_l("Attach all three documents."), field=missing[0].value)
     binding = CaseBinding(
         lawyer_id=lawyer.id,
         case_id=case.id,
@@ -116,7 +116,7 @@ def request_binding(lawyer: LawyerAccount, data: BindingRequest) -> CaseBinding:
             db.session.flush()
     except IntegrityError:
         raise BindingRefused(
-            _l("You have already asked to be bound to this case."), "case_number"
+            _l("You have already asked to be bound to this case."), field="case_number"
         ) from None
     now = clock.now()
     for kind in DocumentKind:
@@ -145,39 +145,33 @@ def request_binding(lawyer: LawyerAccount, data: BindingRequest) -> CaseBinding:
 
 
 def approve_binding(binding: CaseBinding, staff) -> None:
-    if binding.status != BindingStatus.REQUESTED:
-        raise BindingRefused(_l("This request has been decided already."))
-    binding.status = BindingStatus.APPROVED.value
+    """Refused (InvalidTransition) when the request is decided already or `staff` may not
+    decide."""
+    BINDING.apply(binding, BindingAction.APPROVE, staff)
     binding.decided_at, binding.decided_by_id = clock.now(), staff.id
-    audit.record(
-        "binding.approved",
-        actor=staff,
-        subject=binding,
-        from_state=BindingStatus.REQUESTED,
-        to_state=BindingStatus.APPROVED,
-    )
 
 
 def reject_binding(binding: CaseBinding, staff, reason: str) -> None:
+    """As approve_binding, and refused without a reason: the lawyer reads it."""
     reason = (reason or "").strip()
     if not reason:
-        raise BindingRefused(_l("Give the reason the lawyer will read."), "reason")
-    if binding.status != BindingStatus.REQUESTED:
-        raise BindingRefused(_l("This request has been decided already."))
-    binding.status = BindingStatus.REJECTED.value
+        raise BindingRefused(_l("Give the reason the lawyer will read."), field="reason")
+    BINDING.apply(binding, BindingAction.REJECT, staff, detail=reason)
     binding.active_key = None  # the lawyer may ask again with better papers
     binding.decided_at, binding.decided_by_id, binding.rejection_reason = (
         clock.now(),
         staff.id,
         reason,
     )
+
+
+def record_document_view(document: BindingDocument, staff) -> None:
+    """Staff opened one of the binding's papers: personal data, so every view is logged."""
     audit.record(
-        "binding.rejected",
+        "binding.document_viewed",
         actor=staff,
-        subject=binding,
-        from_state=BindingStatus.REQUESTED,
-        to_state=BindingStatus.REJECTED,
-        detail=reason,
+        subject=document.binding,
+        detail=f"document={document.id}",
     )
 
 
@@ -190,7 +184,7 @@ def deliver_case_file(
     if reason is not None:
         raise BindingRefused(reason)
     if not 1 <= days <= 90:
-        raise BindingRefused(_l("Give a period between 1 and 90 days."), "days")
+        raise BindingRefused(_l("Give a period between 1 and 90 days."), field="days")
     now = clock.now()
     delivery = CaseFileDelivery(
         binding=binding,
@@ -247,10 +241,13 @@ def record_download(delivery: CaseFileDelivery, lawyer: LawyerAccount) -> None:
 
 
 def set_exclusion(category: str, reason: str, staff) -> ReadingExclusion:
-    category = Category(category).value
+    """Exclude a case category (a code of cases.queries.category_choices) from online reading,
+    or change the reason of one excluded already. An unknown code is a programming error."""
+    if not cases_queries.is_category(category):
+        raise ValueError(f"not a case category: {category!r}")
     reason = (reason or "").strip()
     if not reason:
-        raise BindingRefused(_l("Give the reason lawyers will read."), "reason")
+        raise BindingRefused(_l("Give the reason lawyers will read."), field="reason")
     entry = db.session.get(ReadingExclusion, category)
     if entry is None:
         entry = ReadingExclusion(category=category, created_at=clock.now())

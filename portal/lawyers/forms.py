@@ -1,4 +1,8 @@
-"""Forms for lawyers' accounts, case bindings and the staff decisions on them."""
+"""Forms for lawyers' accounts, case bindings and the staff decisions on them.
+
+Forms check what was typed; whether the action is allowed (the state, who, the papers) is
+decided by the services (services.py, bindings.py) and the workflow (workflow.py).
+"""
 
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.cases.models import Category
+from portal.cases import queries as cases_queries
 from portal.core.forms import (
     MainlandMobile,
     NoControlCharacters,
@@ -32,6 +36,7 @@ from portal.core.forms import (
     max_length,
 )
 from portal.core.uploads import ALLOWED_LABEL
+from portal.lawyers.bindings import BUILT_IN_EXCLUSIONS
 from portal.lawyers.models import BindingRelation, DocumentKind, Mandate
 from portal.lawyers.services import LICENCE_RE, normalise_licence
 
@@ -184,12 +189,11 @@ class DeliveryForm(PortalForm):
 
 
 def exclusion_choices():
-    from portal.lawyers.bindings import BUILT_IN_EXCLUSIONS
-
+    """The case categories an administrator may exclude: all but those the law excludes."""
     return [SelectChoice("", _l("Choose a category"))] + [
-        SelectChoice(c.value, getattr(c, "label", c.value))
-        for c in Category
-        if c.value not in BUILT_IN_EXCLUSIONS
+        SelectChoice(code, label)
+        for code, label in cases_queries.category_choices()
+        if code not in BUILT_IN_EXCLUSIONS
     ]
 
 

@@ -4,6 +4,10 @@ A lawyer is not a staff member: `LawyerAccount` is its own table, its Flask-Logi
 "lawyer:" prefix (see `portal.core.credentials.load_account`), and its `role` is "lawyer", which no
 staff guard admits. Facts are stored (when the e-mail was confirmed, who verified and when);
 whether the lawyer may book is derived from them.
+
+The states of an account (`Verification`) and of a binding (`BindingStatus`) are declared here,
+with the CHECK constraints they generate; which state may follow which, who moves it and the
+extra rules are in portal/lawyers/workflow.py, the only code that assigns a `status`.
 """
 
 from __future__ import annotations
@@ -16,12 +20,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.database import sql_in
+from portal.core.workflow import StateEnum
 from portal.extensions import db
 
 LAWYER_ROLE = "lawyer"
 
 
-class Verification(enum.StrEnum):
+class Verification(StateEnum):
+    """Where a lawyer account's verification stands (portal/lawyers/workflow.py: ACCOUNT)."""
+
     PENDING = "pending"  # registered, waiting for staff (and for the e-mail confirmation)
     VERIFIED = "verified"
     REJECTED = "rejected"  # with a reason the lawyer reads
@@ -41,7 +48,7 @@ VERIFICATION_LABELS = {
 class LawyerAccount(db.Model):
     __tablename__ = "lawyer_accounts"
     __table_args__ = (
-        sa.CheckConstraint(f"status IN ({sql_in(Verification)})", name="status"),
+        Verification.check_constraint("status", name="status"),
         sa.CheckConstraint(
             "status != 'verified' OR (verified_at IS NOT NULL AND email_confirmed_at IS NOT NULL)",
             name="verified_has_confirmation",
@@ -134,7 +141,9 @@ class Mandate(enum.StrEnum):
         )
 
 
-class BindingStatus(enum.StrEnum):
+class BindingStatus(StateEnum):
+    """Where a case binding stands (portal/lawyers/workflow.py: BINDING)."""
+
     REQUESTED = "requested"
     APPROVED = "approved"
     REJECTED = "rejected"
@@ -157,7 +166,7 @@ class CaseBinding(db.Model):
     __tablename__ = "case_bindings"
     audit_kind = "binding"  # names it in the audit trail
     __table_args__ = (
-        sa.CheckConstraint(f"status IN ({sql_in(BindingStatus)})", name="status"),
+        BindingStatus.check_constraint("status", name="status"),
         sa.CheckConstraint(f"relation IN ({sql_in(BindingRelation)})", name="relation"),
         sa.CheckConstraint(f"mandate IN ({sql_in(Mandate)})", name="mandate"),
         sa.CheckConstraint(
@@ -275,7 +284,7 @@ class CaseFileDelivery(db.Model):
 class ReadingExclusion(db.Model):
     """A case category an administrator excluded from online file reading, with the reason the
     lawyer reads. Juvenile and state-secret cases are excluded by law whatever this table says
-    (see services.BUILT_IN_EXCLUSIONS)."""
+    (see bindings.BUILT_IN_EXCLUSIONS)."""
 
     __tablename__ = "reading_exclusions"
 

@@ -3,6 +3,12 @@
 Services change the session and flush; the view commits once, so an account, its confirmation
 e-mail in the outbox and its audit event are stored together or not at all.
 
+Verification is a state machine: which decision may follow which state, who takes it and the
+rule that the e-mail must be confirmed first are in portal/lawyers/workflow.py (ACCOUNT);
+`verify_lawyer` and `reject_lawyer` go through `ACCOUNT.apply`, which writes the one audit
+event, and add the facts (who decided, when, the reason) and the e-mail to the lawyer. Refusals
+raise `core.workflow.InvalidTransition`, whose message is shown to staff as it is.
+
 Audit events about what a lawyer did are recorded with actor_kind "lawyer" and the lawyer as
 their subject.
 """
@@ -26,8 +32,10 @@ from portal.core import audit, clock, credentials, mail
 from portal.core.audit import EventType
 from portal.core.credentials import AccountError, hasher, password_problem
 from portal.core.urls import public_url
+from portal.core.workflow import InvalidTransition
 from portal.extensions import db
 from portal.lawyers.models import LawyerAccount, Verification
+from portal.lawyers.workflow import ACCOUNT, AccountAction
 
 audit.register_event_types(
     {
@@ -35,8 +43,6 @@ audit.register_event_types(
         "lawyer.email_confirmed": EventType(_l("Lawyer confirmed the e-mail address")),
         "lawyer.logged_in": EventType(_l("Lawyer logged in")),
         "lawyer.login_locked": EventType(_l("Lawyer login locked after repeated failures")),
-        "lawyer.verified": EventType(_l("Lawyer verified")),
-        "lawyer.rejected": EventType(_l("Lawyer not verified")),
         "lawyer.password_changed": EventType(_l("Lawyer changed the password")),
     }
 )
@@ -230,48 +236,24 @@ credentials.register_loader("lawyer", load_lawyer)
 # ---- staff verification ----------------------------------------------------------------------
 
 
-class VerificationRefused(ValueError):
-    """The message is shown to staff as is."""
-
-
 def verify_lawyer(lawyer: LawyerAccount, staff) -> None:
-    if lawyer.status != Verification.PENDING:
-        raise VerificationRefused(_l("This account has been decided already."))
-    if lawyer.email_confirmed_at is None:
-        raise VerificationRefused(
-            _l("The lawyer has not confirmed the e-mail address yet; verify after that.")
-        )
-    lawyer.status = Verification.VERIFIED.value
+    """Refused (InvalidTransition) when the account is decided already, `staff` may not decide,
+    or the lawyer has not confirmed the e-mail address yet."""
+    ACCOUNT.apply(lawyer, AccountAction.VERIFY, staff)
     lawyer.verified_at, lawyer.verified_by_id = clock.now(), staff.id
-    audit.record(
-        "lawyer.verified",
-        actor=staff,
-        subject=lawyer,
-        from_state=Verification.PENDING,
-        to_state=Verification.VERIFIED,
-    )
     _tell_decision(lawyer)
 
 
 def reject_lawyer(lawyer: LawyerAccount, staff, reason: str) -> None:
+    """As verify_lawyer, and refused without a reason: the lawyer reads it."""
     reason = (reason or "").strip()
     if not reason:
-        raise VerificationRefused(_l("Give the reason the lawyer will read."))
-    if lawyer.status != Verification.PENDING:
-        raise VerificationRefused(_l("This account has been decided already."))
-    lawyer.status = Verification.REJECTED.value
+        raise InvalidTransition(_l("Give the reason the lawyer will read."), field="reason")
+    ACCOUNT.apply(lawyer, AccountAction.REJECT, staff, detail=reason)
     lawyer.rejected_at, lawyer.rejected_by_id, lawyer.rejection_reason = (
         clock.now(),
         staff.id,
         reason,
-    )
-    audit.record(
-        "lawyer.rejected",
-        actor=staff,
-        subject=lawyer,
-        from_state=Verification.PENDING,
-        to_state=Verification.REJECTED,
-        detail=reason,
     )
     _tell_decision(lawyer)
 

@@ -2,11 +2,12 @@
 and downloads of delivered case files. Booking pages are in portal/appointments/views.py.
 
 Every route here but registration, login and the confirmation link carries `lawyer_required`.
+Views parse the form, call services.py (accounts) or bindings.py (bindings, file reading),
+flash and redirect; the lists they show come from queries.py.
 """
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -26,8 +27,9 @@ from portal.core.credentials import AccountError
 from portal.core.forms import LoginForm, PortalForm
 from portal.core.permissions import is_lawyer, lawyer_required, next_or
 from portal.core.uploads import UploadRejected, check_upload
+from portal.core.workflow import InvalidTransition
 from portal.extensions import db, limiter
-from portal.lawyers import bindings, services
+from portal.lawyers import bindings, queries, services
 from portal.lawyers.forms import BindingForm, ChangePasswordForm, RegistrationForm
 from portal.lawyers.models import CaseBinding, CaseFileDelivery
 
@@ -127,16 +129,11 @@ def logout():
 def account():
     lawyer = current_user
     bookings = appointments_queries.bookings_of_lawyer(lawyer.id)
-    case_bindings = db.session.scalars(
-        sa.select(CaseBinding)
-        .where(CaseBinding.lawyer_id == lawyer.id)
-        .order_by(CaseBinding.requested_at.desc())
-    ).all()
     return render_template(
         "lawyers/account.html",
         lawyer=lawyer,
         bookings=bookings,
-        bindings=case_bindings,
+        bindings=queries.bindings_of_lawyer(lawyer.id),
         form=PortalForm(),
     )
 
@@ -200,7 +197,7 @@ def bind_case():
                         documents=documents,
                     ),
                 )
-            except bindings.BindingRefused as error:
+            except InvalidTransition as error:
                 db.session.rollback()
                 _attach(form, error, "case_number")
             else:
@@ -237,7 +234,7 @@ def download_case_file(delivery_id: int):
         abort(404)
     try:
         bindings.record_download(delivery, current_user)
-    except bindings.BindingRefused as error:
+    except InvalidTransition as error:
         flash(str(error), "error")
         return redirect(url_for(".show_binding", binding_id=delivery.binding_id))
     db.session.commit()

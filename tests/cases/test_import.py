@@ -13,28 +13,30 @@ from portal.core.audit import AuditEvent
 from portal.core.permissions import Role
 from portal.extensions import db
 from tests.cases.factories import make_case
-from tests.factories import form_tokens, login, make_user
+from tests.factories import login, make_user
 
 HEADER = "case_number,cause_of_action,department,accepted_on,stage,coercive_measures"
 
 
 @pytest.fixture
-def clerk(client, frozen_now):
-    client.set_cookie("portal_locale", "en")
+def clerk(client_request, frozen_now):
+    client_request.client.set_cookie("portal_locale", "en")
     user = make_user(Role.CLERK)
-    login(client, user)
+    login(client_request.client, user)
     return user
 
 
-def upload(client, content: bytes | str, filename="cases.csv"):
+def upload(client_request, content: bytes | str, filename="cases.csv", *, imported=False):
+    """Post the file; `imported`: it must be taken (back to the list), else refused (400)."""
     if isinstance(content, str):
         content = content.encode("utf-8")
-    tokens = form_tokens(client, "/staff/cases/import")
-    return client.post(
-        "/staff/cases/import",
-        data={**tokens, "file": (io.BytesIO(content), filename)},
-        content_type="multipart/form-data",
+    client_request.post(
+        "cases_admin.import_cases",
+        _data={"file": (io.BytesIO(content), filename)},
+        _expected_status=302 if imported else 400,
+        _expected_redirect="cases_admin.list_cases" if imported else None,
     )
+    return client_request.response
 
 
 def problems(response) -> list[str]:
@@ -44,15 +46,14 @@ def problems(response) -> list[str]:
     return [item.split("</li>")[0].strip() for item in block.split("<li>")[1:]]
 
 
-def test_a_good_file_with_a_bom_is_imported(client, clerk):
+def test_a_good_file_with_a_bom_is_imported(client_request, clerk):
     content = "\ufeff" + "\r\n".join([
         HEADER,
         "示检刑诉受〔2026〕1号,盗窃罪,第一检察部,2026-03-02,received,",
         '示检刑诉受〔2026〕2号,"诈骗罪",第二检察部,2026/3/5,prosecution_review,"取保候审,2026-03-06起"',
         "",
     ])  # fmt: skip
-    response = upload(client, content)
-    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    upload(client_request, content, imported=True)
     cases = db.session.query(Case).order_by(Case.case_number).all()
     assert [c.case_number for c in cases] == ["示检刑诉受〔2026〕1号", "示检刑诉受〔2026〕2号"]
     assert cases[1].accepted_on == date(2026, 3, 5)
@@ -62,12 +63,12 @@ def test_a_good_file_with_a_bom_is_imported(client, clerk):
     assert db.session.query(AuditEvent).filter_by(code="case.created").count() == 2
     [summary] = db.session.query(AuditEvent).filter_by(code="case.imported").all()
     assert summary.detail == "cases=2" and summary.actor_id == clerk.id
-    assert "2 cases imported." in client.get(response.location).get_data(as_text=True)
+    assert "2 cases imported." in client_request.get("cases_admin.list_cases").text
 
 
-def test_chinese_headers_and_stage_names_are_understood(client, clerk):
+def test_chinese_headers_and_stage_names_are_understood(client_request, clerk):
     content = "案号,案由,承办部门,受理日期,诉讼阶段,案件类别\n示检刑诉受[2026]3,抢劫罪,第一检察部,2026-03-02,审查逮捕,未成年人\n"
-    assert upload(client, content).status_code == 302
+    upload(client_request, content, imported=True)
     case = db.session.query(Case).one()
     assert (case.case_number, case.stage, case.category) == (
         "示检刑诉受〔2026〕3号",
@@ -76,7 +77,7 @@ def test_chinese_headers_and_stage_names_are_understood(client, clerk):
     )
 
 
-def test_bad_rows_are_listed_by_line_and_nothing_is_imported(client, clerk):
+def test_bad_rows_are_listed_by_line_and_nothing_is_imported(client_request, clerk):
     make_case(case_number="示检刑诉受〔2026〕9号")
     content = "\n".join([
         HEADER,                                                            # line 1
@@ -89,8 +90,7 @@ def test_bad_rows_are_listed_by_line_and_nothing_is_imported(client, clerk):
         "示检刑诉受〔2026〕9号,盗窃罪,第一检察部,2026-03-02,received,",          # 8: already recorded
         "示检刑诉受〔2026〕8号,盗窃罪,第一检察部,2026-03-02,received,,extra",     # 9: extra cell
     ])  # fmt: skip
-    response = upload(client, content)
-    assert response.status_code == 400
+    response = upload(client_request, content)
     listed = problems(response)
     assert listed[0].startswith("Line 5, column case_number: Enter the case number as it is")
     assert listed[1:4] == [
@@ -122,33 +122,30 @@ def test_bad_rows_are_listed_by_line_and_nothing_is_imported(client, clerk):
         (HEADER + '\n"示检,\n', "could not be read as CSV"),
     ],
 )  # fmt: skip
-def test_files_that_cannot_be_imported_say_why(client, clerk, content, message):
-    response = upload(client, content)
-    assert response.status_code == 400
+def test_files_that_cannot_be_imported_say_why(client_request, clerk, content, message):
+    response = upload(client_request, content)
     assert any(message in item for item in problems(response)), problems(response)
     assert db.session.query(Case).count() == 0
 
 
-def test_a_file_must_be_chosen(client, clerk):
-    tokens = form_tokens(client, "/staff/cases/import")
-    response = client.post("/staff/cases/import", data=tokens, content_type="multipart/form-data")
-    assert response.status_code == 400
-    assert "Choose a CSV file to import." in response.get_data(as_text=True)
+def test_a_file_must_be_chosen(client_request, clerk):
+    page = client_request.post("cases_admin.import_cases", _expected_status=400)
+    assert "Choose a CSV file to import." in page.text
 
 
-def test_a_file_too_large_is_refused(client, clerk, monkeypatch):
+def test_a_file_too_large_is_refused(client_request, clerk, monkeypatch):
     monkeypatch.setattr(services, "MAX_IMPORT_BYTES", 100)
-    response = upload(client, HEADER + "\n" + "x" * 200)
+    response = upload(client_request, HEADER + "\n" + "x" * 200)
     assert "The file is larger than" in problems(response)[0]
 
 
-def test_the_template_imports_once_filled_in(client, clerk):
-    response = client.get("/staff/cases/import/template.csv")
-    assert response.status_code == 200
+def test_the_template_imports_once_filled_in(client_request, clerk):
+    client_request.get("cases_admin.download_template")
+    response = client_request.response
     assert response.headers["Content-Type"].startswith("text/csv")
     assert "attachment" in response.headers["Content-Disposition"]
     template = response.get_data()
     assert template.startswith("\ufeff".encode()) and b"case_number" in template
     row = "示检刑诉受〔2026〕4号,盗窃罪,示例市人民检察院,第一检察部,2026-03-02,,received,,,,\r\n"
-    assert upload(client, template + row.encode()).status_code == 302
+    upload(client_request, template + row.encode(), imported=True)
     assert db.session.query(Case).count() == 1

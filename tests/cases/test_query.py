@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -15,21 +16,41 @@ from portal.core.permissions import Role
 from portal.extensions import db
 from portal.petitions import services as petition_services
 from tests.cases.factories import make_case, make_grant
-from tests.factories import csrf_token, make_user, submit_form
+from tests.factories import make_user
+from tests.web import ClientRequest, url
 
 
 @pytest.fixture
-def english(client, frozen_now):
-    client.set_cookie("portal_locale", "en")
-    return client
+def english(client_request, frozen_now):
+    client_request.client.set_cookie("portal_locale", "en")
+    return client_request
 
 
-def look_up(client, number, code):
-    return submit_form(client, "/cases/query", {"case_number": number, "query_code": code})
+def look_up(client_request, number, code, *, opens=None, _expected_status=400):
+    """Post the query form; `opens`: the case it must open (a redirect to its page)."""
+    page = client_request.post(
+        "cases.lookup",
+        _data={"case_number": number, "query_code": code},
+        _expected_status=302 if opens is not None else _expected_status,
+        _expected_redirect="cases.show_case" if opens is not None else None,
+        _redirect_values={"case_id": opens.id} if opens is not None else None,
+    )
+    return page
 
 
-def without_values(response):
-    return re.sub(r'value="[^"]*"', "", response.get_data(as_text=True))
+def html(client_request) -> str:
+    return client_request.response.get_data(as_text=True)
+
+
+def without_values(client_request):
+    return re.sub(r'value="[^"]*"', "", html(client_request))
+
+
+def shut(client_request, case):
+    """The case page is shut to this browser: back to the query form."""
+    client_request.get(
+        "cases.show_case", case_id=case.id, _expected_status=302, _expected_redirect="cases.lookup"
+    )
 
 
 def test_number_and_code_open_the_case_page(english):
@@ -46,39 +67,37 @@ def test_number_and_code_open_the_case_page(english):
     )  # fmt: skip
     db.session.commit()
     _grant, code = make_grant(case)
-    response = look_up(english, case.case_number, codes.format_code(code).lower())
-    assert response.status_code == 302
-    assert response.location.endswith(f"/cases/{case.id}")
-    assert code not in response.location
-    page = english.get(response.location)
-    html = page.get_data(as_text=True)
-    assert page.status_code == 200
-    assert page.headers["Cache-Control"] == "no-store"
+    look_up(english, case.case_number, codes.format_code(code).lower(), opens=case)
+    assert code not in english.response.location
+    page = english.get("cases.show_case", case_id=case.id)
+    assert english.response.headers["Cache-Control"] == "no-store"
     for shown in (
         case.case_number, "故意伤害罪", "第一检察部", "取保候审", "扣押手机一部",
         "本院于2026年3月20日决定提起公诉", "Review for prosecution", "Received", "移送审查起诉",
         "Mar 2, 2026", "Apr 2, 2026",
     ):  # fmt: skip
-        assert shown in html, shown
-    assert code not in html and codes.format_code(code) not in html
+        assert shown in page.text, shown
+    assert code not in html(english) and codes.format_code(code) not in html(english)
 
 
 def test_the_case_number_may_be_typed_with_other_brackets_and_digits(english):
     case = make_case(case_number="京检一部刑诉〔2026〕12号")
     _grant, code = make_grant(case)
-    assert look_up(english, " 京检一部刑诉［２０２６］０１２ ", code).status_code == 302
+    look_up(english, " 京检一部刑诉［２０２６］０１２ ", code, opens=case)
 
 
 def test_unknown_case_and_wrong_code_get_the_same_answer(english):
     case = make_case()
     _grant, code = make_grant(case)
-    wrong = look_up(english, case.case_number, "2345-6789-ABCD-EF")
-    unknown = look_up(english, "示检刑诉受〔2026〕999号", code)
-    no_grant = look_up(english, make_case().case_number, code)
-    assert wrong.status_code == unknown.status_code == no_grant.status_code == 400
-    assert without_values(wrong) == without_values(unknown) == without_values(no_grant)
-    assert "We found no case with this case number and query code." in without_values(wrong)
-    assert wrong.headers["Cache-Control"] == "no-store"
+    look_up(english, case.case_number, "2345-6789-ABCD-EF")
+    wrong = without_values(english)
+    assert english.response.headers["Cache-Control"] == "no-store"
+    look_up(english, "示检刑诉受〔2026〕999号", code)
+    unknown = without_values(english)
+    look_up(english, make_case().case_number, code)
+    no_grant = without_values(english)
+    assert wrong == unknown == no_grant
+    assert "We found no case with this case number and query code." in wrong
 
 
 def test_every_failure_costs_one_hash_verification(english, monkeypatch):
@@ -113,19 +132,16 @@ def test_every_failure_costs_one_hash_verification(english, monkeypatch):
     ],
 )
 def test_malformed_case_numbers_get_a_clear_message(english, typed):
-    response = look_up(english, typed, "2345-6789-ABCD-EF")
-    html = response.get_data(as_text=True)
-    assert response.status_code == 400
-    assert "Enter the case number as it is written on the case documents" in html
-    assert "<script>alert(1)</script>" not in html
+    page = look_up(english, typed, "2345-6789-ABCD-EF")
+    assert "Enter the case number as it is written on the case documents" in page.text
+    assert "<script>alert(1)</script>" not in html(english)
     assert db.session.query(LookupLock).count() == 0  # not a lookup: nothing counted
 
 
 def test_a_too_long_case_number_and_empty_fields_get_their_own_messages(english):
     long = look_up(english, "示" * 61 + "〔2026〕1号", "x")
-    assert long.status_code == 400
-    assert "Use at most 60 characters." in long.get_data(as_text=True)
-    empty = look_up(english, "", "").get_data(as_text=True)
+    assert "Use at most 60 characters." in long.text
+    empty = look_up(english, "", "").text
     assert "Enter the case number." in empty and "Enter your query code." in empty
 
 
@@ -133,14 +149,13 @@ def test_repeated_wrong_codes_lock_the_number_even_for_the_right_code(english, a
     case = make_case()
     _grant, code = make_grant(case)
     for _ in range(app.config["LOOKUP_MAX_FAILURES"]):
-        assert look_up(english, case.case_number, "2345-6789-ABCD-EF").status_code == 400
+        look_up(english, case.case_number, "2345-6789-ABCD-EF")
     locked = look_up(english, case.case_number, code)
-    assert locked.status_code == 400
-    assert "Too many wrong attempts for this case number" in locked.get_data(as_text=True)
+    assert "Too many wrong attempts for this case number" in locked.text
     # Another case is not affected, nor a petition lookup.
     other = make_case()
     _other_grant, other_code = make_grant(other)
-    assert look_up(english, other.case_number, other_code).status_code == 302
+    look_up(english, other.case_number, other_code, opens=other)
 
 
 def test_unknown_numbers_lock_too_and_the_lock_expires(english, app, frozen_now):
@@ -160,38 +175,36 @@ def test_the_case_and_petition_lookups_count_separately(english, app):
     for _ in range(app.config["LOOKUP_MAX_FAILURES"]):
         petition_services.find_for_petitioner(case.case_number, "WRONGCODE234")
     db.session.commit()
-    assert look_up(english, case.case_number, code).status_code == 302
+    look_up(english, case.case_number, code, opens=case)
 
 
 def test_lookups_are_rate_limited_per_client(english, app):
     app.config["LOOKUP_LIMIT"] = "3 per minute"
     try:
-        statuses = [
-            look_up(english, f"示检刑诉受〔2026〕{900 + i}号", "2345-6789-ABCD-EF").status_code
-            for i in range(4)
-        ]
+        for i in range(3):
+            look_up(english, f"示检刑诉受〔2026〕{900 + i}号", "2345-6789-ABCD-EF")
+        look_up(english, "示检刑诉受〔2026〕903号", "2345-6789-ABCD-EF", _expected_status=429)
     finally:
         app.config["LOOKUP_LIMIT"] = "1000 per minute"
-    assert statuses == [400, 400, 400, 429]
 
 
 def test_the_page_needs_the_code_in_this_session(english, app):
     case = make_case()
     _grant, code = make_grant(case)
-    assert english.get(f"/cases/{case.id}").status_code == 302
-    other = app.test_client()
-    look_up(other, case.case_number, code)
-    assert other.get(f"/cases/{case.id}").status_code == 200
-    assert english.get(f"/cases/{case.id}").status_code == 302
+    shut(english, case)
+    other = ClientRequest(app.test_client())
+    look_up(other, case.case_number, code, opens=case)
+    other.get("cases.show_case", case_id=case.id)
+    shut(english, case)
 
 
 def test_a_code_opens_only_its_own_case(english):
     mine, theirs = make_case(), make_case()
     _grant, my_code = make_grant(mine)
     make_grant(theirs)
-    assert look_up(english, theirs.case_number, my_code).status_code == 400
-    look_up(english, mine.case_number, my_code)
-    assert english.get(f"/cases/{theirs.id}").status_code == 302
+    look_up(english, theirs.case_number, my_code)
+    look_up(english, mine.case_number, my_code, opens=mine)
+    shut(english, theirs)
 
 
 def test_the_page_shows_no_personal_data_other_grants_or_internal_records(english):
@@ -200,9 +213,10 @@ def test_the_page_shows_no_personal_data_other_grants_or_internal_records(englis
     other, _ = make_grant(case, person_name="李四光", relation="defender")
     other.verification_note = "律师证号 11101200910123456"
     db.session.commit()
-    look_up(english, case.case_number, code)
-    html = english.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert "Party to the case" in html  # the viewer's own relation, not their name
+    look_up(english, case.case_number, code, opens=case)
+    english.get("cases.show_case", case_id=case.id)
+    shown = html(english)
+    assert "Party to the case" in shown  # the viewer's own relation, not their name
     for private in (
         "张三丰",
         "李四光",
@@ -212,56 +226,55 @@ def test_the_page_shows_no_personal_data_other_grants_or_internal_records(englis
         "clerk",
         "Case query code issued",
     ):
-        assert private not in html, private
+        assert private not in shown, private
 
 
 def test_a_revoked_code_stops_working_at_once(english):
     case = make_case()
     grant, code = make_grant(case)
-    look_up(english, case.case_number, code)
-    assert english.get(f"/cases/{case.id}").status_code == 200
+    look_up(english, case.case_number, code, opens=case)
+    english.get("cases.show_case", case_id=case.id)
     services.revoke_grant(grant, make_user(Role.HANDLER))
     db.session.commit()
-    assert english.get(f"/cases/{case.id}").status_code == 302  # the open page shuts
-    assert look_up(english, case.case_number, code).status_code == 400  # and the code fails
+    shut(english, case)  # the open page shuts
+    look_up(english, case.case_number, code)  # and the code fails
 
 
 def test_leaving_ends_access_and_access_expires(english, app, frozen_now):
     case = make_case()
     _grant, code = make_grant(case)
-    look_up(english, case.case_number, code)
+    look_up(english, case.case_number, code, opens=case)
     minutes = app.config["PROGRESS_ACCESS_MINUTES"]
     with clock.frozen(frozen_now + timedelta(minutes=minutes - 1)):
-        assert english.get(f"/cases/{case.id}").status_code == 200
+        english.get("cases.show_case", case_id=case.id)
     with clock.frozen(frozen_now + timedelta(minutes=minutes + 1)):
-        assert english.get(f"/cases/{case.id}").status_code == 302
-    look_up(english, case.case_number, code)
-    token = csrf_token(english.get(f"/cases/{case.id}").get_data(as_text=True))
-    english.post("/cases/end", data={"csrf_token": token})
-    assert english.get(f"/cases/{case.id}").status_code == 302
+        shut(english, case)
+    look_up(english, case.case_number, code, opens=case)
+    english.get("cases.show_case", case_id=case.id)
+    english.post("cases.end_access", _expected_redirect="cases.lookup")
+    shut(english, case)
 
 
 def test_the_code_never_travels_in_a_query_string(english):
     case = make_case()
     _grant, code = make_grant(case)
-    response = english.get(f"/cases/query?case_number={case.case_number}&query_code={code}")
-    assert response.status_code == 200
-    assert english.get(f"/cases/{case.id}").status_code == 302
+    english.get("cases.lookup", case_number=case.case_number, query_code=code)
+    assert code in urlsplit(english.response.request.url).query  # it was sent, and ignored
+    shut(english, case)
 
 
 def test_each_view_is_in_the_audit_trail(english):
     case = make_case()
     grant, code = make_grant(case)
-    look_up(english, case.case_number, code)
+    look_up(english, case.case_number, code, opens=case)
     from portal.core.audit import AuditEvent
 
     event = db.session.query(AuditEvent).filter_by(code="case.queried").one()
-    assert (event.subject_kind, event.subject_id) == (
-        "case",
-        str(case.id),
-    ) and event.detail == f"grant={grant.id}"
+    assert (event.subject_kind, event.subject_id) == ("case", str(case.id))
+    assert event.detail == f"grant={grant.id}"
     assert event.actor_id is None
 
 
-def test_the_query_page_is_linked_from_the_home_page(client):
-    assert 'href="/cases/query"' in client.get("/").get_data(as_text=True)
+def test_the_query_page_is_linked_from_the_home_page(client_request):
+    page = client_request.get("site.home")
+    assert page.find("a", href=url("cases.lookup"))

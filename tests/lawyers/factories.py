@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.lawyers import services
 from portal.lawyers.models import LawyerAccount, Verification
 from tests.factories import PASSWORD, submit_form
+from tests.web import url
 
 _serial = count(1)
 
@@ -31,13 +32,18 @@ def make_lawyer(*, verified=True, confirmed=True, email=None, password=PASSWORD,
     if confirmed:
         lawyer.email_confirmed_at = clock.now()
     if verified:
+        # Set up as data, not through the workflow: a test that is not about verification
+        # needs no staff member, audit event or e-mail (tests/lawyers/test_workflow.py checks
+        # the real transition).
         lawyer.status, lawyer.verified_at = Verification.VERIFIED.value, clock.now()
     db.session.commit()
     return lawyer
 
 
 def login_lawyer(client, lawyer: LawyerAccount, password=PASSWORD):
-    response = submit_form(client, "/lawyer/login", {"email": lawyer.email, "password": password})
+    response = submit_form(
+        client, url("lawyers.login"), {"email": lawyer.email, "password": password}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return response
 
