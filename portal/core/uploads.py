@@ -100,7 +100,6 @@ def path_for(key: str) -> Path:
     return Path(current_app.config["UPLOAD_DIR"]) / key[:2] / key
 
 
-@event.listens_for(Session, "after_commit")
 def private_download(stored) -> object:
     """The response that hands a stored file (anything with storage_key, content_type and
     filename) to the one person entitled to it: as an attachment, under its display name, and
@@ -116,6 +115,7 @@ def private_download(stored) -> object:
     return response
 
 
+@event.listens_for(Session, "after_commit")
 def _keep_files(session):
     session.info.pop("pending_upload_paths", None)
 
