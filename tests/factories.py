@@ -6,6 +6,8 @@ import re
 import secrets
 from itertools import count
 
+from flask import current_app, has_request_context, url_for
+
 from portal.accounts import services as accounts
 from portal.core.permissions import Role
 from portal.extensions import db
@@ -58,6 +60,15 @@ CSRF_RE = re.compile(
 KEY_RE = re.compile(r'name="submission_key" type="hidden" value="([^"]+)"')
 
 
+def url(endpoint: str, **values) -> str:
+    """The path of `endpoint`. Tests run in an app context without a request (and without
+    SERVER_NAME), where Flask's url_for cannot build; a throwaway request context can."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)
+
+
 def csrf_token(html: str) -> str:
     match = CSRF_RE.search(html)
     assert match, "the page has no CSRF token"
@@ -82,7 +93,9 @@ def submit_form(client, url: str, data: dict, **kwargs):
 
 
 def login(client, user, password=PASSWORD):
-    response = submit_form(client, "/staff/login", {"email": user.email, "password": password})
+    response = submit_form(
+        client, url("accounts.login"), {"email": user.email, "password": password}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return response
 

@@ -16,22 +16,14 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
-from flask import current_app, has_request_context, url_for
 
-from tests.factories import csrf_token
+from tests.factories import csrf_token, url
+
+__all__ = ["ClientRequest", "parse", "url"]
 
 
 def parse(response) -> BeautifulSoup:
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def url(endpoint: str, **values) -> str:
-    """The path of `endpoint`. Tests run in an app context without a request (and without
-    SERVER_NAME), where Flask's url_for cannot build; a throwaway request context can."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    with current_app.test_request_context():
-        return url_for(endpoint, **values)
 
 
 class ClientRequest:
@@ -43,11 +35,13 @@ class ClientRequest:
         self.response = response
         assert response.status_code == expected_status, (
             f"expected {expected_status}, got {response.status_code}: "
-            f"{response.get_data(as_text=True)[:1500]}"
+            f"{response.get_data()[:1500].decode(errors='replace')}"
         )
         if expected_redirect is not None:
             target = url(expected_redirect, **(redirect_values or {}))
             assert urlsplit(response.location).path == urlsplit(target).path, response.location
+        if not response.mimetype.startswith("text/"):
+            return None  # a download or JSON: read self.response
         page = parse(response)
         if expected_status == 200 and response.mimetype == "text/html":
             assert len(page.find_all("h1")) == 1, "a page has exactly one h1"

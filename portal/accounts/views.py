@@ -2,12 +2,13 @@
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from portal.accounts import services
+from portal.core import credentials
 from portal.core.forms import LoginForm
 from portal.core.permissions import next_or
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
 
@@ -18,17 +19,8 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("backoffice.dashboard"))
     form = LoginForm()
-    if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.email.data, form.password.data)
-        except services.AccountError as error:
-            db.session.commit()  # keep the failure count
-            form.password.errors.append(str(error))
-        else:
-            db.session.commit()
-            login_user(user)
-            flash(_("You are logged in."), "success")
-            return redirect(next_or(url_for("backoffice.dashboard")))
+    if form.validate_on_submit() and credentials.log_in(form, services.authenticate):
+        return redirect(next_or(url_for("backoffice.dashboard")))
     return render_template("accounts/login.html", form=form), 400 if form.errors else 200
 
 

@@ -17,7 +17,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -183,15 +182,7 @@ def download_document(binding_id: int, document_id: int):
         abort(404)
     bindings.record_document_view(document, current_user)
     db.session.commit()
-    response = send_file(
-        uploads.path_for(document.storage_key),
-        mimetype=document.content_type,
-        as_attachment=True,
-        download_name=document.filename,
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.private_download(document)
 
 
 @bp.route("/bindings/<int:binding_id>/deliveries", methods=["POST"])

@@ -15,14 +15,13 @@ from flask import (
     flash,
     redirect,
     render_template,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from portal.appointments import queries as appointments_queries
-from portal.core import uploads
+from portal.core import credentials, uploads
 from portal.core.credentials import AccountError
 from portal.core.forms import LoginForm, PortalForm
 from portal.core.permissions import is_lawyer, lawyer_required, next_or
@@ -101,17 +100,8 @@ def login():
     if is_lawyer(current_user):
         return redirect(url_for(".account"))
     form = LoginForm()
-    if form.validate_on_submit():
-        try:
-            lawyer = services.authenticate(form.email.data, form.password.data)
-        except AccountError as error:
-            db.session.commit()  # keep the failure count
-            form.password.errors.append(str(error))
-        else:
-            db.session.commit()
-            login_user(lawyer)
-            flash(_("You are logged in."), "success")
-            return redirect(next_or(url_for(".account")))
+    if form.validate_on_submit() and credentials.log_in(form, services.authenticate):
+        return redirect(next_or(url_for(".account")))
     return render_template("lawyers/login.html", form=form), 400 if form.errors else 200
 
 
@@ -238,12 +228,4 @@ def download_case_file(delivery_id: int):
         flash(str(error), "error")
         return redirect(url_for(".show_binding", binding_id=delivery.binding_id))
     db.session.commit()
-    response = send_file(
-        uploads.path_for(delivery.storage_key),
-        mimetype=delivery.content_type,
-        as_attachment=True,
-        download_name=delivery.filename,
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.private_download(delivery)

@@ -18,7 +18,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -300,12 +299,4 @@ def download_attachment(number: str, attachment_id: int):
         detail=f"attachment={attachment.id}",
     )
     db.session.commit()
-    response = send_file(
-        uploads.path_for(attachment.storage_key),
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.filename,
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.private_download(attachment)
