@@ -11,11 +11,12 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
 
-from portal.appointments import availability, workflow
+from portal.appointments import availability, services
 from portal.appointments.models import Booking, BookingState, Slot
 from portal.calendar.models import CalendarDay
 from portal.core import audit, clock
 from portal.core.permissions import Role
+from portal.core.workflow import InvalidTransition
 from portal.extensions import db
 from tests.factories import csrf_token, form_tokens, login, make_user
 from tests.lawyers.factories import add_hours, login_lawyer, make_lawyer, make_place
@@ -37,7 +38,7 @@ def at(key: str):
 
 
 def book(lawyer, place, key, *, case=CASE, service="file_reading", submission_key=None):
-    booking = workflow.book_for_lawyer(
+    booking = services.book_for_lawyer(
         lawyer,
         place_id=place.id,
         service=service,
@@ -51,7 +52,7 @@ def book(lawyer, place, key, *, case=CASE, service="file_reading", submission_ke
 
 
 def refused(message, lawyer, place, key, **kwargs):
-    with force_locale("en"), pytest.raises(workflow.BookingRefused, match=message):
+    with force_locale("en"), pytest.raises(InvalidTransition, match=message):
         book(lawyer, place, key, **kwargs)
     db.session.rollback()
 
@@ -88,7 +89,7 @@ def test_one_booking_per_case_service_and_day(setup):
     book(lawyer, setup, "2026-11-25T10:00", case="示检刑诉受〔2026〕2号")
     book(lawyer, setup, "2026-11-26T10:00")  # another day
     first = db.session.scalar(sa.select(Booking).order_by(Booking.id))
-    workflow.cancel(first, lawyer, reason="改期")
+    services.cancel(first, lawyer, reason="改期")
     db.session.commit()
     book(lawyer, setup, "2026-11-25T10:30")  # free again once cancelled
 
@@ -125,20 +126,20 @@ def test_a_double_submission_makes_one_booking(setup):
 def test_cancel_and_reschedule_only_until_the_cut_off(app, setup):
     lawyer = make_lawyer()
     booking = book(lawyer, setup, "2026-11-25T09:00")
-    with force_locale("en"), pytest.raises(workflow.BookingRefused, match="reason"):
-        workflow.cancel(booking, lawyer, reason=" ")
-    workflow.reschedule(booking, lawyer, starts_at=at("2026-11-26T10:00"))
+    with force_locale("en"), pytest.raises(InvalidTransition, match="reason"):
+        services.cancel(booking, lawyer, reason=" ")
+    services.reschedule(booking, lawyer, starts_at=at("2026-11-26T10:00"))
     db.session.commit()
     slots = {clock.as_utc(s.starts_at): s.booked for s in db.session.scalars(sa.select(Slot))}
     assert slots == {at("2026-11-25T09:00"): 0, at("2026-11-26T10:00"): 1}
     assert booking.status == BookingState.REQUESTED
     late = at("2026-11-26T10:00") - timedelta(hours=app.config["BOOKING_CHANGE_CUTOFF_HOURS"] - 1)
     with clock.frozen(late), force_locale("en"):
-        with pytest.raises(workflow.BookingRefused, match="until 24 hours before"):
-            workflow.cancel(booking, lawyer, reason="有事")
-        with pytest.raises(workflow.BookingRefused, match="until 24 hours before"):
-            workflow.reschedule(booking, lawyer, starts_at=at("2026-11-27T10:00"))
-    workflow.cancel(booking, lawyer, reason="当事人已委托他人")
+        with pytest.raises(InvalidTransition, match="until 24 hours before"):
+            services.cancel(booking, lawyer, reason="有事")
+        with pytest.raises(InvalidTransition, match="until 24 hours before"):
+            services.reschedule(booking, lawyer, starts_at=at("2026-11-27T10:00"))
+    services.cancel(booking, lawyer, reason="当事人已委托他人")
     db.session.commit()
     assert booking.status == BookingState.CANCELLED and booking.active_key is None
     assert db.session.scalar(sa.select(sa.func.sum(Slot.booked))) == 0
@@ -149,8 +150,8 @@ def test_reschedule_into_a_full_slot_leaves_the_booking_where_it_was(setup):
     book(one, setup, "2026-11-25T09:00")
     book(two, setup, "2026-11-25T09:00")
     mine = book(three, setup, "2026-11-26T09:00")
-    with force_locale("en"), pytest.raises(workflow.BookingRefused, match="just been taken"):
-        workflow.reschedule(mine, three, starts_at=at("2026-11-25T09:00"))
+    with force_locale("en"), pytest.raises(InvalidTransition, match="just been taken"):
+        services.reschedule(mine, three, starts_at=at("2026-11-25T09:00"))
     db.session.rollback()
     db.session.expire_all()
     mine = db.session.get(Booking, mine.id)
@@ -161,8 +162,8 @@ def test_reschedule_into_a_full_slot_leaves_the_booking_where_it_was(setup):
 def test_someone_elses_booking_is_not_found_and_cannot_be_changed(app, client, setup):
     owner, other = make_lawyer(), make_lawyer()
     booking = book(owner, setup, "2026-11-25T09:00")
-    with force_locale("en"), pytest.raises(workflow.BookingRefused, match="cannot cancel"):
-        workflow.cancel(booking, other, reason="x")
+    with force_locale("en"), pytest.raises(InvalidTransition, match="cannot cancel"):
+        services.cancel(booking, other, reason="x")
     db.session.rollback()
     login_lawyer(client, other)
     token = csrf_token(client.get("/lawyer/").get_data(as_text=True))
@@ -232,18 +233,18 @@ def test_staff_confirm_decline_check_in_and_no_show(app, client, setup):
     first = book(lawyer, setup, "2026-11-24T09:00")
     second = book(lawyer, setup, "2026-11-24T09:30", case="示检刑诉受〔2026〕2号")
     clerk = make_user(Role.CLERK)
-    with force_locale("en"), pytest.raises(workflow.BookingRefused, match="cannot check in"):
-        workflow.check_in(first, make_user(Role.LEADER))
-    workflow.confirm(first, clerk)
-    with force_locale("en"), pytest.raises(workflow.BookingRefused, match="not started"):
-        workflow.record_no_show(first, clerk)
-    with force_locale("en"), pytest.raises(workflow.BookingRefused, match="reason"):
-        workflow.decline(second, clerk, reason="")
-    workflow.decline(second, clerk, reason="承办检察官出差")
+    with force_locale("en"), pytest.raises(InvalidTransition, match="cannot check in"):
+        services.check_in(first, make_user(Role.LEADER))
+    services.confirm(first, clerk)
+    with force_locale("en"), pytest.raises(InvalidTransition, match="not started"):
+        services.record_no_show(first, clerk)
+    with force_locale("en"), pytest.raises(InvalidTransition, match="reason"):
+        services.decline(second, clerk, reason="")
+    services.decline(second, clerk, reason="承办检察官出差")
     db.session.commit()
     assert second.status == BookingState.DECLINED and second.active_key is None
     with clock.frozen(at("2026-11-24T09:05")):
-        workflow.check_in(first, clerk)
+        services.check_in(first, clerk)
     db.session.commit()
     assert first.status == BookingState.CHECKED_IN
     codes = db.session.scalars(sa.select(audit.AuditEvent.code)).all()
@@ -261,9 +262,9 @@ def test_staff_confirm_decline_check_in_and_no_show(app, client, setup):
     assert first.reference in html and second.reference in html and "print-button" in html
     # A no-show for a confirmed booking once the slot has started.
     third = book(lawyer, setup, "2026-11-24T10:00", case="示检刑诉受〔2026〕3号")
-    workflow.confirm(third, clerk)
+    services.confirm(third, clerk)
     with clock.frozen(at("2026-11-24T10:40")):
-        workflow.record_no_show(third, clerk)
+        services.record_no_show(third, clerk)
     db.session.commit()
     assert third.status == BookingState.NO_SHOW
 
@@ -274,6 +275,6 @@ def test_the_lawyer_sees_requested_until_confirmed(client, setup):
     login_lawyer(client, lawyer)
     client.set_cookie("portal_locale", "en")
     assert "Requested, waiting for confirmation" in client.get("/lawyer/").get_data(as_text=True)
-    workflow.confirm(booking, make_user(Role.HANDLER))
+    services.confirm(booking, make_user(Role.HANDLER))
     db.session.commit()
     assert "Confirmed" in client.get(f"/lawyer/bookings/{booking.id}").get_data(as_text=True)

@@ -14,9 +14,10 @@ from datetime import UTC, datetime, time
 import pytest
 import sqlalchemy as sa
 
-from portal.appointments import availability, workflow
+from portal.appointments import availability, services
 from portal.appointments.models import Booking, BookingState, Slot
 from portal.core import clock
+from portal.core.workflow import InvalidTransition
 from portal.extensions import db
 from portal.lawyers.models import LawyerAccount, Verification
 from tests.factories import PASSWORD
@@ -95,7 +96,7 @@ def test_thirty_parallel_bookings_for_a_slot_of_three_end_in_exactly_three(app, 
     def attempt(i):
         lawyer = db.session.get(LawyerAccount, lawyer_ids[i])
         try:
-            workflow.book_for_lawyer(
+            services.book_for_lawyer(
                 lawyer,
                 place_id=place_id,
                 service="file_reading",
@@ -104,7 +105,7 @@ def test_thirty_parallel_bookings_for_a_slot_of_three_end_in_exactly_three(app, 
                 note=None,
                 submission_key=secrets.token_urlsafe(32),
             )
-        except workflow.BookingRefused as error:
+        except InvalidTransition as error:
             db.session.rollback()
             return f"refused: {error}"
         db.session.commit()

@@ -11,10 +11,11 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
 
-from portal.appointments import availability, workflow
+from portal.appointments import availability, services, slots
 from portal.appointments.models import Booking, BookingState, Slot
 from portal.core import clock, mail
 from portal.core.permissions import Role
+from portal.core.workflow import InvalidTransition
 from portal.extensions import db
 from tests.core.test_mail import smtp_server  # noqa: F401  (the fixture)
 from tests.factories import csrf_token, form_tokens, login, make_user, submit_form
@@ -33,7 +34,7 @@ def place():
 
 
 def _book(lawyer, place, key, case="示检刑诉受〔2026〕1号"):
-    booking = workflow.book_for_lawyer(
+    booking = services.book_for_lawyer(
         lawyer,
         place_id=place.id,
         service="file_reading",
@@ -52,7 +53,7 @@ def test_a_closure_cancels_the_bookings_in_it_and_mails_the_reason(app, client, 
     confirmed = _book(two, place, "2026-11-24T10:00")
     outside = _book(two, place, "2026-11-25T09:00")
     clerk = make_user(Role.CLERK)
-    workflow.confirm(confirmed, clerk)
+    services.confirm(confirmed, clerk)
     db.session.commit()
     mail.deliver_pending()
     smtp_server.messages.clear()
@@ -76,7 +77,7 @@ def test_a_closure_cancels_the_bookings_in_it_and_mails_the_reason(app, client, 
     assert all(
         view.is_closed and not view.is_bookable for view in days[inside.slot.starts_at.date()]
     )
-    with force_locale("en"), pytest.raises(workflow.BookingRefused, match="closed"):
+    with force_locale("en"), pytest.raises(InvalidTransition, match="closed"):
         _book(make_lawyer(), place, "2026-11-24T09:30")
     db.session.rollback()
     mail.deliver_pending()
@@ -90,7 +91,7 @@ def test_a_closure_cancels_the_bookings_in_it_and_mails_the_reason(app, client, 
 
 def test_a_closure_and_a_booking_of_the_same_slot_never_both_win(place):
     """The closure marks the slot row; the booking's conditional UPDATE then finds it closed."""
-    workflow.close(
+    services.close(
         make_user(Role.HANDLER),
         place_id=place.id,
         service="file_reading",
@@ -101,8 +102,8 @@ def test_a_closure_and_a_booking_of_the_same_slot_never_both_win(place):
     db.session.commit()
     slot = db.session.scalar(sa.select(Slot))
     assert slot.closed_at is not None and slot.booked == 0
-    with force_locale("en"), pytest.raises(workflow.BookingRefused, match="closed"):
-        workflow.take_place(slot.id)
+    with force_locale("en"), pytest.raises(InvalidTransition, match="closed"):
+        slots.take_place(slot.id)
 
 
 def test_citizens_reserve_a_reception_visit_and_cancel_it_with_the_code(app, client, place):
@@ -152,7 +153,7 @@ def test_citizens_reserve_a_reception_visit_and_cancel_it_with_the_code(app, cli
 
 
 def test_reception_cancel_locks_after_repeated_wrong_codes(app, client, place):
-    receipt = workflow.book_reception_visit(
+    receipt = services.book_reception_visit(
         place_id=place.id,
         starts_at=availability.parse_slot_key("2026-11-25T14:00"),
         name="李某",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, time
 
-from portal.appointments import availability, workflow
+from portal.appointments import availability, services
 from portal.core import clock
 from portal.core.permissions import Role
 from portal.extensions import db
@@ -19,7 +19,7 @@ def test_pages_render_with_one_heading(app, client):
         add_hours(place, start=time(9, 0), end=time(11, 0))
         make_case()
         lawyer = make_lawyer()
-        booking = workflow.book_for_lawyer(
+        booking = services.book_for_lawyer(
             lawyer, place_id=place.id, service="file_reading",
             starts_at=availability.parse_slot_key("2026-11-25T09:00"),
             case_number="示检刑诉受〔2026〕1号", note="第1-3卷", submission_key=secrets.token_urlsafe(32),
