@@ -2,7 +2,7 @@
 
     requested ──confirm──▶ confirmed ──check in──▶ checked_in
         │                     └──────no show──────▶ no_show
-        ├──cancel (the lawyer or the visitor, with a reason)─────────▶ cancelled
+        ├──cancel (the lawyer, with a reason; or the visitor)────────▶ cancelled
         ├──cancel by closure (the system, when staff close a period)─▶ cancelled
         └──decline (staff, with a reason)────────────────────────────▶ declined
     requested | confirmed ──reschedule (the lawyer)──▶ requested, in the new slot
@@ -10,12 +10,13 @@
 This is the `portal.core.workflow` idiom: the `TRANSITIONS` table, one `Workflow`, and every
 status change through `apply`, which checks the state and the actor against the table (raising
 `InvalidTransition`, with a message for the person who tried) and writes the transition's one
-audit event. Who an actor counts as (`actor_role`):
+audit event. Who an actor counts as on a booking (`actor_role`, the names in the table):
 
 - "staff": intake clerks and handlers (`BOOKING_STAFF`); leaders may look but not act;
-- "owner": whoever holds this booking: the lawyer who booked it (their account, which `as_actor`
-  wraps in a `Holder`), or the reception-day visitor who proved it with the booking code and the
-  cancel code (`VISITOR`). Someone else's booking makes a lawyer no one here: refused, 403;
+- "lawyer": the lawyer who booked it (their account, which `as_actor` wraps in a `Holder`);
+  on someone else's booking a lawyer is no one here: refused, 403;
+- "visitor": the reception-day visitor who booked it, once the booking code and cancel code
+  have proved it (`VISITOR`);
 - "system": a closure cancelling the bookings in its period (`core.workflow.SYSTEM`).
 
 The table knows only states and roles. The rules that need the time, the input or the slots (the
@@ -53,8 +54,15 @@ audit.register_event_types(
 BOOKING_STAFF = (Role.CLERK, Role.HANDLER)
 SCHEDULE_VIEWERS = (Role.CLERK, Role.HANDLER, Role.LEADER)
 
-# The names the table's `actors` use.
-STAFF, OWNER = "staff", "owner"
+
+class ActorRole(enum.StrEnum):
+    """The names the table's `actors` use; `actor_role` says which one an actor is."""
+
+    STAFF = "staff"
+    LAWYER = "lawyer"  # the lawyer who holds this booking
+    VISITOR = "visitor"  # the visitor who holds this reception visit
+    SYSTEM = "system"  # core.workflow.SYSTEM: a closure
+
 
 OPEN_STATES = frozenset({BookingState.REQUESTED, BookingState.CONFIRMED})
 
@@ -85,21 +93,28 @@ ACTION_LABELS = {
 
 TRANSITIONS: dict[Action, Transition] = {
     Action.CONFIRM: Transition.of(
-        {BookingState.REQUESTED}, BookingState.CONFIRMED, {STAFF}, "booking.confirmed"
+        {BookingState.REQUESTED}, BookingState.CONFIRMED, {ActorRole.STAFF}, "booking.confirmed"
     ),
-    Action.DECLINE: Transition.of(OPEN_STATES, BookingState.DECLINED, {STAFF}, "booking.declined"),
+    Action.DECLINE: Transition.of(
+        OPEN_STATES, BookingState.DECLINED, {ActorRole.STAFF}, "booking.declined"
+    ),
     Action.CHECK_IN: Transition.of(
-        {BookingState.CONFIRMED}, BookingState.CHECKED_IN, {STAFF}, "booking.checked_in"
+        {BookingState.CONFIRMED}, BookingState.CHECKED_IN, {ActorRole.STAFF}, "booking.checked_in"
     ),
     Action.NO_SHOW: Transition.of(
-        {BookingState.CONFIRMED}, BookingState.NO_SHOW, {STAFF}, "booking.no_show"
+        {BookingState.CONFIRMED}, BookingState.NO_SHOW, {ActorRole.STAFF}, "booking.no_show"
     ),
-    Action.CANCEL: Transition.of(OPEN_STATES, BookingState.CANCELLED, {OWNER}, "booking.cancelled"),
+    Action.CANCEL: Transition.of(
+        OPEN_STATES,
+        BookingState.CANCELLED,
+        {ActorRole.LAWYER, ActorRole.VISITOR},
+        "booking.cancelled",
+    ),
     Action.CANCEL_BY_CLOSURE: Transition.of(
-        OPEN_STATES, BookingState.CANCELLED, {SYSTEM.role}, "booking.cancelled_by_closure"
+        OPEN_STATES, BookingState.CANCELLED, {ActorRole.SYSTEM}, "booking.cancelled_by_closure"
     ),
     Action.RESCHEDULE: Transition.of(
-        OPEN_STATES, BookingState.REQUESTED, {OWNER}, "booking.rescheduled"
+        OPEN_STATES, BookingState.REQUESTED, {ActorRole.LAWYER}, "booking.rescheduled"
     ),
 }
 
@@ -130,17 +145,15 @@ def as_actor(person):
     return person
 
 
-def actor_role(booking: Booking, actor) -> str | None:
+def actor_role(booking: Booking, actor) -> ActorRole | None:
     if isinstance(actor, Holder):
         if actor.lawyer_id is None:
-            holds = booking.is_reception_visit
-        else:
-            holds = booking.lawyer_id == actor.lawyer_id
-        return OWNER if holds else None
+            return ActorRole.VISITOR if booking.is_reception_visit else None
+        return ActorRole.LAWYER if booking.lawyer_id == actor.lawyer_id else None
     if actor is SYSTEM:
-        return SYSTEM.role
+        return ActorRole(SYSTEM.role)
     if getattr(actor, "role", None) in BOOKING_STAFF:
-        return STAFF
+        return ActorRole.STAFF
     return None
 
 
