@@ -4,22 +4,19 @@ opening hours, each change with its audit event."""
 
 from __future__ import annotations
 
-import secrets
-from datetime import UTC, datetime, time
+from datetime import time
 
 import pytest
 import sqlalchemy as sa
 from flask import current_app, url_for
 
-from portal.appointments import availability, services
 from portal.appointments.models import Booking, BookingState, OpeningHours, Place
 from portal.core import audit, clock
 from portal.core.permissions import Role
 from portal.extensions import db
+from tests.appointments.factories import NOW, book
 from tests.factories import login, make_user
 from tests.lawyers.factories import add_hours, make_lawyer, make_place
-
-NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -28,20 +25,6 @@ def place():
         place = make_place()
         add_hours(place, start=time(9, 0), end=time(11, 0), capacity=2)
         yield place
-
-
-def _book(lawyer, place, key, case="示检刑诉受〔2026〕1号"):
-    booking = services.book_for_lawyer(
-        lawyer,
-        place_id=place.id,
-        service="file_reading",
-        starts_at=availability.parse_slot_key(key),
-        case_number=case,
-        note=None,
-        submission_key=secrets.token_urlsafe(32),
-    )
-    db.session.commit()
-    return booking
 
 
 # Who may open each back-office page of appointments, written out from the rules: clerks and
@@ -72,7 +55,7 @@ def endpoint_arguments(endpoint: str) -> set[str]:
 
 
 def test_each_role_opens_exactly_the_back_office_pages_the_rules_give_it(new_client_request, place):
-    booking = _book(make_lawyer(), place, "2026-11-24T09:00")
+    booking = book(make_lawyer(), place, "2026-11-24T09:00")
     values = {"booking_id": booking.id, "place_id": place.id}
     for role in ROLES:
         browser = new_client_request()
@@ -84,7 +67,7 @@ def test_each_role_opens_exactly_the_back_office_pages_the_rules_give_it(new_cli
 
 def test_only_those_who_run_appointments_may_act_on_a_booking(new_client_request, place):
     """Refused roles get 403 from the guard and the booking stays as it was."""
-    booking = _book(make_lawyer(), place, "2026-11-24T09:00")
+    booking = book(make_lawyer(), place, "2026-11-24T09:00")
     for role in ROLES:
         browser = new_client_request()
         login(browser.client, make_user(Role(role)))
@@ -100,9 +83,7 @@ def test_only_those_who_run_appointments_may_act_on_a_booking(new_client_request
     assert db.session.get(Booking, booking.id).status == BookingState.REQUESTED
     assert [e.code for e in audit.history(booking)] == ["booking.requested"]
     for number, role in enumerate(sorted(ACTIONS["appointments_admin.confirm_booking"]), 2):
-        fresh = _book(
-            make_lawyer(), place, "2026-11-24T10:00", case=f"示检刑诉受〔2026〕{number}号"
-        )
+        fresh = book(make_lawyer(), place, "2026-11-24T10:00", case=f"示检刑诉受〔2026〕{number}号")
         browser = new_client_request()
         login(browser.client, make_user(Role(role)))
         browser.post(

@@ -19,11 +19,9 @@ from portal.core import audit, clock
 from portal.core.permissions import Role
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db
+from tests.appointments.factories import CASE, NOW, at, book
 from tests.factories import login, make_user
 from tests.lawyers.factories import add_hours, login_lawyer, make_lawyer, make_place
-
-NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Beijing
-CASE = "示检刑诉受〔2026〕1号"
 
 
 @pytest.fixture
@@ -32,24 +30,6 @@ def setup():
         place = make_place()
         add_hours(place, start=time(9, 0), end=time(11, 0), capacity=2)
         yield place
-
-
-def at(key: str):
-    return availability.parse_slot_key(key)
-
-
-def book(lawyer, place, key, *, case=CASE, service="file_reading", submission_key=None):
-    booking = services.book_for_lawyer(
-        lawyer,
-        place_id=place.id,
-        service=service,
-        starts_at=at(key),
-        case_number=case,
-        note=None,
-        submission_key=submission_key or secrets.token_urlsafe(32),
-    )
-    db.session.commit()
-    return booking
 
 
 def refused(message, lawyer, place, key, **kwargs):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import UTC, datetime, time
+from datetime import time
 
 import pytest
 import sqlalchemy as sa
@@ -17,11 +17,10 @@ from portal.core import audit, clock, mail
 from portal.core.permissions import Role
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db
+from tests.appointments.factories import NOW, book
 from tests.core.test_mail import smtp_server  # noqa: F401  (the fixture)
 from tests.factories import login, make_user
 from tests.lawyers.factories import add_hours, make_lawyer, make_place
-
-NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -33,29 +32,15 @@ def place():
         yield place
 
 
-def _book(lawyer, place, key, case="示检刑诉受〔2026〕1号"):
-    booking = services.book_for_lawyer(
-        lawyer,
-        place_id=place.id,
-        service="file_reading",
-        starts_at=availability.parse_slot_key(key),
-        case_number=case,
-        note=None,
-        submission_key=secrets.token_urlsafe(32),
-    )
-    db.session.commit()
-    return booking
-
-
 def test_a_closure_cancels_the_bookings_in_it_and_mails_the_reason(
     client_request,
     place,
     smtp_server,  # noqa: F811
 ):
     one, two = make_lawyer(), make_lawyer()
-    inside = _book(one, place, "2026-11-24T09:00")
-    confirmed = _book(two, place, "2026-11-24T10:00")
-    outside = _book(two, place, "2026-11-25T09:00")
+    inside = book(one, place, "2026-11-24T09:00")
+    confirmed = book(two, place, "2026-11-24T10:00")
+    outside = book(two, place, "2026-11-25T09:00")
     clerk = make_user(Role.CLERK)
     services.confirm(confirmed, clerk)
     db.session.commit()
@@ -91,7 +76,7 @@ def test_a_closure_cancels_the_bookings_in_it_and_mails_the_reason(
         view.is_closed and not view.is_bookable for view in days[inside.slot.starts_at.date()]
     )
     with force_locale("en"), pytest.raises(InvalidTransition, match="closed"):
-        _book(make_lawyer(), place, "2026-11-24T09:30")
+        book(make_lawyer(), place, "2026-11-24T09:30")
     db.session.rollback()
     mail.deliver_pending()
     told = [
