@@ -2,47 +2,34 @@
 declining, the reception-day list, closures, and (for administrators) places and opening hours.
 
 Clerks and handlers run appointments; leaders may look; administrators configure places and
-hours. Closures may be set by those who run appointments and by administrators.
+hours. Closures may be set by those who run appointments and by administrators. Each view's
+roles are its guard below (templates ask `can_open`); which action a booking offers is the
+transition table in workflow.py. These views only parse the form, call services.py (the rules,
+the changes and their audit events) or queries.py (the lists), flash and redirect; the request
+commits once here.
 """
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from portal.appointments import availability, workflow
+from portal.appointments import availability, queries, services, workflow
 from portal.appointments.forms import WEEKDAYS, ClosureForm, DeclineForm, HoursForm, PlaceForm
-from portal.appointments.models import (
-    Booking,
-    Closure,
-    OpeningHours,
-    Place,
-    Service,
-    Slot,
-)
+from portal.appointments.models import Place, Service
 from portal.appointments.workflow import BOOKING_STAFF, SCHEDULE_VIEWERS
 from portal.core import audit, clock
-from portal.core.audit import EventType
 from portal.core.forms import PortalForm
 from portal.core.permissions import Role, is_safe_next, roles_required
+from portal.core.workflow import InvalidTransition
 from portal.extensions import db
 
 bp = Blueprint("appointments_admin", __name__, url_prefix="/staff/appointments")
-
-audit.register_event_types(
-    {
-        "appointments.place_saved": EventType(_l("Appointment place saved")),
-        "appointments.hours_added": EventType(_l("Opening hours added")),
-        "appointments.hours_removed": EventType(_l("Opening hours removed")),
-    }
-)
 
 CLOSURE_STAFF = (*BOOKING_STAFF, Role.ADMIN)
 
@@ -54,11 +41,8 @@ def _day(raw: str | None) -> date:
         return clock.local_today()
 
 
-def _places() -> list[Place]:
-    return db.session.scalars(sa.select(Place).order_by(Place.name)).all()
-
-
 def _place(places, raw) -> Place | None:
+    """The place asked for in the query string, else the first one."""
     try:
         wanted = int(raw) if raw else None
     except ValueError:
@@ -66,32 +50,17 @@ def _place(places, raw) -> Place | None:
     return next((p for p in places if p.id == wanted), places[0] if places else None)
 
 
-def bookings_between(place: Place | None, first: date, last: date, service: str | None = None):
-    """Bookings at the place whose slot starts on a local day in [first, last], by time."""
-    if place is None:
-        return []
-    query = (
-        sa.select(Booking)
-        .join(Slot, Booking.slot_id == Slot.id)
-        .where(
-            Slot.place_id == place.id,
-            Slot.starts_at >= clock.start_of_local_day(first),
-            Slot.starts_at < clock.start_of_local_day(last + timedelta(days=1)),
-        )
-        .order_by(Slot.starts_at, Booking.status, Booking.id)
-    )
-    if service:
-        query = query.where(Booking.service == service)
-    return db.session.scalars(query).all()
+def _allowed_actions(booking):
+    return workflow.allowed_actions(booking, current_user)
 
 
 @bp.route("/")
 @roles_required(*SCHEDULE_VIEWERS)
 def day_schedule():
-    places = _places()
+    places = queries.all_places()
     place = _place(places, request.args.get("place"))
     day = _day(request.args.get("day"))
-    bookings = bookings_between(place, day, day)
+    bookings = queries.bookings_between(place, day, day)
     return render_template(
         "appointments/admin/day.html",
         places=places,
@@ -99,8 +68,7 @@ def day_schedule():
         day=day,
         bookings=bookings,
         held=[b for b in bookings if b.state.holds_place],
-        can_act=current_user.role in BOOKING_STAFF,
-        allowed_actions=lambda booking: workflow.allowed_actions(booking, current_user),
+        allowed_actions=_allowed_actions,
         prev_day=day - timedelta(days=1),
         next_day=day + timedelta(days=1),
     )
@@ -109,14 +77,13 @@ def day_schedule():
 @bp.route("/week")
 @roles_required(*SCHEDULE_VIEWERS)
 def week_schedule():
-    places = _places()
+    places = queries.all_places()
     place = _place(places, request.args.get("place"))
     start = _day(request.args.get("day"))
     start -= timedelta(days=start.weekday())
     days = [start + timedelta(days=i) for i in range(7)]
-    bookings = bookings_between(place, days[0], days[-1])
     by_day = {d: [] for d in days}
-    for booking in bookings:
+    for booking in queries.bookings_between(place, days[0], days[-1]):
         by_day[clock.local_date(booking.slot.starts_at)].append(booking)
     return render_template(
         "appointments/admin/week.html",
@@ -133,7 +100,7 @@ def week_schedule():
 @bp.route("/reception-day")
 @roles_required(*SCHEDULE_VIEWERS)
 def reception_list():
-    places = [p for p in _places() if p in availability.places_offering(Service.RECEPTION_DAY)]
+    places = availability.places_offering(Service.RECEPTION_DAY)
     place = _place(places, request.args.get("place"))
     day = _day(request.args.get("day"))
     return render_template(
@@ -141,9 +108,8 @@ def reception_list():
         places=places,
         place=place,
         day=day,
-        bookings=bookings_between(place, day, day, Service.RECEPTION_DAY.value),
-        can_act=current_user.role in BOOKING_STAFF,
-        allowed_actions=lambda booking: workflow.allowed_actions(booking, current_user),
+        bookings=queries.bookings_between(place, day, day, Service.RECEPTION_DAY.value),
+        allowed_actions=_allowed_actions,
         prev_day=day - timedelta(days=1),
         next_day=day + timedelta(days=1),
     )
@@ -152,18 +118,17 @@ def reception_list():
 # ---- one booking -----------------------------------------------------------------------------
 
 
-def get_booking(booking_id: int) -> Booking:
-    return db.session.get(Booking, booking_id) or abort(404)
+def get_booking(booking_id: int):
+    return queries.get_booking(booking_id) or abort(404)
 
 
 def render_booking(booking, decline_form=None, status=200):
-    events = audit.history(booking)
     return render_template(
         "appointments/admin/booking.html",
         booking=booking,
         form=decline_form or DeclineForm(prefix="decline"),
         allowed=workflow.allowed_actions(booking, current_user),
-        events=events,
+        events=audit.history(booking),
     ), status
 
 
@@ -178,8 +143,8 @@ def _act(booking_id: int, run, done_message):
     if not PortalForm().validate_on_submit():
         abort(400)
     try:
-        run(booking)
-    except workflow.BookingRefused as error:
+        run(booking, current_user)
+    except InvalidTransition as error:
         db.session.rollback()
         flash(str(error), "error")
         return render_booking(get_booking(booking_id), status=403 if error.forbidden else 409)
@@ -194,7 +159,7 @@ def _act(booking_id: int, run, done_message):
 def confirm_booking(booking_id: int):
     return _act(
         booking_id,
-        lambda b: workflow.confirm(b, current_user),
+        services.confirm,
         lambda b: _("Booking %(reference)s confirmed.", reference=b.reference),
     )
 
@@ -204,7 +169,7 @@ def confirm_booking(booking_id: int):
 def check_in_booking(booking_id: int):
     return _act(
         booking_id,
-        lambda b: workflow.check_in(b, current_user),
+        services.check_in,
         lambda b: _("%(reference)s checked in.", reference=b.reference),
     )
 
@@ -214,7 +179,7 @@ def check_in_booking(booking_id: int):
 def no_show_booking(booking_id: int):
     return _act(
         booking_id,
-        lambda b: workflow.record_no_show(b, current_user),
+        services.record_no_show,
         lambda b: _("%(reference)s recorded as a no-show.", reference=b.reference),
     )
 
@@ -227,8 +192,8 @@ def decline_booking(booking_id: int):
     if not form.validate_on_submit():
         return render_booking(booking, form, 400)
     try:
-        workflow.decline(booking, current_user, reason=form.reason.data)
-    except workflow.BookingRefused as error:
+        services.decline(booking, current_user, reason=form.reason.data)
+    except InvalidTransition as error:
         db.session.rollback()
         form.reason.errors = [str(error)]
         return render_booking(get_booking(booking_id), form, 403 if error.forbidden else 409)
@@ -243,7 +208,7 @@ def decline_booking(booking_id: int):
 def closure_form(*, empty: bool = False):
     form = ClosureForm(formdata=None) if empty else ClosureForm()
     form.place.choices = [SelectChoice("", _("Every place"))] + [
-        SelectChoice(str(p.id), p.name) for p in _places()
+        SelectChoice(str(p.id), p.name) for p in queries.all_places()
     ]
     return form
 
@@ -255,13 +220,11 @@ def closures():
     result = None
     status = 200
     if form.validate_on_submit():
-        starts_at = availability.local_moment(form.day_from.data, form.time_from.data or time.min)
-        if form.time_to.data:
-            ends_at = availability.local_moment(form.day_to.data, form.time_to.data)
-        else:
-            ends_at = clock.start_of_local_day(form.day_to.data + timedelta(days=1))
+        starts_at, ends_at = services.closure_period(
+            form.day_from.data, form.day_to.data, form.time_from.data, form.time_to.data
+        )
         try:
-            result = workflow.close(
+            result = services.close(
                 current_user,
                 place_id=int(form.place.data) if form.place.data else None,
                 service=form.service.data or None,
@@ -269,7 +232,7 @@ def closures():
                 ends_at=ends_at,
                 reason=form.reason.data,
             )
-        except workflow.BookingRefused as error:
+        except InvalidTransition as error:
             db.session.rollback()
             getattr(form, error.field or "reason").errors = [str(error)]
             status = 409
@@ -286,13 +249,11 @@ def closures():
             form = closure_form(empty=True)
     elif form.errors:
         status = 400
-    recent = db.session.scalars(
-        sa.select(Closure)
-        .where(Closure.ends_at >= clock.now() - timedelta(days=30))
-        .order_by(Closure.starts_at.desc())
-    ).all()
     return render_template(
-        "appointments/admin/closures.html", form=form, result=result, closures=recent
+        "appointments/admin/closures.html",
+        form=form,
+        result=result,
+        closures=queries.recent_closures(),
     ), status
 
 
@@ -304,62 +265,62 @@ def closures():
 def places():
     form = PlaceForm()
     if form.validate_on_submit():
-        if db.session.scalar(sa.select(Place.id).where(Place.name == form.name.data.strip())):
-            form.name.errors = [_("A place with this name exists already.")]
-        else:
-            place = Place(
-                name=form.name.data.strip(),
-                address=form.address.data.strip(),
+        try:
+            place = services.add_place(
+                current_user,
+                name=form.name.data,
+                address=form.address.data,
                 is_active=form.is_active.data,
-                created_at=clock.now(),
             )
-            db.session.add(place)
-            db.session.flush()
-            audit.record("appointments.place_saved", actor=current_user, subject=place)
+        except InvalidTransition as error:
+            db.session.rollback()
+            form.name.errors = [str(error)]
+        else:
             db.session.commit()
             flash(_("Place saved. Now add its opening hours."), "success")
             return redirect(url_for(".edit_place", place_id=place.id))
     return render_template(
-        "appointments/admin/places.html", form=form, places=_places()
+        "appointments/admin/places.html", form=form, places=queries.all_places()
     ), 400 if form.errors else 200
 
 
 @bp.route("/places/<int:place_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def edit_place(place_id: int):
-    place = db.session.get(Place, place_id) or abort(404)
+    place = queries.get_place(place_id) or abort(404)
     form = PlaceForm(prefix="place", obj=place)
     hours_form = HoursForm(prefix="hours")
     status = 200
     if request.method == "POST" and "place-name" in request.form:
         if form.validate_on_submit():
-            place.name, place.address = form.name.data.strip(), form.address.data.strip()
-            place.is_active = form.is_active.data
-            audit.record("appointments.place_saved", actor=current_user, subject=place)
-            db.session.commit()
-            flash(_("Changes saved."), "success")
-            return redirect(url_for(".edit_place", place_id=place.id))
+            try:
+                services.update_place(
+                    place,
+                    current_user,
+                    name=form.name.data,
+                    address=form.address.data,
+                    is_active=form.is_active.data,
+                )
+            except InvalidTransition as error:
+                db.session.rollback()
+                place = queries.get_place(place_id)
+                form.name.errors = [str(error)]
+            else:
+                db.session.commit()
+                flash(_("Changes saved."), "success")
+                return redirect(url_for(".edit_place", place_id=place.id))
         status = 400
     elif request.method == "POST":
         if hours_form.validate_on_submit():
-            hours = OpeningHours(
-                place_id=place.id,
-                service=Service(hours_form.service.data).value,
+            services.add_hours(
+                place,
+                current_user,
+                service=hours_form.service.data,
                 weekday=int(hours_form.weekday.data),
                 start_time=hours_form.start_time.data,
                 end_time=hours_form.end_time.data,
                 slot_minutes=hours_form.slot_minutes.data,
                 capacity=hours_form.capacity.data,
-                created_at=clock.now(),
-            )
-            db.session.add(hours)
-            db.session.flush()
-            audit.record(
-                "appointments.hours_added",
-                actor=current_user,
-                subject=place,
-                detail=f"{hours.service} weekday {hours.weekday} {hours.start_time}-"
-                f"{hours.end_time} {hours.slot_minutes}min x{hours.capacity}",
             )
             db.session.commit()
             flash(_("Opening hours added."), "success")
@@ -378,16 +339,10 @@ def edit_place(place_id: int):
 @roles_required(Role.ADMIN)
 def delete_hours(hours_id: int):
     """Bookings already made keep their slots; new slots from these hours are no longer offered."""
-    hours = db.session.get(OpeningHours, hours_id) or abort(404)
+    hours = queries.get_opening_hours(hours_id) or abort(404)
     place_id = hours.place_id
     if PortalForm().validate_on_submit():
-        db.session.delete(hours)
-        audit.record(
-            "appointments.hours_removed",
-            actor=current_user,
-            subject=("place", place_id),
-            detail=f"{hours.service} weekday {hours.weekday} {hours.start_time}-{hours.end_time}",
-        )
+        services.remove_hours(hours, current_user)
         db.session.commit()
         flash(_("Opening hours removed. Bookings already made stay."), "success")
     return redirect(url_for(".edit_place", place_id=place_id))

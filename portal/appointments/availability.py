@@ -1,5 +1,6 @@
 """Which slots exist and which are free: computed from opening hours, the working-day calendar,
-closures and the slot counters. Read-side only; booking is in workflow.py.
+closures and the slot counters. Read-side only: the rules that refuse a slot when someone books
+it are services.resolve_slot, and places are taken and released in slots.py.
 
 Rules (each configurable in portal/config.py):
 - slots exist only on working days (portal.calendar: public holidays off, make-up working days

@@ -1,7 +1,7 @@
 """Forms for booking (lawyers, reception-day visitors) and for the staff who run appointments.
 
 The slot is posted as its local start ("2026-11-24T09:00") from radio buttons in the calendar
-table; workflow.resolve_slot checks it against the opening hours, the calendar and the rules.
+table; services.resolve_slot checks it against the opening hours, the calendar and the rules.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ WEEKDAYS = (
 
 
 class SlotChoice:
-    """The posted slot must be present; its meaning is checked by the workflow."""
+    """The posted slot must be present; its meaning is checked by services.resolve_slot."""
 
     def __call__(self, form, field):
         if not (field.data or "").strip():

@@ -3,15 +3,30 @@
 Written by hand: a VCALENDAR with one VEVENT, CRLF line endings (§3.1), lines folded at 75
 octets without splitting a UTF-8 character, TEXT values escaped (§3.3.11), times in UTC ("Z",
 §3.3.5) and a UID that stays the same when the booking moves, so calendars update the event.
+A booking's state maps onto the event's STATUS (§3.8.1.11) in `status_of`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from portal.appointments.models import BookingState
 from portal.core import clock
 
 CRLF = "\r\n"
+
+# Confirmed (or already attended) bookings are CONFIRMED, ended ones CANCELLED; a booking that
+# waits for staff, or whose visitor did not come, stays TENTATIVE.
+EVENT_STATUS = {
+    BookingState.CONFIRMED: "CONFIRMED",
+    BookingState.CHECKED_IN: "CONFIRMED",
+    BookingState.CANCELLED: "CANCELLED",
+    BookingState.DECLINED: "CANCELLED",
+}
+
+
+def status_of(state: BookingState) -> str:
+    return EVENT_STATUS.get(state, "TENTATIVE")
 
 
 def escape_text(value: str) -> str:

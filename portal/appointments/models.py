@@ -4,9 +4,13 @@ Staff configure *opening hours* (per place, service and weekday, with a slot len
 capacity per slot). Slots are computed from them on working days (portal.calendar); a `Slot` row
 is written the first time a slot is booked or closed, and from then on carries the count of
 places taken. That counter is the capacity rule: a booking takes a place with one conditional
-UPDATE (`booked < capacity`) in the transaction that inserts the booking (see workflow.py), and
+UPDATE (`booked < capacity`) in the transaction that inserts the booking (see slots.py), and
 a CHECK constraint backs it. Closures mark the slot rows they cover, so a booking and a closure
 of the same slot are serialised by the database, not by a check made beforehand.
+
+Where the rest lives: the booking state machine in workflow.py, the rules of booking, changing,
+closures and the places and hours in services.py, slot computation in availability.py, the
+lawyer's e-mails in notices.py, read-side lists in queries.py.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.database import sql_in
+from portal.core.workflow import StateEnum
 from portal.extensions import db
 
 
@@ -98,7 +103,7 @@ class Slot(db.Model):
     """A slot that has been booked or closed at least once: the counter of places taken.
 
     `booked` counts the bookings that hold a place (requested, confirmed, checked in, no-show);
-    it changes only through workflow.py, in the transaction that changes the booking.
+    it changes only through slots.py, in the transaction that changes the booking.
     """
 
     __tablename__ = "appointment_slots"
@@ -156,7 +161,9 @@ class Closure(db.Model):
     created_by = relationship("User")
 
 
-class BookingState(enum.StrEnum):
+class BookingState(StateEnum):
+    """A booking's status; the transitions between them are the table in workflow.py."""
+
     REQUESTED = "requested"
     CONFIRMED = "confirmed"
     CHECKED_IN = "checked_in"
@@ -186,7 +193,7 @@ BOOKING_STATE_LABELS = {
 class Booking(db.Model):
     """A lawyer's booking (lawyer_id set) or a citizen's reception-day visit (visitor_* set).
 
-    Changed only by workflow.py. `active_key` is set while a booking holds a place and emptied
+    Changed only by services.py, its status only through workflow.py. `active_key` is set while a booking holds a place and emptied
     when it is cancelled or declined: its UNIQUE constraint is the rule that a lawyer holds at
     most one booking per case, service and day (and a visitor one reception visit per day),
     enforced by the database rather than by a check made beforehand.
@@ -195,7 +202,7 @@ class Booking(db.Model):
     __tablename__ = "bookings"
     audit_kind = "booking"  # names it in the audit trail
     __table_args__ = (
-        sa.CheckConstraint(f"status IN ({sql_in(BookingState)})", name="status"),
+        BookingState.check_constraint("status"),
         sa.CheckConstraint(f"service IN ({sql_in(Service)})", name="service"),
         sa.CheckConstraint(
             "(lawyer_id IS NOT NULL AND case_number IS NOT NULL) OR "

@@ -4,6 +4,10 @@ citizens (the reception day, without an account).
 The calendar is a server-rendered table of the week's slots; each free slot is a radio button
 whose label says the day, the time and the places free, so the page works without JavaScript
 and with a keyboard or a screen reader.
+
+These views only parse the form, call services.py (the booking rules) or queries.py, flash and
+redirect or render; the request commits once here. What a booking page offers comes from the
+transition table in workflow.py (`allowed_actions`).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.appointments import availability, ics, workflow
+from portal.appointments import availability, ics, queries, services, workflow
 from portal.appointments.forms import (
     LAWYER_SERVICE_VALUES,
     BookingForm,
@@ -37,6 +41,7 @@ from portal.appointments.models import LAWYER_SERVICES, Booking, Service
 from portal.core import clock, codes
 from portal.core.lookups import LookupLocked
 from portal.core.permissions import lawyer_required
+from portal.core.workflow import InvalidTransition
 from portal.extensions import db, limiter
 
 bp = Blueprint("appointments", __name__)
@@ -111,7 +116,7 @@ def new_booking():
     status = 200
     if form.validate_on_submit():
         try:
-            booking = workflow.book_for_lawyer(
+            booking = services.book_for_lawyer(
                 current_user,
                 place_id=place_id,
                 service=service,
@@ -120,7 +125,7 @@ def new_booking():
                 note=form.note.data,
                 submission_key=form.submission_key.data,
             )
-        except workflow.BookingRefused as error:
+        except InvalidTransition as error:
             db.session.rollback()
             if error.forbidden:
                 abort(403)
@@ -157,10 +162,7 @@ def new_booking():
 
 def own_booking(booking_id: int) -> Booking:
     """The current lawyer's booking; someone else's is "not found", not "forbidden"."""
-    booking = db.session.get(Booking, booking_id)
-    if booking is None or booking.lawyer_id != current_user.id:
-        abort(404)
-    return booking
+    return queries.lawyers_booking(current_user.id, booking_id) or abort(404)
 
 
 @bp.route("/lawyer/bookings/<int:booking_id>")
@@ -183,8 +185,8 @@ def cancel_booking(booking_id: int):
     status = 400
     if form.validate_on_submit():
         try:
-            workflow.cancel(booking, current_user, reason=form.reason.data)
-        except workflow.BookingRefused as error:
+            services.cancel(booking, current_user, reason=form.reason.data)
+        except InvalidTransition as error:
             db.session.rollback()
             booking = own_booking(booking_id)
             form.reason.errors = [str(error)]
@@ -209,10 +211,10 @@ def reschedule_booking(booking_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            workflow.reschedule(
+            services.reschedule(
                 booking, current_user, starts_at=availability.parse_slot_key(form.slot.data)
             )
-        except workflow.BookingRefused as error:
+        except InvalidTransition as error:
             db.session.rollback()
             booking = own_booking(booking_id)
             form.slot.errors = [str(error)]
@@ -251,12 +253,6 @@ def booking_ics(booking_id: int):
     booking = own_booking(booking_id)
     slot = booking.slot
     place = slot.place
-    status = {
-        "confirmed": "CONFIRMED",
-        "checked_in": "CONFIRMED",
-        "cancelled": "CANCELLED",
-        "declined": "CANCELLED",
-    }.get(booking.status, "TENTATIVE")
     host = current_app.config["PUBLIC_BASE_URL"].split("//", 1)[-1].split("/", 1)[0]
     body = ics.event_calendar(
         uid=f"booking-{booking.reference}@{host}",
@@ -273,7 +269,7 @@ def booking_ics(booking_id: int):
             reference=booking.reference,
             case=booking.case_number,
         ),
-        status=status,
+        status=ics.status_of(booking.state),
         sequence=int(clock.as_utc(booking.rescheduled_at).timestamp() // 60)
         if booking.rescheduled_at
         else 0,
@@ -296,7 +292,7 @@ def reception_day():
     status = 200
     if form.validate_on_submit():
         try:
-            receipt = workflow.book_reception_visit(
+            receipt = services.book_reception_visit(
                 place_id=place_id,
                 starts_at=availability.parse_slot_key(form.slot.data),
                 name=form.name.data,
@@ -304,7 +300,7 @@ def reception_day():
                 subject=form.subject.data,
                 submission_key=form.submission_key.data,
             )
-        except workflow.BookingRefused as error:
+        except InvalidTransition as error:
             db.session.rollback()
             form.slot.errors = [str(error)]
             status = 409
@@ -339,7 +335,7 @@ def cancel_visit():
     status = 200
     if form.validate_on_submit():
         try:
-            booking = workflow.find_visit_for_cancel(form.reference.data, form.cancel_code.data)
+            booking = services.find_visit_for_cancel(form.reference.data, form.cancel_code.data)
         except LookupLocked:
             booking = None
             form.cancel_code.errors = [
@@ -352,8 +348,8 @@ def cancel_visit():
                 ]
         if booking is not None:
             try:
-                workflow.cancel(booking, workflow.OWNER, reason=form.reason.data)
-            except workflow.BookingRefused as error:
+                services.cancel(booking, workflow.VISITOR, reason=form.reason.data)
+            except InvalidTransition as error:
                 db.session.rollback()
                 form.cancel_code.errors = [str(error)]
             else:

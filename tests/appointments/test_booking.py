@@ -9,19 +9,19 @@ from datetime import UTC, date, datetime, time, timedelta
 import icalendar
 import pytest
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import force_locale
 
-from portal.appointments import availability, workflow
+from portal.appointments import availability, services
 from portal.appointments.models import Booking, BookingState, Slot
 from portal.calendar.models import CalendarDay
 from portal.core import audit, clock
 from portal.core.permissions import Role
+from portal.core.workflow import InvalidTransition
 from portal.extensions import db
-from tests.factories import csrf_token, form_tokens, login, make_user
+from tests.appointments.factories import CASE, NOW, at, book
+from tests.factories import login, make_user
 from tests.lawyers.factories import add_hours, login_lawyer, make_lawyer, make_place
-
-NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Beijing
-CASE = "示检刑诉受〔2026〕1号"
 
 
 @pytest.fixture
@@ -32,26 +32,8 @@ def setup():
         yield place
 
 
-def at(key: str):
-    return availability.parse_slot_key(key)
-
-
-def book(lawyer, place, key, *, case=CASE, service="file_reading", submission_key=None):
-    booking = workflow.book_for_lawyer(
-        lawyer,
-        place_id=place.id,
-        service=service,
-        starts_at=at(key),
-        case_number=case,
-        note=None,
-        submission_key=submission_key or secrets.token_urlsafe(32),
-    )
-    db.session.commit()
-    return booking
-
-
 def refused(message, lawyer, place, key, **kwargs):
-    with force_locale("en"), pytest.raises(workflow.BookingRefused, match=message):
+    with force_locale("en"), pytest.raises(InvalidTransition, match=message):
         book(lawyer, place, key, **kwargs)
     db.session.rollback()
 
@@ -88,7 +70,7 @@ def test_one_booking_per_case_service_and_day(setup):
     book(lawyer, setup, "2026-11-25T10:00", case="示检刑诉受〔2026〕2号")
     book(lawyer, setup, "2026-11-26T10:00")  # another day
     first = db.session.scalar(sa.select(Booking).order_by(Booking.id))
-    workflow.cancel(first, lawyer, reason="改期")
+    services.cancel(first, lawyer, reason="改期")
     db.session.commit()
     book(lawyer, setup, "2026-11-25T10:30")  # free again once cancelled
 
@@ -125,20 +107,20 @@ def test_a_double_submission_makes_one_booking(setup):
 def test_cancel_and_reschedule_only_until_the_cut_off(app, setup):
     lawyer = make_lawyer()
     booking = book(lawyer, setup, "2026-11-25T09:00")
-    with force_locale("en"), pytest.raises(workflow.BookingRefused, match="reason"):
-        workflow.cancel(booking, lawyer, reason=" ")
-    workflow.reschedule(booking, lawyer, starts_at=at("2026-11-26T10:00"))
+    with force_locale("en"), pytest.raises(InvalidTransition, match="reason"):
+        services.cancel(booking, lawyer, reason=" ")
+    services.reschedule(booking, lawyer, starts_at=at("2026-11-26T10:00"))
     db.session.commit()
     slots = {clock.as_utc(s.starts_at): s.booked for s in db.session.scalars(sa.select(Slot))}
     assert slots == {at("2026-11-25T09:00"): 0, at("2026-11-26T10:00"): 1}
     assert booking.status == BookingState.REQUESTED
     late = at("2026-11-26T10:00") - timedelta(hours=app.config["BOOKING_CHANGE_CUTOFF_HOURS"] - 1)
     with clock.frozen(late), force_locale("en"):
-        with pytest.raises(workflow.BookingRefused, match="until 24 hours before"):
-            workflow.cancel(booking, lawyer, reason="有事")
-        with pytest.raises(workflow.BookingRefused, match="until 24 hours before"):
-            workflow.reschedule(booking, lawyer, starts_at=at("2026-11-27T10:00"))
-    workflow.cancel(booking, lawyer, reason="当事人已委托他人")
+        with pytest.raises(InvalidTransition, match="until 24 hours before"):
+            services.cancel(booking, lawyer, reason="有事")
+        with pytest.raises(InvalidTransition, match="until 24 hours before"):
+            services.reschedule(booking, lawyer, starts_at=at("2026-11-27T10:00"))
+    services.cancel(booking, lawyer, reason="当事人已委托他人")
     db.session.commit()
     assert booking.status == BookingState.CANCELLED and booking.active_key is None
     assert db.session.scalar(sa.select(sa.func.sum(Slot.booked))) == 0
@@ -149,8 +131,8 @@ def test_reschedule_into_a_full_slot_leaves_the_booking_where_it_was(setup):
     book(one, setup, "2026-11-25T09:00")
     book(two, setup, "2026-11-25T09:00")
     mine = book(three, setup, "2026-11-26T09:00")
-    with force_locale("en"), pytest.raises(workflow.BookingRefused, match="just been taken"):
-        workflow.reschedule(mine, three, starts_at=at("2026-11-25T09:00"))
+    with force_locale("en"), pytest.raises(InvalidTransition, match="just been taken"):
+        services.reschedule(mine, three, starts_at=at("2026-11-25T09:00"))
     db.session.rollback()
     db.session.expire_all()
     mine = db.session.get(Booking, mine.id)
@@ -158,62 +140,76 @@ def test_reschedule_into_a_full_slot_leaves_the_booking_where_it_was(setup):
     assert sorted(db.session.scalars(sa.select(Slot.booked))) == [1, 2]
 
 
-def test_someone_elses_booking_is_not_found_and_cannot_be_changed(app, client, setup):
+def test_someone_elses_booking_is_not_found_and_cannot_be_changed(client_request, setup):
     owner, other = make_lawyer(), make_lawyer()
     booking = book(owner, setup, "2026-11-25T09:00")
-    with force_locale("en"), pytest.raises(workflow.BookingRefused, match="cannot cancel"):
-        workflow.cancel(booking, other, reason="x")
+    with force_locale("en"), pytest.raises(InvalidTransition, match="cannot cancel") as refused:
+        services.cancel(booking, other, reason="x")
+    assert refused.value.forbidden is True
     db.session.rollback()
-    login_lawyer(client, other)
-    token = csrf_token(client.get("/lawyer/").get_data(as_text=True))
-    assert client.get(f"/lawyer/bookings/{booking.id}").status_code == 404
-    assert client.get(f"/lawyer/bookings/{booking.id}/calendar.ics").status_code == 404
-    response = client.post(
-        f"/lawyer/bookings/{booking.id}/cancel", data={"csrf_token": token, "reason": "x"}
+    login_lawyer(client_request.client, other)
+    client_request.get("appointments.show_booking", booking_id=booking.id, _expected_status=404)
+    client_request.get("appointments.booking_ics", booking_id=booking.id, _expected_status=404)
+    client_request.post(
+        "appointments.cancel_booking",
+        booking_id=booking.id,
+        _data={"reason": "x"},
+        _expected_status=404,
     )
-    assert response.status_code == 404
+    client_request.get(
+        "appointments.reschedule_booking", booking_id=booking.id, _expected_status=404
+    )
+    assert db.session.get(Booking, booking.id).status == BookingState.REQUESTED
     # A lawyer id in the form is ignored: the booking is always the logged-in lawyer's.
-    tokens = form_tokens(client, f"/lawyer/bookings/new?place={setup.id}")
-    client.post(
-        "/lawyer/bookings/new",
-        data={**tokens, "lawyer_id": str(owner.id), "service": "file_reading",
-              "place": str(setup.id), "slot": "2026-11-26T09:00", "case_number": CASE},
+    tokens = client_request.form_fields("appointments.new_booking", place=setup.id)
+    client_request.post(
+        "appointments.new_booking",
+        _data={**tokens, "lawyer_id": str(owner.id), "service": "file_reading",
+               "place": str(setup.id), "slot": "2026-11-26T09:00", "case_number": CASE},
+        _expected_redirect="appointments.show_booking",
+        _redirect_values={"booking_id": booking.id + 1},
     )  # fmt: skip
     newest = db.session.scalar(sa.select(Booking).order_by(Booking.id.desc()))
-    assert newest.lawyer_id == other.id
+    assert newest.id == booking.id + 1 and newest.lawyer_id == other.id
 
 
-def test_the_calendar_page_lists_free_slots_as_labelled_radios(client, setup):
+def test_the_calendar_page_lists_free_slots_as_labelled_radios(client_request, setup):
     lawyer = make_lawyer()
     book(make_lawyer(), setup, "2026-11-24T09:00")
-    login_lawyer(client, lawyer)
-    client.set_cookie("portal_locale", "en")
-    html = client.get(f"/lawyer/bookings/new?service=file_reading&place={setup.id}").get_data(
-        as_text=True
-    )
-    assert "<caption>" in html and 'scope="row"' in html
-    assert 'type="radio" name="slot"' in html and 'value="2026-11-24T09:00"' in html
-    assert "1 place free" in html and "2 places free" in html
-    assert 'value="2026-11-23T09:00"' not in html  # already past
+    login_lawyer(client_request.client, lawyer)
+    client_request.client.set_cookie("portal_locale", "en")
+    page = client_request.get("appointments.new_booking", service="file_reading", place=setup.id)
+    assert page.select("table caption") and page.select('table th[scope="row"]')
+    radios = {radio["value"] for radio in page.select('input[type="radio"][name="slot"]')}
+    assert "2026-11-24T09:00" in radios
+    assert "2026-11-23T09:00" not in radios  # already past
+    text = page.get_text(" ")
+    assert "1 place free" in text and "2 places free" in text
 
 
-def test_booking_through_the_page_then_the_ics_parses(app, client, setup):
+def test_booking_through_the_page_then_the_ics_parses(client_request, setup):
     lawyer = make_lawyer()
-    login_lawyer(client, lawyer)
-    tokens = form_tokens(client, f"/lawyer/bookings/new?service=meeting&place={setup.id}")
+    login_lawyer(client_request.client, lawyer)
+    tokens = client_request.form_fields(
+        "appointments.new_booking", service="meeting", place=setup.id
+    )
     add_hours(setup, service="meeting", weekdays=(1,), start=time(14, 0), end=time(15, 0))
-    response = client.post(
-        "/lawyer/bookings/new",
-        data={**tokens, "service": "meeting", "place": str(setup.id),
-              "slot": "2026-11-24T14:00", "case_number": "示检刑诉受[2026]01号",
-              "note": "讨论羁押必要性; 会见, 时间"},
+    client_request.post(
+        "appointments.new_booking",
+        _data={**tokens, "service": "meeting", "place": str(setup.id),
+               "slot": "2026-11-24T14:00", "case_number": "示检刑诉受[2026]01号",
+               "note": "讨论羁押必要性; 会见, 时间"},
+        _expected_status=302,
     )  # fmt: skip
-    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     booking = db.session.scalar(sa.select(Booking))
     assert booking.case_number == CASE and booking.service == "meeting"
-    page = client.get(response.location).get_data(as_text=True)
-    assert booking.reference in page
-    ics = client.get(f"/lawyer/bookings/{booking.id}/calendar.ics")
+    assert client_request.response.location == url_for(
+        "appointments.show_booking", booking_id=booking.id
+    )
+    page = client_request.get("appointments.show_booking", booking_id=booking.id)
+    assert page.select_one("dd.code").get_text(strip=True) == booking.reference
+    client_request.get("appointments.booking_ics", booking_id=booking.id)
+    ics = client_request.response
     assert ics.headers["Content-Type"].startswith("text/calendar")
     raw = ics.get_data()
     assert raw.count(b"\r\n") >= 15 and b"\n" not in raw.replace(b"\r\n", b"")
@@ -227,53 +223,56 @@ def test_booking_through_the_page_then_the_ics_parses(app, client, setup):
     assert str(event["STATUS"]) == "TENTATIVE"
 
 
-def test_staff_confirm_decline_check_in_and_no_show(app, client, setup):
+def test_staff_confirm_decline_check_in_and_no_show(client_request, setup):
     lawyer = make_lawyer()
     first = book(lawyer, setup, "2026-11-24T09:00")
     second = book(lawyer, setup, "2026-11-24T09:30", case="示检刑诉受〔2026〕2号")
     clerk = make_user(Role.CLERK)
-    with force_locale("en"), pytest.raises(workflow.BookingRefused, match="cannot check in"):
-        workflow.check_in(first, make_user(Role.LEADER))
-    workflow.confirm(first, clerk)
-    with force_locale("en"), pytest.raises(workflow.BookingRefused, match="not started"):
-        workflow.record_no_show(first, clerk)
-    with force_locale("en"), pytest.raises(workflow.BookingRefused, match="reason"):
-        workflow.decline(second, clerk, reason="")
-    workflow.decline(second, clerk, reason="承办检察官出差")
+    services.confirm(first, clerk)
+    with force_locale("en"), pytest.raises(InvalidTransition, match="cannot check in") as refused:
+        services.check_in(first, make_user(Role.LEADER))  # leaders look, they do not act
+    assert refused.value.forbidden is True
+    with force_locale("en"), pytest.raises(InvalidTransition, match="not started"):
+        services.record_no_show(first, clerk)
+    with force_locale("en"), pytest.raises(InvalidTransition, match="reason"):
+        services.decline(second, clerk, reason="")
+    services.decline(second, clerk, reason="承办检察官出差")
     db.session.commit()
     assert second.status == BookingState.DECLINED and second.active_key is None
     with clock.frozen(at("2026-11-24T09:05")):
-        workflow.check_in(first, clerk)
+        services.check_in(first, clerk)
     db.session.commit()
     assert first.status == BookingState.CHECKED_IN
-    codes = db.session.scalars(sa.select(audit.AuditEvent.code)).all()
-    assert {
+    assert [e.code for e in audit.history(first)] == [
         "booking.requested",
         "booking.confirmed",
-        "booking.declined",
         "booking.checked_in",
-    } <= set(codes)
+    ]
+    assert [e.code for e in audit.history(second)] == ["booking.requested", "booking.declined"]
     # The day list shows them, and is printable.
-    login(client, clerk)
-    html = client.get(f"/staff/appointments/?place={setup.id}&day=2026-11-24").get_data(
-        as_text=True
-    )
-    assert first.reference in html and second.reference in html and "print-button" in html
+    login(client_request.client, clerk)
+    page = client_request.get("appointments_admin.day_schedule", place=setup.id, day="2026-11-24")
+    codes = {link.get_text(strip=True) for link in page.select("table a")}
+    assert {first.reference, second.reference} <= codes
+    assert page.select(".print-button")
     # A no-show for a confirmed booking once the slot has started.
     third = book(lawyer, setup, "2026-11-24T10:00", case="示检刑诉受〔2026〕3号")
-    workflow.confirm(third, clerk)
+    services.confirm(third, clerk)
     with clock.frozen(at("2026-11-24T10:40")):
-        workflow.record_no_show(third, clerk)
+        services.record_no_show(third, clerk)
     db.session.commit()
     assert third.status == BookingState.NO_SHOW
 
 
-def test_the_lawyer_sees_requested_until_confirmed(client, setup):
+def test_the_lawyer_sees_requested_until_confirmed(client_request, setup):
     lawyer = make_lawyer()
     booking = book(lawyer, setup, "2026-11-24T09:00")
-    login_lawyer(client, lawyer)
-    client.set_cookie("portal_locale", "en")
-    assert "Requested, waiting for confirmation" in client.get("/lawyer/").get_data(as_text=True)
-    workflow.confirm(booking, make_user(Role.HANDLER))
+    login_lawyer(client_request.client, lawyer)
+    client_request.client.set_cookie("portal_locale", "en")
+    account = client_request.get("lawyers.account")
+    assert "Requested, waiting for confirmation" in account.get_text()
+    services.confirm(booking, make_user(Role.HANDLER))
     db.session.commit()
-    assert "Confirmed" in client.get(f"/lawyer/bookings/{booking.id}").get_data(as_text=True)
+    page = client_request.get("appointments.show_booking", booking_id=booking.id)
+    assert "Confirmed" in page.get_text()
+    assert "Requested, waiting for confirmation" not in page.get_text()

@@ -5,22 +5,22 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import UTC, datetime, time
+from datetime import time
 
 import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
 
-from portal.appointments import availability, workflow
-from portal.appointments.models import Booking, BookingState, Slot
-from portal.core import clock, mail
+from portal.appointments import availability, services, slots
+from portal.appointments.models import Booking, BookingState, Closure, Slot
+from portal.core import audit, clock, mail
 from portal.core.permissions import Role
+from portal.core.workflow import InvalidTransition
 from portal.extensions import db
+from tests.appointments.factories import NOW, book
 from tests.core.test_mail import smtp_server  # noqa: F401  (the fixture)
-from tests.factories import csrf_token, form_tokens, login, make_user, submit_form
+from tests.factories import login, make_user
 from tests.lawyers.factories import add_hours, make_lawyer, make_place
-
-NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -32,52 +32,51 @@ def place():
         yield place
 
 
-def _book(lawyer, place, key, case="示检刑诉受〔2026〕1号"):
-    booking = workflow.book_for_lawyer(
-        lawyer,
-        place_id=place.id,
-        service="file_reading",
-        starts_at=availability.parse_slot_key(key),
-        case_number=case,
-        note=None,
-        submission_key=secrets.token_urlsafe(32),
-    )
-    db.session.commit()
-    return booking
-
-
-def test_a_closure_cancels_the_bookings_in_it_and_mails_the_reason(app, client, place, smtp_server):  # noqa: F811
+def test_a_closure_cancels_the_bookings_in_it_and_mails_the_reason(
+    client_request,
+    place,
+    smtp_server,  # noqa: F811
+):
     one, two = make_lawyer(), make_lawyer()
-    inside = _book(one, place, "2026-11-24T09:00")
-    confirmed = _book(two, place, "2026-11-24T10:00")
-    outside = _book(two, place, "2026-11-25T09:00")
+    inside = book(one, place, "2026-11-24T09:00")
+    confirmed = book(two, place, "2026-11-24T10:00")
+    outside = book(two, place, "2026-11-25T09:00")
     clerk = make_user(Role.CLERK)
-    workflow.confirm(confirmed, clerk)
+    services.confirm(confirmed, clerk)
     db.session.commit()
     mail.deliver_pending()
     smtp_server.messages.clear()
 
-    login(client, clerk)
-    response = submit_form(
-        client,
-        "/staff/appointments/closures",
-        {"place": str(place.id), "service": "", "day_from": "2026-11-24", "day_to": "2026-11-24",
-         "reason": "检察院举行全院会议，当日暂停接待"},
+    login(client_request.client, clerk)
+    page = client_request.post(
+        "appointments_admin.closures",
+        _data={"place": str(place.id), "service": "", "day_from": "2026-11-24",
+               "day_to": "2026-11-24", "reason": "检察院举行全院会议，当日暂停接待"},
+        _expected_status=200,
     )  # fmt: skip
-    assert response.status_code == 200, re.findall(
-        r"error-message[^>]*>(.*?)</p>", response.get_data(as_text=True), re.S
-    )
+    assert page.select(".error-message") == []
     db.session.expire_all()
     assert db.session.get(Booking, inside.id).status == BookingState.CANCELLED
     assert db.session.get(Booking, confirmed.id).cancelled_by == "closure"
     assert db.session.get(Booking, outside.id).status == BookingState.REQUESTED
+    [closure] = db.session.scalars(sa.select(Closure)).all()
+    assert [(e.code, e.actor_kind, e.detail) for e in audit.history(closure)] == [
+        (
+            "appointments.closure_created",
+            "staff",
+            "2 booking(s) cancelled; 检察院举行全院会议，当日暂停接待",
+        )
+    ]
+    assert [(e.code, e.actor_kind, e.from_state, e.detail) for e in audit.history(confirmed)][
+        -1
+    ] == ("booking.cancelled_by_closure", "system", "confirmed", f"closure:{closure.id}")
     # The closed day offers nothing any more, and a booking for it is refused.
     days = availability.availability(place.id, "file_reading", NOW.date(), 3)
     assert all(
         view.is_closed and not view.is_bookable for view in days[inside.slot.starts_at.date()]
     )
-    with force_locale("en"), pytest.raises(workflow.BookingRefused, match="closed"):
-        _book(make_lawyer(), place, "2026-11-24T09:30")
+    with force_locale("en"), pytest.raises(InvalidTransition, match="closed"):
+        book(make_lawyer(), place, "2026-11-24T09:30")
     db.session.rollback()
     mail.deliver_pending()
     told = [
@@ -90,7 +89,7 @@ def test_a_closure_cancels_the_bookings_in_it_and_mails_the_reason(app, client, 
 
 def test_a_closure_and_a_booking_of_the_same_slot_never_both_win(place):
     """The closure marks the slot row; the booking's conditional UPDATE then finds it closed."""
-    workflow.close(
+    services.close(
         make_user(Role.HANDLER),
         place_id=place.id,
         service="file_reading",
@@ -101,58 +100,69 @@ def test_a_closure_and_a_booking_of_the_same_slot_never_both_win(place):
     db.session.commit()
     slot = db.session.scalar(sa.select(Slot))
     assert slot.closed_at is not None and slot.booked == 0
-    with force_locale("en"), pytest.raises(workflow.BookingRefused, match="closed"):
-        workflow.take_place(slot.id)
+    with force_locale("en"), pytest.raises(InvalidTransition, match="closed"):
+        slots.take_place(slot.id)
 
 
-def test_citizens_reserve_a_reception_visit_and_cancel_it_with_the_code(app, client, place):
-    client.set_cookie("portal_locale", "en")
-    page = client.get(f"/reception-day?place={place.id}")
-    assert page.status_code == 200 and 'value="2026-11-25T14:00"' in page.get_data(as_text=True)
-    tokens = form_tokens(client, f"/reception-day?place={place.id}")
+def test_citizens_reserve_a_reception_visit_and_cancel_it_with_the_code(
+    client_request, new_client_request, place
+):
+    client_request.client.set_cookie("portal_locale", "en")
+    page = client_request.get("appointments.reception_day", place=place.id)
+    radios = {radio["value"] for radio in page.select('input[type="radio"][name="slot"]')}
+    assert "2026-11-25T14:00" in radios
+    tokens = client_request.form_fields("appointments.reception_day", place=place.id)
     data = {**tokens, "place": str(place.id), "slot": "2026-11-25T14:00", "name": "王某某",
             "mobile": "13800001111", "subject": "反映案件办理久拖不决的问题"}  # fmt: skip
-    response = client.post("/reception-day", data=data)
-    assert response.status_code == 200
-    assert response.headers["Cache-Control"] == "no-store"
-    html = response.get_data(as_text=True)
-    reference = re.search(r"YY-[A-Z0-9]{4}-[A-Z0-9]{4}", html).group(0)
-    code = re.search(r'class="code">([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})<', html).group(1)
+    receipt = client_request.post("appointments.reception_day", _data=data, _expected_status=200)
+    assert client_request.response.headers["Cache-Control"] == "no-store"
+    reference, code = (dd.get_text(strip=True) for dd in receipt.select("dd.code"))
+    assert re.fullmatch(r"YY-[A-Z0-9]{4}-[A-Z0-9]{4}", reference)
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", code)
     booking = db.session.scalar(sa.select(Booking))
+    assert booking.reference == reference
     assert booking.cancel_code_hash and code.replace("-", "") not in booking.cancel_code_hash
     # The same form again shows the same receipt and books nothing more.
-    again = client.post("/reception-day", data=data)
-    assert code in again.get_data(as_text=True)
+    again = client_request.post("appointments.reception_day", _data=data, _expected_status=200)
+    assert [dd.get_text(strip=True) for dd in again.select("dd.code")] == [reference, code]
     assert db.session.scalar(sa.select(sa.func.count(Booking.id))) == 1
     # One visit per mobile and day.
-    tokens = form_tokens(client, f"/reception-day?place={place.id}")
-    twice = client.post("/reception-day", data={**data, **tokens, "slot": "2026-11-25T15:00"})
-    assert twice.status_code == 409
+    tokens = client_request.form_fields("appointments.reception_day", place=place.id)
+    client_request.post(
+        "appointments.reception_day",
+        _data={**data, **tokens, "slot": "2026-11-25T15:00"},
+        _expected_status=409,
+    )
 
     # Staff see the day's list with the visitor's details.
-    staff = app.test_client()
-    login(staff, make_user(Role.CLERK))
-    listing = staff.get(f"/staff/appointments/reception-day?place={place.id}&day=2026-11-25")
-    assert "王某某" in listing.get_data(as_text=True) and reference in listing.get_data(
-        as_text=True
-    )
+    staff = new_client_request()
+    login(staff.client, make_user(Role.CLERK))
+    listing = staff.get("appointments_admin.reception_list", place=place.id, day="2026-11-25")
+    assert "王某某" in listing.get_text() and reference in listing.get_text()
 
-    wrong = submit_form(
-        client, "/reception-day/cancel", {"reference": reference, "cancel_code": "ABCD-EFGH-JKMN"}
+    wrong = client_request.post(
+        "appointments.cancel_visit",
+        _data={"reference": reference, "cancel_code": "ABCD-EFGH-JKMN"},
+        _expected_status=400,
     )
-    assert wrong.status_code == 400 and "We found no visit" in wrong.get_data(as_text=True)
-    right = submit_form(
-        client, "/reception-day/cancel", {"reference": reference.lower(), "cancel_code": code}
+    assert "We found no visit" in wrong.get_text()
+    client_request.post(
+        "appointments.cancel_visit",
+        _data={"reference": reference.lower(), "cancel_code": code},
+        _expected_redirect="appointments.reception_day",
     )
-    assert right.status_code == 302
     db.session.expire_all()
     booking = db.session.get(Booking, booking.id)
     assert booking.status == BookingState.CANCELLED and booking.cancelled_by == "visitor"
     assert db.session.scalar(sa.select(Slot.booked)) == 0
+    assert [(e.code, e.actor_kind, e.actor_id) for e in audit.history(booking)] == [
+        ("booking.requested", "petitioner", None),
+        ("booking.cancelled", "petitioner", None),
+    ]
 
 
-def test_reception_cancel_locks_after_repeated_wrong_codes(app, client, place):
-    receipt = workflow.book_reception_visit(
+def test_reception_cancel_locks_after_repeated_wrong_codes(app, client_request, place):
+    receipt = services.book_reception_visit(
         place_id=place.id,
         starts_at=availability.parse_slot_key("2026-11-25T14:00"),
         name="李某",
@@ -162,60 +172,16 @@ def test_reception_cancel_locks_after_repeated_wrong_codes(app, client, place):
     )
     db.session.commit()
     for _ in range(app.config["LOOKUP_MAX_FAILURES"]):
-        submit_form(client, "/reception-day/cancel",
-                    {"reference": receipt.booking.reference, "cancel_code": "ZZZZ-ZZZZ-ZZZZ"})  # fmt: skip
-    client.set_cookie("portal_locale", "en")
-    locked = submit_form(
-        client,
-        "/reception-day/cancel",
-        {"reference": receipt.booking.reference, "cancel_code": receipt.cancel_code},
+        client_request.post(
+            "appointments.cancel_visit",
+            _data={"reference": receipt.booking.reference, "cancel_code": "ZZZZ-ZZZZ-ZZZZ"},
+            _expected_status=400,
+        )
+    client_request.client.set_cookie("portal_locale", "en")
+    locked = client_request.post(
+        "appointments.cancel_visit",
+        _data={"reference": receipt.booking.reference, "cancel_code": receipt.cancel_code},
+        _expected_status=400,
     )
-    assert "Too many wrong attempts" in locked.get_data(as_text=True)
+    assert "Too many wrong attempts" in locked.get_text()
     assert db.session.get(Booking, receipt.booking.id).status == BookingState.REQUESTED
-
-
-def test_staff_routes_refuse_the_roles_that_must_not_use_them(app, client, place):
-    checks = {
-        Role.PUBLISHER: ["/staff/appointments/", "/staff/lawyers/", "/staff/appointments/closures"],
-        Role.LEADER: ["/staff/appointments/closures", "/staff/appointments/places"],
-        Role.CLERK: ["/staff/appointments/places", "/staff/lawyers/exclusions"],
-        Role.ADMIN: ["/staff/appointments/", "/staff/lawyers/"],
-    }
-    for role, urls in checks.items():
-        user_client = app.test_client()
-        login(user_client, make_user(role))
-        for url in urls:
-            assert user_client.get(url).status_code == 403, (role, url)
-    leader = app.test_client()
-    login(leader, make_user(Role.LEADER))
-    booking = _book(make_lawyer(), place, "2026-11-24T09:00")
-    page = leader.get(f"/staff/appointments/bookings/{booking.id}")
-    assert page.status_code == 200
-    token = csrf_token(page.get_data(as_text=True))
-    assert leader.post(f"/staff/appointments/bookings/{booking.id}/confirm",
-                       data={"csrf_token": token}).status_code == 403  # fmt: skip
-
-
-def test_admin_sets_up_a_place_and_its_hours(client):
-    login(client, make_user(Role.ADMIN))
-    response = submit_form(
-        client, "/staff/appointments/places",
-        {"name": "律师接待室", "address": "示例市人民路1号一楼", "is_active": "y"},
-    )  # fmt: skip
-    assert response.status_code == 302
-    url = response.location
-    response = submit_form(
-        client, url,
-        {"hours-service": "file_reading", "hours-weekday": "1", "hours-start_time": "09:00",
-         "hours-end_time": "08:00", "hours-slot_minutes": "30", "hours-capacity": "2"},
-    )  # fmt: skip
-    assert response.status_code == 400
-    tokens = form_tokens(client, url)
-    response = client.post(
-        url,
-        data={"hours-csrf_token": tokens["csrf_token"], "hours-service": "file_reading",
-              "hours-weekday": "1", "hours-start_time": "09:00", "hours-end_time": "11:00",
-              "hours-slot_minutes": "30", "hours-capacity": "2"},
-    )  # fmt: skip
-    assert response.status_code == 302
-    assert "09:00–11:00" in client.get(url).get_data(as_text=True)

@@ -1,0 +1,500 @@
+"""The rules of appointments: booking (lawyers, reception-day visitors), cancelling, moving,
+staff decisions (confirm, decline, check in, no-show), closures, and the places and opening
+hours administrators set up.
+
+Each function checks the rules that need more than a booking's state and the actor's role (the
+booking window, the change cut-off, a reason to give, one booking per case, service and day),
+then changes the records: a status only through `workflow.apply` (the transition table, one
+audit event per transition), a slot's places only through slots.py (the capacity argument is
+there). Functions flush and write their audit events; the view commits once, so a change and
+its audit row succeed or fail together.
+
+Refusals raise `core.workflow.InvalidTransition`, the exception the transition table raises
+too, so a view catches one thing: its message is for the person who tried, `field` names the
+form field it belongs to, and `forbidden` is true when who they are is the reason (403).
+
+Elsewhere: the state machine in workflow.py, slot computation and the booking window's settings
+in availability.py, the lawyer's e-mails in notices.py, read-side lists in queries.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from portal.appointments import availability, notices, queries, slots, workflow
+from portal.appointments.availability import SlotTime
+from portal.appointments.models import Booking, BookingState, Closure, OpeningHours, Place, Service
+from portal.appointments.workflow import Action
+from portal.cases import queries as cases_queries
+from portal.core import audit, clock, codes
+from portal.core.audit import EventType
+from portal.core.lookups import guarded_lookup
+from portal.core.workflow import SYSTEM, InvalidTransition
+from portal.extensions import db
+
+audit.register_event_types(
+    {
+        "appointments.closure_created": EventType(_l("Closure set")),
+        "appointments.place_saved": EventType(_l("Appointment place saved")),
+        "appointments.hours_added": EventType(_l("Opening hours added")),
+        "appointments.hours_removed": EventType(_l("Opening hours removed")),
+    }
+)
+
+DUPLICATE_LAWYER = _l(
+    "You already have a booking for this case and service on that day. Change that booking "
+    "instead, or choose another day."
+)
+DUPLICATE_VISITOR = _l("This mobile number already has a reception-day visit on that day.")
+
+
+# ---- which slot ------------------------------------------------------------------------------
+
+
+def resolve_slot(place_id: int | None, service: Service | str, starts_at: datetime | None):
+    """The offered, bookable-now slot, or InvalidTransition saying what is wrong with it: the
+    place, the opening hours and the calendar, the minimum notice, the horizon, a closure.
+    (Whether a place is still free is decided by the UPDATE in slots.take_place.)"""
+    service = Service(service)
+    if starts_at is None:
+        raise InvalidTransition(_l("Choose a free slot in the calendar."), field="slot")
+    place = queries.get_place(place_id) if place_id else None
+    if place is None or not place.is_active:
+        raise InvalidTransition(_l("Choose a place."), field="place")
+    window = availability.Window.now()
+    if starts_at < clock.now():
+        raise InvalidTransition(_l("This slot is in the past. Choose a later one."), field="slot")
+    slot = availability.find_slot(place.id, service, starts_at)
+    if slot is None:
+        raise InvalidTransition(
+            _l(
+                "We do not receive at this time on that day (it may be a holiday). Choose a "
+                "free slot in the calendar."
+            ),
+            field="slot",
+        )
+    if slot.starts_at < window.earliest:
+        raise InvalidTransition(
+            _l(
+                "Book at least %(n)s minutes before the slot starts. Choose a later one.",
+                n=current_app.config["BOOKING_MIN_NOTICE_MINUTES"],
+            ),
+            field="slot",
+        )
+    if clock.local_date(slot.starts_at) > window.last_day:
+        raise InvalidTransition(
+            _l(
+                "Slots can be booked at most %(n)s days ahead. Choose an earlier one.",
+                n=current_app.config["BOOKING_HORIZON_DAYS"],
+            ),
+            field="slot",
+        )
+    if availability.is_closed(
+        slot, availability.closures_over(place.id, service, slot.starts_at, slot.ends_at)
+    ):
+        raise InvalidTransition(_l("This slot is closed. Choose another one."), field="slot")
+    return slot
+
+
+def lawyer_key(lawyer_id: int, case_number: str, service: str, slot: SlotTime) -> str:
+    """The `active_key` of a lawyer's booking: one per lawyer, case, service and local day."""
+    return f"L{lawyer_id}|{service}|{clock.local_date(slot.starts_at).isoformat()}|{case_number}"
+
+
+def visitor_key(mobile: str, slot: SlotTime) -> str:
+    """The `active_key` of a reception visit: one per mobile number and local day."""
+    return f"V|{clock.local_date(slot.starts_at).isoformat()}|{mobile}"
+
+
+def new_reference() -> str:
+    return "YY-" + codes.format_code(codes.new_code(8))
+
+
+def normalise_reference(typed: str) -> str:
+    raw = codes.normalise_code(typed)
+    raw = raw.removeprefix("YY")
+    return "YY-" + codes.format_code(raw) if raw else ""
+
+
+def format_key(slot) -> str:
+    """A slot row's local start as the key a form posts, e.g. "2026-11-24T09:00"."""
+    return clock.as_utc(slot.starts_at).astimezone(clock.zone()).strftime("%Y-%m-%dT%H:%M")
+
+
+# ---- booking ---------------------------------------------------------------------------------
+
+
+def _hold(booking: Booking, slot: SlotTime, duplicate_message) -> Booking:
+    """Take the place and write the booking (slots.hold); a new booking's first audit event."""
+    stored = slots.hold(booking, slot, duplicate_message)
+    if stored is booking:
+        workflow.record_request(booking, detail=f"slot {slot.key} place {slot.place_id}")
+    return stored
+
+
+def book_for_lawyer(
+    lawyer,
+    *,
+    place_id: int | None,
+    service: Service | str,
+    starts_at: datetime | None,
+    case_number: str,
+    note: str | None,
+    submission_key: str,
+) -> Booking:
+    """A verified lawyer books a slot. Returns the earlier booking when the same form was
+    submitted before. Raises InvalidTransition (with the form field it concerns)."""
+    earlier = queries.booking_by_submission_key(submission_key)
+    if earlier is not None:
+        if earlier.lawyer_id != getattr(lawyer, "id", None):
+            raise InvalidTransition(_l("This form was used by another account."), forbidden=True)
+        return earlier
+    if not getattr(lawyer, "is_lawyer", False) or not lawyer.is_verified:
+        raise InvalidTransition(
+            _l("Only lawyers whom our staff have verified can book."), forbidden=True
+        )
+    service = Service(service)
+    if not service.is_for_lawyers:
+        raise InvalidTransition(_l("Choose a lawyer service."), field="service")
+    slot = resolve_slot(place_id, service, starts_at)
+    key = lawyer_key(lawyer.id, case_number, service, slot)
+    if queries.is_active_key_held(key):
+        raise InvalidTransition(DUPLICATE_LAWYER, field="slot")
+    case = cases_queries.find_case(case_number)
+    booking = Booking(
+        reference=new_reference(),
+        submission_key_hash=queries.submission_key_hash(submission_key),
+        service=service.value,
+        status=BookingState.REQUESTED.value,
+        lawyer_id=lawyer.id,
+        case_number=case_number,
+        case_id=case.id if case is not None else None,
+        active_key=key,
+        note=(note or "").strip() or None,
+        created_at=clock.now(),
+    )
+    return _hold(booking, slot, DUPLICATE_LAWYER)
+
+
+def cancel_code_for(submission_key: str) -> str:
+    """The visitor's cancel code, derived from the form's one-time key with the app's secret,
+    so a repeated post of the same form shows the same code; only its hash is stored."""
+    digest = hmac.new(
+        current_app.config["SECRET_KEY"].encode(),
+        b"reception-cancel:" + submission_key.encode(),
+        hashlib.sha256,
+    ).digest()
+    return codes.code_from_int(int.from_bytes(digest, "big"))
+
+
+@dataclass(frozen=True)
+class VisitReceipt:
+    booking: Booking
+    cancel_code: str
+    is_repeat: bool
+
+
+def book_reception_visit(
+    *,
+    place_id: int | None,
+    starts_at: datetime | None,
+    name: str,
+    mobile: str,
+    subject: str,
+    submission_key: str,
+) -> VisitReceipt:
+    """A citizen reserves a reception-day visit without an account. The receipt carries the
+    cancel code to show once (the same code again when the same form is posted again)."""
+    code = cancel_code_for(submission_key)
+    code_hash = codes.hasher.hash(code)  # slow on purpose: before the first query takes the lock
+    earlier = queries.booking_by_submission_key(submission_key)
+    if earlier is not None:
+        return VisitReceipt(earlier, code, is_repeat=True)
+    slot = resolve_slot(place_id, Service.RECEPTION_DAY, starts_at)
+    key = visitor_key(mobile, slot)
+    if queries.is_active_key_held(key):
+        raise InvalidTransition(DUPLICATE_VISITOR, field="slot")
+    booking = Booking(
+        reference=new_reference(),
+        submission_key_hash=queries.submission_key_hash(submission_key),
+        service=Service.RECEPTION_DAY.value,
+        status=BookingState.REQUESTED.value,
+        visitor_name=name.strip(),
+        visitor_mobile=mobile,
+        subject=subject.strip(),
+        cancel_code_hash=code_hash,
+        active_key=key,
+        created_at=clock.now(),
+    )
+    stored = _hold(booking, slot, DUPLICATE_VISITOR)
+    return VisitReceipt(stored, code, is_repeat=stored is not booking)
+
+
+def find_visit_for_cancel(reference: str, code: str) -> Booking | None:
+    """The reception visit for a matching reference and cancel code, else None (the same answer
+    for an unknown reference); failures count towards the lookup lock (portal.core.lookups), so
+    the caller commits also when nothing is found. Raises LookupLocked when locked."""
+    reference = normalise_reference(reference)
+
+    def attempt():
+        booking = queries.reception_visit(reference)
+        stored_hash = booking.cancel_code_hash if booking is not None else codes.DUMMY_HASH
+        matches = codes.code_matches(stored_hash, codes.normalise_code(code))
+        return booking if booking is not None and matches else None
+
+    return guarded_lookup("reception_visit", reference, attempt)
+
+
+# ---- the holder changes ----------------------------------------------------------------------
+
+
+def _require_before_cutoff(booking: Booking) -> None:
+    hours = current_app.config["BOOKING_CHANGE_CUTOFF_HOURS"]
+    if clock.now() > clock.as_utc(booking.slot.starts_at) - timedelta(hours=hours):
+        raise InvalidTransition(
+            _l(
+                "Bookings can be changed or cancelled online until %(n)s hours before the slot. "
+                "Call us if you cannot come.",
+                n=hours,
+            )
+        )
+
+
+def cancel(booking: Booking, actor, *, reason: str) -> None:
+    """The lawyer (before the cut-off, with a reason) or the visitor (`workflow.VISITOR`, until
+    the slot starts, the reason optional) cancels; the place is given back."""
+    reason = (reason or "").strip()
+    is_visitor = actor == workflow.VISITOR and booking.is_reception_visit
+    if not reason and not is_visitor:
+        raise InvalidTransition(_l("Give the reason for cancelling."), field="reason")
+    workflow.check(booking, Action.CANCEL, actor)
+    if is_visitor:
+        if clock.now() >= clock.as_utc(booking.slot.starts_at):
+            raise InvalidTransition(_l("This visit has already started or passed."))
+    else:
+        _require_before_cutoff(booking)
+    slots.release(booking)
+    booking.cancelled_at, booking.cancelled_by = clock.now(), "visitor" if is_visitor else "lawyer"
+    booking.cancel_reason = reason
+    workflow.apply(booking, Action.CANCEL, actor, detail=reason or None)
+
+
+def reschedule(booking: Booking, actor, *, starts_at: datetime | None) -> None:
+    """The lawyer moves the booking to another slot of the same place and service, before the
+    cut-off, in one transaction (slots.move). The moved booking waits for staff again."""
+    workflow.check(booking, Action.RESCHEDULE, actor)
+    _require_before_cutoff(booking)
+    old_slot = booking.slot
+    slot = resolve_slot(old_slot.place_id, booking.service, starts_at)
+    if slot.starts_at == clock.as_utc(old_slot.starts_at):
+        raise InvalidTransition(_l("Choose a slot other than the one you have."), field="slot")
+    key = lawyer_key(booking.lawyer_id, booking.case_number, booking.service, slot)
+    if queries.is_active_key_held(key, excluding=booking.id):
+        raise InvalidTransition(DUPLICATE_LAWYER, field="slot")
+    slots.move(booking, slot, key, DUPLICATE_LAWYER)
+    workflow.apply(
+        booking, Action.RESCHEDULE, actor, detail=f"from {format_key(old_slot)} to {slot.key}"
+    )
+
+
+# ---- staff decide ----------------------------------------------------------------------------
+
+
+def confirm(booking: Booking, staff) -> None:
+    """Staff confirm a requested booking; the lawyer is e-mailed."""
+    workflow.apply(booking, Action.CONFIRM, staff)
+    booking.confirmed_at, booking.confirmed_by_id = clock.now(), staff.id
+    notices.tell_lawyer(booking)
+
+
+def decline(booking: Booking, staff, *, reason: str) -> None:
+    """Staff decline a booking with a reason the lawyer or visitor reads; the place is freed."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidTransition(
+            _l("Give the reason the lawyer or visitor will read."), field="reason"
+        )
+    workflow.check(booking, Action.DECLINE, staff)
+    slots.release(booking)
+    booking.declined_at, booking.declined_by_id, booking.decline_reason = (
+        clock.now(),
+        staff.id,
+        reason,
+    )
+    workflow.apply(booking, Action.DECLINE, staff, detail=reason)
+    notices.tell_lawyer(booking)
+
+
+def check_in(booking: Booking, staff) -> None:
+    workflow.apply(booking, Action.CHECK_IN, staff)
+    booking.checked_in_at, booking.checked_in_by_id = clock.now(), staff.id
+
+
+def record_no_show(booking: Booking, staff) -> None:
+    """Only once the slot has started: before that the visitor may still come."""
+    if clock.now() < clock.as_utc(booking.slot.starts_at):
+        raise InvalidTransition(_l("The slot has not started yet."))
+    workflow.apply(booking, Action.NO_SHOW, staff)
+    booking.no_show_at, booking.no_show_by_id = clock.now(), staff.id
+
+
+# ---- closures --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClosureResult:
+    closure: Closure
+    cancelled: list[Booking]
+
+    @property
+    def visitors_to_call(self) -> list[Booking]:
+        """Reception-day visitors leave a mobile, not an e-mail: staff call them."""
+        return [b for b in self.cancelled if b.is_reception_visit]
+
+
+def close(
+    staff,
+    *,
+    place_id: int | None,
+    service: Service | str | None,
+    starts_at: datetime,
+    ends_at: datetime,
+    reason: str,
+) -> ClosureResult:
+    """Close a period: no slot in it is offered, every booking in it is cancelled with the
+    reason, and each lawyer who booked is e-mailed (through the outbox, in this transaction).
+
+    The slot rows are marked closed first (slots.close_slots, one UPDATE that serialises with
+    any booking racing for them), and only then are the bookings read: none can slip in between.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidTransition(
+            _l("Give the reason the people who booked will read."), field="reason"
+        )
+    if ends_at <= starts_at:
+        raise InvalidTransition(_l("The closure must end after it starts."), field="day_to")
+    service = Service(service).value if service else None
+    closure = Closure(
+        place_id=place_id or None,
+        service=service,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        reason=reason,
+        created_at=clock.now(),
+        created_by_id=staff.id,
+    )
+    db.session.add(closure)
+    db.session.flush()
+    slots.close_slots(
+        closure, place_id=place_id or None, service=service, starts_at=starts_at, ends_at=ends_at
+    )
+    affected = queries.open_bookings_of_closure(closure.id, workflow.OPEN_STATES)
+    audit.record(
+        "appointments.closure_created",
+        actor=staff,
+        subject=closure,
+        detail=f"{len(affected)} booking(s) cancelled; {reason}",
+    )
+    for booking in affected:
+        # The slot is closed; its counter still drops, so the day's figures stay true.
+        slots.release(booking)
+        booking.cancelled_at, booking.cancelled_by = clock.now(), "closure"
+        booking.cancel_reason, booking.closure_id = reason, closure.id
+        workflow.apply(booking, Action.CANCEL_BY_CLOSURE, SYSTEM, detail=f"closure:{closure.id}")
+        notices.tell_lawyer(booking)
+    db.session.flush()
+    return ClosureResult(closure, affected)
+
+
+def closure_period(day_from, day_to, time_from: time | None, time_to: time | None):
+    """The (starts_at, ends_at) of a closure from the form: from `time_from` (or the start of
+    the day) on the first day to `time_to` (or the end of the day) on the last."""
+    starts_at = availability.local_moment(day_from, time_from or time.min)
+    if time_to:
+        ends_at = availability.local_moment(day_to, time_to)
+    else:
+        ends_at = clock.start_of_local_day(day_to + timedelta(days=1))
+    return starts_at, ends_at
+
+
+# ---- places and opening hours (administrators) -----------------------------------------------
+
+
+def _require_unique_name(name: str, place: Place | None = None) -> None:
+    holder = queries.place_named(name)
+    if holder is not None and holder is not place:
+        raise InvalidTransition(_l("A place with this name exists already."), field="name")
+
+
+def add_place(staff, *, name: str, address: str, is_active: bool) -> Place:
+    name = name.strip()
+    _require_unique_name(name)
+    place = Place(name=name, address=address.strip(), is_active=is_active, created_at=clock.now())
+    db.session.add(place)
+    db.session.flush()
+    audit.record("appointments.place_saved", actor=staff, subject=place)
+    return place
+
+
+def update_place(place: Place, staff, *, name: str, address: str, is_active: bool) -> None:
+    """A place closed for bookings (`is_active` off) offers no new slots; bookings stay."""
+    name = name.strip()
+    _require_unique_name(name, place)
+    place.name, place.address, place.is_active = name, address.strip(), is_active
+    db.session.flush()
+    audit.record("appointments.place_saved", actor=staff, subject=place)
+
+
+def add_hours(
+    place: Place,
+    staff,
+    *,
+    service: Service | str,
+    weekday: int,
+    start_time: time,
+    end_time: time,
+    slot_minutes: int,
+    capacity: int,
+) -> OpeningHours:
+    hours = OpeningHours(
+        place_id=place.id,
+        service=Service(service).value,
+        weekday=int(weekday),
+        start_time=start_time,
+        end_time=end_time,
+        slot_minutes=slot_minutes,
+        capacity=capacity,
+        created_at=clock.now(),
+    )
+    db.session.add(hours)
+    db.session.flush()
+    audit.record(
+        "appointments.hours_added",
+        actor=staff,
+        subject=place,
+        detail=f"{hours.service} weekday {hours.weekday} {hours.start_time}-"
+        f"{hours.end_time} {hours.slot_minutes}min x{hours.capacity}",
+    )
+    return hours
+
+
+def remove_hours(hours: OpeningHours, staff) -> int:
+    """Bookings already made keep their slots; new slots from these hours are no longer offered.
+    Returns the place's id."""
+    place_id = hours.place_id
+    db.session.delete(hours)
+    db.session.flush()
+    audit.record(
+        "appointments.hours_removed",
+        actor=staff,
+        subject=("place", place_id),
+        detail=f"{hours.service} weekday {hours.weekday} {hours.start_time}-{hours.end_time}",
+    )
+    return place_id
