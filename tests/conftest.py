@@ -97,3 +97,12 @@ def client_request(client):
     from tests.web import ClientRequest
 
     return ClientRequest(client)
+
+
+@pytest.fixture
+def new_client_request(app):
+    """Another browser with its own session, e.g. staff next to a lawyer, or a second
+    publisher next to the first."""
+    from tests.web import ClientRequest
+
+    return lambda: ClientRequest(app.test_client())

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from flask import url_for
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
@@ -30,7 +29,7 @@ from portal.core.permissions import Role, can_open
 from portal.extensions import db
 from tests.cases.factories import make_case, make_grant
 from tests.disclosure.factories import make_document, make_release
-from tests.factories import login, make_petition, make_user
+from tests.factories import login, make_petition, make_user, url
 from tests.lawyers.factories import add_hours, login_lawyer, make_lawyer, make_place
 from tests.web import ClientRequest, parse
 
@@ -158,13 +157,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # ---- demo records ---------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _urls(app):
-    """url_for (also inside client_request) needs a request context to build paths."""
-    with app.test_request_context():
-        yield
-
-
 @pytest.fixture
 def demo(app, frozen_now):
     """Returns the lawyer; makes a petition, a case with a query code, a place with opening hours, a verified lawyer who
@@ -248,7 +240,7 @@ def _links(response, page_url: str):
 def crawl(app, client, user, start: str) -> Crawl:
     """Breadth first from `start`: every link is checked; guarded pages are read for more."""
     result = Crawl(reached={start})
-    home = url_for(start)
+    home = url(start)
     queue, seen, variants = [(home, "(home)")], {home}, {}
     while queue:
         link, source = queue.pop(0)
@@ -325,21 +317,21 @@ def test_the_administrator_reaches_the_pages_only_administrators_may_use(client,
     as_admin = ClientRequest(client)
     home = as_admin.get("backoffice.dashboard")
     linked = {a["href"] for a in home.select("main a[href]")}
-    assert url_for("appointments_admin.places") in linked
-    assert url_for("lawyers_admin.edit_exclusions") in linked
+    assert url("appointments_admin.places") in linked
+    assert url("lawyers_admin.edit_exclusions") in linked
     places = as_admin.get("appointments_admin.places")
     tabs = {a["href"] for a in places.select("nav ul.tabs a[href]")}
-    assert tabs == {url_for("appointments_admin.places"), url_for("appointments_admin.closures")}
+    assert tabs == {url("appointments_admin.places"), url("appointments_admin.closures")}
     as_admin.get("appointments_admin.closures")
     exclusions = as_admin.get("lawyers_admin.edit_exclusions")
     tabs = {a["href"] for a in exclusions.select("nav ul.tabs a[href]")}
-    assert tabs == {url_for("lawyers_admin.edit_exclusions")}
+    assert tabs == {url("lawyers_admin.edit_exclusions")}
 
 
 def test_a_publisher_sees_no_petition_queue(client, demo):
     login(client, make_user(Role.PUBLISHER))
     home = ClientRequest(client).get("backoffice.dashboard")
     linked = {urlsplit(a["href"]).path for a in home.select("a[href]")}
-    assert url_for("backoffice.list_petitions") not in linked
-    assert url_for("appointments_admin.day_schedule") not in linked
-    assert url_for("disclosure_admin.index") in linked
+    assert url("backoffice.list_petitions") not in linked
+    assert url("appointments_admin.day_schedule") not in linked
+    assert url("disclosure_admin.index") in linked

@@ -8,14 +8,14 @@ from datetime import time
 
 import pytest
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 
 from portal.appointments.models import Booking, BookingState, OpeningHours, Place
 from portal.core import audit, clock
 from portal.core.permissions import Role
 from portal.extensions import db
 from tests.appointments.factories import NOW, book
-from tests.factories import login, make_user
+from tests.factories import login, make_user, url
 from tests.lawyers.factories import add_hours, make_lawyer, make_place
 
 
@@ -106,7 +106,7 @@ def test_admin_sets_up_a_place_and_its_hours(client_request):
     # Only the id is kept: requests here share the test's session, and a Place held by the test
     # would keep its loaded hours across them.
     place_id = db.session.scalar(sa.select(Place.id).where(Place.name == "律师接待室"))
-    assert client_request.response.location == url_for(
+    assert client_request.response.location == url(
         "appointments_admin.edit_place", place_id=place_id
     )
     assert [e.code for e in audit.history(("place", place_id))] == ["appointments.place_saved"]

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, time, timedelta
 import icalendar
 import pytest
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import force_locale
 
 from portal.appointments import availability, services
@@ -20,7 +19,7 @@ from portal.core.permissions import Role
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db
 from tests.appointments.factories import CASE, NOW, at, book
-from tests.factories import login, make_user
+from tests.factories import login, make_user, url
 from tests.lawyers.factories import add_hours, login_lawyer, make_lawyer, make_place
 
 
@@ -203,7 +202,7 @@ def test_booking_through_the_page_then_the_ics_parses(client_request, setup):
     )  # fmt: skip
     booking = db.session.scalar(sa.select(Booking))
     assert booking.case_number == CASE and booking.service == "meeting"
-    assert client_request.response.location == url_for(
+    assert client_request.response.location == url(
         "appointments.show_booking", booking_id=booking.id
     )
     page = client_request.get("appointments.show_booking", booking_id=booking.id)

@@ -13,7 +13,6 @@ from datetime import UTC, datetime, time
 
 import pytest
 import sqlalchemy as sa
-from flask import url_for
 
 from portal.appointments import availability, services
 from portal.appointments.models import Booking, BookingState, Slot
@@ -21,6 +20,7 @@ from portal.core import clock
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db
 from portal.lawyers.models import LawyerAccount, Verification
+from tests.factories import url
 from tests.lawyers.factories import add_hours, login_lawyer, make_lawyer, make_place
 
 RACERS = 30
@@ -142,7 +142,7 @@ def test_thirty_parallel_posts_through_the_http_stack_end_in_exactly_three(
         browsers.append(browser)
     db.session.commit()
     # Built here: the racing threads have no request context to build URLs in.
-    new_booking_url = url_for("appointments.new_booking")
+    new_booking_url = url("appointments.new_booking")
 
     def attempt(i):
         response = browsers[i].client.post(

@@ -7,8 +7,6 @@ Messages from the services are checked in English, whatever the catalogues say."
 import pytest
 from flask_babel import force_locale
 
-from tests.web import ClientRequest
-
 
 @pytest.fixture(autouse=True)
 def _english_messages(app, _app_context):
@@ -20,9 +18,3 @@ def _english_messages(app, _app_context):
 def english_client(client):
     client.set_cookie("portal_locale", "en")
     return client
-
-
-@pytest.fixture
-def new_client_request(app):
-    """Another browser with its own session, e.g. a second publisher next to the first."""
-    return lambda: ClientRequest(app.test_client())
