@@ -134,7 +134,7 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_PASSWORD": _env("MAIL_PASSWORD"),
         "MAIL_FROM": _env("MAIL_FROM", "noreply@procuratorate.example"),
         "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
-        # Lawyer services and appointments (portal/appointments/workflow.py reads these).
+        # Lawyer services and appointments (portal/appointments/availability.py and services.py).
         # A slot can be booked from this many minutes before it starts, up to this many days
         # ahead; bookings can be moved or cancelled online until this many hours before.
         "BOOKING_MIN_NOTICE_MINUTES": _env_int("BOOKING_MIN_NOTICE_MINUTES", 30),

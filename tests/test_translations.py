@@ -17,7 +17,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from flask_babel import refresh
 
-from tests.factories import csrf_token
+from tests.factories import csrf_token, url
 
 ROOT = Path(__file__).resolve().parent.parent
 POT = ROOT / "translations" / "messages.pot"
@@ -170,19 +170,19 @@ def test_compiled_catalogue_matches_the_po_file(zh_catalog):
 
 
 def test_pages_are_in_chinese_until_the_visitor_chooses_english(client):
-    html = client.get("/").get_data(as_text=True)
+    html = client.get(url("site.home")).get_data(as_text=True)
     assert 'lang="zh-Hans"' in html
     assert "我要信访" in html  # "File a petition"
     assert "查询办理进度" in html  # "Check progress"
     assert "File a petition" not in html
 
-    response = client.post("/language", data={"locale": "en", "csrf_token": csrf_token(html)})
+    response = client.post(url("site.switch_language"), data={"locale": "en", "csrf_token": csrf_token(html)})
     assert response.status_code == 302
     # The tests share one app context (tests/conftest.py), where Flask-Babel caches the locale
     # of the first request; a real request starts afresh.
     refresh()
 
-    html = client.get("/").get_data(as_text=True)
+    html = client.get(url("site.home")).get_data(as_text=True)
     assert 'lang="en"' in html
     assert "File a petition" in html
     assert "我要信访" not in html

@@ -52,6 +52,22 @@ audit.register_event_types(
 DECIDERS = (Role.CLERK, Role.HANDLER)
 
 
+def _decision(waiting, outcomes: dict, *, decided, audit_prefix: str, guards=()) -> Workflow:
+    """Both machines are one decision by staff: from the `waiting` state each action leads to
+    its outcome, and a decided request stays decided. The audit code is the prefix and the
+    outcome ("lawyer.verified")."""
+    return Workflow(
+        states=type(waiting),
+        transitions={
+            action: Transition.of(
+                [waiting], target, DECIDERS, f"{audit_prefix}.{target}", refusal=decided
+            )
+            for action, target in outcomes.items()
+        },
+        guards=guards,
+    )
+
+
 # ---- lawyer accounts -------------------------------------------------------------------------
 
 
@@ -76,24 +92,11 @@ def _email_confirmed_before_verification(lawyer, action, _actor) -> None:
         raise InvalidTransition(EMAIL_NOT_CONFIRMED)
 
 
-ACCOUNT = Workflow(
-    states=Verification,
-    transitions={
-        AccountAction.VERIFY: Transition.of(
-            [Verification.PENDING],
-            Verification.VERIFIED,
-            DECIDERS,
-            "lawyer.verified",
-            refusal=ACCOUNT_DECIDED,
-        ),
-        AccountAction.REJECT: Transition.of(
-            [Verification.PENDING],
-            Verification.REJECTED,
-            DECIDERS,
-            "lawyer.rejected",
-            refusal=ACCOUNT_DECIDED,
-        ),
-    },
+ACCOUNT = _decision(
+    Verification.PENDING,
+    {AccountAction.VERIFY: Verification.VERIFIED, AccountAction.REJECT: Verification.REJECTED},
+    decided=ACCOUNT_DECIDED,
+    audit_prefix="lawyer",
     guards=(_email_confirmed_before_verification,),
 )
 
@@ -116,22 +119,9 @@ class BindingAction(enum.StrEnum):
 
 BINDING_DECIDED = _l("This request has been decided already.")
 
-BINDING = Workflow(
-    states=BindingStatus,
-    transitions={
-        BindingAction.APPROVE: Transition.of(
-            [BindingStatus.REQUESTED],
-            BindingStatus.APPROVED,
-            DECIDERS,
-            "binding.approved",
-            refusal=BINDING_DECIDED,
-        ),
-        BindingAction.REJECT: Transition.of(
-            [BindingStatus.REQUESTED],
-            BindingStatus.REJECTED,
-            DECIDERS,
-            "binding.rejected",
-            refusal=BINDING_DECIDED,
-        ),
-    },
+BINDING = _decision(
+    BindingStatus.REQUESTED,
+    {BindingAction.APPROVE: BindingStatus.APPROVED, BindingAction.REJECT: BindingStatus.REJECTED},
+    decided=BINDING_DECIDED,
+    audit_prefix="binding",
 )
