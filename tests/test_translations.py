@@ -176,7 +176,9 @@ def test_pages_are_in_chinese_until_the_visitor_chooses_english(client):
     assert "查询办理进度" in html  # "Check progress"
     assert "File a petition" not in html
 
-    response = client.post(url("site.switch_language"), data={"locale": "en", "csrf_token": csrf_token(html)})
+    response = client.post(
+        url("site.switch_language"), data={"locale": "en", "csrf_token": csrf_token(html)}
+    )
     assert response.status_code == 302
     # The tests share one app context (tests/conftest.py), where Flask-Babel caches the locale
     # of the first request; a real request starts afresh.
