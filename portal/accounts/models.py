@@ -11,14 +11,14 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.core.database import sql_in
+from portal.core.database import enum_check
 from portal.core.permissions import Role
 from portal.extensions import db
 
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (sa.CheckConstraint(f"role IN ({sql_in(Role)})", name="role"),)
+    __table_args__ = (enum_check("role", Role),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)

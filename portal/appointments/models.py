@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.database import sql_in
+from portal.core.database import enum_check, sql_in
 from portal.core.workflow import StateEnum
 from portal.extensions import db
 
@@ -75,7 +75,7 @@ class OpeningHours(db.Model):
 
     __tablename__ = "opening_hours"
     __table_args__ = (
-        sa.CheckConstraint(f"service IN ({sql_in(Service)})", name="service"),
+        enum_check("service", Service),
         sa.CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
         sa.CheckConstraint("end_time > start_time", name="ends_after_start"),
         sa.CheckConstraint("slot_minutes BETWEEN 5 AND 480", name="slot_minutes"),
@@ -109,7 +109,7 @@ class Slot(db.Model):
     __tablename__ = "appointment_slots"
     __table_args__ = (
         sa.UniqueConstraint("place_id", "service", "starts_at"),
-        sa.CheckConstraint(f"service IN ({sql_in(Service)})", name="service"),
+        enum_check("service", Service),
         sa.CheckConstraint("booked >= 0 AND booked <= capacity", name="within_capacity"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint(
@@ -203,7 +203,7 @@ class Booking(db.Model):
     audit_kind = "booking"  # names it in the audit trail
     __table_args__ = (
         BookingState.check_constraint("status"),
-        sa.CheckConstraint(f"service IN ({sql_in(Service)})", name="service"),
+        enum_check("service", Service),
         sa.CheckConstraint(
             "(lawyer_id IS NOT NULL AND case_number IS NOT NULL) OR "
             "(visitor_name IS NOT NULL AND visitor_mobile IS NOT NULL AND cancel_code_hash IS NOT NULL)",

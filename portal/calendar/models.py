@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.core.database import sql_in
+from portal.core.database import enum_check
 from portal.extensions import db
 
 
@@ -32,7 +32,7 @@ class DayKind(enum.StrEnum):
 
 class CalendarDay(db.Model):
     __tablename__ = "calendar_days"
-    __table_args__ = (sa.CheckConstraint(f"kind IN ({sql_in(DayKind)})", name="kind"),)
+    __table_args__ = (enum_check("kind", DayKind),)
 
     day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(10))

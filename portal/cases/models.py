@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.database import sql_in
+from portal.core.database import enum_check
 from portal.core.workflow import StateEnum
 from portal.extensions import db
 
@@ -78,7 +78,7 @@ class Case(db.Model):
     audit_kind = "case"  # names it in the audit trail
     __table_args__ = (
         Stage.check_constraint("stage", name="stage"),
-        sa.CheckConstraint(f"category IN ({sql_in(Category)})", name="category"),
+        enum_check("category", Category),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -197,8 +197,8 @@ class CaseQueryGrant(db.Model):
     __tablename__ = "case_query_grants"
     audit_kind = "grant"  # names it in the audit trail
     __table_args__ = (
-        sa.CheckConstraint(f"relation IN ({sql_in(Relationship)})", name="relation"),
-        sa.CheckConstraint(f"verification IN ({sql_in(Verification)})", name="verification"),
+        enum_check("relation", Relationship),
+        enum_check("verification", Verification),
         sa.CheckConstraint(
             "revoked_at IS NULL OR revoked_by_id IS NOT NULL", name="revoked_has_actor"
         ),

@@ -10,6 +10,7 @@ behind each other. WAL mode lets those readers proceed while a writer works.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -42,3 +43,9 @@ def tune_sqlite(engine: Engine, *, always_immediate: bool = False) -> None:
 def sql_in(values) -> str:
     """The SQL list for a CHECK constraint over an enum's values: "'a', 'b', 'c'"."""
     return ", ".join(f"'{value}'" for value in values)
+
+
+def enum_check(column: str, values, *, name: str | None = None) -> sa.CheckConstraint:
+    """The CHECK that keeps `column` within an enum's values, generated from the enum itself,
+    so that the database and the code can never disagree on the list."""
+    return sa.CheckConstraint(f"{column} IN ({sql_in(values)})", name=name or column)

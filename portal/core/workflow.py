@@ -22,23 +22,19 @@ import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from portal.core import audit
+from portal.core.database import enum_check
 
 
 class StateEnum(enum.StrEnum):
     """A state column's values. Subclasses add a translated `label`."""
 
     @classmethod
-    def sql_values(cls) -> str:
-        return ", ".join(f"'{member.value}'" for member in cls)
-
-    @classmethod
     def check_constraint(cls, column: str = "status", *, name: str | None = None):
         """The CHECK constraint that keeps `column` within this enum, for `__table_args__`."""
-        return sa.CheckConstraint(f"{column} IN ({cls.sql_values()})", name=name or column)
+        return enum_check(column, cls, name=name)
 
 
 class InvalidTransition(Exception):

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.database import sql_in
+from portal.core.database import enum_check, sql_in
 from portal.core.workflow import StateEnum
 from portal.extensions import db
 
@@ -133,7 +133,7 @@ class LegalDocument(db.Model):
     __tablename__ = "legal_documents"
     audit_kind = "document"  # names it in the audit trail
     __table_args__ = (
-        sa.CheckConstraint(f"doc_type IN ({sql_in(DocumentType)})", name="doc_type"),
+        enum_check("doc_type", DocumentType),
         DocumentState.check_constraint("status", name="status"),
         sa.CheckConstraint(
             "status = 'draft' OR (redacted_text IS NOT NULL AND reviewed_at IS NOT NULL)",
@@ -218,7 +218,7 @@ class Release(db.Model):
     __tablename__ = "case_releases"
     audit_kind = "release"  # names it in the audit trail
     __table_args__ = (
-        sa.CheckConstraint(f"category IN ({sql_in(ReleaseCategory)})", name="category"),
+        enum_check("category", ReleaseCategory),
         ReleaseState.check_constraint("status", name="status"),
         sa.CheckConstraint(
             "status = 'draft' OR (public_title IS NOT NULL AND public_body IS NOT NULL"

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.database import sql_in
+from portal.core.database import enum_check
 from portal.core.workflow import StateEnum
 from portal.extensions import db
 
@@ -167,8 +167,8 @@ class CaseBinding(db.Model):
     audit_kind = "binding"  # names it in the audit trail
     __table_args__ = (
         BindingStatus.check_constraint("status", name="status"),
-        sa.CheckConstraint(f"relation IN ({sql_in(BindingRelation)})", name="relation"),
-        sa.CheckConstraint(f"mandate IN ({sql_in(Mandate)})", name="mandate"),
+        enum_check("relation", BindingRelation),
+        enum_check("mandate", Mandate),
         sa.CheckConstraint(
             "status != 'rejected' OR rejection_reason IS NOT NULL", name="rejected_has_reason"
         ),
@@ -235,7 +235,7 @@ DOCUMENT_LABELS = {
 
 class BindingDocument(db.Model):
     __tablename__ = "binding_documents"
-    __table_args__ = (sa.CheckConstraint(f"kind IN ({sql_in(DocumentKind)})", name="kind"),)
+    __table_args__ = (enum_check("kind", DocumentKind),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     binding_id: Mapped[int] = mapped_column(sa.ForeignKey("case_bindings.id"), index=True)

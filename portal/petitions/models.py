@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.database import sql_in
+from portal.core.database import enum_check, sql_in
 from portal.core.lookups import LookupLock  # noqa: F401  (the progress lookup's lock, now shared)
 from portal.core.workflow import StateEnum
 from portal.extensions import db
@@ -186,8 +186,8 @@ class Petition(db.Model):
 
     __table_args__ = (
         State.check_constraint("status", name="status"),
-        sa.CheckConstraint(f"kind IN ({sql_in(Kind)})", name="kind"),
-        sa.CheckConstraint(f"channel IN ({sql_in(Channel)})", name="channel"),
+        enum_check("kind", Kind),
+        enum_check("channel", Channel),
         sa.CheckConstraint(
             f"(status = '{State.MERGED}') = (merged_into_id IS NOT NULL)", name="merged_has_target"
         ),
@@ -271,7 +271,7 @@ class Reply(db.Model):
 
     __tablename__ = "replies"
     __table_args__ = (
-        sa.CheckConstraint(f"kind IN ({sql_in(ReplyKind)})", name="kind"),
+        enum_check("kind", ReplyKind),
         sa.CheckConstraint(
             "objected_at IS NULL OR sent_at IS NOT NULL", name="objection_after_sending"
         ),
