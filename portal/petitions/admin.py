@@ -32,7 +32,7 @@ from portal.core.permissions import PETITION_STAFF, Role, can_open, roles_requir
 from portal.extensions import db
 from portal.petitions import forms, queries, services, workflow
 from portal.petitions.deadlines import DeadlineRule, due_status
-from portal.petitions.models import Attachment, Channel, Kind, Petition, State
+from portal.petitions.models import Channel, Kind, Petition, State
 from portal.petitions.views import intake_data, render_receipt
 from portal.petitions.workflow import Action
 
@@ -288,15 +288,8 @@ def act_on_petition(number: str, action: str):
 @bp.route("/petitions/<string:number>/attachments/<int:attachment_id>")
 @roles_required(*PETITION_STAFF)
 def download_attachment(number: str, attachment_id: int):
-    petition = get_petition(number)
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.petition_id != petition.id:
+    attachment = services.attachment_for_staff(get_petition(number), attachment_id, current_user)
+    if attachment is None:
         abort(404)
-    audit.record(
-        "petition.attachment_downloaded",
-        actor=current_user,
-        subject=petition,
-        detail=f"attachment={attachment.id}",
-    )
     db.session.commit()
     return uploads.private_download(attachment)

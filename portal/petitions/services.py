@@ -310,6 +310,21 @@ def add_note(petition: Petition, author, body: str) -> Note:
     return note
 
 
+def attachment_for_staff(petition: Petition, attachment_id: int, reader) -> Attachment | None:
+    """The petition's attachment for a staff member to read, with the audit event that says who
+    read it; None when the petition has no such attachment."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.petition_id != petition.id:
+        return None
+    audit.record(
+        "petition.attachment_downloaded",
+        actor=reader,
+        subject=petition,
+        detail=f"attachment={attachment.id}",
+    )
+    return attachment
+
+
 @dataclass(frozen=True)
 class SweepResult:
     escalated: int
