@@ -8,6 +8,7 @@ Production refuses to start without ``SECRET_KEY``.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from datetime import timedelta
@@ -94,6 +95,14 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAX_ATTACHMENT_BYTES": _env_int("MAX_ATTACHMENT_MB", 10) * 1024 * 1024,
         "MAX_CONTENT_LENGTH": (5 * _env_int("MAX_ATTACHMENT_MB", 10) + 1) * 1024 * 1024,
         "UPLOAD_DIR": _env("UPLOAD_DIR", str(instance_path / "uploads")),
+        # Virus scan of every upload by ClamAV's clamd (portal/core/clamd.py): a Unix socket
+        # and/or a TCP address; neither (the default) means no scan. Once configured, a scanner
+        # that does not answer within CLAMD_TIMEOUT seconds refuses the upload: nothing is
+        # accepted unscanned. clamd's signatures are kept current by freshclam on that host.
+        "CLAMD_SOCKET": _env("CLAMD_SOCKET"),
+        "CLAMD_HOST": _env("CLAMD_HOST"),
+        "CLAMD_PORT": _env_int("CLAMD_PORT", 3310),
+        "CLAMD_TIMEOUT": _env_int("CLAMD_TIMEOUT", 30),
         # Languages: Simplified Chinese first.
         "LANGUAGES": ["zh_Hans_CN", "en"],
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
@@ -185,3 +194,12 @@ def validate(config: dict) -> None:
     for key in ("BOOKING_HORIZON_DAYS", "LAWYER_CONFIRM_HOURS", "CASE_FILE_ACCESS_DAYS"):
         if config[key] < 1:
             raise ConfigurationError(f"{key} must be at least 1")
+    if not 1 <= config["CLAMD_PORT"] <= 65535 or config["CLAMD_TIMEOUT"] < 1:
+        raise ConfigurationError("CLAMD_PORT must be a port number and CLAMD_TIMEOUT at least 1")
+    if config["PORTAL_ENV"] == "production" and not (
+        config.get("CLAMD_SOCKET") or config.get("CLAMD_HOST")
+    ):
+        logging.getLogger(__name__).warning(
+            "Uploads are not scanned for viruses: set CLAMD_SOCKET or CLAMD_HOST to the address "
+            "of a clamd that freshclam keeps current."
+        )

@@ -151,7 +151,7 @@ LOGIN_PAGES = {"accounts.login", "lawyers.login"}
 # endpoint with its path values) is read with at most this many different query strings.
 VARIANTS_READ = 10
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\nstartxref\n0\n%%EOF\n"
 
 
 # ---- demo records ---------------------------------------------------------------------------

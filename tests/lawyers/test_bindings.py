@@ -20,7 +20,7 @@ from tests.factories import login, make_user
 from tests.lawyers.factories import login_lawyer, make_case, make_lawyer
 from tests.web import ClientRequest, url
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\nstartxref\n0\n%%EOF\n"
 
 
 def _pdf(name):
