@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make test` (and `.ci/run`): set up everything the tests need and run the whole suite.
 #
-#   1. the system packages (Chromium, PostgreSQL 15, CJK fonts): installed with apt-get when
-#      missing and run as root; otherwise the script says which are missing and stops;
+#   1. the system packages (Chromium, PostgreSQL 15, CJK fonts, ClamAV's clamd): installed with
+#      apt-get when missing and run as root; otherwise the script says which are missing and stops;
 #   2. the Python test dependencies and the compiled translations (`make install-test translations`);
 #   3. `make lint`: ruff's rules and its formatting;
 #   4. a throwaway PostgreSQL 15 server in a temporary directory, on 127.0.0.1, deleted on exit
@@ -12,10 +12,13 @@
 #
 # Every pytest step runs even if an earlier one failed; the script fails if any did. pytest's
 # exit code 5 (no tests collected) counts as a failure. Under CI=true nothing may be skipped for
-# want of a browser or a database: the browser tests fail instead (tests/browser/conftest.py).
+# want of a browser or a database: the browser tests fail instead (tests/browser/conftest.py),
+# and so do the virus-scan tests without clamd (tests/conftest.py starts its own, on a local
+# signature file with the EICAR test signature).
 #
 # Settings: PG_BIN (default /usr/lib/postgresql/15/bin), TEST_PG_PORT (default: 54329, or a
-# free port if that one is taken), CHROMIUM_PATH (default /usr/bin/chromium), PYTEST_ARGS
+# free port if that one is taken), CHROMIUM_PATH (default /usr/bin/chromium), CLAMD_PATH (default
+# /usr/sbin/clamd), PYTEST_ARGS
 # (extra arguments for every pytest step, e.g. "-x").
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -23,6 +26,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
 export CHROMIUM_PATH
+CLAMD_PATH=${CLAMD_PATH:-/usr/sbin/clamd}
+export CLAMD_PATH
 PYTEST=(.venv/bin/pytest -q ${PYTEST_ARGS:-})
 mkdir -p test-output
 
@@ -52,9 +57,10 @@ finish_step() {
 is_root() { [[ $(id -u) -eq 0 ]]; }
 
 # ---- 1. system packages ----------------------------------------------------------------------
-step "[1/7] system packages: chromium, postgresql (15), fonts-noto-cjk"
+step "[1/7] system packages: chromium, postgresql (15), fonts-noto-cjk, clamav-daemon"
 missing=()
 [[ -x $CHROMIUM_PATH ]] || missing+=(chromium)
+[[ -x $CLAMD_PATH ]] || missing+=(clamav-daemon)
 [[ -x $PG_BIN/initdb && -x $PG_BIN/pg_ctl && -x $PG_BIN/psql ]] || missing+=(postgresql)
 if command -v dpkg-query >/dev/null; then
     [[ $(dpkg-query -W -f='${db:Status-Status}' fonts-noto-cjk 2>/dev/null) == installed ]] \
@@ -73,8 +79,8 @@ if ((${#missing[@]})); then
     else
         echo "ERROR: the tests need these system packages, which are missing: ${missing[*]}" >&2
         echo "Install them as root, e.g.: sudo apt-get install -y ${missing[*]}" >&2
-        echo "(Chromium is looked for at $CHROMIUM_PATH, PostgreSQL 15 in $PG_BIN;" \
-             "set CHROMIUM_PATH or PG_BIN if yours are elsewhere.)" >&2
+        echo "(Chromium is looked for at $CHROMIUM_PATH, PostgreSQL 15 in $PG_BIN, clamd at" \
+             "$CLAMD_PATH; set CHROMIUM_PATH, PG_BIN or CLAMD_PATH if yours are elsewhere.)" >&2
         exit 1
     fi
 else

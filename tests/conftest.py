@@ -106,3 +106,21 @@ def new_client_request(app):
     from tests.web import ClientRequest
 
     return lambda: ClientRequest(app.test_client())
+
+
+@pytest.fixture(scope="session")
+def clamd_socket(tmp_path_factory):
+    """A real clamd for this test session (tests/clamd.py): the path of its socket."""
+    from tests import clamd
+
+    process, socket_path = clamd.start(tmp_path_factory.mktemp("clamd"))
+    yield socket_path
+    clamd.stop(process)
+
+
+@pytest.fixture
+def virus_scanner(app, clamd_socket):
+    """Uploads in this test are scanned by the session's clamd."""
+    app.config["CLAMD_SOCKET"] = clamd_socket
+    yield clamd_socket
+    app.config["CLAMD_SOCKET"] = None

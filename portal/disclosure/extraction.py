@@ -2,7 +2,8 @@
 
 Every way a file can be wrong ends in `ExtractionRejected` with a message for the publisher:
 empty, too large, not what its name says, an old .doc, password-protected, corrupt, too many
-pages, a ZIP that would inflate beyond reason, or a scanned PDF without a text layer. The
+pages, a ZIP that would inflate beyond reason, a scanned PDF without a text layer, or anything
+`portal.core.uploads.check_file` refuses in any upload (macros, PDF JavaScript, viruses). The
 libraries raise many kinds of exception on malformed input, so each parser call is wrapped and any
 exception from it becomes that message (and is logged), never a 500.
 """
@@ -16,7 +17,7 @@ import zipfile
 import filetype
 from flask_babel import gettext as _
 
-from portal.core.uploads import safe_display_name
+from portal.core.uploads import UploadRejected, check_file, safe_display_name
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,10 @@ def extract_text(filename: str | None, data: bytes) -> str:
                 kind=extension.upper(),
             )
         )
+    try:  # macros, active PDF content, the name, viruses: the rules for every upload
+        check_file(name, data)
+    except UploadRejected as error:
+        raise ExtractionRejected(str(error)) from None
     text = _docx_text(name, data) if extension == "docx" else _pdf_text(name, data)
     text = text.strip()
     if not text:
