@@ -15,6 +15,7 @@
     lookups.py      rate-limited, lockable lookups by number and code
     mail.py         the e-mail outbox; urls.py  absolute links for mail and notices
     uploads.py      checked, stored uploads; database.py  SQLite tuning; errors.py  error pages;
+    activecontent.py  macros and active PDF content in uploads; clamd.py  the virus scan;
     security.py     response headers; i18n.py  locale choice; ratelimit_store.py  the limiter's
                     shared store
 """

@@ -36,6 +36,7 @@ import olefile
 from defusedxml import ElementTree
 
 log = logging.getLogger(__name__)
+logging.getLogger("pypdf").setLevel(logging.ERROR)  # warnings about malformed uploads: not ours
 
 JAVASCRIPT, ACTION, EMBEDDED, MACROS, ACTIVE = (
     "javascript",
@@ -104,7 +105,6 @@ def _pdf_walk(data: bytes) -> set[str]:
     from pypdf import PdfReader
     from pypdf.generic import IndirectObject
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed uploads are not our bugs
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
@@ -150,53 +150,96 @@ def _pdf_object_findings(root) -> set[str]:
     return findings
 
 
-_STREAM_BODY = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
-_PDF_TOKEN = re.compile(rb"[(%/]")
-_NAME_CHARS = re.compile(rb"[^\s/<>\[\]()\{\}%\x00]*")
+_STREAM_START = re.compile(rb"stream\r?\n")
+_DELIMITER = rb"(?=[\s/<>\[\]()\{\}%\x00]|\Z)"
+
+
+def _name_pattern(name: str) -> bytes:
+    """A regex for one name as it may be written, each character plain or as a #xx escape."""
+    return b"".join(
+        b"(?:%s|#%s)"
+        % (
+            re.escape(ch.encode()),
+            b"".join(
+                b"[%s%s]" % (h.upper().encode(), h.lower().encode()) for h in f"{ord(ch):02x}"
+            ),
+        )
+        for ch in name
+    )
+
+
+_RAW_NAME = re.compile(
+    b"/(?P<name>"
+    + b"|".join(_name_pattern(n[1:]) for n in sorted(_PDF_RAW_NAMES, key=len, reverse=True))
+    + b")"
+    + _DELIMITER
+)
 _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_STRING_OR_COMMENT = re.compile(rb"[(%]")
+_PARENTHESIS_OR_ESCAPE = re.compile(rb"[()\\]")
+_END_OF_LINE = re.compile(rb"[\r\n]")
 
 
 def _pdf_raw_findings(data: bytes) -> set[str]:
-    """The names in the file outside stream bodies, literal strings and comments, with #xx
-    escapes decoded (``/J#53`` is ``/JS``)."""
-    text = _STREAM_BODY.sub(b"stream endstream", data)
-    findings, position = set(), 0
-    while match := _PDF_TOKEN.search(text, position):
-        start = match.start()
-        token = text[start : start + 1]
-        if token == b"%":
-            end = min(
-                (i for i in (text.find(b"\n", start), text.find(b"\r", start)) if i >= 0),
-                default=len(text),
-            )
-            position = end + 1
-        elif token == b"(":
-            position = _end_of_string(text, start)
-        else:
-            name = _NAME_CHARS.match(text, start + 1).group()
-            position = start + 1 + len(name)
-            decoded = _HEX_ESCAPE.sub(lambda m: bytes.fromhex(m.group(1).decode()), name)
-            kind = _PDF_RAW_NAMES.get("/" + decoded.decode("latin-1"))
-            if kind:
-                findings.add(kind)
+    """The names of interest in the file outside stream bodies, literal strings and comments,
+    #xx escapes decoded (``/J#53`` is ``/JS``). Linear in the file's size: regexes find the few
+    candidates, and only then is the text before them read for strings and comments."""
+    text = _outside_streams(data)
+    findings, context = set(), _Context(text)
+    for match in _RAW_NAME.finditer(text):
+        name = _HEX_ESCAPE.sub(lambda m: bytes.fromhex(m.group(1).decode()), match["name"])
+        kind = _PDF_RAW_NAMES.get("/" + name.decode("latin-1"))
+        if kind and context.is_code(match.start()):
+            findings.add(kind)
     return findings
 
 
-def _end_of_string(text: bytes, start: int) -> int:
-    depth, i = 0, start
-    while i < len(text):
-        byte = text[i]
-        if byte == 0x5C:  # backslash: the next byte is escaped
-            i += 2
-            continue
-        if byte == 0x28:
-            depth += 1
-        elif byte == 0x29:
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return len(text)
+def _outside_streams(data: bytes) -> bytes:
+    pieces, position = [], 0
+    while start := _STREAM_START.search(data, position):
+        end = data.find(b"endstream", start.end())
+        if end < 0:
+            break
+        pieces += [data[position : start.start()], b" "]
+        position = end + len(b"endstream")
+    pieces.append(data[position:])
+    return b"".join(pieces)
+
+
+class _Context:
+    """Whether a position is PDF code rather than inside a literal string or a comment; asked
+    for increasing positions, it reads the text once."""
+
+    def __init__(self, text: bytes):
+        self.text, self.position = text, 0
+
+    def is_code(self, target: int) -> bool:
+        while self.position <= target:
+            opener = _STRING_OR_COMMENT.search(self.text, self.position, target)
+            if opener is None:
+                self.position = target
+                return True
+            if opener.group() == b"%":
+                line_end = _END_OF_LINE.search(self.text, opener.end())
+                self.position = line_end.end() if line_end else len(self.text)
+            else:
+                self.position = self._end_of_string(opener.start())
+        return False
+
+    def _end_of_string(self, start: int) -> int:
+        depth, position = 0, start
+        while found := _PARENTHESIS_OR_ESCAPE.search(self.text, position):
+            byte = found.group()
+            position = found.end()
+            if byte == b"\\":
+                position += 1
+            elif byte == b"(":
+                depth += 1
+            else:
+                depth -= 1
+                if depth == 0:
+                    return position
+        return len(self.text)
 
 
 # ---- Office ------------------------------------------------------------------------------------
