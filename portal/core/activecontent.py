@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import io
 import logging
+import posixpath
 import re
 import zipfile
 
@@ -287,13 +288,13 @@ def main_content_type(data: bytes) -> str | None:
     except Exception:
         return None
     targets = [
-        relation.get("Target", "").lstrip("/").lower()
+        posixpath.normpath("/" + relation.get("Target", "")).lower()
         for relation in relations
         if relation.get("Type", "").endswith("/officeDocument")
     ]
     if len(targets) != 1:
         return None
-    part = "/" + targets[0]
+    part = targets[0]
     for element in types:
         if element.get("PartName", "").lower() == part:
             return element.get("ContentType")

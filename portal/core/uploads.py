@@ -85,10 +85,18 @@ class CheckedUpload:
 
 
 def safe_display_name(filename: str | None) -> str:
-    """Keep the user's name for display, without path parts or control characters."""
+    """Keep the user's name for display, without path parts or control characters; a long name
+    is shortened before its extension, which is kept."""
     name = os.path.basename((filename or "").replace("\\", "/"))
     name = "".join(ch for ch in name if ch.isprintable()).strip()
-    return name[:200] or "attachment"
+    if len(name) > 200:
+        stem, dot, extension = name.rpartition(".")
+        name = (
+            f"{stem[: 199 - len(extension)]}.{extension}"
+            if dot and len(extension) <= 10
+            else name[:200]
+        )
+    return name or "attachment"
 
 
 def check_upload(file_storage) -> CheckedUpload:
@@ -140,14 +148,21 @@ def check_file(filename: str | None, data: bytes) -> CheckedUpload:
 def _content_type(name: str, data: bytes) -> str:
     kind = filetype.guess(data)
     mime = kind.mime if kind else None
-    if data.startswith((activecontent.ZIP_MAGIC, activecontent.OLE_MAGIC)):
-        # A .docm or .dotx starts like a .docx: the package's main part decides. Macros are
-        # named as such even in a type we do not take, so the message says what to change.
+    if data.startswith(activecontent.ZIP_MAGIC):
+        # Any Office package starts like a .docx: its main part decides (a .docm, .dotx or a
+        # spreadsheet is not one). Macros are named as such even in a type we do not take, so
+        # that the message says what to change.
         main = activecontent.main_content_type(data)
-        if mime != DOCX or main != DOCX_MAIN_PART:
-            if main and "macroenabled" in main.lower() or _has_macros(data):
-                raise UploadRejected(_macros_message(name))
+        if main == DOCX_MAIN_PART:
+            mime = DOCX
+        elif (main and "macroenabled" in main.lower()) or _has_macros(data):
+            raise UploadRejected(_macros_message(name))
+        else:
             mime = None
+    elif data.startswith(activecontent.OLE_MAGIC):
+        if _has_macros(data):  # a .doc or .xls with VBA
+            raise UploadRejected(_macros_message(name))
+        mime = None
     if mime not in EXTENSIONS:
         raise UploadRejected(
             _l(

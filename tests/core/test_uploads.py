@@ -153,15 +153,24 @@ def docm() -> bytes:
     )
 
 
-def xlsm() -> bytes:
+def workbook(*, macros: bool) -> bytes:
+    """A minimal spreadsheet package: .xlsm with a VBA project, or a plain .xlsx."""
+    main = (
+        "vnd.ms-excel.sheet.macroEnabled"
+        if macros
+        else ("vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )
+    project = (
+        '<Override PartName="/xl/vbaProject.bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+        if macros
+        else ""
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as package:
         package.writestr(
             "[Content_Types].xml",
-            f'<Types xmlns="{CT}"><Override PartName="/xl/workbook.xml" ContentType='
-            '"application/vnd.ms-excel.sheet.macroEnabled.main+xml"/><Override '
-            'PartName="/xl/vbaProject.bin" ContentType="application/vnd.ms-office.vbaProject"/>'
-            "</Types>",
+            f'<Types xmlns="{CT}"><Override PartName="/xl/workbook.xml" '
+            f'ContentType="application/{main}.main+xml"/>{project}</Types>',
         )
         package.writestr(
             "_rels/.rels",
@@ -169,8 +178,13 @@ def xlsm() -> bytes:
             'officeDocument" Target="xl/workbook.xml"/></Relationships>',
         )
         package.writestr("xl/workbook.xml", "<workbook/>")
-        package.writestr("xl/vbaProject.bin", ole(("VBA", "_VBA_PROJECT")))
+        if macros:
+            package.writestr("xl/vbaProject.bin", ole(("VBA", "_VBA_PROJECT")))
     return out.getvalue()
+
+
+def xlsm() -> bytes:
+    return workbook(macros=True)
 
 
 def pdf(build=None, *, info=None) -> bytes:
@@ -281,6 +295,7 @@ def _english_messages():
         ("报告\u3000终稿.pdf", PDF, "报告终稿.pdf"),
         ("报告  终稿 .pdf", PDF, "报告 终稿.pdf"),
         ("报告．pdf", PDF, "报告.pdf"),  # a full-width dot is a dot
+        ("长" * 300 + ".pdf", PDF, "长" * 100 + ".pdf"),  # shortened before the extension
     ],
 )
 def test_accepted_files_are_kept_under_a_safe_name(name, content, stored):
@@ -429,29 +444,41 @@ def test_a_plain_docx_with_an_embedded_workbook_and_a_hyperlink_is_accepted():
     paragraph.add_run("最高人民检察院")
     out = io.BytesIO()
     document.save(out)
-    workbook = rewrite_zip(
-        xlsm(),
-        replace={
-            ("[Content_Types].xml", b"ms-excel.sheet.macroEnabled.main+xml"): (
-                b"openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-            ),
-            (
-                "[Content_Types].xml",
-                b'<Override PartName="/xl/vbaProject.bin" ContentType='
-                b'"application/vnd.ms-office.vbaProject"/>',
-            ): b"",
-        },
-    )
-    workbook = rewrite_zip(workbook)  # still holds xl/vbaProject.bin: remove it below
-    clean = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(workbook)) as source, zipfile.ZipFile(clean, "w") as target:
-        for item in source.infolist():
-            if item.filename != "xl/vbaProject.bin":
-                target.writestr(item, source.read(item.filename))
     content = rewrite_zip(
-        out.getvalue(), add={"word/embeddings/Microsoft_Excel_Worksheet.xlsx": clean.getvalue()}
+        out.getvalue(),
+        add={"word/embeddings/Microsoft_Excel_Worksheet.xlsx": workbook(macros=False)},
     )
     assert check_file("说明.docx", content).filename == "说明.docx"
+
+
+def test_the_main_part_decides_what_an_office_package_is():
+    # Its content type given by extension (Default) rather than by part name (Override).
+    by_default = docx_with(
+        replace={
+            ("[Content_Types].xml", b'<Default Extension="xml" ContentType="application/xml"/>'): (
+                b'<Default Extension="xml" ContentType="application/vnd.openxmlformats-'
+                b'officedocument.wordprocessingml.document.main+xml"/>'
+            ),
+            ("[Content_Types].xml", b'<Override PartName="/word/document.xml" ContentType='
+             b'"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'):
+            b"",
+        }
+    )  # fmt: skip
+    assert check_file("文书.docx", by_default).content_type == DOCX
+    template = docx_with(
+        replace={
+            ("[Content_Types].xml", b"wordprocessingml.document.main+xml"): (
+                b"wordprocessingml.template.main+xml"
+            )
+        }
+    )
+    with pytest.raises(UploadRejected, match="is not a PDF, JPEG, PNG or DOCX"):
+        check_file("模板.docx", template)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as package:
+        package.writestr("word/document.xml", "<x/>")
+    with pytest.raises(UploadRejected, match="is not a PDF, JPEG, PNG or DOCX"):
+        check_file("压缩包.docx", archive.getvalue())
 
 
 @pytest.mark.parametrize(
@@ -529,16 +556,20 @@ def test_ordinary_pdfs_are_accepted(content):
 
 
 def test_an_encrypted_pdf_is_accepted_only_when_it_opens_without_a_password():
-    def encrypted(user_password):
-        writer = PdfWriter(clone_from=io.BytesIO(PDF))
-        writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
+    def encrypted(user_password, algorithm, content=PDF):
+        writer = PdfWriter(clone_from=io.BytesIO(content))
+        writer.encrypt(user_password=user_password, owner_password="owner", algorithm=algorithm)
         out = io.BytesIO()
         writer.write(out)
         return out.getvalue()
 
-    assert check_file("权限.pdf", encrypted("")).filename == "权限.pdf"
-    with pytest.raises(UploadRejected, match=UNREADABLE):
-        check_file("加密.pdf", encrypted("secret"))
+    assert check_file("权限.pdf", encrypted("", "RC4-128")).filename == "权限.pdf"
+    assert check_file("权限.pdf", encrypted("", "AES-256")).filename == "权限.pdf"
+    for algorithm in ("RC4-128", "AES-128"):
+        with pytest.raises(UploadRejected, match=UNREADABLE):
+            check_file("加密.pdf", encrypted("secret", algorithm))
+    with pytest.raises(UploadRejected, match=JS):
+        check_file("加密.pdf", encrypted("", "AES-128", JS_OPEN_ACTION))
 
 
 # ---- the virus scan -----------------------------------------------------------------------------
