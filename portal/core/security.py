@@ -76,7 +76,9 @@ def is_private(cacheable_blueprints: Iterable[str]) -> bool:
 
 
 def no_store(response):
-    response.headers["Cache-Control"] = "no-store"
+    """Nothing of the response may be stored; a view's own "private, no-store" is kept."""
+    if "no-store" not in response.headers.get("Cache-Control", ""):
+        response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"
     return response
 
