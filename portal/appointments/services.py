@@ -211,9 +211,7 @@ def _lock_lawyer(lawyer_id: int) -> None:
     """Lock the lawyer's account row until the transaction ends (found through the booking's
     `lawyer` relationship: appointments does not import the lawyers' models)."""
     accounts = Booking.lawyer.property.mapper.local_table
-    db.session.execute(
-        sa.select(accounts.c.id).where(accounts.c.id == lawyer_id).with_for_update()
-    )
+    db.session.execute(sa.select(accounts.c.id).where(accounts.c.id == lawyer_id).with_for_update())
 
 
 def _refuse_overlap(lawyer_id: int, slot: SlotTime, *, excluding: int | None = None) -> None:
