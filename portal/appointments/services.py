@@ -25,8 +25,8 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from flask import current_app
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from portal.appointments import availability, notices, queries, slots, workflow
