@@ -14,9 +14,8 @@ from flask_babel import format_date, format_datetime, get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as portal_config
-from portal.core import credentials, errors, i18n, ratelimit_store  # noqa: F401  (registers the limiter store)
+from portal.core import credentials, errors, i18n, logs, ratelimit_store, security  # noqa: F401  (registers the limiter store)
 from portal.core.database import tune_sqlite
-from portal.core.security import add_security_headers
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +33,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     if app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=1)
     logging.basicConfig(level=logging.INFO)
+    logs.escape_control_characters()  # in every log record, gunicorn's access log included
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -41,8 +41,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_template_helpers(app)
     _register_cli(app)
 
-    hsts = app.config["PORTAL_ENV"] == "production"
-    app.after_request(lambda response: add_security_headers(response, hsts=hsts))
+    # Security headers on every response; no-store on every page that is not the same for
+    # everyone: these blueprints' public pages are (portal/core/security.py has the rule).
+    security.init_app(app, cacheable_blueprints=("site", "disclosure", "api"))
     return app
 
 
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from portal.core.clock import local_today
     from portal.core.permissions import can_open
+    from portal.core.urls import public_url
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["date"] = lambda value, fmt="medium": (
@@ -111,6 +113,7 @@ def _register_template_helpers(app: Flask) -> None:
     )
 
     app.jinja_env.globals["can_open"] = can_open
+    app.jinja_env.globals["public_url"] = public_url  # links printed or sent: PUBLIC_BASE_URL
 
     @app.context_processor
     def globals_for_templates():

@@ -13,6 +13,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -142,6 +143,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_USERNAME": _env("MAIL_USERNAME"),
         "MAIL_PASSWORD": _env("MAIL_PASSWORD"),
         "MAIL_FROM": _env("MAIL_FROM", "noreply@procuratorate.example"),
+        # The portal's public address: every link that leaves a page (e-mails, the Atom feed,
+        # the API's "url" fields, printed notices) is built from it, never from the request's
+        # Host header; in production its host is the one trusted host (see _production_guards).
         "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
         # Lawyer services and appointments (portal/appointments/availability.py and services.py).
         # A slot can be booked from this many minutes before it starts, up to this many days
@@ -172,7 +176,43 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         config.update(TESTING=True, SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
     config.update(overrides or {})
     validate(config)
+    if is_production and "PUBLIC_BASE_URL" not in (overrides or {}) and not _env("PUBLIC_BASE_URL"):
+        raise ConfigurationError(
+            "PUBLIC_BASE_URL is not set. In production set it to the portal's public address, "
+            "e.g. https://portal.example.org: links in e-mails, the feed and the API are built "
+            "from it, and only its host is served."
+        )
+    _production_guards(config, is_production)
     return config
+
+
+def _production_guards(config: dict, is_production: bool) -> None:
+    """Hosts and cookie names, derived once the profile and any overrides are known.
+
+    TRUSTED_HOSTS (Flask's setting): in production only the host of PUBLIC_BASE_URL, plus any
+    named in the TRUSTED_HOSTS environment variable (comma-separated; ".example.org" admits its
+    subdomains), is served; a request naming another Host gets 400 before any view runs. Links
+    that leave the site are built from PUBLIC_BASE_URL (portal/core/urls.py), never from Host.
+    Elsewhere every host is served unless TRUSTED_HOSTS is set.
+
+    Cookies: with Secure on (production), the session, remember and language cookies carry the
+    `__Host-` prefix, so the browser accepts them only over HTTPS, for this exact host (no
+    Domain) and Path=/; a sibling subdomain cannot plant or overwrite them. Development over
+    plain HTTP keeps the plain names, which browsers accept without Secure.
+    """
+    extra = [h.strip() for h in (_env("TRUSTED_HOSTS") or "").split(",") if h.strip()]
+    if "TRUSTED_HOSTS" not in config and (is_production or extra):
+        base_host = urlsplit(config["PUBLIC_BASE_URL"]).hostname
+        config["TRUSTED_HOSTS"] = [*([base_host] if base_host else []), *extra]
+    prefix = "__Host-" if config["SESSION_COOKIE_SECURE"] else ""
+    config.setdefault("SESSION_COOKIE_NAME", f"{prefix}session")
+    config.setdefault("REMEMBER_COOKIE_NAME", f"{prefix}remember_token")
+    config.setdefault("LOCALE_COOKIE_NAME", f"{prefix}locale" if prefix else "portal_locale")
+    # `__Host-` cookies must say Path=/ and carry no Domain, also under a script root.
+    config.setdefault("SESSION_COOKIE_PATH", "/")
+    config.setdefault("SESSION_COOKIE_DOMAIN", None)
+    config.setdefault("REMEMBER_COOKIE_PATH", "/")
+    config.setdefault("REMEMBER_COOKIE_DOMAIN", None)
 
 
 def validate(config: dict) -> None:
@@ -182,6 +222,16 @@ def validate(config: dict) -> None:
             "SECRET_KEY is not set. In production set the SECRET_KEY environment variable to a "
             "long random value (for example: python -c 'import secrets; print(secrets.token_hex(32))'); "
             "for a local demo set PORTAL_ENV=development."
+        )
+    try:
+        base = urlsplit(config["PUBLIC_BASE_URL"])
+        host = base.hostname
+    except ValueError:
+        base, host = None, None
+    if not host or base.scheme not in {"http", "https"} or base.query or base.fragment:
+        raise ConfigurationError(
+            "PUBLIC_BASE_URL must be the portal's public address, e.g. https://portal.example.org "
+            f"(links in e-mails, the feed and the API are built from it), got {config['PUBLIC_BASE_URL']!r}"
         )
     if config["ACK_DAY_KIND"] not in {"calendar", "working"}:
         raise ConfigurationError("ACK_DAY_KIND must be 'calendar' or 'working'")

@@ -2,6 +2,9 @@
 
 Everything is created through the same services and workflow functions the portal uses, so the
 demo shows real states, deadlines and audit trails. Running it again changes nothing.
+
+It refuses to run in production (PORTAL_ENV=production, the default): the demo accounts have
+published passwords, and its petitions, cases and releases are fiction.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import secrets
 from datetime import date, time
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -49,6 +53,11 @@ DEMO_LAWYER = lawyers.Registration(
 @with_appcontext
 def demo_data():
     """Load demo staff accounts (one per role) and sample petitions, and print the logins."""
+    if current_app.config["PORTAL_ENV"] == "production":
+        raise click.ClickException(
+            "demo-data refuses to run in production: it creates staff accounts with published "
+            "passwords and fictional records. For a local demo set PORTAL_ENV=development."
+        )
     if db.session.scalar(select(User).where(User.email == DEMO_ACCOUNTS[0][1])) is None:
         users, reviewer = {}, None
         for role, email, name, password in DEMO_ACCOUNTS:

@@ -3,7 +3,8 @@ staff decisions (confirm, decline, check in, no-show), closures, and the places 
 hours administrators set up.
 
 Each function checks the rules that need more than a booking's state and the actor's role (the
-booking window, the change cut-off, a reason to give, one booking per case, service and day),
+booking window, the change cut-off, a reason to give, one booking per case, service and day,
+one lawyer in one appointment at a time),
 then changes the records: a status only through `workflow.apply` (the transition table, one
 audit event per transition), a slot's places only through slots.py (the capacity argument is
 there). Functions flush and write their audit events; the view commits once, so a change and
@@ -24,12 +25,21 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from portal.appointments import availability, notices, queries, slots, workflow
 from portal.appointments.availability import SlotTime
-from portal.appointments.models import Booking, BookingState, Closure, OpeningHours, Place, Service
+from portal.appointments.models import (
+    Booking,
+    BookingState,
+    Closure,
+    OpeningHours,
+    Place,
+    Service,
+    Slot,
+)
 from portal.appointments.workflow import Action
 from portal.cases import queries as cases_queries
 from portal.core import audit, clock, codes
@@ -150,6 +160,8 @@ def book_for_lawyer(
 ) -> Booking:
     """A verified lawyer books a slot. Returns the earlier booking when the same form was
     submitted before. Raises InvalidTransition (with the form field it concerns)."""
+    if getattr(lawyer, "is_lawyer", False):
+        _lock_lawyer(lawyer.id)  # first: the checks below then see every earlier booking
     earlier = queries.booking_by_submission_key(submission_key)
     if earlier is not None:
         if earlier.lawyer_id != getattr(lawyer, "id", None):
@@ -166,6 +178,7 @@ def book_for_lawyer(
     key = lawyer_key(lawyer.id, case_number, service, slot)
     if queries.is_active_key_held(key):
         raise InvalidTransition(DUPLICATE_LAWYER, field="slot")
+    _refuse_overlap(lawyer.id, slot)
     case = cases_queries.find_case(case_number)
     booking = Booking(
         reference=new_reference(),
@@ -180,6 +193,58 @@ def book_for_lawyer(
         created_at=clock.now(),
     )
     return _hold(booking, slot, DUPLICATE_LAWYER)
+
+
+# ---- one lawyer, one appointment at a time ----------------------------------------------------
+#
+# Two bookings of the same lawyer whose times overlap are refused, whatever their services and
+# places: a lawyer cannot read a file in one office while meeting a prosecutor in another.
+# Checked on booking and on moving a booking. A check followed by an insert races with a
+# parallel request of the same lawyer, so both run under a lock on the lawyer's account row,
+# taken first in the transaction: on PostgreSQL by SELECT ... FOR UPDATE, which makes the
+# second request wait until the first commits and then see its booking; on SQLite every
+# writing transaction already begins with BEGIN IMMEDIATE (core/database.py), which
+# serialises writers, and FOR UPDATE is left out of the SQL. No schema change is needed.
+
+
+def _lock_lawyer(lawyer_id: int) -> None:
+    """Lock the lawyer's account row until the transaction ends (found through the booking's
+    `lawyer` relationship: appointments does not import the lawyers' models)."""
+    accounts = Booking.lawyer.property.mapper.local_table
+    db.session.execute(sa.select(accounts.c.id).where(accounts.c.id == lawyer_id).with_for_update())
+
+
+def _refuse_overlap(lawyer_id: int, slot: SlotTime, *, excluding: int | None = None) -> None:
+    """InvalidTransition when another booking of the lawyer that holds its place (requested,
+    confirmed, checked in) overlaps `slot`. Call with the lawyer's row locked."""
+    query = (
+        sa.select(Booking)
+        .join(Slot, Booking.slot_id == Slot.id)
+        .where(
+            Booking.lawyer_id == lawyer_id,
+            Booking.active_key.is_not(None),
+            Slot.starts_at < slot.ends_at,
+            Slot.ends_at > slot.starts_at,
+        )
+        .order_by(Slot.starts_at)
+        .limit(1)
+    )
+    if excluding is not None:
+        query = query.where(Booking.id != excluding)
+    other = db.session.scalar(query)
+    if other is not None:
+        start = clock.as_utc(other.slot.starts_at).astimezone(clock.zone())
+        end = clock.as_utc(other.slot.ends_at).astimezone(clock.zone())
+        raise InvalidTransition(
+            _l(
+                "You already have a booking at an overlapping time (%(when)s, booking code "
+                "%(reference)s). You cannot be at two appointments at once: choose another "
+                "time, or move or cancel that booking first.",
+                when=f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}",
+                reference=other.reference,
+            ),
+            field="slot",
+        )
 
 
 def cancel_code_for(submission_key: str) -> str:
@@ -288,6 +353,8 @@ def cancel(booking: Booking, actor, *, reason: str) -> None:
 def reschedule(booking: Booking, actor, *, starts_at: datetime | None) -> None:
     """The lawyer moves the booking to another slot of the same place and service, before the
     cut-off, in one transaction (slots.move). The moved booking waits for staff again."""
+    if booking.lawyer_id is not None:
+        _lock_lawyer(booking.lawyer_id)
     workflow.check(booking, Action.RESCHEDULE, actor)
     _require_before_cutoff(booking)
     old_slot = booking.slot
@@ -297,6 +364,8 @@ def reschedule(booking: Booking, actor, *, starts_at: datetime | None) -> None:
     key = lawyer_key(booking.lawyer_id, booking.case_number, booking.service, slot)
     if queries.is_active_key_held(key, excluding=booking.id):
         raise InvalidTransition(DUPLICATE_LAWYER, field="slot")
+    if booking.lawyer_id is not None:
+        _refuse_overlap(booking.lawyer_id, slot, excluding=booking.id)
     slots.move(booking, slot, key, DUPLICATE_LAWYER)
     workflow.apply(
         booking, Action.RESCHEDULE, actor, detail=f"from {format_key(old_slot)} to {slot.key}"

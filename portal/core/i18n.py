@@ -11,8 +11,13 @@ from flask import current_app, has_request_context, request
 LOCALE_COOKIE = "portal_locale"
 
 
+def locale_cookie() -> str:
+    """The language cookie's name: `__Host-locale` in production (see portal/config.py)."""
+    return current_app.config.get("LOCALE_COOKIE_NAME", LOCALE_COOKIE)
+
+
 def select_locale() -> str:
-    chosen = request.cookies.get(LOCALE_COOKIE) if has_request_context() else None
+    chosen = request.cookies.get(locale_cookie()) if has_request_context() else None
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -2,15 +2,16 @@
 
 Every answer is JSON, errors included (400 for a malformed parameter, 404, 405, 410 for a
 withdrawn item with the reason, 500): never an HTML page. Only published text is served, never a
-document's original.
+document's original. Links (`url`) are built from PUBLIC_BASE_URL, never from the request's Host.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from portal.core.clock import as_utc
+from portal.core.urls import public_url
 from portal.disclosure import openapi, queries
 from portal.disclosure.models import (
     DocumentState,
@@ -62,7 +63,7 @@ def document_json(document: LegalDocument, *, with_text: bool) -> dict:
         "case_number": document.case_number,
         "document_date": document.document_date.isoformat(),
         "published_at": _iso(document.published_at),
-        "url": url_for("disclosure.show_document", document_id=document.id, _external=True),
+        "url": public_url("disclosure.show_document", document_id=document.id),
     }
     if with_text:
         data["text"] = document.redacted_text
@@ -77,7 +78,7 @@ def release_json(release: Release, *, with_text: bool) -> dict:
         "procuratorate": release.procuratorate,
         "released_on": release.released_on.isoformat(),
         "published_at": _iso(release.published_at),
-        "url": url_for("disclosure.show_release", release_id=release.id, _external=True),
+        "url": public_url("disclosure.show_release", release_id=release.id),
     }
     if with_text:
         data["body"] = release.public_body

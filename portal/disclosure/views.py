@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree as ET
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request
 
 from portal.core.clock import as_utc
+from portal.core.urls import public_url
 from portal.disclosure import queries, search
 from portal.disclosure.models import (
     PUBLISHABLE_TYPES,
@@ -76,7 +77,9 @@ def _xml_text(value: str) -> str:
 
 @bp.route("/case-information/releases/feed.atom")
 def releases_feed():
-    """An Atom feed of the latest releases, built with ElementTree so every value is escaped."""
+    """An Atom feed of the latest releases, built with ElementTree so every value is escaped.
+    Its links are built from PUBLIC_BASE_URL (core.urls), never from the request's Host, so a
+    cache or aggregator can never be handed links to another site."""
     releases = db.session.scalars(queries.public_releases().limit(FEED_SIZE)).all()
     ns = "http://www.w3.org/2005/Atom"
     ET.register_namespace("", ns)
@@ -90,16 +93,16 @@ def releases_feed():
     feed = ET.Element(f"{{{ns}}}feed")
     name = current_app.config["PROCURATORATE_NAME"]
     sub(feed, "title", f"{name} · 重要案件信息")
-    sub(feed, "id", url_for(".releases_feed", _external=True))
-    sub(feed, "link", rel="self", href=url_for(".releases_feed", _external=True))
+    sub(feed, "id", public_url("disclosure.releases_feed"))
+    sub(feed, "link", rel="self", href=public_url("disclosure.releases_feed"))
     sub(feed, "link", rel="alternate", type="text/html",
-        href=url_for(".list_releases", _external=True))  # fmt: skip
+        href=public_url("disclosure.list_releases"))  # fmt: skip
     latest = max((as_utc(r.published_at) for r in releases), default=None)
     sub(feed, "updated", latest.isoformat() if latest else "1970-01-01T00:00:00+00:00")
     author = sub(feed, "author")
     sub(author, "name", name)
     for release in releases:
-        url = url_for(".show_release", release_id=release.id, _external=True)
+        url = public_url("disclosure.show_release", release_id=release.id)
         entry = sub(feed, "entry")
         sub(entry, "title", release.public_title)
         sub(entry, "id", url)

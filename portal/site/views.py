@@ -5,7 +5,7 @@ and queries)."""
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 from sqlalchemy import text
 
-from portal.core.i18n import LOCALE_COOKIE
+from portal.core.i18n import locale_cookie
 from portal.core.permissions import next_or
 from portal.extensions import db
 from portal.petitions import queries as petitions
@@ -24,7 +24,7 @@ def switch_language():
     response = make_response(redirect(next_or(url_for(".home"))))
     if locale in current_app.config["LANGUAGES"]:
         response.set_cookie(
-            LOCALE_COOKIE,
+            locale_cookie(),
             locale,
             max_age=365 * 24 * 3600,
             httponly=True,

@@ -242,7 +242,7 @@ def test_a_request_over_the_total_limit_gets_the_413_page(english, app):
         page = upload(english, [("big.pdf", PDF + b"0" * 20_000)], _expected_status=413)
     finally:
         app.config["MAX_CONTENT_LENGTH"] = 51 * 1024 * 1024
-    assert "The files are too large" in page.get_text()
+    assert "What you sent is too large" in page.get_text()
 
 
 def test_the_public_form_is_rate_limited(english, app):
