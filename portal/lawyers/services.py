@@ -298,6 +298,10 @@ def _reset_state(lawyer: LawyerAccount) -> str:
     return hashlib.sha256(material.encode()).hexdigest()[:32]
 
 
+def _digest_equal(expected: str, given) -> bool:
+    return isinstance(given, str) and hmac.compare_digest(expected, given)
+
+
 def password_reset_token(lawyer: LawyerAccount) -> str:
     return _reset_serializer().dumps({"id": lawyer.id, "state": _reset_state(lawyer)})
 
@@ -350,10 +354,6 @@ def lawyer_for_reset_token(token: str) -> LawyerAccount:
     if lawyer is None or not _digest_equal(_reset_state(lawyer), payload.get("state")):
         raise TokenInvalid(invalid)
     return lawyer
-
-
-def _digest_equal(expected: str, given) -> bool:
-    return isinstance(given, str) and hmac.compare_digest(expected, given)
 
 
 def reset_password(token: str, new: str) -> LawyerAccount:
