@@ -298,5 +298,8 @@ def test_a_session_of_a_deactivated_account_opens_nothing_even_if_not_revoked(ap
     client_request.get("backoffice.dashboard", _expected_status=302)
 
 
-def test_the_cookie_no_longer_outlives_the_absolute_limit(app):
+def test_the_cookie_lives_no_longer_than_the_browser_nor_the_absolute_limit(app, client_request):
     assert app.config["PERMANENT_SESSION_LIFETIME"] == timedelta(hours=12)
+    response = login(client_request.client, make_user(Role.CLERK))
+    [cookie] = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert "Expires" not in cookie and "Max-Age" not in cookie  # gone when the browser closes
