@@ -58,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
 
     login_manager.init_app(app)
     login_manager.user_loader(credentials.load_account)
+    app.before_request(credentials.load_current_account)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None  # the login page itself says what to do
     login_manager.session_protection = "strong"

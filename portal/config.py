@@ -79,14 +79,19 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        # Sessions: signed cookies, so any number of stateless workers can serve a user.
+        # Session cookies: signed, and carrying only the login session's id (core/sessions.py).
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", is_production),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", is_production),
-        "PERMANENT_SESSION_LIFETIME": timedelta(hours=_env_int("SESSION_HOURS", 8)),
+        # Logins are server-side sessions (portal/core/sessions.py): one ends after this many
+        # minutes without a request, and this many hours after the login whatever the activity,
+        # for staff and lawyers alike. The cookie never outlives the absolute limit either.
+        "IDLE_TIMEOUT_MINUTES": _env_int("IDLE_TIMEOUT_MINUTES", 30),
+        "ABSOLUTE_TIMEOUT_HOURS": _env_int("ABSOLUTE_TIMEOUT_HOURS", 12),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=_env_int("ABSOLUTE_TIMEOUT_HOURS", 12)),
         # A petition can take an elderly citizen a long time to type: the CSRF token lives as
         # long as the session rather than Flask-WTF's default hour.
         "WTF_CSRF_TIME_LIMIT": None,
@@ -153,8 +158,15 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "BOOKING_MIN_NOTICE_MINUTES": _env_int("BOOKING_MIN_NOTICE_MINUTES", 30),
         "BOOKING_HORIZON_DAYS": _env_int("BOOKING_HORIZON_DAYS", 90),
         "BOOKING_CHANGE_CUTOFF_HOURS": _env_int("BOOKING_CHANGE_CUTOFF_HOURS", 24),
-        # How long the e-mail confirmation link for a lawyer's account stays valid.
+        # How long the e-mail confirmation link for a lawyer's account stays valid, and how many
+        # times an hour a lawyer can have it sent again.
         "LAWYER_CONFIRM_HOURS": _env_int("LAWYER_CONFIRM_HOURS", 48),
+        "CONFIRMATION_RESEND_PER_HOUR": _env_int("CONFIRMATION_RESEND_PER_HOUR", 3),
+        # Lawyers' password reset by e-mail: the link's lifetime, how many links one account
+        # (or one unknown address) gets within that time, and the limit per client.
+        "PASSWORD_RESET_MINUTES": _env_int("PASSWORD_RESET_MINUTES", 30),
+        "PASSWORD_RESET_PER_ACCOUNT": _env_int("PASSWORD_RESET_PER_ACCOUNT", 3),
+        "PASSWORD_RESET_LIMIT": _env("PASSWORD_RESET_LIMIT", "5 per minute;20 per hour"),
         # How long a delivered electronic case file stays downloadable (互联网阅卷), by default.
         "CASE_FILE_ACCESS_DAYS": _env_int("CASE_FILE_ACCESS_DAYS", 15),
         # Number of reverse proxies in front whose X-Forwarded-For may be trusted.
@@ -241,7 +253,16 @@ def validate(config: dict) -> None:
     for key in ("BOOKING_MIN_NOTICE_MINUTES", "BOOKING_CHANGE_CUTOFF_HOURS"):
         if config[key] < 0:
             raise ConfigurationError(f"{key} must be 0 or more")
-    for key in ("BOOKING_HORIZON_DAYS", "LAWYER_CONFIRM_HOURS", "CASE_FILE_ACCESS_DAYS"):
+    for key in (
+        "BOOKING_HORIZON_DAYS",
+        "LAWYER_CONFIRM_HOURS",
+        "CASE_FILE_ACCESS_DAYS",
+        "IDLE_TIMEOUT_MINUTES",
+        "ABSOLUTE_TIMEOUT_HOURS",
+        "CONFIRMATION_RESEND_PER_HOUR",
+        "PASSWORD_RESET_MINUTES",
+        "PASSWORD_RESET_PER_ACCOUNT",
+    ):
         if config[key] < 1:
             raise ConfigurationError(f"{key} must be at least 1")
     if not 1 <= config["CLAMD_PORT"] <= 65535 or config["CLAMD_TIMEOUT"] < 1:

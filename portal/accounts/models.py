@@ -13,10 +13,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.database import enum_check
 from portal.core.permissions import Role
+from portal.core.sessions import SessionAccount
 from portal.extensions import db
 
 
-class User(UserMixin, db.Model):
+class User(SessionAccount, UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (enum_check("role", Role),)
 
@@ -31,17 +32,13 @@ class User(UserMixin, db.Model):
     # Consecutive failed logins, and until when the account refuses logins because of them.
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    # Changes with every password reset, so old sessions of the account stop working.
-    session_token: Mapped[str] = mapped_column(sa.String(64))
 
     audit_kind = "user"
+    login_kind = "staff"  # its login sessions (portal/core/sessions.py)
 
     @property
     def is_active(self) -> bool:
         return self.is_active_account
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
 
     @property
     def role_enum(self) -> Role:

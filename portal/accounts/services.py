@@ -3,13 +3,11 @@ passwords and lockout are in portal.core.credentials)."""
 
 from __future__ import annotations
 
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
-from portal.core import audit, clock, credentials
+from portal.core import audit, clock, credentials, sessions
 from portal.core.audit import EventType
 from portal.core.credentials import AccountError, hasher, password_problem
 from portal.core.permissions import Role
@@ -43,7 +41,6 @@ def create_user(email: str, name: str, role: Role | str, password: str, *, actor
         role=role.value,
         password_hash=hasher.hash(password),
         created_at=clock.now(),
-        session_token=secrets.token_hex(16),
     )
     db.session.add(user)
     db.session.flush()
@@ -61,17 +58,22 @@ def update_user(user: User, *, name: str, role: Role | str, is_active: bool, act
         changes.append(f"role {user.role}->{Role(role).value}")
     if user.is_active_account != is_active:
         changes.append("active" if is_active else "deactivated")
-        user.session_token = secrets.token_hex(16)
+        if not is_active:
+            sessions.end_all(user)
     user.name, user.role, user.is_active_account = name.strip(), Role(role).value, is_active
     audit.record("user.updated", actor=actor, subject=user, detail="; ".join(changes))
 
 
 def set_password(user: User, password: str, *, actor=None) -> None:
+    """An administrator's reset of a staff password (or the CLI's): ends every session of the
+    account (but the administrator's own current one when they reset their own password), and
+    lifts a lockout."""
     problem = password_problem(password)
     if problem:
         raise AccountError(problem, "password")
     user.password_hash = hasher.hash(password)
-    user.session_token = secrets.token_hex(16)  # log out every existing session
+    is_own = actor is not None and getattr(actor, "id", None) == user.id
+    sessions.end_all(user, keep=sessions.current_id() if is_own else None)
     user.failed_logins, user.locked_until = 0, None
     audit.record("user.password_reset", actor=actor, subject=user)
 
@@ -87,9 +89,9 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
-def load_user(ident: str) -> User | None:
-    """Flask-Login's loader for staff ids "<id>:<token>" (the registry's unprefixed kind)."""
-    return credentials.load_by_id(User, ident)
+def load_user(user_id: int) -> User | None:
+    """The staff account behind a login session (core.credentials.load_account)."""
+    return db.session.get(User, user_id)
 
 
-credentials.register_loader("", load_user)
+credentials.register_loader(User.login_kind, load_user)

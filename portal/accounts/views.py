@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from portal.accounts import services
-from portal.core import credentials
+from portal.core import credentials, sessions
 from portal.core.forms import LoginForm
 from portal.core.permissions import next_or
-from portal.extensions import limiter
+from portal.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
 
@@ -27,6 +27,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    """Ends the login session on the server too, so a copy of the cookie opens nothing."""
+    sessions.end(sessions.current_id())
+    db.session.commit()
     logout_user()
     flash(_("You are logged out."), "success")
     return redirect(url_for("accounts.login"))

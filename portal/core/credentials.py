@@ -2,9 +2,9 @@
 
 Each account kind keeps its own table and rules in its domain; what they share lives here:
 argon2 hashing, the password policy, the login rule with lockout, and the registry through which
-Flask-Login finds an account from the id in the session. A domain registers its loader under a
-prefix (`register_loader("lawyer", load_lawyer)`), so `core` never imports a domain and no
-domain imports another to log someone in.
+Flask-Login finds an account from the login session in the cookie (portal/core/sessions.py). A
+domain registers a loader for its kind of account (`register_loader("lawyer", load_lawyer)`),
+so `core` never imports a domain and no domain imports another to log someone in.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, flash
+from flask import current_app, flash, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_user
+from flask_login import current_user, login_user
 
-from portal.core import audit, clock
+from portal.core import audit, clock, sessions
 from portal.extensions import db
 
 hasher = PasswordHasher()
@@ -91,6 +91,7 @@ def log_in(form, authenticate):
         db.session.commit()  # keep the failure count
         form.password.errors.append(str(error))
         return None
+    sessions.begin(account)
     db.session.commit()
     login_user(account)
     flash(_("You are logged in."), "success")
@@ -104,37 +105,36 @@ def _burn_time(password: str) -> None:
         pass
 
 
-def session_matches(account, token: str) -> bool:
-    """The id in the session carries the account's session token, so a reset logs out every
-    session at once."""
-    return account is not None and secrets.compare_digest(account.session_token, token)
-
-
 # ---- finding the account behind a session ---------------------------------------------------
 
-# prefix → loader taking the rest of the session id; "" is the staff account (no prefix).
-_LOADERS: dict[str, Callable[[str], object]] = {}
+# account kind (an account model's `login_kind`) → loader taking the account's id.
+_LOADERS: dict[str, Callable[[int], object]] = {}
 
 
-def register_loader(prefix: str, loader: Callable[[str], object]) -> None:
-    if prefix in _LOADERS and _LOADERS[prefix] is not loader:
-        raise KeyError(f"an account loader for {prefix!r} is registered already")
-    _LOADERS[prefix] = loader
+def register_loader(kind: str, loader: Callable[[int], object]) -> None:
+    if kind in _LOADERS and _LOADERS[kind] is not loader:
+        raise KeyError(f"an account loader for {kind!r} is registered already")
+    _LOADERS[kind] = loader
 
 
-def load_account(session_value: str | None):
-    """Flask-Login's user loader: dispatch on the prefix; anything malformed is no one."""
-    value = session_value or ""
-    head, _sep, rest = value.partition(":")
-    if head in _LOADERS and not head.isdigit():
-        return _LOADERS[head](rest)
-    return _LOADERS[""](value) if "" in _LOADERS else None
-
-
-def load_by_id(model, ident: str):
-    """A loader's body: "<id>:<token>" → the account of `model`, or None."""
-    number, _sep, token = (ident or "").partition(":")
-    if not number.isdigit() or len(number) > 18:
+def load_account(session_id: str | None):
+    """Flask-Login's user loader: the id in the cookie names a login session; a live one
+    (core.sessions: not revoked, not idle, not too old) gives the account of its kind, if that
+    account is still active. Anything else, malformed ids included, is no one."""
+    row = sessions.live_session(session_id)
+    if row is None:
         return None
-    account = db.session.get(model, int(number))
-    return account if session_matches(account, token) else None
+    loader = _LOADERS.get(row.account_kind)
+    account = loader(row.account_id) if loader else None
+    if account is None or not account.is_active:
+        return None
+    account.login_session_id = session_id
+    sessions.touch(row)
+    return account
+
+
+def load_current_account() -> None:
+    """Run before every request: load the logged-in account (if any) before the view starts, so
+    that the session's touch (core.sessions.touch) commits nothing of the view's own work."""
+    if request.endpoint != "static":
+        current_user._get_current_object()

@@ -122,6 +122,37 @@ class ChangePasswordForm(PortalForm):
     )
 
 
+class ForgotPasswordForm(PortalForm):
+    email = EmailField(
+        _l("E-mail address"),
+        description=_l("The address you registered with."),
+        validators=[
+            DataRequired(_l("Enter your e-mail address.")),
+            max_length(254),
+            NoControlCharacters(),
+            Email(_l("Enter an e-mail address like name@example.com.")),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+class ResetPasswordForm(PortalForm):
+    password = PasswordField(
+        _l("New password"),
+        description=_l("At least 10 characters, letters and digits."),
+        validators=[DataRequired(_l("Choose a new password.")), max_length(200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    password_again = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(_l("Type the new password again.")),
+            EqualTo("password", _l("The two passwords differ. Type the same password twice.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 class ReasonForm(PortalForm):
     reason = TextAreaField(
         _l("Reason"),

@@ -1,7 +1,7 @@
 """Lawyer accounts, their verification and their bindings to cases.
 
-A lawyer is not a staff member: `LawyerAccount` is its own table, its Flask-Login id carries a
-"lawyer:" prefix (see `portal.core.credentials.load_account`), and its `role` is "lawyer", which no
+A lawyer is not a staff member: `LawyerAccount` is its own table, its login sessions are of kind
+"lawyer" (see `portal.core.credentials.load_account`), and its `role` is "lawyer", which no
 staff guard admits. Facts are stored (when the e-mail was confirmed, who verified and when);
 whether the lawyer may book is derived from them.
 
@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.database import enum_check
+from portal.core.sessions import SessionAccount
 from portal.core.workflow import StateEnum
 from portal.extensions import db
 
@@ -45,7 +46,7 @@ VERIFICATION_LABELS = {
 }
 
 
-class LawyerAccount(db.Model):
+class LawyerAccount(SessionAccount, db.Model):
     __tablename__ = "lawyer_accounts"
     __table_args__ = (
         Verification.check_constraint("status", name="status"),
@@ -80,8 +81,6 @@ class LawyerAccount(db.Model):
     # Consecutive failed logins and the lock they cause, as for staff.
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    # Changes with every password change, so old sessions stop working.
-    session_token: Mapped[str] = mapped_column(sa.String(64))
 
     verified_by = relationship("User", foreign_keys=[verified_by_id])
     rejected_by = relationship("User", foreign_keys=[rejected_by_id])
@@ -90,13 +89,11 @@ class LawyerAccount(db.Model):
     role = LAWYER_ROLE
     audit_kind = "lawyer"
     audit_actor_kind = "lawyer"
+    login_kind = "lawyer"  # its login sessions (portal/core/sessions.py)
     is_lawyer = True
     is_authenticated = True
     is_anonymous = False
     is_active = True
-
-    def get_id(self) -> str:
-        return f"lawyer:{self.id}:{self.session_token}"
 
     @property
     def status_enum(self) -> Verification:

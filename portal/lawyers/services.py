@@ -15,8 +15,9 @@ their subject.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
-import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -26,14 +27,15 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from limits import parse_many
 from sqlalchemy.exc import IntegrityError
 
-from portal.core import audit, clock, credentials, mail
+from portal.core import audit, clock, credentials, mail, sessions
 from portal.core.audit import EventType
 from portal.core.credentials import AccountError, hasher, password_problem
 from portal.core.urls import public_url
 from portal.core.workflow import InvalidTransition
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.lawyers.models import LawyerAccount, Verification
 from portal.lawyers.workflow import ACCOUNT, AccountAction
 
@@ -44,6 +46,8 @@ audit.register_event_types(
         "lawyer.logged_in": EventType(_l("Lawyer logged in")),
         "lawyer.login_locked": EventType(_l("Lawyer login locked after repeated failures")),
         "lawyer.password_changed": EventType(_l("Lawyer changed the password")),
+        "lawyer.password_reset_requested": EventType(_l("Lawyer asked for a password reset")),
+        "lawyer.password_reset": EventType(_l("Lawyer reset the password by e-mail")),
     }
 )
 
@@ -107,7 +111,6 @@ def register_lawyer(data: Registration) -> LawyerAccount:
         created_at=clock.now(),
         status=Verification.PENDING.value,
         failed_logins=0,
-        session_token=secrets.token_hex(16),
     )
     db.session.add(lawyer)
     try:
@@ -211,8 +214,10 @@ def authenticate(email: str, password: str) -> LawyerAccount:
     return lawyer
 
 
-def change_password(lawyer: LawyerAccount, current: str, new: str) -> None:
-    """Ends every other session of the account (the session token changes)."""
+def change_password(
+    lawyer: LawyerAccount, current: str, new: str, *, keep_session: str | None = None
+) -> None:
+    """Ends every session of the account but `keep_session` (the one the lawyer is using)."""
     try:
         hasher.verify(lawyer.password_hash, current)
     except (VerificationError, InvalidHashError):
@@ -221,16 +226,149 @@ def change_password(lawyer: LawyerAccount, current: str, new: str) -> None:
     if problem:
         raise AccountError(problem, "new_password")
     lawyer.password_hash = hasher.hash(new)
-    lawyer.session_token = secrets.token_hex(16)
+    sessions.end_all(lawyer, keep=keep_session)
     audit.record("lawyer.password_changed", actor_kind=audit.ACTOR_LAWYER, subject=lawyer)
 
 
-def load_lawyer(identifier: str) -> LawyerAccount | None:
-    """Flask-Login's loader for ids "lawyer:<id>:<token>" (given without the prefix)."""
-    return credentials.load_by_id(LawyerAccount, identifier)
+def load_lawyer(lawyer_id: int) -> LawyerAccount | None:
+    """The lawyer account behind a login session (core.credentials.load_account)."""
+    return db.session.get(LawyerAccount, lawyer_id)
 
 
-credentials.register_loader("lawyer", load_lawyer)
+credentials.register_loader(LawyerAccount.login_kind, load_lawyer)
+
+
+# ---- e-mails an account may ask for, and how often -------------------------------------------
+
+
+def _email_key(email: str) -> str:
+    """The per-account counter's key for an address that names no account: a digest, so that
+    any input fits the store's key column and no address is kept in clear."""
+    return "email:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+
+
+def _may_send(scope: str, key: str, limit: str) -> bool:
+    """Count one more e-mail of `scope` for `key` against `limit` ("3 per 30 minutes") in the
+    rate limiter's store, which every worker and host shares; False once the limit is reached.
+    The client's own limit is the view's (Flask-Limiter); this one holds whichever client asks."""
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return True
+    strategy = limiter.limiter
+    return all([strategy.hit(item, "lawyer-mail", scope, key) for item in parse_many(limit)])
+
+
+def resend_confirmation(lawyer: LawyerAccount) -> None:
+    """Queue the confirmation link again, unless the address is confirmed or the link was sent
+    CONFIRMATION_RESEND_PER_HOUR times in the past hour already (then nothing is sent: the
+    lawyer holds links that work, each valid for LAWYER_CONFIRM_HOURS)."""
+    if lawyer.is_email_confirmed:
+        return
+    per_hour = current_app.config["CONFIRMATION_RESEND_PER_HOUR"]
+    if _may_send("confirmation", f"lawyer:{lawyer.id}", f"{per_hour} per hour"):
+        send_confirmation(lawyer)
+
+
+# ---- password reset by e-mail ----------------------------------------------------------------
+#
+# The link carries a token signed with the app's secret (itsdangerous, checked with the portal's
+# clock) that names the account and a digest of its password hash, address and last login. It
+# needs no table and keeps nothing to steal, and it is single-use without any bookkeeping: the
+# reset writes a new argon2 hash (with a new random salt, even for the same password), so the
+# digest no longer matches and every link sent for the account dies at once; a successful login
+# in the meantime kills them too. Links expire after PASSWORD_RESET_MINUTES.
+
+_RESET_SALT = "lawyer-password-reset"
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(
+        current_app.config["SECRET_KEY"], salt=_RESET_SALT, signer=_ClockSigner
+    )
+
+
+def _reset_state(lawyer: LawyerAccount) -> str:
+    last_login = lawyer.last_login_at
+    material = "\0".join(
+        (
+            lawyer.password_hash,
+            lawyer.email,
+            str(int(clock.as_utc(last_login).timestamp())) if last_login else "",
+        )
+    )
+    return hashlib.sha256(material.encode()).hexdigest()[:32]
+
+
+def _digest_equal(expected: str, given) -> bool:
+    return isinstance(given, str) and hmac.compare_digest(expected, given)
+
+
+def password_reset_token(lawyer: LawyerAccount) -> str:
+    return _reset_serializer().dumps({"id": lawyer.id, "state": _reset_state(lawyer)})
+
+
+def request_password_reset(email: str) -> None:
+    """Someone asked for a reset link for `email`. Whether or not an account uses the address,
+    the caller gives the same answer; the work differs only by queuing the e-mail. At most
+    PASSWORD_RESET_PER_ACCOUNT links go to one account (or one unknown address) within
+    PASSWORD_RESET_MINUTES, whoever asks: the window is the links' lifetime, so whenever a
+    request is dropped the owner already holds a link that works, and a stranger can neither
+    flood the inbox nor keep the owner from resetting."""
+    config = current_app.config
+    lawyer = find_by_email(email)
+    key = f"lawyer:{lawyer.id}" if lawyer else _email_key(email)
+    limit = f"{config['PASSWORD_RESET_PER_ACCOUNT']} per {config['PASSWORD_RESET_MINUTES']} minutes"
+    if not _may_send("password-reset", key, limit) or lawyer is None:
+        return
+    link = public_url("lawyers.reset_password", token=password_reset_token(lawyer))
+    with force_locale(config["BABEL_DEFAULT_LOCALE"]):
+        subject = _("Choose a new password for lawyer services")
+        body = _(
+            "Dear %(name)s,\n\nsomeone, probably you, asked to choose a new password for your "
+            "lawyer services account at %(procuratorate)s. Open this link to choose it (it is "
+            "valid for %(minutes)s minutes and works once):\n\n%(link)s\n\nIf you did not ask, "
+            "ignore this e-mail: your password stays as it is.\n",
+            name=lawyer.name,
+            procuratorate=config["PROCURATORATE_NAME"],
+            minutes=config["PASSWORD_RESET_MINUTES"],
+            link=link,
+        )
+    mail.enqueue(lawyer.email, subject, body)
+    audit.record("lawyer.password_reset_requested", actor_kind=audit.ACTOR_SYSTEM, subject=lawyer)
+
+
+def lawyer_for_reset_token(token: str) -> LawyerAccount:
+    """The account a reset link is for; raises TokenInvalid when it is expired, forged, used
+    already, or outdated by a login or a change of password or address."""
+    invalid = _l("This link is not valid or was used already. Ask for a new one.")
+    try:
+        payload = _reset_serializer().loads(
+            token, max_age=current_app.config["PASSWORD_RESET_MINUTES"] * 60
+        )
+    except SignatureExpired:
+        raise TokenInvalid(_l("This link has expired. Ask for a new one.")) from None
+    except BadSignature:
+        raise TokenInvalid(invalid) from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("id"), int):
+        raise TokenInvalid(invalid)
+    lawyer = db.session.get(LawyerAccount, payload["id"])
+    if lawyer is None or not _digest_equal(_reset_state(lawyer), payload.get("state")):
+        raise TokenInvalid(invalid)
+    return lawyer
+
+
+def reset_password(token: str, new: str) -> LawyerAccount:
+    """Set the password chosen through a reset link: the link dies with the old hash, every
+    session of the account ends, and a lockout is lifted (the owner proved they read the
+    mailbox). Raises TokenInvalid, or AccountError for a weak password."""
+    lawyer = lawyer_for_reset_token(token)
+    problem = password_problem(new)
+    if problem:
+        raise AccountError(problem, "password")
+    lawyer.password_hash = hasher.hash(new)
+    lawyer.failed_logins, lawyer.locked_until = 0, None
+    sessions.end_all(lawyer)
+    audit.record("lawyer.password_reset", actor_kind=audit.ACTOR_LAWYER, subject=lawyer)
+    return lawyer
 
 
 # ---- staff verification ----------------------------------------------------------------------

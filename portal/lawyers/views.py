@@ -1,7 +1,8 @@
 """Lawyers' own pages: registration, e-mail confirmation, login, the account page, case bindings
 and downloads of delivered case files. Booking pages are in portal/appointments/views.py.
 
-Every route here but registration, login and the confirmation link carries `lawyer_required`.
+Every route here but registration, login, the confirmation link and the password reset pages
+carries `lawyer_required`.
 Views parse the form, call services.py (accounts) or bindings.py (bindings, file reading),
 flash and redirect; the lists they show come from queries.py.
 """
@@ -21,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from portal.appointments import queries as appointments_queries
-from portal.core import credentials, uploads
+from portal.core import credentials, sessions, uploads
 from portal.core.credentials import AccountError
 from portal.core.forms import LoginForm, PortalForm
 from portal.core.permissions import is_lawyer, lawyer_required, next_or
@@ -29,13 +30,27 @@ from portal.core.uploads import UploadRejected, check_upload
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db, limiter
 from portal.lawyers import bindings, queries, services
-from portal.lawyers.forms import BindingForm, ChangePasswordForm, RegistrationForm
+from portal.lawyers.forms import (
+    BindingForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    RegistrationForm,
+    ResetPasswordForm,
+)
 from portal.lawyers.models import CaseBinding, CaseFileDelivery
 
 bp = Blueprint("lawyers", __name__, url_prefix="/lawyer")
 
 # Routes open without a lawyer's login (the architecture test reads this).
-PUBLIC_ENDPOINTS = frozenset({"lawyers.register", "lawyers.login", "lawyers.confirm_email"})
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        "lawyers.register",
+        "lawyers.login",
+        "lawyers.confirm_email",
+        "lawyers.forgot_password",
+        "lawyers.reset_password",
+    }
+)
 
 
 def _attach(form, error, default_field: str) -> None:
@@ -63,6 +78,7 @@ def register():
             db.session.rollback()
             _attach(form, error, "email")
         else:
+            sessions.begin(lawyer)
             db.session.commit()
             login_user(lawyer)
             flash(
@@ -109,9 +125,65 @@ def login():
 @lawyer_required
 def logout():
     if PortalForm().validate_on_submit():
+        sessions.end(sessions.current_id())  # a copy of the cookie opens nothing afterwards
+        db.session.commit()
         logout_user()
         flash(_("You are logged out."), "success")
     return redirect(url_for(".login"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_LIMIT"], methods=["POST"])
+def forgot_password():
+    """The same answer whether or not an account uses the address (services say why)."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        flash(
+            _(
+                "If an account uses %(email)s, we have sent it a link to choose a new password. "
+                "The link is valid for %(minutes)s minutes. Nothing arrived? Look in your spam "
+                "folder, or ask again later.",
+                email=form.email.data,
+                minutes=current_app.config["PASSWORD_RESET_MINUTES"],
+            ),
+            "success",
+        )
+        return redirect(url_for(".login"))
+    return render_template("lawyers/forgot_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password/reset/<string:token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_LIMIT"], methods=["POST"])
+def reset_password(token: str):
+    """The link from the e-mail shows the form; only the POST changes the password (a link
+    checker that opens the link changes nothing)."""
+    try:
+        lawyer = services.lawyer_for_reset_token(token)
+    except services.TokenInvalid as error:
+        page = render_template("lawyers/reset_password.html", form=None, problem=str(error))
+        return page, 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except AccountError as error:
+            _attach(form, error, "password")
+        else:
+            db.session.commit()
+            if is_lawyer(current_user) and current_user.id == lawyer.id:
+                logout_user()
+            flash(
+                _(
+                    "Your new password is set and every session of your account has ended. "
+                    "Log in with the new password."
+                ),
+                "success",
+            )
+            return redirect(url_for(".login"))
+    page = render_template("lawyers/reset_password.html", form=form, problem=None)
+    return page, 400 if form.errors else 200
 
 
 @bp.route("/")
@@ -129,12 +201,22 @@ def account():
 
 
 @bp.route("/confirm/resend", methods=["POST"])
+@limiter.limit(lambda: current_app.config["PUBLIC_FORM_LIMIT"])
 @lawyer_required
 def resend_confirmation():
+    """The same answer whether a link went out or the hourly limit held it back."""
     if PortalForm().validate_on_submit() and not current_user.is_email_confirmed:
-        services.send_confirmation(current_user)
+        services.resend_confirmation(current_user)
         db.session.commit()
-        flash(_("We have sent the link again to %(email)s.", email=current_user.email), "success")
+        flash(
+            _(
+                "We have sent a confirmation link to %(email)s. Open the newest one. We send at "
+                "most %(n)s links an hour: if none arrives, look in your spam folder.",
+                email=current_user.email,
+                n=current_app.config["CONFIRMATION_RESEND_PER_HOUR"],
+            ),
+            "success",
+        )
     return redirect(url_for(".account"))
 
 
@@ -145,13 +227,15 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_password(
-                current_user, form.current_password.data, form.new_password.data
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                keep_session=sessions.current_id(),
             )
         except AccountError as error:
             _attach(form, error, "new_password")
         else:
             db.session.commit()
-            login_user(current_user)  # the session token changed: keep this session
             flash(_("Password changed. Your other sessions have ended."), "success")
             return redirect(url_for(".account"))
     return render_template("lawyers/password.html", form=form), 400 if form.errors else 200

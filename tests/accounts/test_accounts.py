@@ -10,10 +10,10 @@ from portal import config as portal_config
 from portal import create_app
 from portal.accounts import services
 from portal.accounts.models import User
-from portal.core import clock
+from portal.core import audit, clock
 from portal.core.permissions import Role
 from portal.extensions import db
-from tests.factories import PASSWORD, login, make_user
+from tests.factories import PASSWORD, login, make_user, url
 
 
 def log_in(client_request, email, password, *, _expected_status=302):
@@ -179,3 +179,48 @@ def test_admin_cannot_lock_themself_out(client_request):
     )
     db.session.refresh(admin)
     assert admin.role == "admin"
+
+
+@pytest.mark.parametrize(
+    ("locale", "weak", "done"),
+    [
+        ("en", "Use at least 10 characters", "Password reset. The user's sessions have ended."),
+        ("zh_Hans_CN", "密码至少需要10位", "密码已重置，该用户已在所有设备上退出登录。"),
+    ],
+)
+def test_an_admins_reset_of_a_staff_password_is_checked_audited_and_lifts_a_lock(
+    app, client_request, locale, weak, done
+):
+    admin, user = make_user(Role.ADMIN), make_user(Role.HANDLER)
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):  # someone locked the account
+        with pytest.raises(services.AccountError):
+            services.authenticate(user.email, "wrong-password-1")
+        db.session.commit()
+    login(client_request.client, admin)
+    client_request.client.set_cookie("portal_locale", locale)
+    page = client_request.post(
+        "users_admin.reset_password",
+        user_id=user.id,
+        _data={"reset-password": "short1"},
+        _expected_status=400,
+    )
+    assert weak in page.select_one("#reset-password-error").get_text()
+    page = client_request.post(
+        "users_admin.reset_password",
+        user_id=user.id,
+        _data={"reset-password": "Another-pass-2"},
+        _follow_redirects=True,
+        _expected_status=200,
+    )
+    assert done in page.select_one(".notice--success").get_text()
+    [event] = [e for e in audit.history(user) if e.code == "user.password_reset"]
+    assert event.actor_id == admin.id
+    assert services.authenticate(user.email, "Another-pass-2").id == user.id  # unlocked
+
+
+def test_the_user_page_offers_the_reset_and_says_it_ends_the_sessions(client_request):
+    admin, user = make_user(Role.ADMIN), make_user(Role.HANDLER)
+    login(client_request.client, admin)
+    page = client_request.get("users_admin.edit_user", user_id=user.id)
+    form = page.find("form", action=url("users_admin.reset_password", user_id=user.id))
+    assert form is not None and form.select_one("input[name=reset-password]") is not None

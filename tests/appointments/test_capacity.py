@@ -53,7 +53,6 @@ def _bulk_lawyers(n: int) -> list[int]:
             status=Verification.VERIFIED.value,
             verified_at=clock.now(),
             failed_logins=0,
-            session_token=secrets.token_hex(16),
         )
         db.session.add(lawyer)
         db.session.flush()

@@ -83,6 +83,9 @@ PUBLIC_PAGES = {
     "reception-day-cancel": _goto("/reception-day/cancel"),
     "lawyer-login": _goto("/lawyer/login"),
     "lawyer-register": _goto("/lawyer/register"),
+    "lawyer-forgot-password": _goto("/lawyer/password/forgot"),
+    "lawyer-forgot-password-errors": _submit_empty("/lawyer/password/forgot", "Send the link"),
+    "lawyer-reset-link-invalid": _goto("/lawyer/password/reset/not-a-token", status=400),
     # Seeded by the demo data (see conftest.live_server).
     "document": _goto("/case-information/documents/1"),
     "release": _goto("/case-information/releases/1"),
@@ -146,6 +149,8 @@ PUBLIC_ENDPOINTS = {
     "appointments.cancel_visit": "reception-day-cancel",
     "lawyers.login": "lawyer-login",
     "lawyers.register": "lawyer-register",
+    "lawyers.forgot_password": "lawyer-forgot-password",
+    "lawyers.reset_password": "lawyer-reset-link-invalid",
     "disclosure.show_document": "document",
     "disclosure.show_release": "release",
     "lawyers.account": "lawyer-account",

@@ -142,6 +142,7 @@ def test_binding_review_delivery_download_and_expiry(app):
     # Another lawyer cannot; and after the period nobody can.
     _lawyer(app).get("lawyers.download_case_file", delivery_id=delivery.id, _expected_status=404)
     with clock.frozen(clock.now() + timedelta(days=3, minutes=1)):
+        lawyer = _lawyer(app, lawyer_account)  # the earlier login has long ended
         lawyer.get(
             "lawyers.download_case_file",
             delivery_id=delivery.id,

@@ -91,6 +91,7 @@ def test_mine_awaiting_approval_and_follow_up_queues(client_request, frozen_now)
     db.session.commit()
     assert petition.reply_due_on == date(2026, 12, 23)  # a month after the progress reply
     with clock.frozen(frozen_now + timedelta(days=29)):
+        login(client_request.client, handler)  # the earlier login has long ended
         assert queue(client_request, "follow_up") == [petition.tracking_number]
 
 

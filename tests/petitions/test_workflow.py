@@ -147,7 +147,6 @@ def _staff_member(role: Role, label: str) -> User:
         role=role.value,
         password_hash=_PASSWORD_HASH,
         created_at=clock.now(),
-        session_token=label,
     )
     db.session.add(user)
     return user
