@@ -266,7 +266,9 @@ def test_notes_stay_internal_and_are_audited(client_request, clerk):
         "<b>需要核实身份</b>"
     ]  # shown as text: the markup was escaped, not run
     assert page.select(".notes .reply-body b") == []
-    assert [e.code for e in db.session.scalars(sa.select(AuditEvent))][-1] == "petition.note_added"
+    assert [e.code for e in db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id))][
+        -1
+    ] == ("petition.note_added")
 
 
 def test_sweep_command_escalates_once_and_is_idempotent(app, frozen_now):
