@@ -103,9 +103,7 @@ def log_failed_login(kind: str, email: str, reason: str) -> None:
 
 
 def _throttled_message(minutes: int):
-    return _l(
-        "Too many failed attempts. For your security, try again in %(n)s minutes.", n=minutes
-    )
+    return _l("Too many failed attempts. For your security, try again in %(n)s minutes.", n=minutes)
 
 
 def log_in(form, authenticate):

@@ -166,7 +166,11 @@ def loggable(value: object, limit: int = LOG_VALUE_LIMIT) -> str:
     cut = len(text) - limit
     text = text[:limit]
     escaped = "".join(
-        "\\\\" if c == "\\" else _escape(c) if unicodedata.category(c)[0] in "CZ" and c != " " else c
+        "\\\\"
+        if c == "\\"
+        else _escape(c)
+        if unicodedata.category(c)[0] in "CZ" and c != " "
+        else c
         for c in text
     )
     return escaped + (f"…(+{cut})" if cut > 0 else "")
@@ -174,7 +178,13 @@ def loggable(value: object, limit: int = LOG_VALUE_LIMIT) -> str:
 
 def _escape(char: str) -> str:
     code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+    return (
+        f"\\x{code:02x}"
+        if code < 0x100
+        else f"\\u{code:04x}"
+        if code < 0x10000
+        else f"\\U{code:08x}"
+    )
 
 
 def _digest(key: str) -> str:

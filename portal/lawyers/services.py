@@ -112,9 +112,7 @@ def register_lawyer(data: Registration) -> LawyerAccount | None:
         sa.select(LawyerAccount).where(LawyerAccount.licence_number == licence)
     )
     # Compared with every address whatever the outcome, so that each costs the same time.
-    look_alike = identity.confusable_with(
-        email, db.session.scalars(sa.select(LawyerAccount.email))
-    )
+    look_alike = identity.confusable_with(email, db.session.scalars(sa.select(LawyerAccount.email)))
     if owner is not None:
         _tell_registration_attempt(owner)
         return None

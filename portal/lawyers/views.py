@@ -68,10 +68,11 @@ def register():
             db.session.commit()
             flash(
                 _(
-                    "Thank you. We have sent an e-mail to %(email)s: open the link in it to "
-                    "confirm your address, then log in here. Our staff then verify your licence. "
-                    "If no e-mail arrives within an hour, check the address or call the 12309 "
-                    "hotline.",
+                    "Thank you. We are sending an e-mail about this registration to %(email)s "
+                    "(or, if the licence number is registered already, to that account's "
+                    "address). Open the link in it to confirm your address, then log in here; "
+                    "our staff then verify your licence. If no e-mail arrives within an hour, "
+                    "check the address or call the 12309 hotline.",
                     email=identity.canonical_email(form.email.data),
                 ),
                 "success",
