@@ -29,9 +29,10 @@ audit.register_event_types(
 
 def find_by_email(email: str) -> User | None:
     """The account of this address in its canonical form (portal/core/identity.py)."""
-    return db.session.scalar(
-        select(User).where(func.lower(User.email) == identity.canonical_email(email))
-    )
+    email = identity.canonical_email(email)
+    if "\x00" in email:  # no address holds one, and PostgreSQL refuses it in a query
+        return None
+    return db.session.scalar(select(User).where(func.lower(User.email) == email))
 
 
 def create_user(email: str, name: str, role: Role | str, password: str, *, actor=None) -> User:

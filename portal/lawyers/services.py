@@ -64,10 +64,11 @@ def normalise_licence(typed: str | None) -> str:
 
 def find_by_email(email: str) -> LawyerAccount | None:
     """The account of this address in its canonical form (portal/core/identity.py)."""
+    email = identity.canonical_email(email)
+    if "\x00" in email:  # no address holds one, and PostgreSQL refuses it in a query
+        return None
     return db.session.scalar(
-        sa.select(LawyerAccount).where(
-            sa.func.lower(LawyerAccount.email) == identity.canonical_email(email)
-        )
+        sa.select(LawyerAccount).where(sa.func.lower(LawyerAccount.email) == email)
     )
 
 

@@ -344,3 +344,13 @@ def test_a_client_trying_many_numbers_is_stopped(app):
             look_up(client, f"XF2026-{900000 + i}", "2345-6789-ABCD")
         assert LOOKUP_LOCKED_EN in look_up(client, petition.tracking_number, code).text
         look_up(browser(app, "198.51.100.71"), petition.tracking_number, code, ok=True)
+
+
+@pytest.mark.parametrize("kind", LOGINS)
+def test_a_nul_byte_in_the_address_is_a_failure_like_any_other(app, kind):
+    """No address holds one; on PostgreSQL it must not reach a query."""
+    browser(app).post(
+        LOGINS[kind][0],
+        _data={"email": "nul\x00@test.example", "password": WRONG},
+        _expected_status=400,
+    )

@@ -119,6 +119,28 @@ def test_registration_answers_alike_for_a_new_and_a_registered_address(app, clie
     assert {m.recipient for m in outbox()} == {owner.email}
 
 
+def test_registration_costs_one_password_hash_whether_new_or_registered(
+    app, client_request, monkeypatch
+):
+    """The slow step is the same for both, so timing does not tell either."""
+    calls = []
+    real = services.hasher
+
+    class CountingHasher:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def hash(self, password):
+            calls.append(1)
+            return real.hash(password)
+
+    monkeypatch.setattr(services, "hasher", CountingHasher())
+    _register(client_request)
+    assert len(calls) == 1
+    _register(ClientRequest(app.test_client()), licence_number="11101200910654321")
+    assert len(calls) == 2
+
+
 def test_registration_logs_nobody_in(client_request):
     _register(client_request)
     client_request.get("lawyers.account", _expected_status=302, _expected_redirect="lawyers.login")
