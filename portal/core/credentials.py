@@ -108,13 +108,13 @@ def _throttled_message(minutes: int):
 
 def log_in(form, authenticate):
     """The login page's POST for any kind of account: `authenticate(email, password)` returns
-    the account or raises AccountError. Failures are committed too (the audit event of a lock);
-    the message goes under the password field. Returns the account logged in, or
+    the account or raises AccountError. Failures are committed too, so that they count towards
+    the lockout; the message goes under the password field. Returns the account logged in, or
     None (the caller re-renders the form)."""
     try:
         account = authenticate(form.email.data, form.password.data)
     except AccountError as error:
-        db.session.commit()  # keep the audit event of a lock
+        db.session.commit()  # keep the failure count
         form.password.errors.append(str(error))
         return None
     db.session.commit()
