@@ -135,13 +135,13 @@ def register_lawyer(data: Registration) -> LawyerAccount | None:
         failed_logins=0,
         session_token=secrets.token_hex(16),
     )
-    db.session.add(lawyer)
     try:
+        # Added inside the savepoint: begin_nested() flushes what is pending before it starts.
         with db.session.begin_nested():
+            db.session.add(lawyer)
             db.session.flush()
     except IntegrityError:
         # The same address or licence was registered in parallel: as if it had been first.
-        db.session.expunge(lawyer)
         return None
     audit.record("lawyer.registered", actor_kind=audit.ACTOR_LAWYER, subject=lawyer)
     send_confirmation(lawyer)

@@ -367,3 +367,17 @@ def test_only_verified_lawyers_can_book(client_request):
         _data={"slot": "2026-11-24T09:00", "case_number": "示检刑诉受〔2026〕1号"},
         _expected_status=403,
     )
+
+
+def test_a_registration_that_loses_a_race_answers_as_any_other(client_request, monkeypatch):
+    """Two registrations of one address at once: the second meets the unique index, and is
+    answered as a registered address is (no 500, no message that says so)."""
+    _register(client_request)
+    # As if the first had not been committed yet when the second looked.
+    monkeypatch.setattr(services, "find_by_email", lambda email: None)
+    monkeypatch.setattr(services.identity, "confusable_with", lambda *a, **k: None)
+    typed = {k: v for k, v in GOOD.items() if k != "password_again"}
+    again = services.Registration(**{**typed, "licence_number": "11101200910654321"})
+    assert services.register_lawyer(again) is None
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(LawyerAccount.id))) == 1
