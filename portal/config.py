@@ -126,11 +126,18 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "FOLLOW_UP_MONTHS": _env_int("FOLLOW_UP_MONTHS", 1),
         "DUE_SOON_DAYS": _env_int("DUE_SOON_DAYS", 2),
         "AUTO_CLOSE_DAYS": _env_int("AUTO_CLOSE_DAYS", 15),
-        # Logins and lookups.
+        # Logins and lookups: failures per (account or number, client), per client, and per
+        # account or number from all clients (the rule is in portal/core/throttle.py).
         "LOGIN_MAX_FAILURES": _env_int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_MINUTES": _env_int("LOGIN_LOCK_MINUTES", 15),
+        "LOGIN_CLIENT_MAX_FAILURES": _env_int("LOGIN_CLIENT_MAX_FAILURES", 30),
+        "LOGIN_SLOW_AFTER": _env_int("LOGIN_SLOW_AFTER", 50),
+        "LOGIN_SLOW_SECONDS": _env_int("LOGIN_SLOW_SECONDS", 60),
         "LOOKUP_MAX_FAILURES": _env_int("LOOKUP_MAX_FAILURES", 5),
         "LOOKUP_LOCK_MINUTES": _env_int("LOOKUP_LOCK_MINUTES", 30),
+        "LOOKUP_CLIENT_MAX_FAILURES": _env_int("LOOKUP_CLIENT_MAX_FAILURES", 30),
+        "LOOKUP_SLOW_AFTER": _env_int("LOOKUP_SLOW_AFTER", 50),
+        "LOOKUP_SLOW_SECONDS": _env_int("LOOKUP_SLOW_SECONDS", 60),
         "PROGRESS_ACCESS_MINUTES": _env_int("PROGRESS_ACCESS_MINUTES", 30),
         # Rate limits (Flask-Limiter). Counts must be shared by all gunicorn workers: Redis when
         # REDIS_URL is set, otherwise a table every worker reads (portal/core/ratelimit_store.py).
@@ -253,6 +260,16 @@ def validate(config: dict) -> None:
     for key in ("BOOKING_MIN_NOTICE_MINUTES", "BOOKING_CHANGE_CUTOFF_HOURS"):
         if config[key] < 0:
             raise ConfigurationError(f"{key} must be 0 or more")
+    for kind in ("LOGIN", "LOOKUP"):
+        for suffix in (
+            "MAX_FAILURES",
+            "LOCK_MINUTES",
+            "CLIENT_MAX_FAILURES",
+            "SLOW_AFTER",
+            "SLOW_SECONDS",
+        ):
+            if config[f"{kind}_{suffix}"] < 1:
+                raise ConfigurationError(f"{kind}_{suffix} must be at least 1")
     for key in (
         "BOOKING_HORIZON_DAYS",
         "LAWYER_CONFIRM_HOURS",

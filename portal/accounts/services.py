@@ -1,5 +1,6 @@
 """Rules for staff accounts: creation, password changes, logins (the shared mechanics of
-passwords and lockout are in portal.core.credentials)."""
+passwords and throttling are in portal.core.credentials, the one canonical form of addresses and
+names and what may pass for another in portal.core.identity)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
-from portal.core import audit, clock, credentials, sessions
+from portal.core import audit, clock, credentials, identity, sessions
 from portal.core.audit import EventType
 from portal.core.credentials import AccountError, hasher, password_problem
 from portal.core.permissions import Role
@@ -25,19 +26,56 @@ audit.register_event_types(
 
 
 def find_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    """The account of this address in its canonical form (portal/core/identity.py)."""
+    email = identity.canonical_email(email)
+    if "\x00" in email:  # no address holds one, and PostgreSQL refuses it in a query
+        return None
+    return db.session.scalar(select(User).where(func.lower(User.email) == email))
 
 
 def create_user(email: str, name: str, role: Role | str, password: str, *, actor=None) -> User:
+    """Raises AccountError (with its field) for an address or name that is taken, could be
+    mistaken for an existing user's (portal/core/identity.py: the administrator is told which),
+    or for a weak password."""
     role = Role(role)
+    email, name = identity.canonical_email(email), identity.canonical_name(name)
+    problem = identity.email_problem(email)
+    if problem:
+        raise AccountError(problem, "email")
     if find_by_email(email):
         raise AccountError(_l("A user with this e-mail address already exists."), "email")
+    problem = identity.name_problem(name)
+    if problem:
+        raise AccountError(problem, "name")
+    existing = db.session.execute(select(User.email, User.name)).all()
+    look_alike = identity.confusable_with(email, (row.email for row in existing))
+    if look_alike:
+        raise AccountError(
+            _l(
+                "This e-mail address could be mistaken for that of an existing user, %(email)s. "
+                "Use another address.",
+                email=look_alike,
+            ),
+            "email",
+        )
+    look_alike = identity.confusable_with(
+        name, (row.name for row in existing), key=identity.name_skeleton
+    )
+    if look_alike:
+        raise AccountError(
+            _l(
+                "This name could be mistaken for that of an existing user, %(name)s. Add "
+                "something to tell them apart, such as the department.",
+                name=look_alike,
+            ),
+            "name",
+        )
     problem = password_problem(password)
     if problem:
         raise AccountError(problem, "password")
     user = User(
-        email=email.strip().lower(),
-        name=name.strip(),
+        email=email,
+        name=name,
         role=role.value,
         password_hash=hasher.hash(password),
         created_at=clock.now(),
@@ -80,10 +118,13 @@ def set_password(user: User, password: str, *, actor=None) -> None:
 
 def authenticate(email: str, password: str) -> User:
     """Return the active staff user for a correct e-mail and password, or raise AccountError
-    (see check_login for the lockout rule). The caller commits, so failures count."""
+    (see check_login for the throttling rule). The caller commits (the audit event of a lock)."""
     user = find_by_email(email)
-    credentials.check_login(user, password, lock_event="user.login_locked")
+    credentials.check_login(
+        user, password, email=email, kind="staff", lock_event="user.login_locked"
+    )
     if not user.is_active:
+        credentials.log_failed_login("staff", email, "deactivated")
         raise AccountError(_l("This account is deactivated. Ask your administrator."))
     audit.record("user.logged_in", actor=user, subject=user)
     return user

@@ -541,8 +541,8 @@ class QueryAccess:
 def find_for_query(case_number: str, code: str) -> QueryAccess | None:
     """The case and the grant for a matching case number and active code, else None: the same
     answer, after the same work, whether the case exists or not. Repeated failures lock the
-    number (known or not) for a while: raises LookupLocked then. The caller commits, so that
-    failures count even though nothing is shown."""
+    number (known or not) for a while for the client that made them: raises LookupLocked then
+    (portal/core/lookups.py). The caller commits (the audit event of a success)."""
     number, code = normalise_case_number(case_number), codes.normalise_code(code)
 
     def attempt() -> QueryAccess | None:

@@ -6,13 +6,16 @@
     audit.py        the append-only trail: record(), history(subject), the event catalogue that
                     each domain fills with register_event_types()
     permissions.py  roles, the view guards (roles_required, lawyer_required) and can_open()
-    credentials.py  passwords (argon2), the login rule with lockout, the session loader registry
+    credentials.py  passwords (argon2), the login rule and its log, the session loader registry
+    identity.py     the canonical form of addresses and names; what may pass for another account
+    throttle.py     failures per (account or number, client), per client, per account or number:
+                    the rule that stops an attacker and never locks the owner out
     forms.py        the base forms and shared fields/validators (dates, case numbers, mobiles,
                     ID numbers, lengths, confirm and login forms)
     casenumbers.py  the one rule for how case and document numbers are written and normalised
     clock.py        now() and local dates; the one clock tests freeze
     codes.py        query codes: generation, hashing, formatting
-    lookups.py      rate-limited, lockable lookups by number and code
+    lookups.py      throttled lookups by number and code
     mail.py         the e-mail outbox; urls.py  absolute links for mail and notices
     uploads.py      checked, stored uploads; database.py  SQLite tuning; errors.py  error pages;
     activecontent.py  macros and active PDF content in uploads; clamd.py  the virus scan;

@@ -1,7 +1,8 @@
 """Passwords, logins and session loading for every kind of account (staff, lawyers).
 
 Each account kind keeps its own table and rules in its domain; what they share lives here:
-argon2 hashing, the password policy, the login rule with lockout, and the registry through which
+argon2 hashing, the password policy, the login rule with its throttling (the rule itself in
+portal/core/throttle.py), the log line of every failed login, and the registry through which
 Flask-Login finds an account from the login session in the cookie (portal/core/sessions.py). A
 domain registers a loader for its kind of account (`register_loader("lawyer", load_lawyer)`),
 so `core` never imports a domain and no domain imports another to log someone in.
@@ -9,20 +10,21 @@ so `core` never imports a domain and no domain imports another to log someone in
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, flash, request
+from flask import flash, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 
-from portal.core import audit, clock, sessions
+from portal.core import audit, clock, identity, sessions, throttle
 from portal.extensions import db
 
+logger = logging.getLogger(__name__)
 hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so that timing does not reveal which accounts exist.
 _DUMMY_HASH = hasher.hash(secrets.token_hex(16))
@@ -45,39 +47,63 @@ def password_problem(password: str) -> str | None:
     return None
 
 
-def check_login(account, password: str, *, lock_event: str) -> None:
-    """The login rule for every kind of account.
+def check_login(account, password: str, *, email: str, kind: str, lock_event: str) -> None:
+    """The login rule for every kind of account (`kind`: "staff", "lawyer").
 
-    The message is the same for an unknown address and a wrong password, and an unknown address
-    costs the same hashing time. After LOGIN_MAX_FAILURES wrong passwords in a row the account
-    refuses every login for LOGIN_LOCK_MINUTES, correct password or not. On success the failure
-    count is reset, the hash upgraded if its parameters are old, and last_login_at set.
+    `email` is what was typed and `account` what it found (or None). The message is the same for
+    an unknown address and a wrong password, an unknown address costs the same hashing time, and
+    both are throttled alike under the address's canonical form (portal/core/identity.py), by
+    the rule in portal/core/throttle.py: LOGIN_MAX_FAILURES wrong passwords from one client stop
+    that client (not the owner elsewhere) for the rest of LOGIN_LOCK_MINUTES; a client failing on
+    many accounts is stopped; an account failing from many clients is slowed. A refused attempt
+    checks no password. Every failure is logged (not audited: the address may name no account);
+    the lock of an existing account is audited as `lock_event`. On success the hash is upgraded
+    if its parameters are old and last_login_at set.
     """
-    config = current_app.config
-    now = clock.now()
     wrong = AccountError(_l("The e-mail address or password is not right."))
+    try:
+        attempt = throttle.Attempt.begin("LOGIN", f"login/{kind}", identity.canonical_email(email))
+    except throttle.Throttled as refused:
+        log_failed_login(kind, email, "throttled")
+        raise AccountError(_throttled_message(refused.minutes)) from None
     if account is None:
         _burn_time(password)
-        raise wrong
-    if account.locked_until and clock.as_utc(account.locked_until) > now:
-        raise AccountError(
-            _l(
-                "Too many failed attempts. This account is locked for %(n)s minutes.",
-                n=config["LOGIN_LOCK_MINUTES"],
+        verified = False
+    else:
+        try:
+            verified = hasher.verify(account.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            verified = False
+    if not verified:
+        locked = attempt.failed()
+        log_failed_login(kind, email, "locked" if locked else "wrong")
+        if locked and account is not None:
+            audit.record(
+                lock_event,
+                actor_kind=audit.ACTOR_SYSTEM,
+                subject=account,
+                detail=f"client={attempt.client}",
             )
-        )
-    try:
-        hasher.verify(account.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        account.failed_logins += 1
-        if account.failed_logins >= config["LOGIN_MAX_FAILURES"]:
-            account.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
-            account.failed_logins = 0
-            audit.record(lock_event, actor_kind=audit.ACTOR_SYSTEM, subject=account)
-        raise wrong from None
+        raise wrong
+    attempt.succeeded()
     if hasher.check_needs_rehash(account.password_hash):
         account.password_hash = hasher.hash(password)
-    account.failed_logins, account.locked_until, account.last_login_at = 0, None, now
+    account.failed_logins, account.locked_until, account.last_login_at = 0, None, clock.now()
+
+
+def log_failed_login(kind: str, email: str, reason: str) -> None:
+    """One line per failed login: what was typed (escaped, cut short) and from where."""
+    logger.warning(
+        "failed %s login: email=%s client=%s reason=%s",
+        kind,
+        throttle.loggable(email),
+        throttle.loggable(throttle.client_address()),
+        reason,
+    )
+
+
+def _throttled_message(minutes: int):
+    return _l("Too many failed attempts. For your security, try again in %(n)s minutes.", n=minutes)
 
 
 def log_in(form, authenticate):

@@ -1,5 +1,9 @@
 """Rules for lawyers' accounts: registration, e-mail confirmation, login, staff verification.
 
+Registration and login tell nobody which addresses or licence numbers are registered: the
+answer, and its cost, are the same (register_lawyer, authenticate); addresses and names are
+compared in one canonical form and look-alikes refused (portal/core/identity.py).
+
 Services change the session and flush; the view commits once, so an account, its confirmation
 e-mail in the outbox and its audit event are stored together or not at all.
 
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 from dataclasses import dataclass
 
@@ -30,7 +35,7 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
 from limits import parse_many
 from sqlalchemy.exc import IntegrityError
 
-from portal.core import audit, clock, credentials, mail, sessions
+from portal.core import audit, clock, credentials, identity, mail, sessions, throttle
 from portal.core.audit import EventType
 from portal.core.credentials import AccountError, hasher, password_problem
 from portal.core.urls import public_url
@@ -51,8 +56,8 @@ audit.register_event_types(
     }
 )
 
+logger = logging.getLogger(__name__)
 LICENCE_RE = re.compile(r"\d{17}")
-# Verified against when the e-mail is unknown, so that timing does not reveal which accounts exist.
 _CONFIRM_SALT = "lawyer-email-confirmation"
 
 
@@ -62,8 +67,12 @@ def normalise_licence(typed: str | None) -> str:
 
 
 def find_by_email(email: str) -> LawyerAccount | None:
+    """The account of this address in its canonical form (portal/core/identity.py)."""
+    email = identity.canonical_email(email)
+    if "\x00" in email:  # no address holds one, and PostgreSQL refuses it in a query
+        return None
     return db.session.scalar(
-        sa.select(LawyerAccount).where(sa.func.lower(LawyerAccount.email) == email.strip().lower())
+        sa.select(LawyerAccount).where(sa.func.lower(LawyerAccount.email) == email)
     )
 
 
@@ -77,32 +86,49 @@ class Registration:
     password: str
 
 
-def register_lawyer(data: Registration) -> LawyerAccount:
-    """Create a pending account and queue the confirmation e-mail. Raises AccountError (with the
-    field it concerns) when the licence number or e-mail is taken or the password too weak."""
+def register_lawyer(data: Registration) -> LawyerAccount | None:
+    """Create a pending account and queue the confirmation e-mail; returns it.
+
+    Registration must not tell who is registered, so what was typed is judged on its own first:
+    AccountError (with its field) for a malformed licence number, a weak password, or an address
+    or name that mixes look-alike letters (portal/core/identity.py), the same for everyone. Then,
+    when the address, or the licence number, belongs to an account already, nothing is created,
+    the owner is told by e-mail (at most once an hour) and None is returned; also None, without a
+    notice, when the address could be mistaken for an existing account's. The view answers None
+    exactly as it answers a new account, and both cost one password hash.
+    """
     licence = normalise_licence(data.licence_number)
     if not LICENCE_RE.fullmatch(licence):
         raise AccountError(
             _l("Enter the 17-digit number of your practising licence."), "licence_number"
         )
+    email, name = identity.canonical_email(data.email), identity.canonical_name(data.name)
+    problem = identity.email_problem(email)
+    if problem:
+        raise AccountError(problem, "email")
+    problem = identity.name_problem(name)
+    if problem:
+        raise AccountError(problem, "name")
     problem = password_problem(data.password)
     if problem:
         raise AccountError(problem, "password")
     password_hash = hasher.hash(data.password)  # slow: before the first query takes the lock
-    email = data.email.strip().lower()
-    if find_by_email(email):
-        raise AccountError(
-            _l("An account with this e-mail address exists already. Log in instead."), "email"
+    owner = find_by_email(email) or db.session.scalar(
+        sa.select(LawyerAccount).where(LawyerAccount.licence_number == licence)
+    )
+    # Compared with every address whatever the outcome, so that each costs the same time.
+    look_alike = identity.confusable_with(email, db.session.scalars(sa.select(LawyerAccount.email)))
+    if owner is not None:
+        _tell_registration_attempt(owner)
+        return None
+    if look_alike:
+        logger.warning(
+            "lawyer registration refused: %s could be mistaken for an existing address",
+            throttle.loggable(email),
         )
-    if db.session.scalar(
-        sa.select(LawyerAccount.id).where(LawyerAccount.licence_number == licence)
-    ):
-        raise AccountError(
-            _l("An account with this licence number exists already. Log in instead."),
-            "licence_number",
-        )
+        return None
     lawyer = LawyerAccount(
-        name=data.name.strip(),
+        name=name,
         licence_number=licence,
         law_firm=data.law_firm.strip(),
         mobile=data.mobile,
@@ -112,18 +138,38 @@ def register_lawyer(data: Registration) -> LawyerAccount:
         status=Verification.PENDING.value,
         failed_logins=0,
     )
-    db.session.add(lawyer)
     try:
+        # Added inside the savepoint: begin_nested() flushes what is pending before it starts.
         with db.session.begin_nested():
+            db.session.add(lawyer)
             db.session.flush()
     except IntegrityError:
-        # The same e-mail or licence was registered in parallel.
-        raise AccountError(
-            _l("An account with this e-mail address or licence number exists already."), "email"
-        ) from None
+        # The same address or licence was registered in parallel: as if it had been first.
+        return None
     audit.record("lawyer.registered", actor_kind=audit.ACTOR_LAWYER, subject=lawyer)
     send_confirmation(lawyer)
     return lawyer
+
+
+def _tell_registration_attempt(lawyer: LawyerAccount) -> None:
+    """Someone registered with this lawyer's address or licence number: tell the owner (the
+    only one who may learn that the account exists), at most once an hour, so that repeated
+    attempts cannot flood the mailbox."""
+    if not throttle.first_in(f"registration-attempt/{lawyer.id}", 3600):
+        return
+    config = current_app.config
+    with force_locale(config["BABEL_DEFAULT_LOCALE"]):
+        subject = _("Someone tried to register with your details")
+        body = _(
+            "Dear %(name)s,\n\nsomeone tried to register for the lawyer services of "
+            "%(procuratorate)s with your e-mail address or practising licence number. You have "
+            "an account already, so nothing was created or changed.\n\nIf it was you, log in at "
+            "%(link)s. If it was not you, you need do nothing; if it happens again, call us.\n",
+            name=lawyer.name,
+            procuratorate=config["PROCURATORATE_NAME"],
+            link=public_url("lawyers.login"),
+        )
+    mail.enqueue(lawyer.email, subject, body)
 
 
 # ---- e-mail confirmation ---------------------------------------------------------------------
@@ -207,9 +253,11 @@ def confirm_email(token: str) -> LawyerAccount:
 
 def authenticate(email: str, password: str) -> LawyerAccount:
     """As for staff: the same message for an unknown address and a wrong password, and the
-    same lockout (portal.core.credentials.check_login). The caller commits, so failures count."""
+    same throttling (portal.core.credentials.check_login). The caller commits."""
     lawyer = find_by_email(email)
-    credentials.check_login(lawyer, password, lock_event="lawyer.login_locked")
+    credentials.check_login(
+        lawyer, password, email=email, kind="lawyer", lock_event="lawyer.login_locked"
+    )
     audit.record("lawyer.logged_in", actor_kind=audit.ACTOR_LAWYER, subject=lawyer)
     return lawyer
 

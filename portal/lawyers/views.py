@@ -19,10 +19,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from portal.appointments import queries as appointments_queries
-from portal.core import credentials, sessions, uploads
+from portal.core import credentials, identity, sessions, uploads
 from portal.core.credentials import AccountError
 from portal.core.forms import LoginForm, PortalForm
 from portal.core.permissions import is_lawyer, lawyer_required, next_or
@@ -61,10 +61,12 @@ def _attach(form, error, default_field: str) -> None:
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["PUBLIC_FORM_LIMIT"], methods=["POST"])
 def register():
+    """The same answer whether the address or licence number is new or registered already
+    (services.register_lawyer): no login, a redirect to the login page and one message."""
     form = RegistrationForm()
     if form.validate_on_submit():
         try:
-            lawyer = services.register_lawyer(
+            services.register_lawyer(
                 services.Registration(
                     name=form.name.data,
                     licence_number=form.licence_number.data,
@@ -78,18 +80,19 @@ def register():
             db.session.rollback()
             _attach(form, error, "email")
         else:
-            sessions.begin(lawyer)
             db.session.commit()
-            login_user(lawyer)
             flash(
                 _(
-                    "Registered. We have sent a link to %(email)s: open it to confirm your "
-                    "address. Then our staff verify your licence.",
-                    email=lawyer.email,
+                    "Thank you. We are sending an e-mail about this registration to %(email)s "
+                    "(or, if the licence number is registered already, to that account's "
+                    "address). Open the link in it to confirm your address, then log in here; "
+                    "our staff then verify your licence. If no e-mail arrives within an hour, "
+                    "check the address or call the 12309 hotline.",
+                    email=identity.canonical_email(form.email.data),
                 ),
                 "success",
             )
-            return redirect(url_for(".account"))
+            return redirect(url_for(".login"))
     return render_template("lawyers/register.html", form=form), 400 if form.errors else 200
 
 

@@ -257,9 +257,9 @@ def _leader_with_fewest_cases() -> int | None:
 
 def find_for_petitioner(tracking_number: str, code: str) -> Petition | None:
     """The petition for a matching number and code, else None: the same answer whether the
-    number exists or not. Repeated failures lock the number (known or not) for a while; raises
-    LookupLocked then (portal/core/lookups.py). The caller commits, so that failures count even
-    though nothing is shown."""
+    number exists or not. Repeated failures lock the number (known or not) for a while for the
+    client that made them; raises LookupLocked then (portal/core/lookups.py). The caller commits
+    (the audit event of a success)."""
     number, code = normalise_tracking_number(tracking_number), normalise_code(code)
 
     def attempt() -> Petition | None:

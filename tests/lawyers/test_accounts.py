@@ -39,12 +39,14 @@ def english(client_request) -> ClientRequest:
     return client_request
 
 
-def _register(client_request, *, _expected_status=302, **changes):
+def _register(client_request, *, _expected_status=302, _follow_redirects=False, **changes):
+    """Post the registration form; whatever was registered before, success goes to the login."""
     return english(client_request).post(
         "lawyers.register",
         _data={**GOOD, **changes},
         _expected_status=_expected_status,
-        _expected_redirect="lawyers.account" if _expected_status == 302 else None,
+        _expected_redirect="lawyers.login" if _expected_status == 302 else None,
+        _follow_redirects=_follow_redirects,
     )
 
 
@@ -80,12 +82,132 @@ def test_a_licence_number_with_spaces_is_accepted_as_its_17_digits(client_reques
     assert db.session.scalar(sa.select(LawyerAccount.licence_number)) == "11101200910123456"
 
 
-def test_the_same_licence_or_e_mail_cannot_register_twice(app, client_request):
+def outbox(to: str | None = None) -> list[mail.OutboxMessage]:
+    messages = db.session.scalars(sa.select(mail.OutboxMessage).order_by(mail.OutboxMessage.id))
+    return [m for m in messages if to is None or m.recipient == to]
+
+
+def test_registration_answers_alike_for_a_new_and_a_registered_address(app, client_request):
+    """Nothing on the page, in the cookies' effect or in the next page tells whether the address
+    or licence number was registered already; the owner alone is told, by e-mail."""
+    new = _register(client_request, _follow_redirects=True, _expected_status=200)
+    owner = db.session.scalar(sa.select(LawyerAccount))
+    answers = {"new": new}
+    for label, changes in (
+        ("same address", {"licence_number": "11101200910654321"}),
+        ("same licence", {"email": "other@lawfirm.example"}),
+        ("same address, other case", {"email": "Zhang@LawFirm.EXAMPLE"}),
+    ):
+        answers[label] = _register(
+            ClientRequest(app.test_client()),
+            _follow_redirects=True,
+            _expected_status=200,
+            **changes,
+        )
+    texts = {
+        label: page.select_one("main").get_text(" ", strip=True) for label, page in answers.items()
+    }
+    assert texts["same address"] == texts["new"]
+    assert texts["same address, other case"] == texts["new"]
+    # The licence case names the address typed, as the new case does.
+    assert texts["same licence"] == texts["new"].replace(GOOD["email"], "other@lawfirm.example")
+    assert "sending an e-mail about this registration to zhang@lawfirm.example" in texts["new"]
+    assert db.session.scalar(sa.select(sa.func.count(LawyerAccount.id))) == 1
+    # The owner hears of the attempts once (at most one notice an hour), nobody else at all.
+    notices = [m for m in outbox() if "tried to register" in m.subject or "尝试" in m.subject]
+    assert [m.recipient for m in notices] == [owner.email]
+    assert {m.recipient for m in outbox()} == {owner.email}
+
+
+def test_registration_costs_one_password_hash_whether_new_or_registered(
+    app, client_request, monkeypatch
+):
+    """The slow step is the same for both, so timing does not tell either."""
+    calls = []
+    real = services.hasher
+
+    class CountingHasher:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def hash(self, password):
+            calls.append(1)
+            return real.hash(password)
+
+    monkeypatch.setattr(services, "hasher", CountingHasher())
     _register(client_request)
-    page = _register(
-        ClientRequest(app.test_client()), _expected_status=400, email="other@lawfirm.example"
+    assert len(calls) == 1
+    _register(ClientRequest(app.test_client()), licence_number="11101200910654321")
+    assert len(calls) == 2
+
+
+def test_registration_logs_nobody_in(client_request):
+    _register(client_request)
+    client_request.get("lawyers.account", _expected_status=302, _expected_redirect="lawyers.login")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "lawyеr1@lawfirm.example",  # a Cyrillic е among Latin letters
+        "lawyer1@lawfirм.example",  # a Cyrillic м in the domain
+        "аре@lawfirm.example",  # all Cyrillic, every letter a Latin look-alike
+        "lawyer1@xn--lawfrm-7of.example",  # an IDNA label that decodes to a mixed one
+    ],
+)
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "This e-mail address contains letters that can be mistaken for others"),
+        ("zh_Hans_CN", "该电子邮箱含有容易与其他字符混淆的字母"),
+    ],
+)
+def test_look_alike_addresses_are_refused_with_a_clear_message(
+    client_request, typed, language, message
+):
+    client_request.client.set_cookie("portal_locale", language)
+    page = client_request.post(
+        "lawyers.register", _data={**GOOD, "email": typed}, _expected_status=400
     )
-    assert "licence number exists already" in page.text
+    assert message in page.select_one("#email-error").get_text()
+    assert page.select_one("input[name=email]")["value"] == typed  # what was typed is kept
+    assert db.session.scalar(sa.select(sa.func.count(LawyerAccount.id))) == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "This name contains letters that can be mistaken for others"),
+        ("zh_Hans_CN", "该姓名含有容易与其他字符混淆的字母"),
+    ],
+)
+def test_a_name_mixing_look_alike_scripts_is_refused(client_request, language, message):
+    client_request.client.set_cookie("portal_locale", language)
+    page = client_request.post(
+        "lawyers.register", _data={**GOOD, "name": "Zhang Wеi"}, _expected_status=400
+    )
+    assert message in page.select_one("#name-error").get_text()
+
+
+def test_full_width_and_look_alike_twins_of_an_account_are_not_created(app, client_request):
+    make_lawyer(email="lawyer1@lawfirm.example")
+    for typed, licence in (
+        ("ｌａｗｙｅｒ１@lawfirm.example", "11101200910777771"),  # the same address, full width
+        ("LAWYER1@LAWFIRM.EXAMPLE", "11101200910777772"),
+        ("lawyerl@lawfirm.example", "11101200910777773"),  # "l" for "1": the same skeleton
+    ):
+        _register(ClientRequest(app.test_client()), email=typed, licence_number=licence)
+    assert db.session.scalars(sa.select(LawyerAccount.email)).all() == ["lawyer1@lawfirm.example"]
+    # A different address is welcome.
+    _register(client_request, email="lawyer2@lawfirm.example", licence_number="11101200910777774")
+    assert db.session.scalar(sa.select(sa.func.count(LawyerAccount.id))) == 2
+
+
+def test_the_address_is_stored_and_found_in_its_canonical_form(client_request):
+    _register(client_request, email="Ｚｈａｎｇ@LawFirm.example")
+    lawyer = db.session.scalar(sa.select(LawyerAccount))
+    assert lawyer.email == "zhang@lawfirm.example"
+    assert services.find_by_email(" ＺＨＡＮＧ@lawfirm.example") is lawyer
 
 
 def test_registration_mails_a_link_that_confirms_the_address(
@@ -106,7 +228,7 @@ def test_registration_mails_a_link_that_confirms_the_address(
     assert re.search(r"https?://\S+", body).group(0) == link
     client_request.get("lawyers.confirm_email", token=token)
     assert lawyer.email_confirmed_at is None  # opening the link alone changes nothing
-    client_request.post("lawyers.confirm_email", token=token, _expected_redirect="lawyers.account")
+    client_request.post("lawyers.confirm_email", token=token, _expected_redirect="lawyers.login")
     db.session.expire_all()
     assert db.session.get(LawyerAccount, lawyer.id).email_confirmed_at is not None
 
@@ -137,7 +259,7 @@ def test_login_locks_after_repeated_failures(app):
         with pytest.raises(AccountError):
             services.authenticate(lawyer.email, "wrong-password-1")
         db.session.commit()
-    with force_locale("en"), pytest.raises(AccountError, match="locked"):
+    with force_locale("en"), pytest.raises(AccountError, match="Too many failed"):
         services.authenticate(lawyer.email, PASSWORD)
 
 
@@ -240,3 +362,17 @@ def test_only_verified_lawyers_can_book(client_request):
         _data={"slot": "2026-11-24T09:00", "case_number": "示检刑诉受〔2026〕1号"},
         _expected_status=403,
     )
+
+
+def test_a_registration_that_loses_a_race_answers_as_any_other(client_request, monkeypatch):
+    """Two registrations of one address at once: the second meets the unique index, and is
+    answered as a registered address is (no 500, no message that says so)."""
+    _register(client_request)
+    # As if the first had not been committed yet when the second looked.
+    monkeypatch.setattr(services, "find_by_email", lambda email: None)
+    monkeypatch.setattr(services.identity, "confusable_with", lambda *a, **k: None)
+    typed = {k: v for k, v in GOOD.items() if k != "password_again"}
+    again = services.Registration(**{**typed, "licence_number": "11101200910654321"})
+    assert services.register_lawyer(again) is None
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(LawyerAccount.id))) == 1
