@@ -112,7 +112,7 @@ def set_password(user: User, password: str, *, actor=None) -> None:
     user.password_hash = hasher.hash(password)
     is_own = actor is not None and getattr(actor, "id", None) == user.id
     sessions.end_all(user, keep=sessions.current_id() if is_own else None)
-    user.failed_logins, user.locked_until = 0, None
+    credentials.lift_login_lock("staff", user.email)
     audit.record("user.password_reset", actor=actor, subject=user)
 
 

@@ -91,6 +91,11 @@ def check_login(account, password: str, *, email: str, kind: str, lock_event: st
     account.failed_logins, account.locked_until, account.last_login_at = 0, None, clock.now()
 
 
+def lift_login_lock(kind: str, email: str) -> None:
+    """After a password reset: the owner may log in at once from anywhere (throttle.forgive)."""
+    throttle.forgive(f"login/{kind}", identity.canonical_email(email))
+
+
 def log_failed_login(kind: str, email: str, reason: str) -> None:
     """One line per failed login: what was typed (escaped, cut short) and from where."""
     logger.warning(

@@ -88,7 +88,7 @@ class Attempt:
         self.policy = Policy.of(kind)
         self.store = _store()
         self.client = client_address()
-        digest = _digest(key)
+        digest = f"{_digest(key)}.{self.store.get(_epoch_counter(scope, key))}"
         self._pair = f"throttle/{scope}/{digest}/{self.client}"
         self._client = f"throttle/{kind}/client/{self.client}"
         self._key = f"throttle/{scope}/{digest}"
@@ -133,6 +133,20 @@ class Attempt:
 
     def _remaining(self, counter: str) -> float:
         return self.store.get_expiry(counter) - time.time()
+
+
+EPOCH_SECONDS = 7 * 24 * 3600  # longer than any window, so a forgiven count never comes back
+
+
+def _epoch_counter(scope: str, key: str) -> str:
+    return f"throttle/{scope}/epoch/{_digest(key)}"
+
+
+def forgive(scope: str, key: str) -> None:
+    """Start every count about `key` afresh, from every client: the owner proved who they are
+    another way (a password reset by e-mail, or by an administrator). The counts are not
+    found and deleted (they are per client); the key simply moves to a new generation."""
+    _store().incr(_epoch_counter(scope, key), EPOCH_SECONDS)
 
 
 def first_in(name: str, seconds: int) -> bool:

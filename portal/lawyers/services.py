@@ -413,7 +413,7 @@ def reset_password(token: str, new: str) -> LawyerAccount:
     if problem:
         raise AccountError(problem, "password")
     lawyer.password_hash = hasher.hash(new)
-    lawyer.failed_logins, lawyer.locked_until = 0, None
+    credentials.lift_login_lock("lawyer", lawyer.email)
     sessions.end_all(lawyer)
     audit.record("lawyer.password_reset", actor_kind=audit.ACTOR_LAWYER, subject=lawyer)
     return lawyer
