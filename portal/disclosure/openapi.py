@@ -136,7 +136,7 @@ def document() -> dict:
                 "page": {
                     "name": "page",
                     "in": "query",
-                    "schema": {"type": "integer", "minimum": 1, "default": 1},
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1},
                 },
                 "per_page": {
                     "name": "per_page",

@@ -12,6 +12,7 @@ from xml.etree import ElementTree as ET
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
+from portal.core import params
 from portal.core.clock import as_utc
 from portal.disclosure import queries, search
 from portal.disclosure.models import (
@@ -28,16 +29,12 @@ PUBLIC_TYPES = [t for t in DocumentType if t in PUBLISHABLE_TYPES]
 FEED_SIZE = 50
 
 
-def _lenient(parse, *args, **kwargs):
-    """On HTML pages a malformed filter is ignored rather than refused."""
-    try:
-        return parse(*args, **kwargs)
-    except queries.BadParameter:
-        return kwargs.get("default")
+# On HTML pages a malformed filter is ignored rather than refused.
+_lenient = params.lenient
 
 
 def _page() -> int:
-    return _lenient(queries.int_arg, request.args, "page", low=1, high=10_000, default=1)
+    return params.page_arg(request.args)
 
 
 # ---- releases --------------------------------------------------------------------------------
@@ -45,7 +42,7 @@ def _page() -> int:
 
 @bp.route("/case-information/releases")
 def list_releases():
-    category = _lenient(queries.choice_arg, request.args, "category", list(ReleaseCategory))
+    category = _lenient(params.choice_arg, request.args, "category", list(ReleaseCategory))
     page = db.paginate(
         queries.public_releases(category=category),
         page=_page(),
@@ -122,9 +119,9 @@ def releases_feed():
 
 def _document_filters():
     return {
-        "doc_type": _lenient(queries.choice_arg, request.args, "type", PUBLIC_TYPES),
-        "procuratorate": _lenient(queries.text_arg, request.args, "procuratorate"),
-        "year": _lenient(queries.int_arg, request.args, "year", **queries.YEARS),
+        "doc_type": _lenient(params.choice_arg, request.args, "type", PUBLIC_TYPES),
+        "procuratorate": _lenient(params.text_arg, request.args, "procuratorate"),
+        "year": _lenient(params.int_arg, request.args, "year", **params.YEARS),
     }
 
 
@@ -164,7 +161,7 @@ def show_document(document_id: int):
 def search_page():
     filters = _document_filters()
     raw = request.args.get("q")
-    type_code = _lenient(queries.choice_arg, request.args, "type", [*PUBLIC_TYPES, "release"])
+    type_code = _lenient(params.choice_arg, request.args, "type", [*PUBLIC_TYPES, "release"])
     results, error = None, None
     if raw is not None:
         try:
