@@ -7,7 +7,7 @@ A path segment that no converter accepts is a 404 like any unknown address. With
 
 from __future__ import annotations
 
-from werkzeug.routing import IntegerConverter, UnicodeConverter
+from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter
 
 # The largest value of an SQL `integer` (PostgreSQL, and what every id column here is).
 MAX_ID = 2**31 - 1
@@ -15,11 +15,25 @@ MAX_ID = 2**31 - 1
 MAX_SEGMENT = 200
 
 
+def digits_up_to(limit: int) -> str:
+    """A regular expression for the decimal numbers from 0 to `limit` (no leading zeros beyond
+    the length of `limit`). Out-of-range ids then match no rule at all, so that a catch-all
+    route (the API's JSON 404) still answers for them, as for any other unknown address."""
+    text = str(limit)
+    parts = [f"[0-9]{{1,{len(text) - 1}}}"] if len(text) > 1 else []
+    for i, digit in enumerate(map(int, text)):
+        low = 1 if i == 0 else 0
+        if digit > low:
+            parts.append(f"{text[:i]}[{low}-{digit - 1}][0-9]{{{len(text) - i - 1}}}")
+    parts.append(text)
+    return "(?:" + "|".join(parts) + ")"
+
+
 class BoundedIntConverter(IntegerConverter):
     """`<int:...>`: ASCII digits only (not other scripts' digits, which int() would accept),
-    at most ten of them, and at most MAX_ID."""
+    and at most MAX_ID."""
 
-    regex = r"[0-9]{1,10}"
+    regex = digits_up_to(MAX_ID)
 
     def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):  # noqa: A002
         bound = MAX_ID if max is None or max > MAX_ID else max
@@ -31,12 +45,25 @@ class BoundedStringConverter(UnicodeConverter):
     control characters (those never belong in an identifier)."""
 
     def __init__(self, map, minlength=1, maxlength=None, length=None):
-        super().__init__(map, minlength=minlength, maxlength=maxlength or MAX_SEGMENT, length=length)
+        super().__init__(
+            map, minlength=minlength, maxlength=maxlength or MAX_SEGMENT, length=length
+        )
         self.regex = self.regex.replace("[^/]", r"[^/\x00-\x1f\x7f-\x9f]", 1)
+
+
+class WholePathConverter(PathConverter):
+    """`<path:...>` that also takes line breaks (Werkzeug's stops at them), so that a catch-all
+    route, such as the API's JSON 404, answers for every address under it. Control characters
+    are then refused by portal.core.input_guard in the format of the route's blueprint."""
+
+    regex = r"[^/][\s\S]*?"
 
 
 def register(app) -> None:
     """Call before any blueprint is registered: rules pick their converter when added."""
     app.url_map.converters.update(
-        int=BoundedIntConverter, default=BoundedStringConverter, string=BoundedStringConverter
+        int=BoundedIntConverter,
+        default=BoundedStringConverter,
+        string=BoundedStringConverter,
+        path=WholePathConverter,
     )
