@@ -314,7 +314,8 @@ class Sweep:
         with got_request_exception.connected_to(self._keep, current_app._get_current_object()):
             response = client.open(path, method=method, **kwargs)
         if response.status_code >= 500:
-            cause = f"{type(self._exception).__name__}: {str(self._exception)[:200]}"
+            error = self._exception
+            cause = f"{type(error).__name__}: {str(error)[:200]}" if error else "see the log"
             key = (urlsplit(path).path[:80], cause)
             self.failures.setdefault(
                 key, f"{response.status_code} {method} {path[:100]} ({what}): {cause}"
