@@ -11,8 +11,9 @@ from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter
 
 # The largest value of an SQL `integer` (PostgreSQL, and what every id column here is).
 MAX_ID = 2**31 - 1
-# The longest string segment a route takes (petition numbers, dates, tokens, action names).
-MAX_SEGMENT = 200
+# The longest string segment a route takes: petition numbers, dates and action names are short;
+# a signed token naming an e-mail address (up to 254 characters) runs to some 400.
+MAX_SEGMENT = 1024
 
 
 def digits_up_to(limit: int) -> str:
