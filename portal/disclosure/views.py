@@ -29,11 +29,8 @@ PUBLIC_TYPES = [t for t in DocumentType if t in PUBLISHABLE_TYPES]
 FEED_SIZE = 50
 
 
-# On HTML pages a malformed filter is ignored rather than refused.
-_lenient = params.lenient
-
-
 def _page() -> int:
+    """On HTML pages a malformed page or filter is ignored rather than refused."""
     return params.page_arg(request.args)
 
 
@@ -42,7 +39,7 @@ def _page() -> int:
 
 @bp.route("/case-information/releases")
 def list_releases():
-    category = _lenient(params.choice_arg, request.args, "category", list(ReleaseCategory))
+    category = params.lenient(params.choice_arg, request.args, "category", list(ReleaseCategory))
     page = db.paginate(
         queries.public_releases(category=category),
         page=_page(),
@@ -119,9 +116,9 @@ def releases_feed():
 
 def _document_filters():
     return {
-        "doc_type": _lenient(params.choice_arg, request.args, "type", PUBLIC_TYPES),
-        "procuratorate": _lenient(params.text_arg, request.args, "procuratorate"),
-        "year": _lenient(params.int_arg, request.args, "year", **params.YEARS),
+        "doc_type": params.lenient(params.choice_arg, request.args, "type", PUBLIC_TYPES),
+        "procuratorate": params.lenient(params.text_arg, request.args, "procuratorate"),
+        "year": params.lenient(params.int_arg, request.args, "year", **params.YEARS),
     }
 
 
@@ -161,7 +158,7 @@ def show_document(document_id: int):
 def search_page():
     filters = _document_filters()
     raw = request.args.get("q")
-    type_code = _lenient(params.choice_arg, request.args, "type", [*PUBLIC_TYPES, "release"])
+    type_code = params.lenient(params.choice_arg, request.args, "type", [*PUBLIC_TYPES, "release"])
     results, error = None, None
     if raw is not None:
         try:
