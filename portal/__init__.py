@@ -15,7 +15,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as portal_config
 from portal.core import credentials, errors, i18n, logs, ratelimit_store, security  # noqa: F401  (registers the limiter store)
+from portal.core.converters import register as register_converters
 from portal.core.database import tune_sqlite
+from portal.core.input_guard import register as register_input_guard
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +37,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
     logs.escape_control_characters()  # in every log record, gunicorn's access log included
 
+    register_converters(app)  # before the blueprints add their rules
     _init_extensions(app)
+    register_input_guard(app)
     _register_blueprints(app)
     errors.register(app)
     _register_template_helpers(app)

@@ -23,7 +23,7 @@ from portal.appointments import availability, queries, services, workflow
 from portal.appointments.forms import WEEKDAYS, ClosureForm, DeclineForm, HoursForm, PlaceForm
 from portal.appointments.models import Place, Service
 from portal.appointments.workflow import BOOKING_STAFF, SCHEDULE_VIEWERS
-from portal.core import audit, clock
+from portal.core import audit, clock, params
 from portal.core.forms import PortalForm
 from portal.core.permissions import Role, is_safe_next, roles_required
 from portal.core.workflow import InvalidTransition
@@ -34,11 +34,11 @@ bp = Blueprint("appointments_admin", __name__, url_prefix="/staff/appointments")
 CLOSURE_STAFF = (*BOOKING_STAFF, Role.ADMIN)
 
 
-def _day(raw: str | None) -> date:
-    try:
-        return date.fromisoformat(raw) if raw else clock.local_today()
-    except ValueError:
-        return clock.local_today()
+def _day() -> date:
+    """The day asked for in the query string, else today."""
+    return params.lenient(
+        params.date_arg, request.args, "day", **params.DAYS, default=clock.local_today()
+    )
 
 
 def _place(places, raw) -> Place | None:
@@ -59,7 +59,7 @@ def _allowed_actions(booking):
 def day_schedule():
     places = queries.all_places()
     place = _place(places, request.args.get("place"))
-    day = _day(request.args.get("day"))
+    day = _day()
     bookings = queries.bookings_between(place, day, day)
     return render_template(
         "appointments/admin/day.html",
@@ -79,7 +79,7 @@ def day_schedule():
 def week_schedule():
     places = queries.all_places()
     place = _place(places, request.args.get("place"))
-    start = _day(request.args.get("day"))
+    start = _day()
     start -= timedelta(days=start.weekday())
     days = [start + timedelta(days=i) for i in range(7)]
     by_day = {d: [] for d in days}
@@ -102,7 +102,7 @@ def week_schedule():
 def reception_list():
     places = availability.places_offering(Service.RECEPTION_DAY)
     place = _place(places, request.args.get("place"))
-    day = _day(request.args.get("day"))
+    day = _day()
     return render_template(
         "appointments/admin/reception.html",
         places=places,

@@ -38,7 +38,7 @@ from portal.appointments.forms import (
     VisitForm,
 )
 from portal.appointments.models import LAWYER_SERVICES, Booking, Service
-from portal.core import clock, codes
+from portal.core import clock, codes, params
 from portal.core.lookups import LookupLocked
 from portal.core.permissions import lawyer_required
 from portal.core.workflow import InvalidTransition
@@ -50,19 +50,13 @@ WEEK_DAYS = 7
 
 def _week_start(raw: str | None) -> date:
     today = clock.local_today()
-    try:
-        start = date.fromisoformat(raw) if raw else today
-    except ValueError:
-        start = today
+    start = params.lenient(params.date_arg, {"week": raw}, "week", **params.DAYS, default=today)
     last = today + timedelta(days=current_app.config["BOOKING_HORIZON_DAYS"])
     return min(max(start, today), last)
 
 
 def _int(raw) -> int | None:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return None
+    return None if raw is None else params.bounded_int(raw)
 
 
 def calendar_context(service: Service, place_id: int | None, week: date, endpoint: str, **args):

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from portal.calendar import services
 from portal.calendar.forms import CalendarDayForm
-from portal.core import clock
+from portal.core import clock, params
 from portal.core.forms import PortalForm
 from portal.core.permissions import Role, roles_required
 from portal.extensions import db
@@ -19,8 +19,9 @@ bp = Blueprint("calendar_admin", __name__, url_prefix="/staff/calendar")
 @bp.route("/", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def edit_calendar():
-    year = request.args.get("year", clock.local_today().year, type=int)
-    year = min(max(year, 2000), 2100)
+    year = params.lenient(
+        params.int_arg, request.args, "year", low=2000, high=2100, default=clock.local_today().year
+    )
     form = CalendarDayForm()
     if form.validate_on_submit():
         services.set_day(form.day.data, form.kind.data, form.name.data, actor=current_user)

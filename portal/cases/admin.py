@@ -24,7 +24,7 @@ from flask_login import current_user
 
 from portal.cases import forms, queries, services
 from portal.cases.models import Case, CaseQueryGrant, Category, Stage
-from portal.core import audit, clock, codes
+from portal.core import audit, clock, codes, params
 from portal.core.forms import ConfirmForm
 from portal.core.permissions import Role, can_open, roles_required
 from portal.extensions import db
@@ -52,7 +52,7 @@ def _place_error(form, error: services.CaseError) -> None:
 def list_cases():
     query = request.args.get("q", "")[:100]
     stage = request.args.get("stage") if request.args.get("stage") in set(Stage) else None
-    page = queries.search_cases(query, stage=stage, page=request.args.get("page", 1, type=int))
+    page = queries.search_cases(query, stage=stage, page=params.page_arg(request.args))
     return render_template(
         "cases/admin/list.html",
         page=page,

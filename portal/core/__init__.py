@@ -17,6 +17,10 @@
     codes.py        query codes: generation, hashing, formatting
     lookups.py      throttled lookups by number and code
     mail.py         the e-mail outbox; urls.py  absolute links for mail and notices
+    converters.py   bounded URL converters (ids an integer column holds, short segments)
+    params.py       query parameters parsed one way: bounded numbers and pages, dates, choices
+    input_guard.py  control characters in the address refused with a 400 (PortalForm refuses them
+                    in fields)
     uploads.py      checked, stored uploads; database.py  SQLite tuning; errors.py  error pages;
     activecontent.py  macros and active PDF content in uploads; clamd.py  the virus scan;
     security.py     response headers; i18n.py  locale choice; ratelimit_store.py  the limiter's

@@ -23,14 +23,34 @@ CSRF_MESSAGE = _l(
 )
 
 
+CONTROL_CHARACTERS_MESSAGE = _l("Remove the invisible control characters from this text.")
+# Control characters no field may hold; tabs and line breaks are left to each field's own rules.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 class PortalForm(FlaskForm):
-    """A FlaskForm whose CSRF failure reads as a plain instruction and keeps the typed values."""
+    """A FlaskForm whose CSRF failure reads as a plain instruction and keeps the typed values.
+
+    Every field of every form refuses control characters (a NUL byte would make PostgreSQL
+    refuse the statement) before any other validator runs, since some validators query the
+    database."""
 
     def validate(self, extra_validators=None) -> bool:
+        if self._refuse_control_characters():
+            return False
         valid = super().validate(extra_validators)
         if self.meta.csrf and self.csrf_token.errors:
             self.csrf_token.errors = [str(CSRF_MESSAGE)]
         return valid
+
+    def _refuse_control_characters(self) -> bool:
+        refused = False
+        for field in self:
+            values = [v for v in (field.raw_data or []) if isinstance(v, str)]
+            if any(CONTROL_CHARACTERS.search(value) for value in values):
+                field.errors = [str(CONTROL_CHARACTERS_MESSAGE)]
+                refused = True
+        return refused
 
     @property
     def error_fields(self):

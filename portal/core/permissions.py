@@ -11,7 +11,9 @@ architecture test walks the URL map and demands a guard on every back-office rou
 from __future__ import annotations
 
 import enum
+import re
 from functools import wraps
+from urllib.parse import unquote, urlsplit
 
 from flask import abort, current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -115,12 +117,40 @@ def can_open(endpoint: str, user=None) -> bool:
 
 
 def is_safe_next(target: str | None) -> bool:
-    """Only same-site paths may be redirected to after login or a language switch."""
+    """Only same-site paths may be redirected to after login or a language switch.
+
+    A browser forgives a lot in a URL: it drops tabs and line breaks anywhere, reads a backslash
+    as a slash, and trims spaces and control characters at the ends, so "/\\t/evil.example" and
+    "/\\evil.example" both lead to another site. A safe target is therefore made of printable,
+    non-space characters and starts with exactly one slash; its path (before any "?" or "#")
+    stays so once percent-escapes are decoded, since a proxy or a later redirect may decode it."""
+    if not isinstance(target, str) or not 0 < len(target) <= MAX_NEXT_LENGTH:
+        return False
+    if not _is_plain_local_path(target):
+        return False
+    path = re.split(r"[?#]", target, maxsplit=1)[0]
+    for _ in range(3):
+        decoded = unquote(path)
+        if decoded == path:
+            return True
+        if not _is_plain_local_path(decoded):
+            return False
+        path = decoded
+    return False  # escaped three times over: no page of ours needs that
+
+
+MAX_NEXT_LENGTH = 2000
+
+
+def _is_plain_local_path(target: str) -> bool:
+    parts = urlsplit(target)
     return (
-        bool(target)
-        and target.startswith("/")
+        target.startswith("/")
         and not target.startswith("//")
         and "\\" not in target
+        and all(ch.isprintable() and not ch.isspace() for ch in target)
+        and not parts.scheme
+        and not parts.netloc
     )
 
 

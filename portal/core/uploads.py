@@ -35,6 +35,7 @@ from flask import current_app, send_file
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import FileStorage
 
 from portal.core import activecontent, clamd
 
@@ -100,7 +101,10 @@ def safe_display_name(filename: str | None) -> str:
 
 
 def check_upload(file_storage) -> CheckedUpload:
-    """Read one uploaded file and accept it only if its bytes are an allowed type."""
+    """Read one uploaded file and accept it only if its bytes are an allowed type. Anything that
+    is not an uploaded file (a file field sent as a plain text field) is rejected too."""
+    if not isinstance(file_storage, FileStorage):
+        raise UploadRejected(_l("Choose the file again: what was sent was not a file."))
     limit = current_app.config["MAX_ATTACHMENT_BYTES"]
     data = file_storage.read(limit + 1)
     name = safe_display_name(file_storage.filename)

@@ -10,7 +10,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from portal.core import params
 from portal.core.clock import as_utc
+from portal.core.input_guard import ControlCharactersRefused
 from portal.core.urls import public_url
 from portal.disclosure import openapi, queries
 from portal.disclosure.models import (
@@ -33,9 +35,14 @@ def _error(status: int, message: str, **extra):
     return response
 
 
-@bp.errorhandler(queries.BadParameter)
+@bp.errorhandler(params.BadParameter)
 def bad_parameter(error):
     return _error(400, str(error))
+
+
+@bp.errorhandler(ControlCharactersRefused)
+def control_characters(error):
+    return _error(400, "Parameters must not contain control characters.")
 
 
 @bp.errorhandler(HTTPException)
@@ -86,8 +93,8 @@ def release_json(release: Release, *, with_text: bool) -> dict:
 
 
 def _paging():
-    page = queries.int_arg(request.args, "page", low=1, high=100_000, default=1)
-    per_page = queries.int_arg(
+    page = params.int_arg(request.args, "page", low=1, high=100_000, default=1)
+    per_page = params.int_arg(
         request.args, "per_page", low=1, high=queries.MAX_PER_PAGE, default=queries.PER_PAGE
     )
     return page, per_page
@@ -106,9 +113,9 @@ def _page_json(query, page: int, per_page: int, serialise) -> dict:
 
 @bp.route("/documents")
 def list_documents():
-    doc_type = queries.choice_arg(request.args, "type", PUBLIC_TYPES)
-    procuratorate = queries.text_arg(request.args, "procuratorate")
-    year = queries.int_arg(request.args, "year", **queries.YEARS)
+    doc_type = params.choice_arg(request.args, "type", PUBLIC_TYPES)
+    procuratorate = params.text_arg(request.args, "procuratorate")
+    year = params.int_arg(request.args, "year", **params.YEARS)
     page, per_page = _paging()
     query = queries.public_documents(doc_type=doc_type, procuratorate=procuratorate, year=year)
     return jsonify(_page_json(query, page, per_page, document_json))
@@ -136,8 +143,8 @@ def _detail(record, name: str, withdrawn_state, to_json):
 
 @bp.route("/releases")
 def list_releases():
-    category = queries.choice_arg(request.args, "category", list(ReleaseCategory))
-    year = queries.int_arg(request.args, "year", **queries.YEARS)
+    category = params.choice_arg(request.args, "category", list(ReleaseCategory))
+    year = params.int_arg(request.args, "year", **params.YEARS)
     page, per_page = _paging()
     query = queries.public_releases(category=category, year=year)
     return jsonify(_page_json(query, page, per_page, release_json))

@@ -10,6 +10,8 @@ from portal.disclosure.models import PUBLISHABLE_TYPES, ReleaseCategory
 
 _DOCUMENT_TYPES = sorted(str(t) for t in PUBLISHABLE_TYPES)
 _CATEGORIES = [str(c) for c in ReleaseCategory]
+# Text parameters with control characters are refused (portal.core.input_guard).
+_NO_CONTROLS = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
 
 
 def _ref(name: str) -> dict:
@@ -57,7 +59,8 @@ def document() -> dict:
                         {
                             "name": "procuratorate",
                             "in": "query",
-                            "schema": {"type": "string", "maxLength": 100},
+                            "description": "Without control characters (those are a 400)",
+                            "schema": {"type": "string", "maxLength": 100, "pattern": _NO_CONTROLS},
                         },
                         *_PAGING,
                     ],
@@ -81,6 +84,7 @@ def document() -> dict:
                     ],
                     "responses": {
                         "200": _json(_ref("Document"), "The document"),
+                        "400": _ERRORS["400"],
                         "404": _ERRORS["404"],
                         "410": {"$ref": "#/components/responses/Gone"},
                     },
@@ -118,6 +122,7 @@ def document() -> dict:
                     ],
                     "responses": {
                         "200": _json(_ref("Release"), "The release"),
+                        "400": _ERRORS["400"],
                         "404": _ERRORS["404"],
                         "410": {"$ref": "#/components/responses/Gone"},
                     },
@@ -136,7 +141,7 @@ def document() -> dict:
                 "page": {
                     "name": "page",
                     "in": "query",
-                    "schema": {"type": "integer", "minimum": 1, "default": 1},
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1},
                 },
                 "per_page": {
                     "name": "per_page",
@@ -151,7 +156,10 @@ def document() -> dict:
                 },
             },
             "responses": {
-                "BadRequest": _json(_ref("Error"), "A parameter is malformed"),
+                "BadRequest": _json(
+                    _ref("Error"),
+                    "A parameter is malformed, or the address holds control characters",
+                ),
                 "NotFound": _json(_ref("Error"), "Nothing published has this id"),
                 "Gone": _json(_ref("Error"), "Withdrawn; the error has the reason"),
             },

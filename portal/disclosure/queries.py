@@ -78,39 +78,3 @@ def staff_documents(limit: int = 200):
 
 def staff_releases(limit: int = 200):
     return db.session.scalars(sa.select(Release).order_by(Release.id.desc()).limit(limit)).all()
-
-
-class BadParameter(ValueError):
-    """A list or search parameter is malformed; the message says which and what is allowed."""
-
-
-def int_arg(args, name: str, *, low: int, high: int, default: int | None = None) -> int | None:
-    raw = args.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadParameter(f"{name} must be a whole number") from None
-    if not low <= value <= high:
-        raise BadParameter(f"{name} must be between {low} and {high}")
-    return value
-
-
-def choice_arg(args, name: str, allowed) -> str | None:
-    raw = args.get(name)
-    if raw in (None, ""):
-        return None
-    if raw not in {str(value) for value in allowed}:
-        raise BadParameter(f"{name} must be one of: {', '.join(str(v) for v in allowed)}")
-    return raw
-
-
-def text_arg(args, name: str, *, max_length: int = 100) -> str | None:
-    raw = (args.get(name) or "").strip()
-    if len(raw) > max_length:
-        raise BadParameter(f"{name} must be at most {max_length} characters")
-    return raw or None
-
-
-YEARS = {"low": 1978, "high": 2100}

@@ -12,6 +12,7 @@ from xml.etree import ElementTree as ET
 
 from flask import Blueprint, abort, current_app, render_template, request
 
+from portal.core import params
 from portal.core.clock import as_utc
 from portal.core.urls import public_url
 from portal.disclosure import queries, search
@@ -29,16 +30,9 @@ PUBLIC_TYPES = [t for t in DocumentType if t in PUBLISHABLE_TYPES]
 FEED_SIZE = 50
 
 
-def _lenient(parse, *args, **kwargs):
-    """On HTML pages a malformed filter is ignored rather than refused."""
-    try:
-        return parse(*args, **kwargs)
-    except queries.BadParameter:
-        return kwargs.get("default")
-
-
 def _page() -> int:
-    return _lenient(queries.int_arg, request.args, "page", low=1, high=10_000, default=1)
+    """On HTML pages a malformed page or filter is ignored rather than refused."""
+    return params.page_arg(request.args)
 
 
 # ---- releases --------------------------------------------------------------------------------
@@ -46,7 +40,7 @@ def _page() -> int:
 
 @bp.route("/case-information/releases")
 def list_releases():
-    category = _lenient(queries.choice_arg, request.args, "category", list(ReleaseCategory))
+    category = params.lenient(params.choice_arg, request.args, "category", list(ReleaseCategory))
     page = db.paginate(
         queries.public_releases(category=category),
         page=_page(),
@@ -125,9 +119,9 @@ def releases_feed():
 
 def _document_filters():
     return {
-        "doc_type": _lenient(queries.choice_arg, request.args, "type", PUBLIC_TYPES),
-        "procuratorate": _lenient(queries.text_arg, request.args, "procuratorate"),
-        "year": _lenient(queries.int_arg, request.args, "year", **queries.YEARS),
+        "doc_type": params.lenient(params.choice_arg, request.args, "type", PUBLIC_TYPES),
+        "procuratorate": params.lenient(params.text_arg, request.args, "procuratorate"),
+        "year": params.lenient(params.int_arg, request.args, "year", **params.YEARS),
     }
 
 
@@ -167,7 +161,7 @@ def show_document(document_id: int):
 def search_page():
     filters = _document_filters()
     raw = request.args.get("q")
-    type_code = _lenient(queries.choice_arg, request.args, "type", [*PUBLIC_TYPES, "release"])
+    type_code = params.lenient(params.choice_arg, request.args, "type", [*PUBLIC_TYPES, "release"])
     results, error = None, None
     if raw is not None:
         try:

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from portal.accounts import queries as accounts
-from portal.core import audit, clock, uploads
+from portal.core import audit, clock, params, uploads
 from portal.core.forms import ConfirmForm
 from portal.core.permissions import PETITION_STAFF, Role, can_open, roles_required
 from portal.extensions import db
@@ -70,7 +70,7 @@ def list_petitions():
         kind=kind,
         channel=channel,
         state=state,
-        page=request.args.get("page", 1, type=int),
+        page=params.page_arg(request.args),
     )
     return render_template(
         "backoffice/queue.html",

@@ -129,7 +129,8 @@ class PetitionForm(OnceOnlyForm):
     requires_mobile = True
 
     def validate_is_anonymous(self, field):
-        if field.data and self.kind.data and not Kind(self.kind.data).allows_anonymity:
+        kind = self.kind.data if self.kind.data in set(Kind) else None  # else the choice errs
+        if field.data and kind and not Kind(kind).allows_anonymity:
             raise ValidationError(
                 _l(
                     "Only reports can be made anonymously. Untick this box or "
@@ -150,7 +151,7 @@ class PetitionForm(OnceOnlyForm):
             raise ValidationError(_l("Enter a mobile number, an e-mail or a postal address."))
 
     def validate_attachments(self, field):
-        files = [f for f in field.data or [] if f and f.filename]
+        files = [f for f in field.data or [] if f and getattr(f, "filename", True)]
         if len(files) > 5:
             raise ValidationError(_l("Attach at most 5 files."))
 

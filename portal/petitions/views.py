@@ -53,8 +53,8 @@ def intake_data(form) -> services.IntakeData | None:
     error goes on the attachments field and None is returned."""
     checked = []
     for file_storage in form.attachments.data or []:
-        if not file_storage or not file_storage.filename:
-            continue
+        if not file_storage or getattr(file_storage, "filename", None) == "":
+            continue  # an empty file input; anything else that is not a file, check_upload refuses
         try:
             checked.append(check_upload(file_storage))
         except UploadRejected as error:
