@@ -44,10 +44,8 @@ def create_user(email: str, name: str, role: Role | str, password: str, *, actor
         raise AccountError(problem, "email")
     if find_by_email(email):
         raise AccountError(_l("A user with this e-mail address already exists."), "email")
-    problem = identity.name_problem(name)
-    if problem:
-        raise AccountError(problem, "name")
-    existing = db.session.execute(select(User.email, User.name)).all()
+    _check_name(name)
+    existing = db.session.execute(select(User.email)).all()
     look_alike = identity.confusable_with(email, (row.email for row in existing))
     if look_alike:
         raise AccountError(
@@ -57,18 +55,6 @@ def create_user(email: str, name: str, role: Role | str, password: str, *, actor
                 email=look_alike,
             ),
             "email",
-        )
-    look_alike = identity.confusable_with(
-        name, (row.name for row in existing), key=identity.name_skeleton
-    )
-    if look_alike:
-        raise AccountError(
-            _l(
-                "This name could be mistaken for that of an existing user, %(name)s. Add "
-                "something to tell them apart, such as the department.",
-                name=look_alike,
-            ),
-            "name",
         )
     problem = password_problem(password)
     if problem:
@@ -86,7 +72,32 @@ def create_user(email: str, name: str, role: Role | str, password: str, *, actor
     return user
 
 
+def _check_name(name: str, *, renaming: User | None = None) -> None:
+    """A staff name must be written in one script and not pass for another user's."""
+    problem = identity.name_problem(name)
+    if problem:
+        raise AccountError(problem, "name")
+    others = select(User.name)
+    if renaming is not None:
+        others = others.where(User.id != renaming.id)
+    look_alike = identity.confusable_with(
+        name, db.session.scalars(others), key=identity.name_skeleton
+    )
+    if look_alike:
+        raise AccountError(
+            _l(
+                "This name could be mistaken for that of an existing user, %(name)s. Add "
+                "something to tell them apart, such as the department.",
+                name=look_alike,
+            ),
+            "name",
+        )
+
+
 def update_user(user: User, *, name: str, role: Role | str, is_active: bool, actor) -> None:
+    name = identity.canonical_name(name)
+    if name != user.name:
+        _check_name(name, renaming=user)
     if user.id == actor.id and (not is_active or Role(role) != Role.ADMIN):
         raise AccountError(_l("You cannot remove your own administrator access."), "role")
     changes = []

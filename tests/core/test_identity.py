@@ -204,3 +204,18 @@ def test_the_cli_refuses_a_look_alike_too(app):
     )
     assert result.exit_code != 0
     assert "clerk.cli@test.example" in result.output  # the existing user it could pass for
+
+
+def test_a_rename_cannot_make_one_staff_member_pass_for_another():
+    admin = make_user(Role.ADMIN)
+    make_user(Role.HANDLER, name="王伟")
+    other = make_user(Role.HANDLER, name="李娜")
+    with force_locale("en"), pytest.raises(AccountError, match="could be mistaken") as refused:
+        services.update_user(other, name="王伟", role="handler", is_active=True, actor=admin)
+    assert refused.value.field == "name"
+    with force_locale("en"), pytest.raises(AccountError, match="letters of one alphabet"):
+        services.update_user(other, name="Jоhn", role="handler", is_active=True, actor=admin)
+    # Keeping one's own name, or taking one no one has, is fine.
+    services.update_user(other, name="李娜", role="leader", is_active=True, actor=admin)
+    services.update_user(other, name="李娜（信访科）", role="leader", is_active=True, actor=admin)
+    assert other.name == "李娜(信访科)"  # stored in canonical form (NFKC)
