@@ -60,6 +60,13 @@ CSRF_RE = re.compile(
 KEY_RE = re.compile(r'name="submission_key" type="hidden" value="([^"]+)"')
 
 
+# The smallest PDF the upload checks accept (it parses, and holds no active content).
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\nstartxref\n0\n%%EOF\n"
+)
+
+
 def url(endpoint: str, **values) -> str:
     """The path of `endpoint`. Tests run in an app context without a request (and without
     SERVER_NAME), where Flask's url_for cannot build; a throwaway request context can."""

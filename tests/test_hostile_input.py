@@ -40,12 +40,11 @@ from portal.petitions.models import Attachment, Petition
 from tests.appointments.factories import book
 from tests.cases.factories import make_grant
 from tests.disclosure.factories import make_published_document, make_release
-from tests.factories import PASSWORD, csrf_token, login, make_petition, make_user
+from tests.factories import PASSWORD, PDF, csrf_token, login, make_petition, make_user
 from tests.lawyers.factories import add_hours, login_lawyer, make_lawyer, make_place
 from tests.lawyers.factories import make_case as make_lawyer_case
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 23 November 2026, 10:00 in Beijing
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 50
 
 # ---- the hostile values, already percent-encoded as they travel -------------------------------

@@ -29,7 +29,7 @@ from portal.core.permissions import Role, can_open
 from portal.extensions import db
 from tests.cases.factories import make_case, make_grant
 from tests.disclosure.factories import make_document, make_release
-from tests.factories import login, make_petition, make_user, url
+from tests.factories import PDF, login, make_petition, make_user, url
 from tests.lawyers.factories import add_hours, login_lawyer, make_lawyer, make_place
 from tests.web import ClientRequest, parse
 
@@ -150,8 +150,6 @@ LOGIN_PAGES = {"accounts.login", "lawyers.login"}
 # A page linking to the next day or the next page would be followed for ever: each page (an
 # endpoint with its path values) is read with at most this many different query strings.
 VARIANTS_READ = 10
-
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\nstartxref\n0\n%%EOF\n"
 
 
 # ---- demo records ---------------------------------------------------------------------------
