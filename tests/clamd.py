@@ -17,22 +17,12 @@ from pathlib import Path
 import pytest
 
 from portal.core.clamd import Scanner
+from tests.capabilities import missing_capability
 
 # The EICAR anti-virus test file (eicar.org), in two halves so that this source file is not
 # itself reported by a scanner.
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-" + b"STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 SIGNATURE_NAME = "Eicar-Test-Body"
-
-STRICT = any(
-    os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
-    for name in ("CI", "PORTAL_TEST_STRICT")
-)
-
-
-def missing_capability(message: str):
-    if STRICT:
-        pytest.fail(f"{message} (CI=true or PORTAL_TEST_STRICT=1: not skipping)", pytrace=False)
-    pytest.skip(message)
 
 
 def clamd_binary() -> str | None:

@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.support import PASSWORD, STAFF
+from tests.capabilities import missing_capability
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output" / "browser"
@@ -41,16 +42,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-STRICT = any(
-    os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
-    for name in ("CI", "PORTAL_TEST_STRICT")
-)
-
-
-def missing_capability(message: str):
-    if STRICT:
-        pytest.fail(f"{message} (CI=true or PORTAL_TEST_STRICT=1: not skipping)", pytrace=False)
-    pytest.skip(message)
 
 
 @pytest.fixture(autouse=True)
