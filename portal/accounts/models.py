@@ -29,7 +29,8 @@ class User(SessionAccount, UserMixin, db.Model):
     is_active_account: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    # Consecutive failed logins, and until when the account refuses logins because of them.
+    # No longer read or written: failed logins are counted per client by portal/core/throttle.py.
+    # Kept until a migration drops them.
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 

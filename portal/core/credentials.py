@@ -88,7 +88,7 @@ def check_login(account, password: str, *, email: str, kind: str, lock_event: st
     attempt.succeeded()
     if hasher.check_needs_rehash(account.password_hash):
         account.password_hash = hasher.hash(password)
-    account.failed_logins, account.locked_until, account.last_login_at = 0, None, clock.now()
+    account.last_login_at = clock.now()
 
 
 def lift_login_lock(kind: str, email: str) -> None:

@@ -78,7 +78,8 @@ class LawyerAccount(SessionAccount, db.Model):
     # Shown to the lawyer on their page.
     rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    # Consecutive failed logins and the lock they cause, as for staff.
+    # No longer read or written: failed logins are counted per client by portal/core/throttle.py.
+    # Kept until a migration drops them.
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 

@@ -136,7 +136,6 @@ def register_lawyer(data: Registration) -> LawyerAccount | None:
         password_hash=password_hash,
         created_at=clock.now(),
         status=Verification.PENDING.value,
-        failed_logins=0,
     )
     try:
         # Added inside the savepoint: begin_nested() flushes what is pending before it starts.
