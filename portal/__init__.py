@@ -137,6 +137,7 @@ def _register_template_helpers(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from portal.accounts.cli import users_cli
+    from portal.core.filecheck import check_files_command
     from portal.demo import demo_data
     from portal.petitions.cli import send_mail, sweep_deadlines
 
@@ -144,3 +145,4 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(sweep_deadlines)
     app.cli.add_command(send_mail)
     app.cli.add_command(demo_data)
+    app.cli.add_command(check_files_command)

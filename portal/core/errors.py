@@ -10,6 +10,16 @@ once, at the end (core/__init__.py), so the request's commits are counted (`_not
   and asks the person to check before sending it again (`MAY_HAVE_BEEN_SAVED`);
 - a page that failed to open changed nothing, and the page says only what to do.
 
+A form that fails on the database (locked, read-only, disk full, server gone) or on storing its
+files (core/uploads.py, StoreFailed) is not answered with an error page but with the same form
+again (`_form_again`), status 503: what was typed is still in it, and the message at the top
+says that it was not saved, that the text is kept below, and that files must be chosen again
+(no browser refills a file input). The view runs once more with every form's validation
+replaced by that message (core/forms.py, `show_unsaved`), so it cannot try to save again, and
+outside the rate limits, so the attempt counts once. Where that page cannot be drawn (the
+database is gone altogether, or the view answers a button with a redirect) the error page says
+that nothing was saved, and nothing more.
+
 A request for a host we do not serve (core/security.py) gets a short plain answer: its URL
 adapter could not be built, so no page with links can be drawn for it.
 """
@@ -21,9 +31,12 @@ from flask import Response, current_app, g, has_request_context, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from portal.extensions import db
+from portal.core.forms import show_unsaved, unsaved_message
+from portal.core.uploads import StoreFailed
+from portal.extensions import db, limiter
 
 # code: (title, text when opening a page, text when sending a form)
 PAGES = {
@@ -104,7 +117,40 @@ PAGES = {
             "12309 hotline."
         ),
     ),
+    503: (
+        _l("This service is not available at the moment"),
+        _l(
+            "This page could not be shown because of a problem on our side. Please try again in "
+            "a few minutes; if it keeps happening, call the 12309 hotline."
+        ),
+        _l(
+            "Because of a problem on our side, what you sent was not saved. Please try again in "
+            "a few minutes; if it keeps happening, call the 12309 hotline."
+        ),
+    ),
 }
+# A submission that failed on the database or on storing its files, shown at the top of the same
+# form drawn again (_form_again).
+NOT_SAVED_TEXT_KEPT = _l(
+    "Because of a problem on our side, what you sent was not saved. What you typed is still in "
+    "the form below: check it and send it again in a few minutes. If it keeps happening, call "
+    "the 12309 hotline."
+)
+NOT_SAVED_TEXT_KEPT_FILES_AGAIN = _l(
+    "Because of a problem on our side, what you sent was not saved. What you typed is still in "
+    "the form below, but the files you attached are not: choose them again, check the form and "
+    "send it again in a few minutes. If it keeps happening, call the 12309 hotline."
+)
+FILES_NOT_STORED_TEXT_KEPT = _l(
+    "Your files could not be stored because of a problem on our side, so nothing was saved. "
+    "What you typed is still in the form below: choose the files again and send it in a few "
+    "minutes. If it keeps happening, call the 12309 hotline."
+)
+# The same, on the error page when the form cannot be drawn again.
+FILES_NOT_STORED = _l(
+    "Your files could not be stored because of a problem on our side, so nothing was saved. "
+    "Please try again in a few minutes; if it keeps happening, call the 12309 hotline."
+)
 CSRF_PAGE = (
     _l("This page has expired"),
     _l(
@@ -119,9 +165,17 @@ MAY_HAVE_BEEN_SAVED = _l(
 )
 
 
-def _note_commit(_session) -> None:
-    if has_request_context():
+def _note_commit(session) -> None:
+    # A savepoint's release fires after_commit too, but commits nothing yet.
+    if has_request_context() and not session.in_nested_transaction():
         g.committed_in_request = True
+
+
+def forget_commits() -> None:
+    """What the request committed so far carried nothing the person sent: the login session's
+    touch (core/sessions.py), before the view runs. A failure of the view may then still say
+    that nothing was saved."""
+    g.pop("committed_in_request", None)
 
 
 def committed_in_request() -> bool:
@@ -142,6 +196,52 @@ def default_message(code: int):
             "size": current_app.config["MAX_ATTACHMENT_BYTES"] // (1024 * 1024),
         }
     return text
+
+
+def _form_again(message):
+    """The failed POST's own page, drawn again by its view with every form's validation replaced
+    by `message`; None when there is no such page showing `message` (the view failed again, or
+    answered with a redirect, or its template shows no form errors)."""
+    show_unsaved(message)
+    try:
+        view = current_app.view_functions[request.endpoint]
+        response = current_app.make_response(view(**(request.view_args or {})))
+    except Exception:
+        current_app.logger.exception("The failed form could not be shown again")
+        db.session.rollback()
+        return None
+    page = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
+    if 300 <= response.status_code < 400 or str(escape(str(message))) not in page:
+        return None
+    response.status_code = 503
+    return response
+
+
+def _files_were_sent() -> bool:
+    return any(file.filename for _name, file in request.files.items(multi=True))
+
+
+def submission_not_saved(error):
+    """A database or storage failure: see the module docstring."""
+    if isinstance(error, StoreFailed):
+        current_app.logger.error("Files not stored: %s", error)
+    else:
+        current_app.logger.exception("Database error")
+    db.session.rollback()  # removes any file this request stored (core/uploads.py)
+    if request.method in ("GET", "HEAD", "OPTIONS") or committed_in_request():
+        return render_error(503)
+    if isinstance(error, StoreFailed):
+        return _form_again(FILES_NOT_STORED_TEXT_KEPT) or render_error(
+            503, message=FILES_NOT_STORED
+        )
+    message = NOT_SAVED_TEXT_KEPT_FILES_AGAIN if _files_were_sent() else NOT_SAVED_TEXT_KEPT
+    return _form_again(message) or render_error(503)
+
+
+@limiter.request_filter
+def _drawing_form_again() -> bool:
+    """The view that draws a failed form again was counted against its limit the first time."""
+    return unsaved_message() is not None
 
 
 def render_error(code: int, title=None, message=None):
@@ -171,6 +271,10 @@ def register(app) -> None:
         db.session.rollback()
         title, message = CSRF_PAGE
         return render_error(400, title, MAY_HAVE_BEEN_SAVED if committed_in_request() else message)
+
+    app.register_error_handler(sa.exc.DBAPIError, submission_not_saved)
+    app.register_error_handler(sa.exc.TimeoutError, submission_not_saved)  # no pooled connection
+    app.register_error_handler(StoreFailed, submission_not_saved)
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 
+from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, HiddenField, PasswordField, StringField
@@ -28,6 +29,19 @@ CONTROL_CHARACTERS_MESSAGE = _l("Remove the invisible control characters from th
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def show_unsaved(message) -> None:
+    """From now on in this request, every PortalForm answers validation with `message` alone, as
+    if nothing had been sent. core/errors.py calls it to draw a failed submission's page once
+    more, after its transaction rolled back: the view then shows the same form with what was
+    typed and `message` at the top, and cannot try to save it again."""
+    g.unsaved_submission_message = message
+
+
+def unsaved_message():
+    """The message `show_unsaved` set in this request, or None."""
+    return g.get("unsaved_submission_message") if has_app_context() else None
+
+
 class PortalForm(FlaskForm):
     """A FlaskForm whose CSRF failure reads as a plain instruction and keeps the typed values.
 
@@ -36,6 +50,11 @@ class PortalForm(FlaskForm):
     database."""
 
     def validate(self, extra_validators=None) -> bool:
+        unsaved = unsaved_message()
+        if unsaved is not None:
+            if str(unsaved) not in self.form_errors:
+                self.form_errors.append(str(unsaved))
+            return False
         if self._refuse_control_characters():
             return False
         valid = super().validate(extra_validators)

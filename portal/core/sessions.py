@@ -36,7 +36,7 @@ from flask import current_app, flash, session
 from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.core import clock
+from portal.core import clock, errors
 from portal.extensions import db
 
 log = logging.getLogger(__name__)
@@ -130,7 +130,8 @@ def touch(row: LoginSession) -> None:
     """Record that the session was used, at most once per TOUCH_INTERVAL.
 
     Called by the loader, which runs before the view (core.credentials.load_current_account), so
-    this commit carries nothing but the touch. A failed write (SQLite refuses to turn a page
+    this commit carries nothing but the touch, and a failure of the view may still say that
+    nothing was saved (core/errors.py). A failed write (SQLite refuses to turn a page
     view's read into a write while another request writes) is skipped: the next request tries
     again, and a missed touch can only end a session sooner, never keep it alive."""
     now = clock.now()
@@ -139,6 +140,7 @@ def touch(row: LoginSession) -> None:
     row.last_seen_at = now
     try:
         db.session.commit()
+        errors.forget_commits()
     except sa.exc.OperationalError:
         db.session.rollback()
         log.warning("login session %s: last_seen_at not updated (database busy)", row.id)

@@ -17,7 +17,9 @@ same rule again, so a name stored before these checks is served safely too.
 
 A file is written to disk before the database commit that records it. If that transaction rolls
 back, the files it wrote are removed (session events below), so a failed submission leaves
-neither a record without a file nor an orphaned file.
+neither a record without a file nor an orphaned file; a file that cannot be written at all is
+removed at once (`store`, StoreFailed). `flask check-files` (portal/core/filecheck.py) reports
+what a crash between the two may still leave.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import filetype
 from flask import current_app, send_file
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction, scoped_session
 from werkzeug.datastructures import FileStorage
 
 from portal.core import activecontent, clamd
@@ -68,6 +70,12 @@ _UNSAFE_CHARS = set('<>:"/\\|?*.;')
 
 class UploadRejected(ValueError):
     """The message is shown to the user as is."""
+
+
+class StoreFailed(Exception):
+    """A file could not be written (disk full, quota, no permission, read-only file system), and
+    nothing of it is left. The message is for the log; core/errors.py tells the person, and shows
+    the form again with what they typed."""
 
 
 @dataclass(frozen=True)
@@ -324,21 +332,45 @@ def served_name(filename: str | None, content_type: str) -> str:
     return safe_filename(stem, content_type)
 
 
-def _pending(session: Session) -> list[Path]:
+def _pending(session: Session) -> list[tuple[Path, SessionTransaction | None]]:
+    """The files written in `session`'s open transaction, each with the (sub)transaction it was
+    written in: a savepoint that rolls back removes only its own files."""
     return session.info.setdefault("pending_upload_paths", [])
 
 
-def store(session: Session, upload: CheckedUpload) -> str:
-    """Write the file and return its storage key; removed again if `session` rolls back."""
+def store(session: Session | scoped_session, upload: CheckedUpload) -> str:
+    """Write the file and return its storage key; removed again if `session` rolls back.
+
+    The path is registered for that removal before its first byte is written, so that no
+    failure at any later point leaves a file behind. A write that fails (disk full, quota, no
+    permission, read-only) removes what it created and raises StoreFailed; the caller's
+    transaction must then roll back, so no row without its file remains either."""
     key = f"{secrets.token_hex(16)}.{ALLOWED_TYPES[upload.content_type]}"
     path = path_for(key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "xb") as out:
-        out.write(upload.data)
-        out.flush()
-        os.fsync(out.fileno())
-    _pending(session).append(path)
+    _pending(session).append((path, _innermost_savepoint(session)))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "xb") as out:
+            out.write(upload.data)
+            out.flush()
+            os.fsync(out.fileno())
+    except OSError as error:
+        _remove(path)
+        log.error("upload not stored at %s: %s", path, error)
+        raise StoreFailed(f"{path}: {error}") from error
     return key
+
+
+def _innermost_savepoint(session: Session | scoped_session) -> SessionTransaction | None:
+    actual = session() if isinstance(session, scoped_session) else session
+    return actual.get_nested_transaction()
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as error:  # `flask check-files` reports what is left
+        log.error("upload %s not removed: %s", path, error)
 
 
 def path_for(key: str) -> Path:
@@ -364,10 +396,27 @@ def private_download(stored) -> object:
 
 @event.listens_for(Session, "after_commit")
 def _keep_files(session):
-    session.info.pop("pending_upload_paths", None)
+    if not session.in_nested_transaction():  # a savepoint's release commits nothing yet
+        session.info.pop("pending_upload_paths", None)
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _remove_files(session, previous_transaction):
-    for path in session.info.pop("pending_upload_paths", []):
-        path.unlink(missing_ok=True)
+    kept = []
+    for path, written_in in session.info.get("pending_upload_paths", []):
+        if _within(written_in, previous_transaction):
+            _remove(path)
+        else:
+            kept.append((path, written_in))
+    session.info["pending_upload_paths"] = kept
+
+
+def _within(transaction: SessionTransaction | None, rolled_back: SessionTransaction) -> bool:
+    """Whether `transaction` (None: the outermost) is `rolled_back` or inside it."""
+    if not rolled_back.nested:
+        return True
+    while transaction is not None:
+        if transaction is rolled_back:
+            return True
+        transaction = transaction.parent
+    return False

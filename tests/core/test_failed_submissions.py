@@ -1,0 +1,295 @@
+"""A submission that fails on a real fault (a full or read-only upload disk, a database another
+writer holds) leaves neither a file nor a row, and answers with the same form: what was typed is
+still in it, and the message at the top says that nothing was saved. The next submission, once
+the fault is gone, goes through."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from portal.core import clock, uploads
+from portal.core.sessions import LoginSession
+from portal.extensions import db
+from portal.lawyers.models import BindingDocument, CaseBinding
+from portal.petitions.models import Attachment, Petition
+from tests.capabilities import missing_capability
+from tests.factories import PDF, make_petition
+from tests.lawyers.factories import login_lawyer, make_case, make_lawyer
+from tests.web import ClientRequest
+
+PETITION = {
+    "kind": "complaint",
+    "subject": "反映派出所不予立案",
+    "body": "本人九月向派出所报案，至今未予立案，请求检察机关依法监督。",
+    "name": "刘某某",
+    "mobile": "13800000001",
+    "declaration": "y",
+}
+NOT_SAVED = "what you sent was not saved"
+TEXT_KEPT = "What you typed is still in the form below"
+FILES_NOT_STORED = "Your files could not be stored because of a problem on our side"
+
+
+@pytest.fixture
+def english(client_request):
+    client_request.client.set_cookie("portal_locale", "en")
+    return client_request
+
+
+def count(model) -> int:
+    db.session.rollback()  # a fresh look, after the request's own transaction
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def files_in(directory: Path) -> list[Path]:
+    return [path for path in directory.rglob("*") if path.is_file()]
+
+
+def error_summary(page) -> str:
+    return page.select_one(".error-summary").get_text(" ", strip=True)
+
+
+def form_values(page) -> dict:
+    """What a browser sends back from the page's form as it stands (file inputs come back empty:
+    no browser refills them)."""
+    form = page.select_one("main form[method=post]")
+    values = {}
+    for field in form.select("input[name]"):
+        kind = field.get("type", "text")
+        if kind == "file" or (kind in ("radio", "checkbox") and not field.has_attr("checked")):
+            continue
+        values[field["name"]] = field.get("value", "")
+    for field in form.select("textarea[name]"):
+        values[field["name"]] = field.get_text().removeprefix("\n")
+    for field in form.select("select[name]"):
+        chosen = field.select_one("option[selected]")
+        values[field["name"]] = chosen["value"] if chosen else ""
+    return values
+
+
+def assert_typed_text_kept(page):
+    assert page.select_one("input[name=subject]")["value"] == PETITION["subject"]
+    assert page.select_one("textarea[name=body]").get_text().strip() == PETITION["body"]
+    assert page.select_one("input[name=name]")["value"] == PETITION["name"]
+
+
+# ---- the upload disk ---------------------------------------------------------------------------
+
+
+def _mount(*args: str) -> None:
+    subprocess.run(["mount", *args], check=True, capture_output=True)
+
+
+@pytest.fixture
+def upload_disk(app, tmp_path):
+    """A 64 KiB tmpfs of its own as UPLOAD_DIR, unmounted afterwards."""
+    directory = tmp_path / "uploads"
+    directory.mkdir()
+    try:
+        _mount("-t", "tmpfs", "-o", "size=64k", "tmpfs", str(directory))
+    except (OSError, subprocess.CalledProcessError) as error:
+        missing_capability(f"mounting a small tmpfs as the upload disk needs root: {error}")
+    app.config["UPLOAD_DIR"], before = str(directory), app.config["UPLOAD_DIR"]
+    yield directory
+    app.config["UPLOAD_DIR"] = before
+    subprocess.run(["umount", str(directory)], check=True)
+
+
+@contextmanager
+def disk_full(directory: Path):
+    """Fill the disk to the last byte; emptied again on leaving."""
+    filler = directory / "filler"
+    with open(filler, "wb", buffering=0) as out:
+        try:
+            while out.write(b"\0" * 4096):
+                pass
+        except OSError:
+            pass
+    try:
+        yield
+    finally:
+        filler.unlink()
+
+
+@contextmanager
+def read_only(directory: Path):
+    """Root may write anywhere chmod forbids; a read-only mount stops it too."""
+    _mount("-o", "remount,ro", str(directory))
+    try:
+        yield
+    finally:
+        _mount("-o", "remount,rw", str(directory))
+
+
+def test_a_full_upload_disk_saves_nothing_and_keeps_the_text(english, upload_disk):
+    tokens = english.form_fields("petitions.new_petition")
+    attachments = [(io.BytesIO(PDF), "情况说明.pdf"), (io.BytesIO(PDF), "照片说明.pdf")]
+    with disk_full(upload_disk):
+        page = english.post(
+            "petitions.new_petition",
+            _data={**tokens, **PETITION, "attachments": attachments},
+            _expected_status=503,
+        )
+        assert files_in(upload_disk) == [upload_disk / "filler"]  # no empty file left behind
+    assert FILES_NOT_STORED in error_summary(page)
+    assert "nothing was saved" in error_summary(page)
+    assert "choose the files again" in error_summary(page)
+    assert_typed_text_kept(page)
+    assert count(Petition) == 0 and count(Attachment) == 0
+
+    again = {**form_values(page), "attachments": [(io.BytesIO(PDF), "情况说明.pdf")]}
+    english.post("petitions.new_petition", _data=again, _expected_status=200)
+    assert count(Petition) == 1
+    stored = db.session.scalar(sa.select(Attachment))
+    assert [path.name for path in files_in(upload_disk)] == [stored.storage_key]
+
+
+def _binding_form(case) -> dict:
+    return {
+        "case_number": case.case_number,
+        "client_name": "赵某",
+        "relation": "defender",
+        "mandate": "power_of_attorney",
+        "licence": (io.BytesIO(PDF), "执业证.pdf"),
+        "firm_letter": (io.BytesIO(PDF), "所函.pdf"),
+        "mandate_file": (io.BytesIO(PDF), "委托书.pdf"),
+    }
+
+
+def test_a_read_only_upload_disk_saves_nothing_and_keeps_the_text(app, upload_disk):
+    """A logged-in lawyer: the login session's touch, committed before the view ran, does not
+    make the page say that something may have been saved."""
+    case = make_case()
+    lawyer = ClientRequest(app.test_client())
+    lawyer.client.set_cookie("portal_locale", "en")
+    login_lawyer(lawyer.client, make_lawyer())
+    db.session.execute(
+        sa.update(LoginSession).values(last_seen_at=clock.now() - timedelta(minutes=5))
+    )
+    db.session.commit()
+    with read_only(upload_disk):
+        page = lawyer.post("lawyers.bind_case", _data=_binding_form(case), _expected_status=503)
+    assert FILES_NOT_STORED in error_summary(page)
+    assert "may have been saved" not in page.get_text()
+    assert page.select_one("input[name=case_number]")["value"] == case.case_number
+    assert page.select_one("input[name=client_name]")["value"] == "赵某"
+    assert files_in(upload_disk) == []
+    assert count(CaseBinding) == 0 and count(BindingDocument) == 0
+
+    lawyer.post("lawyers.bind_case", _data=_binding_form(case))
+    assert count(CaseBinding) == 1 and count(BindingDocument) == 3
+    assert len(files_in(upload_disk)) == 3
+
+
+# ---- the database ------------------------------------------------------------------------------
+
+
+@contextmanager
+def database_held_by_another_writer(table: str = "petitions"):
+    """Another connection holds the write lock (SQLite: the whole file; PostgreSQL: `table`),
+    and the portal's connections wait for it for 100 ms instead of seconds."""
+    engine = db.engine
+    is_sqlite = engine.dialect.name == "sqlite"
+
+    def impatient(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 100" if is_sqlite else "SET lock_timeout = 100")
+        cursor.close()
+        dbapi_connection.commit()
+
+    db.session.remove()
+    sa.event.listen(engine, "connect", impatient)
+    engine.dispose()
+    holder = engine.connect()
+    try:
+        holder.begin()  # outside a request: BEGIN IMMEDIATE on SQLite (core/database.py)
+        if not is_sqlite:
+            holder.exec_driver_sql(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+        yield
+    finally:
+        holder.rollback()
+        holder.close()
+        sa.event.remove(engine, "connect", impatient)
+        engine.dispose()
+
+
+def test_a_petition_the_database_refused_is_not_saved_and_the_text_is_kept(english):
+    tokens = english.form_fields("petitions.new_petition")
+    with database_held_by_another_writer():
+        page = english.post(
+            "petitions.new_petition", _data={**tokens, **PETITION}, _expected_status=503
+        )
+    summary = error_summary(page)
+    assert NOT_SAVED in summary and TEXT_KEPT in summary and "12309" in summary
+    assert "attached" not in summary  # no file was sent
+    assert "lost" not in page.get_text()
+    assert page.title.get_text().startswith("Error:")
+    assert_typed_text_kept(page)
+    assert count(Petition) == 0
+
+    english.post("petitions.new_petition", _data=form_values(page), _expected_status=200)
+    assert count(Petition) == 1
+
+
+def test_the_message_says_attached_files_must_be_chosen_again(english):
+    tokens = english.form_fields("petitions.new_petition")
+    data = {**tokens, **PETITION, "attachments": [(io.BytesIO(PDF), "情况说明.pdf")]}
+    with database_held_by_another_writer():
+        page = english.post("petitions.new_petition", _data=data, _expected_status=503)
+    assert "the files you attached are not: choose them again" in error_summary(page)
+    assert_typed_text_kept(page)
+    assert count(Attachment) == 0
+
+
+def test_the_form_drawn_again_is_not_counted_twice_against_the_limit(app, english):
+    tokens = english.form_fields("petitions.new_petition")
+    app.config["PUBLIC_FORM_LIMIT"] = "1 per minute"
+    try:
+        with database_held_by_another_writer():
+            page = english.post(
+                "petitions.new_petition", _data={**tokens, **PETITION}, _expected_status=503
+            )
+    finally:
+        app.config["PUBLIC_FORM_LIMIT"] = "1000 per minute"
+    assert TEXT_KEPT in error_summary(page)
+
+
+def test_a_button_the_database_refused_says_only_that_nothing_was_saved(english):
+    """The satisfaction button answers with a redirect, so there is no form to draw again."""
+    petition, code = make_petition()
+    english.post(
+        "petitions.lookup",
+        _data={"tracking_number": petition.tracking_number, "query_code": code},
+        _expected_redirect="petitions.progress",
+        _redirect_values={"number": petition.tracking_number},
+    )
+    with database_held_by_another_writer():
+        page = english.post(
+            "petitions.record_satisfaction",
+            number=petition.tracking_number,
+            _expected_status=503,
+        )
+    text = page.select_one("p.lead").get_text(" ", strip=True)
+    assert NOT_SAVED in text and "still in the form" not in text and "lost" not in text
+    assert "Traceback" not in page.get_text()
+    db.session.rollback()
+    assert db.session.get(Petition, petition.id).status == "received"
+
+
+def test_store_leaves_nothing_when_the_disk_is_full(upload_disk):
+    upload = uploads.check_file("情况说明.pdf", PDF)
+    with disk_full(upload_disk):
+        with pytest.raises(uploads.StoreFailed):
+            uploads.store(db.session, upload)
+        assert files_in(upload_disk) == [upload_disk / "filler"]
+    db.session.rollback()
+    key = uploads.store(db.session, upload)
+    db.session.commit()
+    assert uploads.path_for(key).read_bytes() == PDF
