@@ -21,7 +21,9 @@
     params.py       query parameters parsed one way: bounded numbers and pages, dates, choices
     input_guard.py  control characters in the address refused with a 400 (PortalForm refuses them
                     in fields)
-    uploads.py      checked, stored uploads; database.py  SQLite tuning; errors.py  error pages;
+    uploads.py      checked, stored uploads; filecheck.py  `flask check-files`, files and rows
+                    that disagree; database.py  SQLite tuning; errors.py  error pages, and the
+                    failed form drawn again;
     activecontent.py  macros and active PDF content in uploads; clamd.py  the virus scan;
     security.py     response headers; i18n.py  locale choice; ratelimit_store.py  the limiter's
                     shared store
