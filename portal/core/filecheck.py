@@ -100,7 +100,7 @@ def check_files_command(remove_orphans: bool):
         verb = "removed" if remove_orphans else "found"
         click.echo(
             f"{len(result.orphans)} orphan file(s) {verb} (no row refers to them; older than "
-            f"{ORPHAN_MIN_AGE}):"
+            f"{ORPHAN_MIN_AGE.total_seconds() / 60:.0f} minutes):"
         )
         for path in result.orphans:
             if remove_orphans:
