@@ -32,7 +32,7 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -201,7 +201,6 @@ class DeliveryReport:
     sent: int = 0
     failed: int = 0
     given_up: int = 0
-    given_up_ids: list[int] = field(default_factory=list)
 
 
 # ---- writing and delivering -------------------------------------------------------------------
@@ -227,12 +226,12 @@ def add(channel: ChannelName, recipient: str, subject: str, body: str) -> Outbox
 
 def deliver(channel: Channel, limit: int = 100) -> DeliveryReport:
     """Send the channel's messages that are due, each at most once per run (a failure puts the
-    next attempt in the future). Commits: call it outside any request's transaction.
+    next attempt in the future). Commits after each step: call it with no work of the caller's
+    pending (from a command or a timer, never inside a request's transaction).
     NotConfigured when the channel cannot send; nothing is touched then."""
     missing = channel.missing_setting()
     if missing:
         raise NotConfigured(missing)
-    db.session.commit()  # start from a clean session: the claims below commit on their own
     policy = channel.policy()
     report = DeliveryReport()
     for _ in range(limit):
@@ -331,7 +330,6 @@ def _record_failure(
             WORKFLOW.apply(message, OutboxAction.GIVE_UP, SYSTEM)
             message.dead_at = now
             report.given_up += 1
-            report.given_up_ids.append(message.id)
             log.error(
                 "Outbox message %s (%s) given up after %s attempts since %s: %s. "
                 "An administrator can retry it on the back office's outbox page.",
