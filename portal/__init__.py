@@ -73,7 +73,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.calendar import models as _calendar  # noqa: F401
     from portal.cases import models as _cases  # noqa: F401
     from portal.core import audit as _audit  # noqa: F401
-    from portal.core import mail as _mail  # noqa: F401
+    from portal.core import outbox as _outbox  # noqa: F401
     from portal.disclosure import models as _disclosure  # noqa: F401
     from portal.lawyers import models as _lawyers  # noqa: F401
     from portal.petitions import models as _petitions  # noqa: F401
@@ -92,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.disclosure import views as disclosure
     from portal.lawyers import admin as lawyers_admin
     from portal.lawyers import views as lawyers
+    from portal.operations import admin as operations_admin
     from portal.petitions import admin as backoffice
     from portal.petitions import views as petitions
     from portal.site import views as site
@@ -99,7 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     for module in (
         site, petitions, accounts, backoffice, users_admin, calendar_admin,
         cases, cases_admin, disclosure, disclosure_admin, api,
-        lawyers, lawyers_admin, appointments, appointments_admin,
+        lawyers, lawyers_admin, appointments, appointments_admin, operations_admin,
     ):  # fmt: skip
         app.register_blueprint(module.bp)
 
@@ -139,7 +140,8 @@ def _register_cli(app: Flask) -> None:
     from portal.accounts.cli import users_cli
     from portal.core.filecheck import check_files_command
     from portal.demo import demo_data
-    from portal.petitions.cli import send_mail, sweep_deadlines
+    from portal.operations.cli import send_mail
+    from portal.petitions.cli import sweep_deadlines
 
     app.cli.add_command(users_cli)
     app.cli.add_command(sweep_deadlines)

@@ -155,6 +155,15 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_USERNAME": _env("MAIL_USERNAME"),
         "MAIL_PASSWORD": _env("MAIL_PASSWORD"),
         "MAIL_FROM": _env("MAIL_FROM", "noreply@procuratorate.example"),
+        # A failed send is tried again after MAIL_RETRY_BASE_SECONDS, then twice as long each
+        # time, never more than MAIL_RETRY_CAP_MINUTES apart, until MAIL_RETRY_HOURS after it
+        # was queued; then it is given up, logged as an ERROR and listed for administrators
+        # to retry. A message waiting longer than MAIL_STUCK_MINUTES counts as stuck: send-mail
+        # warns, and the administrators' dashboard counts it (portal/core/outbox.py).
+        "MAIL_RETRY_BASE_SECONDS": _env_int("MAIL_RETRY_BASE_SECONDS", 60),
+        "MAIL_RETRY_CAP_MINUTES": _env_int("MAIL_RETRY_CAP_MINUTES", 60),
+        "MAIL_RETRY_HOURS": _env_int("MAIL_RETRY_HOURS", 72),
+        "MAIL_STUCK_MINUTES": _env_int("MAIL_STUCK_MINUTES", 60),
         # The portal's public address: every link that leaves a page (e-mails, the Atom feed,
         # the API's "url" fields, printed notices) is built from it, never from the request's
         # Host header; in production its host is the one trusted host (see _production_guards).
@@ -279,6 +288,10 @@ def validate(config: dict) -> None:
         "CONFIRMATION_RESEND_PER_HOUR",
         "PASSWORD_RESET_MINUTES",
         "PASSWORD_RESET_PER_ACCOUNT",
+        "MAIL_RETRY_BASE_SECONDS",
+        "MAIL_RETRY_CAP_MINUTES",
+        "MAIL_RETRY_HOURS",
+        "MAIL_STUCK_MINUTES",
     ):
         if config[key] < 1:
             raise ConfigurationError(f"{key} must be at least 1")

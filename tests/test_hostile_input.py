@@ -32,6 +32,7 @@ from werkzeug.exceptions import HTTPException
 from portal.appointments.models import Booking, OpeningHours, Place
 from portal.cases.models import Case, CaseQueryGrant
 from portal.core import clock
+from portal.core.outbox import OutboxMessage
 from portal.core.permissions import Role, can_open
 from portal.disclosure.models import LegalDocument, Release
 from portal.extensions import db
@@ -239,6 +240,7 @@ ID_SOURCES = {
     "grant_id": CaseQueryGrant.id,
     "hours_id": OpeningHours.id,
     "lawyer_id": LawyerAccount.id,
+    "message_id": OutboxMessage.id,
     "place_id": Place.id,
     "release_id": Release.id,
 }

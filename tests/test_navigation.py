@@ -38,8 +38,9 @@ from tests.web import ClientRequest, parse
 # petitions are worked by clerks, handlers and leaders, and only a clerk registers a letter, a
 # visit or a call; cases and lawyers are theirs too, but only clerks and handlers change them;
 # the appointment schedules are theirs, closures are set by clerks, handlers and the
-# administrator; places and hours, users, the holiday calendar and the categories excluded
-# from online reading are the administrator's; publishing is the publishers'.
+# administrator; places and hours, users, the holiday calendar, the categories excluded
+# from online reading and the outgoing messages given up or stuck are the administrator's;
+# publishing is the publishers'.
 SCHEDULES = {
     "appointments_admin.day_schedule",
     "appointments_admin.week_schedule",
@@ -92,6 +93,7 @@ REACHES = {
         "appointments_admin.places",
         "appointments_admin.closures",
         "lawyers_admin.edit_exclusions",
+        "operations_admin.list_outbox",
     },
     "lawyer": {
         "lawyers.account",
@@ -132,7 +134,12 @@ RECORDS = {
 
 # Pages a role must not even see a link to, however the crawl goes (a few, by hand).
 NEVER = {
-    Role.CLERK: {"users_admin.list_users", "appointments_admin.places", "disclosure_admin.index"},
+    Role.CLERK: {
+        "users_admin.list_users",
+        "appointments_admin.places",
+        "disclosure_admin.index",
+        "operations_admin.list_outbox",
+    },
     Role.HANDLER: {"backoffice.register_petition", "lawyers_admin.edit_exclusions"},
     Role.LEADER: {"appointments_admin.closures", "cases_admin.new_case", "users_admin.list_users"},
     Role.PUBLISHER: {"backoffice.list_petitions", "appointments_admin.day_schedule"},

@@ -44,6 +44,8 @@ CLERK, HANDLER, LEADER, PUBLISHER, ADMIN = (
 #   administrators, clerks and handlers.
 # - Legal documents and releases (DESIGN §4): publishers only.
 # - Users and roles, and the holiday calendar: administrators only.
+# - Outgoing messages given up or stuck (the outbox page and its retries): administrators only;
+#   it shows citizens' addresses, and resending is an operator's decision.
 PETITION_STAFF = {CLERK, HANDLER, LEADER}
 CASEWORK = {CLERK, HANDLER}
 EXPECTED = {
@@ -112,6 +114,9 @@ EXPECTED = {
     "users_admin.reset_password": {ADMIN},
     "calendar_admin.edit_calendar": {ADMIN},
     "calendar_admin.delete_day": {ADMIN},
+    "operations_admin.list_outbox": {ADMIN},
+    "operations_admin.retry_message": {ADMIN},
+    "operations_admin.retry_all": {ADMIN},
 }
 # Under the staff prefix but open to anyone: the staff login, and logging out.
 PUBLIC_STAFF_ENDPOINTS = {"accounts.login", "accounts.logout"}
@@ -134,6 +139,7 @@ SAMPLE_VALUES = {
     "place_id": 1,
     "hours_id": 1,
     "category": "other_restricted",
+    "message_id": 1,
 }
 
 

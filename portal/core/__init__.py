@@ -16,7 +16,9 @@
     clock.py        now() and local dates; the one clock tests freeze
     codes.py        query codes: generation, hashing, formatting
     lookups.py      throttled lookups by number and code
-    mail.py         the e-mail outbox; urls.py  absolute links for mail and notices
+    outbox.py       messages queued in the caller's transaction, claimed with a lease, retried
+                    with backoff, given up where administrators see them; every channel's
+    mail.py         the e-mail channel of the outbox; urls.py  absolute links for mail and notices
     converters.py   bounded URL converters (ids an integer column holds, short segments)
     params.py       query parameters parsed one way: bounded numbers and pages, dates, choices
     input_guard.py  control characters in the address refused with a 400 (PortalForm refuses them

@@ -30,6 +30,7 @@ from portal.core import audit, clock, params, uploads
 from portal.core.forms import ConfirmForm
 from portal.core.permissions import PETITION_STAFF, Role, can_open, roles_required
 from portal.extensions import db
+from portal.operations import queries as operations
 from portal.petitions import forms, queries, services, workflow
 from portal.petitions.deadlines import DeadlineRule, due_status
 from portal.petitions.models import Channel, Kind, Petition, State
@@ -43,13 +44,17 @@ bp = Blueprint("backoffice", __name__, url_prefix="/staff")
 @roles_required(*Role)
 def dashboard():
     """Every member of staff starts here; the template shows each section when its page would
-    open for them (`can_open`), and the queue counts are only worked out for those who see them."""
-    counts = None
+    open for them (`can_open`), and the counts are only worked out for those who see them."""
+    counts = outbox = None
     if can_open("backoffice.list_petitions"):
         counts = queries.queue_counts(
             current_user, clock.local_today(), current_app.config["DUE_SOON_DAYS"]
         )
-    return render_template("backoffice/dashboard.html", counts=counts, queues=queries.QUEUES)
+    if can_open("operations_admin.list_outbox"):
+        outbox = operations.health()
+    return render_template(
+        "backoffice/dashboard.html", counts=counts, queues=queries.QUEUES, outbox=outbox
+    )
 
 
 @bp.route("/petitions")

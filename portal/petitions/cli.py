@@ -3,7 +3,6 @@
 import click
 from flask.cli import with_appcontext
 
-from portal.core import mail
 from portal.extensions import db
 from portal.petitions import services
 
@@ -18,16 +17,3 @@ def sweep_deadlines():
         f"Escalated {result.escalated} missed deadline(s); closed {result.auto_closed} "
         "answered petition(s) with no objection."
     )
-
-
-@click.command("send-mail")
-@with_appcontext
-def send_mail():
-    """Send the e-mails waiting in the outbox over SMTP."""
-    try:
-        sent, failed = mail.deliver_pending()
-    except RuntimeError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(f"Sent {sent}, failed {failed}.")
-    if failed:
-        raise SystemExit(1)
