@@ -18,16 +18,13 @@ def sweep_deadlines():
         result = services.sweep_deadlines()
     except services.SweepInterrupted as stopped:
         raise click.ClickException(
-            f"The sweep stopped on a database error: {stopped}. "
-            f"{_what_it_did(stopped.done)} before it; run it again to finish."
+            f"The sweep stopped on a database error: {stopped}. Kept from before it: "
+            f"{stopped.done.escalated} escalation(s), {stopped.done.auto_closed} closure(s). "
+            "Run it again to finish."
         ) from None
-    click.echo(f"{_what_it_did(result)}.")
-
-
-def _what_it_did(result: services.SweepResult) -> str:
-    return (
+    click.echo(
         f"Escalated {result.escalated} missed deadline(s); closed {result.auto_closed} "
-        "answered petition(s) with no objection"
+        "answered petition(s) with no objection."
     )
 
 
