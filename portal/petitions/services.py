@@ -355,7 +355,7 @@ def sweep_deadlines(today: date | None = None) -> SweepResult:
     statement, and citizens' submissions must not wait behind a sweep of 100,000 petitions; and a
     crash leaves the committed batches done. Any number of sweeps may run at once, on any number
     of hosts: each batch claims its rows and selects them again under the claim (see
-    `_claimed_batches`), an escalation goes in only once whoever tries (`escalate`), and a
+    `_claimed_batches`), an escalation goes in only once, whoever tries (`escalate`), and a
     closure is the workflow's transition, taken only while the petition is still answered.
     Raises SweepInterrupted on a database error.
     """
@@ -363,7 +363,7 @@ def sweep_deadlines(today: date | None = None) -> SweepResult:
     escalated = auto_closed = 0
     try:
         for batch in _claimed_batches(_missed_and_not_escalated(today)):
-            recorded = sum(escalate(p, deadlines.next_deadline(p)) for p in batch)
+            recorded = escalate(batch)
             db.session.commit()
             escalated += recorded
         for batch in _claimed_batches(workflow.quiet_sql(), selectinload(Petition.replies)):
@@ -418,28 +418,34 @@ def _claimed_batches(condition, *load_options):
         database.make_way_for_waiting_writers(time.monotonic() - started)
 
 
-def escalate(petition: Petition, deadline: deadlines.Deadline) -> bool:
-    """Report `petition`'s missed `deadline` to leaders, once: True if this call recorded it,
-    False if it already was, by this or another sweep, even a moment ago in a transaction still
-    open. The unique key decides (INSERT ... ON CONFLICT DO NOTHING): a duplicate neither raises
-    nor, on PostgreSQL, spoils the transaction, and only the call whose row went in writes the
-    audit event."""
-    recorded = db.session.scalar(
-        database.insert(Escalation)
-        .values(
-            petition_id=petition.id,
-            deadline=deadline.kind,
-            due_on=deadline.due_on,
-            escalated_at=clock.now(),
-        )
+def escalate(petitions: list[Petition]) -> int:
+    """Report the missed next deadline of each petition to leaders, once; returns how many this
+    call recorded. One recorded already, by this or another sweep, even a moment ago in a
+    transaction still open, is left alone: the unique key decides (INSERT ... ON CONFLICT DO
+    NOTHING), so a duplicate neither raises nor, on PostgreSQL, spoils the transaction, and only
+    the call whose row went in writes the audit event."""
+    missed = {petition.id: (petition, deadlines.next_deadline(petition)) for petition in petitions}
+    if not missed:
+        return 0
+    recorded = db.session.scalars(
+        database.insert(Escalation.__table__)
         .on_conflict_do_nothing(index_elements=["petition_id", "deadline", "due_on"])
-        .returning(Escalation.id)
-    )
-    if recorded is None:
-        return False
-    audit.record(
-        "petition.overdue_escalated",
-        subject=petition,
-        detail=f"{deadline.kind} due {deadline.due_on}",
-    )
-    return True
+        .returning(Escalation.petition_id),
+        [
+            {
+                "petition_id": petition.id,
+                "deadline": deadline.kind,
+                "due_on": deadline.due_on,
+                "escalated_at": clock.now(),
+            }
+            for petition, deadline in missed.values()
+        ],
+    ).all()
+    for petition_id in recorded:
+        petition, deadline = missed[petition_id]
+        audit.record(
+            "petition.overdue_escalated",
+            subject=petition,
+            detail=f"{deadline.kind} due {deadline.due_on}",
+        )
+    return len(recorded)

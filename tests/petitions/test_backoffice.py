@@ -289,13 +289,13 @@ def test_a_sweep_stopped_by_a_database_error_says_so_and_the_next_run_finishes(
     escalate = services.escalate
     calls = []
 
-    def lose_the_database_on_the_second(petition, deadline):
-        calls.append(petition.id)
+    def lose_the_database_on_the_second(batch):
+        calls.append(batch)
         if len(calls) == 2:
             raise sa.exc.OperationalError(
                 "INSERT INTO escalations", {}, Exception("disk I/O error")
             )
-        return escalate(petition, deadline)
+        return escalate(batch)
 
     monkeypatch.setattr(services, "escalate", lose_the_database_on_the_second)
     runner = app.test_cli_runner()

@@ -1267,9 +1267,8 @@ def test_a_deadline_escalated_meanwhile_is_neither_recorded_nor_audited_again(fr
     so, and the transaction goes on (on PostgreSQL a failed INSERT would end it)."""
     petition = new_petition(received_on=D("2026-11-10"))
     db.session.commit()
-    missed = deadlines.next_deadline(petition)
-    assert services.escalate(petition, missed) is True
-    assert services.escalate(petition, missed) is False
+    assert services.escalate([petition]) == 1
+    assert services.escalate([petition]) == 0
     db.session.commit()
     assert len(escalations_of(petition)) == 1
     assert len(events_for(petition, "petition.overdue_escalated")) == 1
