@@ -82,6 +82,16 @@ def submit_until(stop: threading.Event, base: str, clients: int):
     return threads, latencies, statuses
 
 
+def submit_for(seconds: float, base: str, clients: int):
+    stop = threading.Event()
+    threads, latencies, statuses = submit_until(stop, base, clients)
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    return latencies, statuses
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[int(share * (len(ordered) - 1))]
@@ -101,7 +111,8 @@ def main() -> int:
     parser.add_argument("--answered", type=int, default=10_000, help="quiet answered petitions")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--baseline-seconds", type=float, default=20)
+    parser.add_argument("--warmup-seconds", type=float, default=5)
+    parser.add_argument("--baseline-seconds", type=float, default=30)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
@@ -115,12 +126,9 @@ def main() -> int:
                 f" clients={args.clients} gunicorn_workers={args.workers}"
             )
 
-            stop = threading.Event()
-            threads, quiet_latencies, quiet_statuses = submit_until(stop, base, args.clients)
-            time.sleep(args.baseline_seconds)
-            stop.set()
-            for thread in threads:
-                thread.join()
+            quiet_latencies, quiet_statuses = submit_for(args.warmup_seconds, base, args.clients)
+            # (not counted: each worker's first requests load what the rest reuse)
+            quiet_latencies, quiet_statuses = submit_for(args.baseline_seconds, base, args.clients)
             describe("without sweep", quiet_latencies, quiet_statuses, args.baseline_seconds)
 
             stop = threading.Event()
