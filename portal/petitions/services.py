@@ -1,8 +1,9 @@
 """Rules for receiving petitions, letting petitioners find them, and sweeping deadlines.
 
 Services change the session and flush; the view (or CLI command) commits once, so a petition,
-its attachments' records and its audit event are stored together or not at all. State changes
-after receipt are workflow.py's; the due dates and what "overdue" means are deadlines.py's (the
+its attachments' records and its audit event are stored together or not at all. The one
+exception is the deadline sweep, which commits batch by batch. State changes after receipt are
+workflow.py's; the due dates and what "overdue" means are deadlines.py's (the
 sweep selects with `deadlines.overdue_sql` and names the missed deadline with
 `deadlines.next_deadline`). Staff accounts are read through portal.accounts.queries.
 """
