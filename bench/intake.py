@@ -37,17 +37,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(workdir: Path, workers: int) -> tuple[subprocess.Popen, str, Path]:
-    database = workdir / "bench.sqlite"
-    env = {
+def portal_env(workdir: Path) -> dict:
+    """The environment of the benchmark's portal (server and `flask` commands alike)."""
+    return {
         **os.environ,
         "PORTAL_ENV": "development",
         "SECRET_KEY": "bench-secret",
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite'}",
         "UPLOAD_DIR": str(workdir / "uploads"),
         "PUBLIC_FORM_LIMIT": "100000 per minute",
         "LOOKUP_LIMIT": "100000 per minute",
     }
+
+
+def start_server(workdir: Path, workers: int) -> tuple[subprocess.Popen, str, Path]:
+    database = workdir / "bench.sqlite"
+    env = portal_env(workdir)
     subprocess.run(
         [BIN / "flask", "--app", "portal", "db", "upgrade"],
         cwd=ROOT,

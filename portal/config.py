@@ -126,6 +126,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "FOLLOW_UP_MONTHS": _env_int("FOLLOW_UP_MONTHS", 1),
         "DUE_SOON_DAYS": _env_int("DUE_SOON_DAYS", 2),
         "AUTO_CLOSE_DAYS": _env_int("AUTO_CLOSE_DAYS", 15),
+        # The deadline sweep commits every this many petitions: on SQLite each batch holds the
+        # write lock that citizens' submissions wait for (portal/petitions/services.py).
+        "SWEEP_BATCH_SIZE": _env_int("SWEEP_BATCH_SIZE", 200),
         # Logins and lookups: failures per (account or number, client), per client, and per
         # account or number from all clients (the rule is in portal/core/throttle.py).
         "LOGIN_MAX_FAILURES": _env_int("LOGIN_MAX_FAILURES", 5),
@@ -263,7 +266,7 @@ def validate(config: dict) -> None:
         )
     if config["ACK_DAY_KIND"] not in {"calendar", "working"}:
         raise ConfigurationError("ACK_DAY_KIND must be 'calendar' or 'working'")
-    for key in ("ACK_DAYS", "ANSWER_MONTHS", "FOLLOW_UP_MONTHS"):
+    for key in ("ACK_DAYS", "ANSWER_MONTHS", "FOLLOW_UP_MONTHS", "SWEEP_BATCH_SIZE"):
         if config[key] < 1:
             raise ConfigurationError(f"{key} must be at least 1")
     for key in ("BOOKING_MIN_NOTICE_MINUTES", "BOOKING_CHANGE_CUTOFF_HOURS"):

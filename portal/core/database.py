@@ -1,4 +1,4 @@
-"""Engine tuning for the embedded SQLite default.
+"""Engine tuning for the embedded SQLite default, and what else differs between the databases.
 
 SQLite allows one writer at a time. A transaction begun with a plain BEGIN that reads and then
 writes cannot be upgraded once another connection holds the write lock and fails at once with
@@ -10,10 +10,15 @@ behind each other. WAL mode lets those readers proceed while a writer works.
 
 from __future__ import annotations
 
+import time
+
 import sqlalchemy as sa
 from flask import has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+
+from portal.extensions import db
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 BUSY_TIMEOUT_MS = 10_000
@@ -38,6 +43,27 @@ def tune_sqlite(engine: Engine, *, always_immediate: bool = False) -> None:
     def _on_begin(connection):
         may_write = always_immediate or not has_request_context() or request.method in WRITE_METHODS
         connection.exec_driver_sql("BEGIN IMMEDIATE" if may_write else "BEGIN")
+
+
+def insert(table):
+    """An INSERT that can say `.on_conflict_do_nothing(...)` in the dialect of the database in use."""
+    return (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(table)
+
+
+def make_way_for_waiting_writers(held_seconds: float) -> None:
+    """Between the batches of a long job, leave SQLite's write lock free as long as the batch
+    held it.
+
+    A writer waiting for the lock (a citizen's submission) does not queue for it: SQLite's busy
+    handler sleeps and tries again, at intervals that grow with the wait up to 100 ms. A job that
+    takes the lock again the moment it commits, polling afresh every millisecond or two, wins
+    nearly every time, and the citizen waits until the busy timeout ends in "database is locked".
+    A writer that has waited t tries again within about t, so a pause as long as the batch held
+    the lock lets in everyone who came during the batch. PostgreSQL locks rows, not the whole
+    database: nobody waits there, so no pause.
+    """
+    if db.engine.dialect.name == "sqlite":
+        time.sleep(held_seconds)
 
 
 def sql_in(values) -> str:

@@ -178,6 +178,15 @@ def next_due_on_sql():
     )
 
 
+def next_deadline_kind_sql():
+    """`next_deadline(petition).kind` as a SQL expression (where there is a next deadline)."""
+    return sa.case(
+        (Petition.status == State.RECEIVED.value, ACKNOWLEDGMENT),
+        (Petition.status.in_(_OPEN), REPLY),
+        else_=None,
+    )
+
+
 def days_remaining(due_on: date, today: date) -> int:
     """Whole days left until the due date; 0 on the day itself, negative once overdue."""
     return (due_on - today).days

@@ -1,8 +1,9 @@
 """Rules for receiving petitions, letting petitioners find them, and sweeping deadlines.
 
 Services change the session and flush; the view (or CLI command) commits once, so a petition,
-its attachments' records and its audit event are stored together or not at all. State changes
-after receipt are workflow.py's; the due dates and what "overdue" means are deadlines.py's (the
+its attachments' records and its audit event are stored together or not at all. The one
+exception is the deadline sweep, which commits batch by batch. State changes after receipt are
+workflow.py's; the due dates and what "overdue" means are deadlines.py's (the
 sweep selects with `deadlines.overdue_sql` and names the missed deadline with
 `deadlines.next_deadline`). Staff accounts are read through portal.accounts.queries.
 """
@@ -11,18 +12,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import selectinload
 
 from portal.accounts import queries as accounts
 from portal.calendar.services import load_calendar
-from portal.core import audit, clock, codes, uploads
+from portal.core import audit, clock, codes, database, uploads
 from portal.core.codes import format_code, normalise_code  # noqa: F401  (the views' and tests')
 from portal.core.lookups import LookupLocked, guarded_lookup  # noqa: F401  (raised to the views)
 from portal.core.permissions import Role
@@ -100,9 +102,8 @@ def normalise_tracking_number(typed: str) -> str:
 def next_tracking_number(year: int) -> str:
     """XF<year>-<6 digits>, sequential per year. The counter row is incremented with one UPDATE,
     which takes a row lock on PostgreSQL and runs under BEGIN IMMEDIATE's lock on SQLite."""
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     db.session.execute(
-        insert(TrackingCounter).values(year=year, last_number=0).on_conflict_do_nothing()
+        database.insert(TrackingCounter).values(year=year, last_number=0).on_conflict_do_nothing()
     )
     number = db.session.execute(
         sa.update(TrackingCounter)
@@ -325,52 +326,127 @@ def attachment_for_staff(petition: Petition, attachment_id: int, reader) -> Atta
     return attachment
 
 
+# ---- the deadline sweep ----------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class SweepResult:
+    """What this run did; a sweep running at the same time may have done the rest."""
+
     escalated: int
     auto_closed: int
 
 
+class SweepInterrupted(RuntimeError):
+    """A database error stopped the sweep. The batches committed before it stay done (`done`
+    says what they did) and the next run picks up the rest."""
+
+    def __init__(self, done: SweepResult, error: SQLAlchemyError):
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        super().__init__(reason)
+        self.done = done
+
+
 def sweep_deadlines(today: date | None = None) -> SweepResult:
     """Escalate each newly missed deadline to leaders (once per deadline) and close answered
-    petitions that drew no objection in time. Running it twice changes nothing more."""
+    petitions that drew no objection in time. Running it again changes nothing more.
+
+    Unlike the other services this one commits, in batches of SWEEP_BATCH_SIZE petitions, each
+    its own short transaction: on SQLite a transaction holds the write lock from its first
+    statement, and citizens' submissions must not wait behind a sweep of 100,000 petitions; and a
+    crash leaves the committed batches done. Any number of sweeps may run at once, on any number
+    of hosts: each batch claims its rows and selects them again under the claim (see
+    `_claimed_batches`), an escalation goes in only once, whoever tries (`escalate`), and a
+    closure is the workflow's transition, taken only while the petition is still answered.
+    Raises SweepInterrupted on a database error.
+    """
     today = today or clock.local_today()
-    overdue = [
-        (petition, deadlines.next_deadline(petition))
-        for petition in db.session.scalars(
-            sa.select(Petition).where(deadlines.overdue_sql(today)).order_by(Petition.id)
-        )
-    ]
-    escalated = 0
-    for petition, deadline in overdue:
-        already = db.session.scalar(
-            sa.select(Escalation.id).where(
-                Escalation.petition_id == petition.id,
-                Escalation.deadline == deadline.kind,
-                Escalation.due_on == deadline.due_on,
-            )
-        )
-        if already:
-            continue
-        db.session.add(
-            Escalation(
-                petition_id=petition.id,
-                deadline=deadline.kind,
-                due_on=deadline.due_on,
-                escalated_at=clock.now(),
-            )
-        )
+    escalated = auto_closed = 0
+    try:
+        for batch in _claimed_batches(_missed_and_not_escalated(today)):
+            recorded = escalate(batch)
+            db.session.commit()
+            escalated += recorded
+        for batch in _claimed_batches(workflow.quiet_sql(), selectinload(Petition.replies)):
+            closed = sum(workflow.auto_close_if_quiet(p) for p in batch)
+            db.session.commit()
+            auto_closed += closed
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        raise SweepInterrupted(SweepResult(escalated, auto_closed), error) from error
+    return SweepResult(escalated, auto_closed)
+
+
+def _missed_and_not_escalated(today: date):
+    """Overdue (the one definition, deadlines.overdue_sql) and not yet escalated: without the
+    second half every run would go through every petition already reported, hour after hour."""
+    reported = sa.exists().where(
+        Escalation.petition_id == Petition.id,
+        Escalation.deadline == deadlines.next_deadline_kind_sql(),
+        Escalation.due_on == deadlines.next_due_on_sql(),
+    )
+    return sa.and_(deadlines.overdue_sql(today), ~reported)
+
+
+def _claimed_batches(condition, *load_options):
+    """The petitions matching `condition`, a batch at a time, in order of id (a keyset page:
+    each page's query is short however many there are). The caller commits each batch before
+    asking for the next; the next page is selected in a new transaction, after a pause that lets
+    waiting writers in (core.database.make_way_for_waiting_writers).
+
+    A page is selected under a claim, so `condition` is checked again for rows another sweep
+    has just changed: on PostgreSQL the rows are locked FOR UPDATE SKIP LOCKED (a row another
+    transaction holds is left to it, or to the next run); on SQLite the transaction began with
+    BEGIN IMMEDIATE and holds the database's write lock (SQLAlchemy leaves FOR UPDATE out there).
+    """
+    batch_size = current_app.config["SWEEP_BATCH_SIZE"]
+    last_id = 0
+    while True:
+        started = time.monotonic()
+        batch = db.session.scalars(
+            sa.select(Petition)
+            .where(condition, Petition.id > last_id)
+            .order_by(Petition.id)
+            .limit(batch_size)
+            .with_for_update(skip_locked=True)
+            .options(*load_options)
+        ).all()
+        if not batch:
+            db.session.commit()  # ends the empty page's transaction, and SQLite's write lock
+            return
+        last_id = batch[-1].id
+        yield batch
+        database.make_way_for_waiting_writers(time.monotonic() - started)
+
+
+def escalate(petitions: list[Petition]) -> int:
+    """Report the missed next deadline of each petition to leaders, once; returns how many this
+    call recorded. One recorded already, by this or another sweep, even a moment ago in a
+    transaction still open, is left alone: the unique key decides (INSERT ... ON CONFLICT DO
+    NOTHING), so a duplicate neither raises nor, on PostgreSQL, spoils the transaction, and only
+    the call whose row went in writes the audit event."""
+    missed = {petition.id: (petition, deadlines.next_deadline(petition)) for petition in petitions}
+    if not missed:
+        return 0
+    recorded = db.session.scalars(
+        database.insert(Escalation.__table__)
+        .on_conflict_do_nothing(index_elements=["petition_id", "deadline", "due_on"])
+        .returning(Escalation.petition_id),
+        [
+            {
+                "petition_id": petition.id,
+                "deadline": deadline.kind,
+                "due_on": deadline.due_on,
+                "escalated_at": clock.now(),
+            }
+            for petition, deadline in missed.values()
+        ],
+    ).all()
+    for petition_id in recorded:
+        petition, deadline = missed[petition_id]
         audit.record(
             "petition.overdue_escalated",
             subject=petition,
             detail=f"{deadline.kind} due {deadline.due_on}",
         )
-        escalated += 1
-    auto_closed = sum(
-        workflow.auto_close_if_quiet(petition)
-        for petition in db.session.scalars(
-            sa.select(Petition).where(Petition.status == State.ANSWERED)
-        )
-    )
-    db.session.flush()
-    return SweepResult(escalated, auto_closed)
+    return len(recorded)

@@ -30,8 +30,9 @@ here deletes.
 from __future__ import annotations
 
 import enum
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -379,15 +380,30 @@ def close(petition: Petition, actor, *, reason: str) -> None:
     petition.closed_at = clock.now()
 
 
+def _quiet_since() -> datetime:
+    """A reply sent at or before this moment has had its AUTO_CLOSE_DAYS without objection."""
+    return clock.now() - timedelta(days=current_app.config["AUTO_CLOSE_DAYS"])
+
+
 def auto_close_if_quiet(petition: Petition) -> bool:
     """Close an answered petition whose last reply drew no objection within AUTO_CLOSE_DAYS."""
     reply = petition.latest_sent_reply
-    quiet_days = current_app.config["AUTO_CLOSE_DAYS"]
-    if reply is None or clock.as_utc(reply.sent_at) + timedelta(days=quiet_days) > clock.now():
+    if reply is None or clock.as_utc(reply.sent_at) > _quiet_since():
         return False
-    _apply(petition, Action.AUTO_CLOSE, SYSTEM, detail=f"{quiet_days} days")
+    _apply(
+        petition, Action.AUTO_CLOSE, SYSTEM, detail=f"{current_app.config['AUTO_CLOSE_DAYS']} days"
+    )
     petition.closed_at = clock.now()
     return True
+
+
+def quiet_sql():
+    """The petitions `auto_close_if_quiet` would close now, as a SQL condition, so that the
+    sweep selects them in the database instead of loading every answered petition."""
+    latest_sent_at = (
+        sa.select(sa.func.max(Reply.sent_at)).where(Reply.petition_id == Petition.id)
+    ).scalar_subquery()
+    return sa.and_(Petition.status == State.ANSWERED.value, latest_sent_at <= _quiet_since())
 
 
 # ---- not state changes, but on the record ----------------------------------------------------

@@ -281,6 +281,39 @@ def test_sweep_command_escalates_once_and_is_idempotent(app, frozen_now):
     assert "Escalated 1" in first.output and "Escalated 0" in second.output
 
 
+def test_a_sweep_stopped_by_a_database_error_says_so_and_the_next_run_finishes(
+    app, monkeypatch, frozen_now
+):
+    monkeypatch.setitem(app.config, "SWEEP_BATCH_SIZE", 1)
+    missed = [make_petition(received_on=clock.local_today() - timedelta(days=10))[0] for _ in "abc"]
+    escalate = services.escalate
+    calls = []
+
+    def lose_the_database_on_the_second(batch):
+        calls.append(batch)
+        if len(calls) == 2:
+            raise sa.exc.OperationalError(
+                "INSERT INTO escalations", {}, Exception("disk I/O error")
+            )
+        return escalate(batch)
+
+    monkeypatch.setattr(services, "escalate", lose_the_database_on_the_second)
+    runner = app.test_cli_runner()
+    stopped = runner.invoke(args=["sweep-deadlines"])
+    assert stopped.exit_code == 1
+    assert stopped.output.strip().splitlines() == [
+        "Error: The sweep stopped on a database error: disk I/O error. Kept from before it: "
+        "1 escalation(s), 0 closure(s). Run it again to finish."
+    ]  # one line an operator can act on, no traceback
+    monkeypatch.setattr(services, "escalate", escalate)
+    finished = runner.invoke(args=["sweep-deadlines"])
+    assert finished.exit_code == 0 and "Escalated 2 " in finished.output
+    escalated = db.session.scalars(
+        sa.select(AuditEvent.subject_id).where(AuditEvent.code == "petition.overdue_escalated")
+    ).all()
+    assert sorted(escalated) == sorted(str(petition.id) for petition in missed)
+
+
 def test_escalated_queue_lists_what_the_sweep_reported(client_request, frozen_now):
     log_in_as(client_request, Role.LEADER)
     today = clock.local_today()

@@ -11,6 +11,7 @@ matrix is generated from RULES, never from the table under test.
 from __future__ import annotations
 
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -1182,6 +1183,101 @@ def test_an_objected_petition_is_not_closed_by_the_sweep(staff, frozen_now):
         assert services.sweep_deadlines().auto_closed == 0
         db.session.commit()
     assert petition.status == State.UNDER_REVIEW
+
+
+def test_the_quiet_period_counts_from_the_latest_reply(app, staff, frozen_now):
+    """Selected in SQL (workflow.quiet_sql), judged by auto_close_if_quiet: an answer that drew
+    an objection and was answered again is quiet only AUTO_CLOSE_DAYS after the new answer."""
+    quiet = timedelta(days=app.config["AUTO_CLOSE_DAYS"])
+    answered_once = drive_to(State.ANSWERED, staff)
+    answered_again = drive_to(State.UNDER_REVIEW, staff)
+    with clock.frozen(frozen_now + timedelta(days=5)):
+        workflow.start_review(answered_again, staff.leader, handler=staff.handler)
+        workflow.draft_reply(answered_again, staff.handler, kind="result", body=RESULT_TEXT)
+        workflow.approve(answered_again, staff.leader)
+        db.session.commit()
+    with clock.frozen(frozen_now + quiet):  # exactly the quiet period after the first answers
+        assert services.sweep_deadlines().auto_closed == 1
+    assert (answered_once.status, answered_again.status) == (State.CLOSED, State.ANSWERED)
+    with clock.frozen(frozen_now + timedelta(days=5) + quiet):
+        assert services.sweep_deadlines().auto_closed == 1
+    assert answered_again.status == State.CLOSED
+    assert len(events_for(answered_again, "petition.auto_closed")) == 1
+
+
+def sweep_together(app, sweeps: int) -> list[services.SweepResult]:
+    """`sweeps` sweeps started at the same moment, each in its own thread with its own app
+    context, session and database connection, as cron on several hosts would start them."""
+    start, results, failures = threading.Barrier(sweeps), [], []
+
+    def one_sweep():
+        with app.app_context():
+            start.wait()
+            try:
+                results.append(services.sweep_deadlines())
+            except Exception as failure:  # noqa: BLE001  (reported below, with the others)
+                failures.append(failure)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=one_sweep) for _ in range(sweeps)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    db.session.expire_all()
+    return results
+
+
+@pytest.mark.parametrize("attempt", range(5))
+def test_sweeps_started_together_escalate_each_missed_deadline_once(
+    app, monkeypatch, frozen_now, attempt
+):
+    monkeypatch.setitem(app.config, "SWEEP_BATCH_SIZE", 3)  # many small batches to interleave
+    missed = [new_petition(received_on=D("2026-11-10")) for _ in range(12)]  # due 17 November
+    db.session.commit()
+    results = sweep_together(app, sweeps=4)
+    assert sum(result.escalated for result in results) == len(missed)  # each told the truth
+    for petition in missed:
+        assert [(e.deadline, e.due_on) for e in escalations_of(petition)] == [
+            ("acknowledgment", D("2026-11-17"))
+        ]
+        assert len(events_for(petition, "petition.overdue_escalated")) == 1
+
+
+@pytest.mark.parametrize("attempt", range(5))
+def test_sweeps_started_together_close_each_quiet_petition_once(
+    app, monkeypatch, staff, frozen_now, attempt
+):
+    monkeypatch.setitem(app.config, "SWEEP_BATCH_SIZE", 3)
+    answered = [drive_to(State.ANSWERED, staff) for _ in range(12)]
+    db.session.commit()
+    with clock.frozen(frozen_now + timedelta(days=app.config["AUTO_CLOSE_DAYS"], minutes=1)):
+        results = sweep_together(app, sweeps=4)
+    assert sum(result.auto_closed for result in results) == len(answered)
+    assert sum(result.escalated for result in results) == 0
+    for petition in answered:
+        assert petition.status == State.CLOSED
+        assert len(events_for(petition, "petition.auto_closed")) == 1
+
+
+def test_a_deadline_escalated_meanwhile_is_neither_recorded_nor_audited_again(frozen_now):
+    """What another sweep recorded a moment ago is not an error: the insert does nothing, says
+    so, and the transaction goes on (on PostgreSQL a failed INSERT would end it)."""
+    petition = new_petition(received_on=D("2026-11-10"))
+    db.session.commit()
+    assert services.escalate([petition]) == 1
+    assert services.escalate([petition]) == 0
+    db.session.commit()
+    assert len(escalations_of(petition)) == 1
+    assert len(events_for(petition, "petition.overdue_escalated")) == 1
+
+
+def escalations_of(petition):
+    return db.session.scalars(
+        sa.select(Escalation).where(Escalation.petition_id == petition.id)
+    ).all()
 
 
 # ---- the petitioner's lookup -----------------------------------------------------------------
