@@ -39,15 +39,20 @@ def free_port() -> int:
 
 def start_server(workdir: Path, workers: int) -> tuple[subprocess.Popen, str, Path]:
     database = workdir / "bench.sqlite"
-    env = {
-        **os.environ,
-        "PORTAL_ENV": "development",
-        "SECRET_KEY": "bench-secret",
-        "DATABASE_URL": f"sqlite:///{database}",
-        "UPLOAD_DIR": str(workdir / "uploads"),
-        "PUBLIC_FORM_LIMIT": "100000 per minute",
-        "LOOKUP_LIMIT": "100000 per minute",
-    }
+    server, base = start_gunicorn(
+        workers,
+        DATABASE_URL=f"sqlite:///{database}",
+        UPLOAD_DIR=str(workdir / "uploads"),
+        PUBLIC_FORM_LIMIT="100000 per minute",
+        LOOKUP_LIMIT="100000 per minute",
+    )
+    return server, base, database
+
+
+def start_gunicorn(workers: int, **settings: str) -> tuple[subprocess.Popen, str]:
+    """The portal on a fresh port with `workers` gunicorn workers and these settings, its
+    database migrated; the server (stop it with os.killpg) and its base URL."""
+    env = {**os.environ, "PORTAL_ENV": "development", "SECRET_KEY": "bench-secret", **settings}
     subprocess.run(
         [BIN / "flask", "--app", "portal", "db", "upgrade"],
         cwd=ROOT,
@@ -71,7 +76,7 @@ def start_server(workdir: Path, workers: int) -> tuple[subprocess.Popen, str, Pa
             break
         except OSError:
             time.sleep(0.1)
-    return server, base, database
+    return server, base
 
 
 def one_citizen(base: str, index: int, latencies: list, statuses: list, lock: threading.Lock):
