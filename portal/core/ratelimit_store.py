@@ -56,11 +56,10 @@ class SQLStorage(Storage):
         locks nothing while the row is missing or being replaced at the end of its window: on
         PostgreSQL two workers then created the same window at once, and one failed with a
         duplicate key.)
-        (In the SET clause every column still names the row as it was before this update.)
         """
         now = time.time()
         insert = self._insert(counters).values(key=key, count=amount, expires_at=now + expiry)
-        expired = counters.c.expires_at <= now
+        expired = counters.c.expires_at <= now  # in SET, columns name the row as it was
         statement = insert.on_conflict_do_update(
             index_elements=[counters.c.key],
             set_={
