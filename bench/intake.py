@@ -37,12 +37,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def portal_env(workdir: Path) -> dict:
-    """The environment of the benchmark's portal (server and `flask` commands alike)."""
+def bench_settings(workdir: Path) -> dict:
+    """The settings of the benchmark's portal: a fresh SQLite database in `workdir`, limits that
+    a benchmark's crowd from one address does not reach."""
     return {
-        **os.environ,
-        "PORTAL_ENV": "development",
-        "SECRET_KEY": "bench-secret",
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite'}",
         "UPLOAD_DIR": str(workdir / "uploads"),
         "PUBLIC_FORM_LIMIT": "100000 per minute",
@@ -50,9 +48,20 @@ def portal_env(workdir: Path) -> dict:
     }
 
 
+def portal_env(**settings: str) -> dict:
+    """The environment of a benchmark's portal (server and `flask` commands alike)."""
+    return {**os.environ, "PORTAL_ENV": "development", "SECRET_KEY": "bench-secret", **settings}
+
+
 def start_server(workdir: Path, workers: int) -> tuple[subprocess.Popen, str, Path]:
-    database = workdir / "bench.sqlite"
-    env = portal_env(workdir)
+    server, base = start_gunicorn(workers, **bench_settings(workdir))
+    return server, base, workdir / "bench.sqlite"
+
+
+def start_gunicorn(workers: int, **settings: str) -> tuple[subprocess.Popen, str]:
+    """The portal on a fresh port with `workers` gunicorn workers and these settings, its
+    database migrated; the server (stop it with os.killpg) and its base URL."""
+    env = portal_env(**settings)
     subprocess.run(
         [BIN / "flask", "--app", "portal", "db", "upgrade"],
         cwd=ROOT,
@@ -76,7 +85,7 @@ def start_server(workdir: Path, workers: int) -> tuple[subprocess.Popen, str, Pa
             break
         except OSError:
             time.sleep(0.1)
-    return server, base, database
+    return server, base
 
 
 def one_citizen(base: str, index: int, latencies: list, statuses: list, lock: threading.Lock):

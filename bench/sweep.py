@@ -25,7 +25,7 @@ import threading
 import time
 from pathlib import Path
 
-from intake import BIN, ROOT, one_citizen, portal_env, start_server
+from intake import BIN, ROOT, bench_settings, one_citizen, portal_env, start_server
 
 RECEIVED_AT = "2026-01-05 02:00:00.000000"  # long ago: every procedural reply is overdue
 ANSWERED_AT = "2026-02-02 02:00:00.000000"  # and every answer long past its quiet period
@@ -137,7 +137,7 @@ def main() -> int:
             sweep = subprocess.run(
                 [BIN / "flask", "--app", "portal", "sweep-deadlines"],
                 cwd=ROOT,
-                env=portal_env(workdir),
+                env=portal_env(**bench_settings(workdir)),
                 capture_output=True,
                 text=True,
             )

@@ -78,6 +78,8 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "PORTAL_ENV": env,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # A pooled connection is checked before each use and replaced if the server dropped it
+        # (PostgreSQL restarted, connections killed), so the first request after needs no retry.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Session cookies: signed, and carrying only the login session's id (core/sessions.py).
         "SESSION_COOKIE_HTTPONLY": True,

@@ -6,10 +6,14 @@ writes cannot be upgraded once another connection holds the write lock and fails
 CLI commands) therefore start their transaction with BEGIN IMMEDIATE, which waits for the lock
 up front, inside the busy timeout; page views keep a plain BEGIN so that readers never queue
 behind each other. WAL mode lets those readers proceed while a writer works.
+
+A connection that meets the file read-only, unreadable or failing is thrown away, so that the
+portal recovers by itself once the file is writable again (`_drop_broken_connections`).
 """
 
 from __future__ import annotations
 
+import sqlite3
 import time
 
 import sqlalchemy as sa
@@ -22,6 +26,13 @@ from portal.extensions import db
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 BUSY_TIMEOUT_MS = 10_000
+# Errors after which a connection is not used again: the file was read-only when it was opened
+# (SQLITE_READONLY), could not be opened (SQLITE_CANTOPEN: the file, its directory, or its -wal
+# and -shm files), or the disk failed (SQLITE_IOERR). Compared by primary code: the extended
+# codes (SQLITE_READONLY_DBMOVED, SQLITE_IOERR_WRITE, ...) keep it in their low byte.
+BROKEN_CONNECTION_CODES = frozenset(
+    {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR}
+)
 
 
 def tune_sqlite(engine: Engine, *, always_immediate: bool = False) -> None:
@@ -43,6 +54,20 @@ def tune_sqlite(engine: Engine, *, always_immediate: bool = False) -> None:
     def _on_begin(connection):
         may_write = always_immediate or not has_request_context() or request.method in WRITE_METHODS
         connection.exec_driver_sql("BEGIN IMMEDIATE" if may_write else "BEGIN")
+
+    @event.listens_for(engine, "handle_error")
+    def _drop_broken_connections(context):
+        """Why: when SQLite cannot open a database file for writing it opens it read-only
+        instead, silently, and that connection stays read-only for the rest of its life, also
+        once the file is writable again. The pool kept it (pool_pre_ping's SELECT 1 reads fine),
+        so every write failed with "attempt to write a readonly database" until the workers
+        were restarted. Treated as a lost connection, it is closed instead, with every other
+        connection of the pool (opened in the same conditions, they are likely read-only too),
+        and the next request opens a fresh one: it fails again while the file is read-only and
+        works as soon as it is writable."""
+        code = getattr(context.original_exception, "sqlite_errorcode", None)  # SQLite's own
+        if code is not None and code & 0xFF in BROKEN_CONNECTION_CODES:
+            context.is_disconnect = True
 
 
 def insert(table):

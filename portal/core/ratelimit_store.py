@@ -12,6 +12,7 @@ import time
 
 import sqlalchemy as sa
 from limits.storage import Storage
+from sqlalchemy.dialects import postgresql, sqlite
 
 _metadata = sa.MetaData()
 counters = sa.Table(
@@ -22,6 +23,8 @@ counters = sa.Table(
     sa.Column("expires_at", sa.Float, nullable=False),
 )
 
+UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
 
 class SQLStorage(Storage):
     STORAGE_SCHEME = ["portal-sql"]
@@ -30,6 +33,8 @@ class SQLStorage(Storage):
         database_url = options.pop("database_url")
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
         self.engine = sa.create_engine(database_url, pool_pre_ping=True)
+        # Both databases have INSERT ... ON CONFLICT and RETURNING (SQLite since 3.35).
+        self._insert = UPSERTS[self.engine.dialect.name]
         if self.engine.dialect.name == "sqlite":
             from portal.core.database import tune_sqlite
 
@@ -42,32 +47,32 @@ class SQLStorage(Storage):
         return sa.exc.SQLAlchemyError
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        try:
-            return self._incr(key, expiry, amount)
-        except sa.exc.IntegrityError:
-            # Two workers created the same new window at once (PostgreSQL); the row exists now.
-            return self._incr(key, expiry, amount)
+        """Add `amount` to the count of `key`'s current window and return the new count; a
+        window that has expired starts afresh at `amount`, ending `expiry` seconds from now.
 
-    def _incr(self, key: str, expiry: int, amount: int) -> int:
+        One INSERT ... ON CONFLICT DO UPDATE ... RETURNING, never a read and then a write: the
+        database makes it atomic, so workers that hit one key together (also at the moment its
+        window expires) each get their own count and none is lost. (A SELECT ... FOR UPDATE
+        locks nothing while the row is missing or being replaced at the end of its window: on
+        PostgreSQL two workers then created the same window at once, and one failed with a
+        duplicate key.)
+        """
         now = time.time()
+        insert = self._insert(counters).values(key=key, count=amount, expires_at=now + expiry)
+        expired = counters.c.expires_at <= now  # in SET, columns name the row as it was
+        statement = insert.on_conflict_do_update(
+            index_elements=[counters.c.key],
+            set_={
+                "count": sa.case(
+                    (expired, insert.excluded.count), else_=counters.c.count + insert.excluded.count
+                ),
+                "expires_at": sa.case(
+                    (expired, insert.excluded.expires_at), else_=counters.c.expires_at
+                ),
+            },
+        ).returning(counters.c.count)
         with self.engine.begin() as conn:
-            row = conn.execute(
-                sa.select(counters.c.count, counters.c.expires_at)
-                .where(counters.c.key == key)
-                .with_for_update()
-            ).first()
-            if row is None or row.expires_at <= now:
-                conn.execute(counters.delete().where(counters.c.key == key))
-                conn.execute(
-                    counters.insert().values(key=key, count=amount, expires_at=now + expiry)
-                )
-                return amount
-            conn.execute(
-                counters.update()
-                .where(counters.c.key == key)
-                .values(count=counters.c.count + amount)
-            )
-            return row.count + amount
+            return conn.execute(statement).scalar_one()
 
     def get(self, key: str) -> int:
         with self.engine.connect() as conn:
