@@ -5,7 +5,9 @@ writes cannot be upgraded once another connection holds the write lock and fails
 "database is locked", whatever the busy timeout. Requests that may write (POST and friends, and
 CLI commands) therefore start their transaction with BEGIN IMMEDIATE, which waits for the lock
 up front, inside the busy timeout; page views keep a plain BEGIN so that readers never queue
-behind each other. WAL mode lets those readers proceed while a writer works.
+behind each other. WAL mode lets those readers proceed while a writer works. So does a failed
+submission's form drawn again (core/errors.py): it only reads, and must not wait for the very
+lock that made the submission fail.
 
 A connection that meets the file read-only, unreadable or failing is thrown away, so that the
 portal recovers by itself once the file is writable again (`_drop_broken_connections`).
@@ -22,6 +24,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
+from portal.core.forms import unsaved_message
 from portal.extensions import db
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -52,7 +55,10 @@ def tune_sqlite(engine: Engine, *, always_immediate: bool = False) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        may_write = always_immediate or not has_request_context() or request.method in WRITE_METHODS
+        may_write = always_immediate or (
+            not has_request_context()
+            or (request.method in WRITE_METHODS and unsaved_message() is None)
+        )
         connection.exec_driver_sql("BEGIN IMMEDIATE" if may_write else "BEGIN")
 
     @event.listens_for(engine, "handle_error")
