@@ -238,6 +238,21 @@ def test_a_petition_the_database_refused_is_not_saved_and_the_text_is_kept(engli
     assert count(Petition) == 1
 
 
+def test_a_signed_in_form_the_database_refused_comes_back_with_the_text(app):
+    """Drawing the form again reads the signed-in account: on SQLite that read must not wait
+    for the write lock that made the submission fail (core/database.py)."""
+    case = make_case()
+    lawyer = ClientRequest(app.test_client())
+    lawyer.client.set_cookie("portal_locale", "en")
+    login_lawyer(lawyer.client, make_lawyer())
+    with database_held_by_another_writer("case_bindings"):
+        page = lawyer.post("lawyers.bind_case", _data=_binding_form(case), _expected_status=503)
+    summary = error_summary(page)
+    assert NOT_SAVED in summary and "choose them again" in summary
+    assert page.select_one("input[name=client_name]")["value"] == "赵某"
+    assert count(CaseBinding) == 0 and count(BindingDocument) == 0
+
+
 def test_the_message_says_attached_files_must_be_chosen_again(english):
     tokens = english.form_fields("petitions.new_petition")
     data = {**tokens, **PETITION, "attachments": [(io.BytesIO(PDF), "情况说明.pdf")]}
