@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -47,6 +48,19 @@ def numbers_in(page) -> list[str]:
 
 def queue(client_request, code: str, **filters) -> list[str]:
     return numbers_in(client_request.get("backoffice.list_petitions", queue=code, **filters))
+
+
+def test_the_next_page_of_a_queue_keeps_the_queue_and_its_filters(client_request, clerk):
+    for _ in range(51):  # one more than a page
+        make_petition(kind="report", commit=False)
+    db.session.commit()
+    page = client_request.get("backoffice.list_petitions", queue="new", kind="report")
+    (next_link,) = page.select("nav.pager a")
+    target = urlsplit(next_link["href"])
+    assert target.path == url("backoffice.list_petitions")
+    assert parse_qs(target.query) == {"queue": ["new"], "kind": ["report"], "page": ["2"]}
+    second = client_request.get("backoffice.list_petitions", queue="new", kind="report", page=2)
+    assert len(numbers_in(second)) == 1
 
 
 def test_queues_follow_the_deadlines(client_request, clerk, frozen_now):
