@@ -66,6 +66,16 @@ PDF = (
     b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\nstartxref\n0\n%%EOF\n"
 )
 
+# What a citizen types into the online petition form (with the form's tokens added).
+PETITION_FORM = {
+    "kind": "complaint",
+    "name": "刘某某",
+    "mobile": "13800000001",
+    "subject": "反映派出所不予立案",
+    "body": "本人九月向派出所报案，至今未予立案，请求检察机关依法监督。",
+    "declaration": "y",
+}
+
 
 def url(endpoint: str, **values) -> str:
     """The path of `endpoint`. Tests run in an app context without a request (and without

@@ -17,7 +17,6 @@ over a few demo records made through the services, and checks that
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -29,8 +28,8 @@ from portal.core.permissions import Role, can_open
 from portal.extensions import db
 from tests.cases.factories import make_case, make_grant
 from tests.disclosure.factories import make_document, make_release
-from tests.factories import PDF, login, make_petition, make_user, url
-from tests.lawyers.factories import add_hours, login_lawyer, make_lawyer, make_place
+from tests.factories import login, make_petition, make_user, url
+from tests.lawyers.factories import add_hours, binding_form, login_lawyer, make_lawyer, make_place
 from tests.web import ClientRequest, parse
 
 # ---- the rules, by hand -----------------------------------------------------------------------
@@ -193,16 +192,7 @@ def demo(app, frozen_now):
     )
     as_lawyer.post(
         "lawyers.bind_case",
-        _data={
-            **as_lawyer.form_fields("lawyers.bind_case"),
-            "case_number": case.case_number,
-            "client_name": "赵某",
-            "relation": "defender",
-            "mandate": "power_of_attorney",
-            "licence": (io.BytesIO(PDF), "执业证.pdf"),
-            "firm_letter": (io.BytesIO(PDF), "所函.pdf"),
-            "mandate_file": (io.BytesIO(PDF), "委托书.pdf"),
-        },
+        _data={**as_lawyer.form_fields("lawyers.bind_case"), **binding_form(case)},
     )
     assert _endpoint(app, urlsplit(as_lawyer.response.location).path, "")[0] == (
         "lawyers.show_binding"

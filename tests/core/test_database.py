@@ -9,6 +9,7 @@ read-only, which is what broke the portal until it was restarted.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -17,23 +18,15 @@ import sqlalchemy as sa
 from portal.core.ratelimit_store import SQLStorage
 from portal.extensions import db, limiter
 from portal.petitions.models import Petition
+from tests.factories import PETITION_FORM
 from tests.faults import read_only
 from tests.web import parse
-
-PETITION = {
-    "kind": "complaint",
-    "name": "刘某某",
-    "mobile": "13800000001",
-    "subject": "反映派出所不予立案",
-    "body": "本人九月向派出所报案，至今未予立案，请求检察机关依法监督。",
-    "declaration": "y",
-}
 
 
 def submit(client_request, fields: dict):
     """Send the petition form (its hidden fields as the browser got them); the response."""
     return client_request.client.post(
-        "/petitions/new", data={**fields, **PETITION}, headers={"Accept-Language": "en"}
+        "/petitions/new", data={**fields, **PETITION_FORM}, headers={"Accept-Language": "en"}
     )
 
 
@@ -43,6 +36,16 @@ def assert_error_page(response):
     page = parse(response)
     assert len(page.find_all("h1")) == 1
     assert "Traceback" not in page.get_text() and "readonly" not in page.get_text()
+
+
+def close_every_connection(engine) -> None:
+    """Close the pool's connections, and those that earlier tests' failures left for the garbage
+    collector (a traceback keeps its frames, and their connections, alive). While any connection
+    to the file is open in this process, SQLite hands a new connection the file descriptor a
+    closed one left behind, opened for writing before the file became read-only, and the fault
+    would not happen."""
+    gc.collect()
+    engine.dispose()
 
 
 def petitions_count() -> int:
@@ -56,7 +59,7 @@ def test_submissions_work_again_as_soon_as_the_database_file_is_writable(client_
     fields = client_request.form_fields("petitions.new_petition")
     db.session.remove()  # the test's own connection goes back to the pool with the others
     with read_only(Path(db.engine.url.database)):
-        db.engine.dispose()  # a worker that connects now, while the file is read-only
+        close_every_connection(db.engine)  # a worker that connects now, while it is read-only
         assert_error_page(submit(client_request, fields))
         assert_error_page(submit(client_request, fields))
     response = submit(client_request, fields)  # the same form, sent again
@@ -70,7 +73,7 @@ def test_rate_limits_work_again_as_soon_as_their_file_is_writable(client_request
     fields = client_request.form_fields("petitions.new_petition")
     store = limiter.storage
     with read_only(Path(store.engine.url.database)):
-        store.engine.dispose()
+        close_every_connection(store.engine)
         assert_error_page(submit(client_request, fields))
         assert_error_page(submit(client_request, fields))
     response = submit(client_request, fields)
@@ -111,4 +114,4 @@ def test_after_every_postgresql_connection_is_killed_the_next_requests_succeed(c
         assert store.incr("test/after", 60) == 1
     finally:
         store.reset()
-        store.engine.dispose()
+        close_every_connection(store.engine)

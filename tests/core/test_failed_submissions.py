@@ -20,18 +20,10 @@ from portal.extensions import db
 from portal.lawyers.models import BindingDocument, CaseBinding
 from portal.petitions.models import Attachment, Petition
 from tests.capabilities import missing_capability
-from tests.factories import PDF, make_petition
-from tests.lawyers.factories import login_lawyer, make_case, make_lawyer
+from tests.factories import PDF, PETITION_FORM, make_petition
+from tests.lawyers.factories import binding_form, login_lawyer, make_case, make_lawyer
 from tests.web import ClientRequest
 
-PETITION = {
-    "kind": "complaint",
-    "subject": "反映派出所不予立案",
-    "body": "本人九月向派出所报案，至今未予立案，请求检察机关依法监督。",
-    "name": "刘某某",
-    "mobile": "13800000001",
-    "declaration": "y",
-}
 NOT_SAVED = "what you sent was not saved"
 TEXT_KEPT = "What you typed is still in the form below"
 FILES_NOT_STORED = "Your files could not be stored because of a problem on our side"
@@ -75,9 +67,9 @@ def form_values(page) -> dict:
 
 
 def assert_typed_text_kept(page):
-    assert page.select_one("input[name=subject]")["value"] == PETITION["subject"]
-    assert page.select_one("textarea[name=body]").get_text().strip() == PETITION["body"]
-    assert page.select_one("input[name=name]")["value"] == PETITION["name"]
+    assert page.select_one("input[name=subject]")["value"] == PETITION_FORM["subject"]
+    assert page.select_one("textarea[name=body]").get_text().strip() == PETITION_FORM["body"]
+    assert page.select_one("input[name=name]")["value"] == PETITION_FORM["name"]
 
 
 # ---- the upload disk ---------------------------------------------------------------------------
@@ -134,7 +126,7 @@ def test_a_full_upload_disk_saves_nothing_and_keeps_the_text(english, upload_dis
     with disk_full(upload_disk):
         page = english.post(
             "petitions.new_petition",
-            _data={**tokens, **PETITION, "attachments": attachments},
+            _data={**tokens, **PETITION_FORM, "attachments": attachments},
             _expected_status=503,
         )
         assert files_in(upload_disk) == [upload_disk / "filler"]  # no empty file left behind
@@ -151,18 +143,6 @@ def test_a_full_upload_disk_saves_nothing_and_keeps_the_text(english, upload_dis
     assert [path.name for path in files_in(upload_disk)] == [stored.storage_key]
 
 
-def _binding_form(case) -> dict:
-    return {
-        "case_number": case.case_number,
-        "client_name": "赵某",
-        "relation": "defender",
-        "mandate": "power_of_attorney",
-        "licence": (io.BytesIO(PDF), "执业证.pdf"),
-        "firm_letter": (io.BytesIO(PDF), "所函.pdf"),
-        "mandate_file": (io.BytesIO(PDF), "委托书.pdf"),
-    }
-
-
 def test_a_read_only_upload_disk_saves_nothing_and_keeps_the_text(app, upload_disk):
     """A logged-in lawyer: the login session's touch, committed before the view ran, does not
     make the page say that something may have been saved."""
@@ -175,7 +155,7 @@ def test_a_read_only_upload_disk_saves_nothing_and_keeps_the_text(app, upload_di
     )
     db.session.commit()
     with read_only(upload_disk):
-        page = lawyer.post("lawyers.bind_case", _data=_binding_form(case), _expected_status=503)
+        page = lawyer.post("lawyers.bind_case", _data=binding_form(case), _expected_status=503)
     assert FILES_NOT_STORED in error_summary(page)
     assert "may have been saved" not in page.get_text()
     assert page.select_one("input[name=case_number]")["value"] == case.case_number
@@ -183,7 +163,7 @@ def test_a_read_only_upload_disk_saves_nothing_and_keeps_the_text(app, upload_di
     assert files_in(upload_disk) == []
     assert count(CaseBinding) == 0 and count(BindingDocument) == 0
 
-    lawyer.post("lawyers.bind_case", _data=_binding_form(case))
+    lawyer.post("lawyers.bind_case", _data=binding_form(case))
     assert count(CaseBinding) == 1 and count(BindingDocument) == 3
     assert len(files_in(upload_disk)) == 3
 
@@ -224,7 +204,7 @@ def test_a_petition_the_database_refused_is_not_saved_and_the_text_is_kept(engli
     tokens = english.form_fields("petitions.new_petition")
     with database_held_by_another_writer():
         page = english.post(
-            "petitions.new_petition", _data={**tokens, **PETITION}, _expected_status=503
+            "petitions.new_petition", _data={**tokens, **PETITION_FORM}, _expected_status=503
         )
     summary = error_summary(page)
     assert NOT_SAVED in summary and TEXT_KEPT in summary and "12309" in summary
@@ -246,7 +226,7 @@ def test_a_signed_in_form_the_database_refused_comes_back_with_the_text(app):
     lawyer.client.set_cookie("portal_locale", "en")
     login_lawyer(lawyer.client, make_lawyer())
     with database_held_by_another_writer("case_bindings"):
-        page = lawyer.post("lawyers.bind_case", _data=_binding_form(case), _expected_status=503)
+        page = lawyer.post("lawyers.bind_case", _data=binding_form(case), _expected_status=503)
     summary = error_summary(page)
     assert NOT_SAVED in summary and "choose them again" in summary
     assert page.select_one("input[name=client_name]")["value"] == "赵某"
@@ -255,7 +235,7 @@ def test_a_signed_in_form_the_database_refused_comes_back_with_the_text(app):
 
 def test_the_message_says_attached_files_must_be_chosen_again(english):
     tokens = english.form_fields("petitions.new_petition")
-    data = {**tokens, **PETITION, "attachments": [(io.BytesIO(PDF), "情况说明.pdf")]}
+    data = {**tokens, **PETITION_FORM, "attachments": [(io.BytesIO(PDF), "情况说明.pdf")]}
     with database_held_by_another_writer():
         page = english.post("petitions.new_petition", _data=data, _expected_status=503)
     assert "the files you attached are not: choose them again" in error_summary(page)
@@ -269,7 +249,7 @@ def test_the_form_drawn_again_is_not_counted_twice_against_the_limit(app, englis
     try:
         with database_held_by_another_writer():
             page = english.post(
-                "petitions.new_petition", _data={**tokens, **PETITION}, _expected_status=503
+                "petitions.new_petition", _data={**tokens, **PETITION_FORM}, _expected_status=503
             )
     finally:
         app.config["PUBLIC_FORM_LIMIT"] = "1000 per minute"

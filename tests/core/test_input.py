@@ -13,7 +13,7 @@ import pytest
 from portal.core.permissions import Role, is_safe_next
 from portal.core.uploads import UploadRejected, check_upload
 from tests.disclosure.factories import make_release
-from tests.factories import PASSWORD, login, make_user
+from tests.factories import PASSWORD, PETITION_FORM, login, make_user
 from tests.web import url
 
 CONTROL_MESSAGE = {
@@ -197,16 +197,7 @@ def test_login_never_redirects_off_site(client_request, target, status):
 def test_a_file_field_sent_as_text_is_a_message_not_an_error(client_request):
     client_request.client.set_cookie("portal_locale", "en")
     tokens = client_request.form_fields("petitions.new_petition")
-    data = {
-        **tokens,
-        "kind": "complaint",
-        "name": "刘某某",
-        "mobile": "13800000001",
-        "subject": "反映派出所不予立案",
-        "body": "本人九月向派出所报案，至今未予立案，请求检察机关依法监督。",
-        "declaration": "y",
-        "attachments": "report.pdf",
-    }
+    data = {**tokens, **PETITION_FORM, "attachments": "report.pdf"}
     page = client_request.post("petitions.new_petition", _data=data, _expected_status=400)
     assert "Choose the file again: what was sent was not a file." in page.get_text()
 

@@ -36,7 +36,7 @@ from portal.petitions import services as petitions
 from portal.petitions.models import Attachment, Petition
 from tests.clamd import EICAR
 from tests.factories import login, make_petition, make_user
-from tests.lawyers.factories import login_lawyer, make_case, make_lawyer
+from tests.lawyers.factories import binding_form, login_lawyer, make_case, make_lawyer
 from tests.web import ClientRequest, url
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -731,20 +731,6 @@ def test_the_petition_form_stores_the_safe_name(client_request):
         _expected_status=200,
     )
     assert db.session.scalar(sa.select(Attachment.filename)) == "情况说明_exe.pdf"
-
-
-def binding_form(case, **files) -> dict:
-    """The binding request form, filled in with good papers unless `files` replaces some."""
-    return {
-        "case_number": case.case_number,
-        "client_name": "赵某",
-        "relation": "defender",
-        "mandate": "power_of_attorney",
-        "licence": file(PDF, "执业证.pdf"),
-        "firm_letter": file(PDF, "所函.pdf"),
-        "mandate_file": file(PDF, "委托书.pdf"),
-        **files,
-    }
 
 
 def bind(lawyer, case, **files):

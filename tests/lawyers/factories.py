@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, time
 from itertools import count
 
@@ -11,7 +12,7 @@ from portal.core import clock
 from portal.extensions import db
 from portal.lawyers import services
 from portal.lawyers.models import LawyerAccount, Verification
-from tests.factories import PASSWORD, submit_form
+from tests.factories import PASSWORD, PDF, submit_form
 from tests.web import url
 
 _serial = count(1)
@@ -104,3 +105,18 @@ def make_case(number=None, category="ordinary") -> Case:
     db.session.add(case)
     db.session.commit()
     return case
+
+
+def binding_form(case, **files) -> dict:
+    """The form a lawyer sends to take on a case, with good papers unless `files` replaces some
+    (each a fresh file object: a posted file is read once)."""
+    return {
+        "case_number": case.case_number,
+        "client_name": "赵某",
+        "relation": "defender",
+        "mandate": "power_of_attorney",
+        "licence": (io.BytesIO(PDF), "执业证.pdf"),
+        "firm_letter": (io.BytesIO(PDF), "所函.pdf"),
+        "mandate_file": (io.BytesIO(PDF), "委托书.pdf"),
+        **files,
+    }
