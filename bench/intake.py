@@ -88,6 +88,16 @@ def start_gunicorn(workers: int, **settings: str) -> tuple[subprocess.Popen, str
     return server, base
 
 
+def run_together(target, arguments: list[tuple]) -> None:
+    """Call `target` once per tuple of arguments, all at the same time in threads; return when
+    every call has."""
+    threads = [threading.Thread(target=target, args=args) for args in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def one_citizen(base: str, index: int, latencies: list, statuses: list, lock: threading.Lock):
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
@@ -119,11 +129,7 @@ def one_citizen(base: str, index: int, latencies: list, statuses: list, lock: th
             latencies.append(time.perf_counter() - started)
             statuses.append(status)
 
-    double_click = [threading.Thread(target=post) for _ in range(2)]
-    for thread in double_click:
-        thread.start()
-    for thread in double_click:
-        thread.join()
+    run_together(post, [()] * 2)
 
 
 def main() -> int:
@@ -136,14 +142,9 @@ def main() -> int:
         try:
             latencies, statuses, lock = [], [], threading.Lock()
             started = time.perf_counter()
-            threads = [
-                threading.Thread(target=one_citizen, args=(base, i, latencies, statuses, lock))
-                for i in range(args.clients)
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            run_together(
+                one_citizen, [(base, i, latencies, statuses, lock) for i in range(args.clients)]
+            )
             elapsed = time.perf_counter() - started
         finally:
             os.killpg(server.pid, signal.SIGTERM)

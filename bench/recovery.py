@@ -31,7 +31,7 @@ from collections import Counter
 from pathlib import Path
 
 import sqlalchemy as sa
-from intake import start_gunicorn
+from intake import run_together, start_gunicorn
 
 FIELD_RE = r'name="{}" type="hidden" value="([^"]+)"'
 
@@ -118,14 +118,9 @@ def main() -> int:
                 if engine.dialect.name == "postgresql" and by_round:
                     killed.append(kill_every_connection(engine))
                 statuses, lock = Counter(), threading.Lock()
-                threads = [
-                    threading.Thread(target=one_client, args=(base, i, args, statuses, lock))
-                    for i in range(args.clients)
-                ]
-                for thread in threads:
-                    thread.start()
-                for thread in threads:
-                    thread.join()
+                run_together(
+                    one_client, [(base, i, args, statuses, lock) for i in range(args.clients)]
+                )
                 by_round.append(statuses)
             elapsed = time.perf_counter() - started
         finally:
