@@ -27,26 +27,21 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from portal.appointments import availability, queries
 from portal.appointments.availability import SlotTime
 from portal.appointments.models import Booking, Closure, Slot
-from portal.core import clock
+from portal.core import clock, database
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db
-
-
-def _insert(table):
-    return (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(table)
 
 
 def slot_row(slot: SlotTime) -> int:
     """The id of the Slot row for `slot`, written now if it is the slot's first booking or
     closure. Safe under concurrency: INSERT ... ON CONFLICT DO NOTHING, then read."""
     db.session.execute(
-        _insert(Slot)
+        database.insert(Slot)
         .values(
             place_id=slot.place_id,
             service=slot.service,
