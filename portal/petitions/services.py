@@ -359,9 +359,10 @@ def add_material(petition: Petition, data: MaterialData, *, submission_key: str)
         if request is None or request.petition_id != petition.id:
             raise SubmissionError(_l("Choose one of the questions listed on this page."))
     now = clock.now()
+    # By id: an object linked to the petition would be flushed before the savepoint exists.
     addition = Addition(
-        petition=petition,
-        request=request,
+        petition_id=petition.id,
+        request_id=request.id if request else None,
         body=body,
         submission_key_hash=_key_hash(submission_key),
         added_at=now,
@@ -375,6 +376,10 @@ def add_material(petition: Petition, data: MaterialData, *, submission_key: str)
         if earlier is None:
             raise
         return MaterialReceipt(earlier, is_repeat=True)
+    # Collections the session may already hold are read again, with the new addition.
+    db.session.expire(petition, ["additions"])
+    if request is not None:
+        db.session.expire(request, ["answers"])
     _store_attachments(petition, data.uploads, now, addition=addition)
     audit.record(
         "petition.material_added",

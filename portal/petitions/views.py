@@ -186,6 +186,7 @@ def material_form(petition: Petition) -> MaterialForm:
 def render_progress(petition: Petition, *, grade=None, material=None, status: int = 200):
     """The progress page, with the forms as given (after a refusal: what was typed, with the
     errors) or fresh."""
+    failed = grade or material  # the form sent, shown again with its errors
     gradable = workflow.gradable_reply(petition)
     grade = grade or GradeForm()
     if gradable is not None:
@@ -199,11 +200,9 @@ def render_progress(petition: Petition, *, grade=None, material=None, status: in
             exchange=services.material_exchange(petition),
             gradable=gradable,
             grade_form=grade,
-            material_form=(
-                (material or material_form(petition))
-                if services.can_add_material(petition)
-                else None
-            ),
+            material_form=material or material_form(petition),
+            can_add_material=services.can_add_material(petition),
+            form=failed,  # base.html: "Error: " in the title
         ),
         status,
     )
