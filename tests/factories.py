@@ -121,3 +121,19 @@ def h1(html: str) -> str:
     matches = re.findall(r"<h1[^>]*>(.*?)</h1>", html, re.S)
     assert len(matches) == 1, f"expected one h1, found {len(matches)}"
     return re.sub(r"<[^>]+>", "", matches[0]).strip()
+
+
+def grade_reply(client_request, number: str, grade: str, comment: str = "", **expected):
+    """Answer the reply shown on the progress page (this browser has given the number and code)
+    with a grade, as the petitioner does with the one form there."""
+    page = client_request.get("petitions.progress", number=number)
+    reply_id = page.select_one("input[name=reply_id]")["value"]
+    expected.setdefault("_expected_redirect", "petitions.progress")
+    if expected["_expected_redirect"] == "petitions.progress":
+        expected.setdefault("_redirect_values", {"number": number})
+    return client_request.post(
+        "petitions.grade_reply",
+        number=number,
+        _data={"reply_id": reply_id, "grade": grade, "comment": comment},
+        **expected,
+    )

@@ -88,6 +88,7 @@ def list_petitions():
         channels=list(Channel),
         states=list(State),
         due={petition.id: due_status(petition, today) for petition in page.items},
+        with_new_material=queries.with_unread_material([petition.id for petition in page.items]),
     )
 
 
@@ -198,6 +199,16 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
     "close": StaffAction(
         forms.CloseForm, lambda p, u, f: workflow.close(p, u, reason=f.reason.data), Action.CLOSE
     ),
+    "request-material": StaffAction(
+        forms.MaterialRequestForm,
+        lambda p, u, f: workflow.request_material(p, u, body=f.body.data),
+        offered=workflow.can_request_material,
+    ),
+    "mark-material-read": StaffAction(
+        ConfirmForm,
+        lambda p, u, f: workflow.mark_material_read(p, u),
+        offered=workflow.has_unread_material,
+    ),
     "take-charge": StaffAction(
         ConfirmForm,
         lambda p, u, f: workflow.take_personally(p, u),
@@ -248,6 +259,7 @@ def render_petition(petition: Petition, failed: tuple[str, object] | None = None
         today=today,
         due=due_status(petition, today),
         rule=DeadlineRule.from_code(petition.deadline_rule),
+        exchange=services.material_exchange(petition),
         merged_from=db.session.scalars(
             select(Petition).where(Petition.merged_into_id == petition.id)
         ).all(),

@@ -7,6 +7,7 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     MultipleFileField,
     RadioField,
     SelectChoice,
@@ -25,9 +26,27 @@ from portal.core.forms import (
     max_length,
 )
 from portal.core.uploads import ALLOWED_LABEL
-from portal.petitions.models import Channel, Kind, ReplyKind
+from portal.petitions.models import Channel, Grade, Kind, ReplyKind
 
 SUBJECT_MAX, BODY_MIN, BODY_MAX = 100, 10, 10_000
+MAX_FILES = 5
+OBJECTION_MIN, COMMENT_MAX = 5, 5000
+
+
+def attachments_field(label):
+    return MultipleFileField(
+        label,
+        description=_l(
+            "Up to %(n)s files of %(types)s, each at most 10 MB.", n=MAX_FILES, types=ALLOWED_LABEL
+        ),
+        render_kw={"accept": ".pdf,.jpg,.jpeg,.png,.docx"},
+    )
+
+
+def at_most_max_files(form, field):
+    files = [f for f in field.data or [] if f and getattr(f, "filename", True)]
+    if len(files) > MAX_FILES:
+        raise ValidationError(_l("Attach at most %(n)s files.", n=MAX_FILES))
 
 
 def kind_choices():
@@ -37,7 +56,17 @@ def kind_choices():
 
 
 class PetitionForm(OnceOnlyForm):
-    """The public intake form; staff intake adds the channel and the date of receipt."""
+    """The public intake form, worded for the petitioner; staff intake (StaffIntakeForm) adds
+    the channel and the date of receipt and speaks to the clerk. The fields and rules are one;
+    only the words differ: `wording` replaces a field's label and hint, the `*_message`s and
+    `details_*` (the legend of the contact details) are read by the rules and the template."""
+
+    details_legend = _l("Your details")
+    details_hint = _l("Not needed for an anonymous report.")
+    name_missing_message = _l("Enter your full name, or choose to report anonymously.")
+    mobile_missing_message = _l("Enter your mobile number so that we can contact you.")
+    # field name → (label, hint) replacing those declared below
+    wording: dict = {}
 
     kind = SelectField(
         _l("What kind of matter is it?"),
@@ -112,11 +141,7 @@ class PetitionForm(OnceOnlyForm):
         ],
         render_kw={"rows": 10},
     )
-    attachments = MultipleFileField(
-        _l("Supporting documents (optional)"),
-        description=_l("Up to 5 files of %(types)s, each at most 10 MB.", types=ALLOWED_LABEL),
-        render_kw={"accept": ".pdf,.jpg,.jpeg,.png,.docx"},
-    )
+    attachments = attachments_field(_l("Supporting documents (optional)"))
     declaration = BooleanField(
         _l(
             "I declare that what I have written is true, and I understand that false accusations "
@@ -127,6 +152,12 @@ class PetitionForm(OnceOnlyForm):
 
     # Staff intake requires only a name and some way to reach the person; online, a mobile.
     requires_mobile = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (label, hint) in self.wording.items():
+            self[name].label.text = label
+            self[name].description = hint
 
     def validate_is_anonymous(self, field):
         kind = self.kind.data if self.kind.data in set(Kind) else None  # else the choice errs
@@ -140,27 +171,28 @@ class PetitionForm(OnceOnlyForm):
 
     def validate_name(self, field):
         if not self.is_anonymous.data and not (field.data or "").strip():
-            raise ValidationError(_l("Enter your full name, or choose to report anonymously."))
+            raise ValidationError(self.name_missing_message)
 
     def validate_mobile(self, field):
         if self.is_anonymous.data or field.data:
             return
         if self.requires_mobile:
-            raise ValidationError(_l("Enter your mobile number so that we can contact you."))
+            raise ValidationError(self.mobile_missing_message)
         if not (self.email.data or self.address.data):
             raise ValidationError(_l("Enter a mobile number, an e-mail or a postal address."))
 
     def validate_attachments(self, field):
-        files = [f for f in field.data or [] if f and getattr(f, "filename", True)]
-        if len(files) > 5:
-            raise ValidationError(_l("Attach at most 5 files."))
+        at_most_max_files(self, field)
 
 
 class StaffIntakeForm(PetitionForm):
+    """A clerk registers a letter, a visit or a call: the same form, speaking to the clerk about
+    the petitioner."""
+
     channel = RadioField(
-        _l("How did it arrive?"),
+        _l("How did the petition come in?"),
         choices=[SelectChoice(c.value, c.label) for c in Channel if c is not Channel.WEB],
-        validators=[DataRequired(_l("Choose how the petition arrived."))],
+        validators=[DataRequired(_l("Choose how the petition came in."))],
     )
     received_on = DateField(
         _l("Date of receipt"),
@@ -169,6 +201,50 @@ class StaffIntakeForm(PetitionForm):
     )
     declaration = None
     requires_mobile = False
+
+    details_legend = _l("The petitioner's details")
+    details_hint = _l(
+        "Not needed for an anonymous report. Otherwise the name and at least one way to reach "
+        "the petitioner: a mobile number, an e-mail or a postal address."
+    )
+    name_missing_message = _l("Enter the petitioner's name, or tick anonymous report.")
+    wording = {
+        "is_anonymous": (
+            _l("Anonymous report"),
+            _l(
+                "Only for reports. The petitioner still gets a tracking number and a query code "
+                "on the receipt; no contact details are kept."
+            ),
+        ),
+        "name": (_l("The petitioner's name"), None),
+        "id_number": (
+            _l("The petitioner's resident ID card number (optional)"),
+            _l("18 characters, as on the ID card."),
+        ),
+        "mobile": (
+            _l("The petitioner's mobile number"),
+            _l("The number the petitioner is called or sent text messages on."),
+        ),
+        "email": (
+            _l("The petitioner's e-mail address (optional)"),
+            _l("If given, every reply is also sent there."),
+        ),
+        "address": (
+            _l("The petitioner's postal address (optional)"),
+            _l("Where written notices are posted; give it for letters."),
+        ),
+        "body": (
+            _l("What the petitioner reports and asks for"),
+            _l(
+                "From the letter, the visit or the call: who, when, where and what happened, and "
+                "what the petitioner asks the procuratorate to do. Between %(min)s and %(max)s "
+                "characters.",
+                min=BODY_MIN,
+                max=BODY_MAX,
+            ),
+        ),
+        "attachments": (_l("Scans of the letter and of supporting documents (optional)"), None),
+    }
 
 
 class ProgressLookupForm(PortalForm):
@@ -186,15 +262,119 @@ class ProgressLookupForm(PortalForm):
     )
 
 
-class ObjectionForm(PortalForm):
-    objection = TextAreaField(
-        _l("What do you disagree with?"),
+class GradeForm(PortalForm):
+    """The petitioner's one answer to a substantive reply: a grade, and a comment that is
+    optional when satisfied and the reasons (required) when dissatisfied."""
+
+    reply_id = HiddenField()  # the reply they read (workflow.grade_reply checks it is current)
+    grade = RadioField(
+        _l("How satisfied are you with this reply?"),
+        choices=[SelectChoice(g.value, g.label) for g in Grade],
+        validators=[DataRequired(_l("Choose how satisfied you are with the reply."))],
+    )
+    comment = TextAreaField(
+        _l("Your comment"),
         validators=[
-            DataRequired(_l("Say what you disagree with in the reply.")),
-            Length(min=5, max=5000, message=_l("Use between %(min)d and %(max)d characters.")),
+            Optional(),
+            Length(max=COMMENT_MAX, message=_l("Use at most %(max)d characters.")),
             NoControlCharacters(),
         ],
         render_kw={"rows": 5},
+    )
+
+    def validate_comment(self, field):
+        if self.grade.data != Grade.DISSATISFIED:
+            return
+        if len((field.data or "").strip()) < OBJECTION_MIN:
+            raise ValidationError(
+                _l(
+                    "Say in a few words (at least %(n)s characters) why you are dissatisfied.",
+                    n=OBJECTION_MIN,
+                )
+            )
+
+    def for_reply(self, reply_id: int, *, concludes: bool) -> GradeForm:
+        """Point the form at the reply shown, with the hint that says what a dissatisfied grade
+        does to it: only a reply that concluded the petition goes to review."""
+        self.reply_id.data = str(reply_id)
+        self.comment.description = (
+            _l(
+                "Optional if you are satisfied. If you are dissatisfied, say why: the petition "
+                "then goes back for review by a leader."
+            )
+            if concludes
+            else _l(
+                "Optional if you are satisfied. If you are dissatisfied, say why: the staff "
+                "handling your petition read it with the petition."
+            )
+        )
+        return self
+
+    def reply_id_value(self) -> int | None:
+        return int(self.reply_id.data) if (self.reply_id.data or "").isdigit() else None
+
+
+class MaterialForm(OnceOnlyForm):
+    """The petitioner adds text and files to their petition, perhaps answering a question.
+
+    `open_requests` are the staff's unanswered questions; with none, the form has no choice of
+    what it answers."""
+
+    # Checked by services.add_material (one of this petition's requests), with its own message.
+    answers = RadioField(_l("What are you answering?"), coerce=int, validate_choice=False)
+    body = TextAreaField(
+        _l("What do you want to add?"),
+        description=_l(
+            "Answer the question, or write what is new since you filed the petition. At most "
+            "%(max)s characters.",
+            max=BODY_MAX,
+        ),
+        validators=[
+            Optional(),
+            Length(max=BODY_MAX, message=_l("Use at most %(max)d characters.")),
+            NoControlCharacters(),
+        ],
+        render_kw={"rows": 8},
+    )
+    attachments = attachments_field(_l("Files (optional)"))
+
+    def __init__(self, *args, open_requests=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if not open_requests:
+            del self["answers"]
+            return
+        self.answers.choices = [
+            SelectChoice(request.id, _l("My answer to: “%(text)s”", text=_excerpt(request.body)))
+            for request in open_requests
+        ] + [SelectChoice(0, _l("Something else, not an answer to a question"))]
+        if self.answers.data is None:
+            self.answers.data = open_requests[-1].id  # the latest question, most likely
+
+    def validate_attachments(self, field):
+        at_most_max_files(self, field)
+
+    def request_id(self) -> int | None:
+        return (self.answers.data or None) if "answers" in self else None
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class MaterialRequestForm(PortalForm):
+    body = TextAreaField(
+        _l("Question or material requested"),
+        description=_l(
+            "The petitioner reads this on the progress page and is told of it. Say what is "
+            "needed and why, in plain words."
+        ),
+        validators=[
+            DataRequired(_l("Write what you ask the petitioner for.")),
+            max_length(COMMENT_MAX),
+            NoControlCharacters(),
+        ],
+        render_kw={"rows": 4},
     )
 
 

@@ -7,7 +7,8 @@ Where each kind of petition rule lives:
   `status`);
 - deadlines.py: the time limits, and the one definition of "next deadline", "due soon" and
   "overdue" (Python and SQL side by side);
-- services.py: receiving petitions, the petitioner's lookup, notes, the deadline sweep;
+- services.py: receiving petitions, the petitioner's lookup and the material they add later,
+  notes, the deadline sweep;
 - queries.py: the back-office queues (read side).
 
 Facts are stored (when something happened, who did it, the due dates fixed at receipt);
@@ -180,6 +181,10 @@ class Petition(db.Model):
     )
     attachments = relationship("Attachment", back_populates="petition", order_by="Attachment.id")
     notes = relationship("Note", back_populates="petition", order_by="Note.id")
+    material_requests = relationship(
+        "MaterialRequest", back_populates="petition", order_by="MaterialRequest.id"
+    )
+    additions = relationship("Addition", back_populates="petition", order_by="Addition.id")
     assigned_to = relationship("User", foreign_keys=[assigned_to_id])
     lead_leader = relationship("User", foreign_keys=[lead_leader_id])
     merged_into = relationship("Petition", remote_side=[id])
@@ -230,6 +235,20 @@ class Petition(db.Model):
         return next((r for r in self.replies if r.sent_at is None and r.returned_at is None), None)
 
     @property
+    def filed_attachments(self):
+        """The files that came with the petition itself (not those added later)."""
+        return [attachment for attachment in self.attachments if attachment.addition_id is None]
+
+    @property
+    def open_material_requests(self):
+        """Staff questions the petitioner has not answered yet, oldest first."""
+        return [request for request in self.material_requests if not request.answers]
+
+    @property
+    def unread_additions(self):
+        return [addition for addition in self.additions if addition.read_at is None]
+
+    @property
     def has_reachable_contact(self) -> bool:
         return not self.is_anonymous and bool(self.mobile or self.email or self.address)
 
@@ -266,14 +285,51 @@ REPLY_KIND_LABELS = {
 }
 
 
+class Grade(enum.StrEnum):
+    """How the petitioner rates a substantive reply, the three grades the procuratorate reports
+    (满意 / 基本满意 / 不满意). Dissatisfied is the objection; the other two are satisfied."""
+
+    SATISFIED = "satisfied"
+    BASICALLY_SATISFIED = "basically_satisfied"
+    DISSATISFIED = "dissatisfied"
+
+    @property
+    def label(self):
+        return GRADE_LABELS[self]
+
+    @property
+    def is_satisfied(self) -> bool:
+        return self is not Grade.DISSATISFIED
+
+
+GRADE_LABELS = {
+    Grade.SATISFIED: _l("Satisfied (满意)"),
+    Grade.BASICALLY_SATISFIED: _l("Basically satisfied (基本满意)"),
+    Grade.DISSATISFIED: _l("Dissatisfied (不满意)"),
+}
+SATISFIED_GRADES = frozenset(grade for grade in Grade if grade.is_satisfied)
+
+
 class Reply(db.Model):
     """A reply to the petitioner. Drafts (sent_at empty) are internal until approved."""
 
     __tablename__ = "replies"
     __table_args__ = (
         enum_check("kind", ReplyKind),
+        enum_check("grade", Grade),
         sa.CheckConstraint(
             "objected_at IS NULL OR sent_at IS NOT NULL", name="objection_after_sending"
+        ),
+        # The grade and the time of the answer it came with are one fact: a satisfied grade has
+        # satisfied_at, a dissatisfied one objected_at (and its reasons), no grade has neither.
+        sa.CheckConstraint(
+            f"(COALESCE(grade, '') IN ({sql_in(SATISFIED_GRADES)})) = (satisfied_at IS NOT NULL)",
+            name="satisfied_grade",
+        ),
+        sa.CheckConstraint(
+            f"(COALESCE(grade, '') = '{Grade.DISSATISFIED}') = "
+            "(objected_at IS NOT NULL AND objection IS NOT NULL)",
+            name="dissatisfied_grade",
         ),
     )
 
@@ -288,10 +344,14 @@ class Reply(db.Model):
     return_comment: Mapped[str | None] = mapped_column(sa.Text)
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    # The petitioner's reaction; at most one objection per reply.
+    # The petitioner's answer, at most one per reply: a `Grade`, with the time (satisfied_at
+    # for the two satisfied grades, objected_at for dissatisfied) and what they wrote: the
+    # reasons of a dissatisfied grade (`objection`, required) or an optional comment.
+    grade: Mapped[str | None] = mapped_column(sa.String(20))
     satisfied_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     objected_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     objection: Mapped[str | None] = mapped_column(sa.Text)
+    grade_comment: Mapped[str | None] = mapped_column(sa.Text)
 
     petition = relationship("Petition", back_populates="replies")
     drafted_by = relationship("User", foreign_keys=[drafted_by_id])
@@ -299,6 +359,14 @@ class Reply(db.Model):
     @property
     def kind_enum(self) -> ReplyKind:
         return ReplyKind(self.kind)
+
+    @property
+    def grade_enum(self) -> Grade | None:
+        return Grade(self.grade) if self.grade else None
+
+    @property
+    def graded_at(self) -> datetime | None:
+        return self.satisfied_at or self.objected_at
 
 
 class Attachment(db.Model):
@@ -312,8 +380,74 @@ class Attachment(db.Model):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     storage_key: Mapped[str] = mapped_column(sa.String(80), unique=True)
     uploaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    # The material the petitioner added later that brought this file; empty for the petition's own.
+    addition_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("petition_additions.id"), index=True
+    )
 
     petition = relationship("Petition", back_populates="attachments")
+    addition = relationship("Addition", back_populates="attachments")
+
+
+class MaterialRequest(db.Model):
+    """Staff ask the petitioner a question or for material. Shown on the progress page as
+    written; it is answered when an `Addition` names it (`answers`)."""
+
+    __tablename__ = "petition_material_requests"
+    audit_kind = "material_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(sa.ForeignKey("petitions.id"), index=True)
+    # What was asked, in words for the petitioner (they read it as is).
+    body: Mapped[str] = mapped_column(sa.Text)
+    requested_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+
+    petition = relationship("Petition", back_populates="material_requests")
+    requested_by = relationship("User")
+    answers = relationship("Addition", back_populates="request", order_by="Addition.id")
+
+    is_request = True  # beside additions in one list (services.material_exchange)
+
+    @property
+    def at(self) -> datetime:
+        return self.requested_at
+
+
+class Addition(db.Model):
+    """Text and files the petitioner added to their petition after filing it, with the number
+    and code; the answer to a `MaterialRequest` when it names one. New until a member of staff
+    marks it read (the "new material" queue)."""
+
+    __tablename__ = "petition_additions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(sa.ForeignKey("petitions.id"), index=True)
+    request_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("petition_material_requests.id"), index=True
+    )
+    # Empty when the petitioner only sent files.
+    body: Mapped[str | None] = mapped_column(sa.Text)
+    # The one-time key of the form that sent it (hashed): a repeat post finds this addition.
+    submission_key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    added_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    read_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
+    read_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    petition = relationship("Petition", back_populates="additions")
+    request = relationship("MaterialRequest", back_populates="answers")
+    read_by = relationship("User")
+    attachments = relationship("Attachment", back_populates="addition", order_by="Attachment.id")
+
+    is_request = False
+
+    @property
+    def at(self) -> datetime:
+        return self.added_at
+
+    __table_args__ = (
+        sa.CheckConstraint("(read_at IS NULL) = (read_by_id IS NULL)", name="read_by_someone"),
+    )
 
 
 class Note(db.Model):

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.extensions import db
 from portal.petitions import deadlines
-from portal.petitions.models import OPEN_STATES, Escalation, Kind, Petition, State
+from portal.petitions.models import OPEN_STATES, Addition, Escalation, Kind, Petition, State
 
 _open = [s.value for s in OPEN_STATES]
 
@@ -41,6 +41,11 @@ QUEUES = [
         "follow_up",
         _l("Monthly follow-up due"),
         _l("Not concluded after the first answer: the monthly progress reply is due soon"),
+    ),
+    Queue(
+        "new_material",
+        _l("New material"),
+        _l("The petitioner added material or answered a question; no one has read it yet"),
     ),
     Queue("awaiting_approval", _l("Awaiting approval"), _l("Draft replies for a leader")),
     Queue("escalated", _l("Escalated"), _l("Overdue petitions reported to leaders")),
@@ -69,6 +74,8 @@ def queue_filter(code: str, user, today: date, due_soon_days: int):
             Petition.first_answered_at.is_not(None),
             Petition.reply_due_on <= soon,
         )
+    if code == "new_material":
+        return _has_unread_material()
     if code == "awaiting_approval":
         return Petition.status == State.AWAITING_APPROVAL.value
     if code == "escalated":
@@ -77,6 +84,24 @@ def queue_filter(code: str, user, today: date, due_soon_days: int):
             sa.exists().where(Escalation.petition_id == Petition.id, Escalation.due_on == next_due),
         )
     return sa.true()
+
+
+def _has_unread_material():
+    return sa.exists().where(Addition.petition_id == Petition.id, Addition.read_at.is_(None))
+
+
+def with_unread_material(petition_ids: list[int]) -> set[int]:
+    """Which of these petitions have material no member of staff has marked read (the queue
+    rows' "new material" tag), in one query."""
+    if not petition_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(Addition.petition_id)
+            .where(Addition.petition_id.in_(petition_ids), Addition.read_at.is_(None))
+            .distinct()
+        )
+    )
 
 
 def petitions_in_queue(

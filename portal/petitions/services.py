@@ -1,4 +1,5 @@
-"""Rules for receiving petitions, letting petitioners find them, and sweeping deadlines.
+"""Rules for receiving petitions, letting petitioners find them and add to them, and sweeping
+deadlines.
 
 Services change the session and flush; the view (or CLI command) commits once, so a petition,
 its attachments' records and its audit event are stored together or not at all. The one
@@ -32,10 +33,13 @@ from portal.extensions import db
 from portal.petitions import deadlines, workflow
 from portal.petitions.models import (
     APPEAL_KINDS,
+    FINAL_STATES,
     OPEN_STATES,
+    Addition,
     Attachment,
     Escalation,
     Kind,
+    MaterialRequest,
     Note,
     Petition,
     State,
@@ -192,18 +196,7 @@ def submit_petition(
         if earlier is None:
             raise
         return Receipt(earlier, query_code, is_repeat=True)
-    for upload in data.uploads:
-        db.session.add(
-            Attachment(
-                petition=petition,
-                filename=upload.filename,
-                content_type=upload.content_type,
-                size=upload.size,
-                sha256=upload.sha256,
-                uploaded_at=now,
-                storage_key=uploads.store(db.session, upload),
-            )
-        )
+    _store_attachments(petition, data.uploads, now)
     audit.record(
         "petition.received",
         actor=registered_by,
@@ -214,6 +207,24 @@ def submit_petition(
     )
     db.session.flush()
     return Receipt(petition, query_code, is_repeat=False)
+
+
+def _store_attachments(petition: Petition, checked, now, *, addition=None) -> None:
+    """Write the files (removed again if the transaction rolls back: core/uploads.py) and add
+    their records to the session."""
+    for upload in checked:
+        db.session.add(
+            Attachment(
+                petition=petition,
+                addition=addition,
+                filename=upload.filename,
+                content_type=upload.content_type,
+                size=upload.size,
+                sha256=upload.sha256,
+                uploaded_at=now,
+                storage_key=uploads.store(db.session, upload),
+            )
+        )
 
 
 def _is_first_appeal(petition: Petition) -> bool:
@@ -296,6 +307,102 @@ def replies_for_petitioner(petition: Petition):
 def public_timeline(petition: Petition):
     events = audit.history(petition)
     return [event for event in events if event.is_public]
+
+
+# ---- the petitioner adds material ------------------------------------------------------------
+
+
+@dataclass
+class MaterialData:
+    body: str | None = None
+    # The staff request this answers, if any (one of the petition's own).
+    request_id: int | None = None
+    uploads: list[uploads.CheckedUpload] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MaterialReceipt:
+    addition: Addition
+    is_repeat: bool  # the same form was sent before: this is the first sending's addition
+
+
+def can_add_material(petition: Petition) -> bool:
+    """DESIGN §2: the petitioner adds text and files to any petition that is not final."""
+    return State(petition.status) not in FINAL_STATES
+
+
+def add_material(petition: Petition, data: MaterialData, *, submission_key: str) -> MaterialReceipt:
+    """Add the petitioner's text and files to their petition, as the answer to a staff request
+    when `data.request_id` names one. Written as a petition is received: the addition, its
+    files' records and its audit event ("petition.material_added", public: the petitioner's
+    timeline) in the caller's one transaction, the files removed if it rolls back; a repeat of
+    the same form (same submission key, stored under a UNIQUE constraint) returns the first
+    addition. Raises SubmissionError with a message for the petitioner. Flushes; the caller
+    commits. The petition then shows in the staff's "new material" queue until someone marks
+    it read (workflow.mark_material_read)."""
+    earlier = _addition_for_key(submission_key)
+    if earlier is not None:
+        return MaterialReceipt(earlier, is_repeat=True)
+    if not can_add_material(petition):
+        raise SubmissionError(
+            _l(
+                "This petition is finished, so nothing more can be added to it. If you have "
+                "something new, file a new petition."
+            )
+        )
+    body = (data.body or "").strip() or None
+    if body is None and not data.uploads:
+        raise SubmissionError(_l("Write what you want to add, or attach a file."))
+    request = None
+    if data.request_id:
+        request = db.session.get(MaterialRequest, data.request_id)
+        if request is None or request.petition_id != petition.id:
+            raise SubmissionError(_l("Choose one of the questions listed on this page."))
+    now = clock.now()
+    # By id: an object linked to the petition would be flushed before the savepoint exists.
+    addition = Addition(
+        petition_id=petition.id,
+        request_id=request.id if request else None,
+        body=body,
+        submission_key_hash=_key_hash(submission_key),
+        added_at=now,
+    )
+    try:
+        with db.session.begin_nested():  # as in submit_petition: only the savepoint rolls back
+            db.session.add(addition)
+            db.session.flush()
+    except IntegrityError:
+        earlier = _addition_for_key(submission_key)
+        if earlier is None:
+            raise
+        return MaterialReceipt(earlier, is_repeat=True)
+    # Collections the session may already hold are read again, with the new addition.
+    db.session.expire(petition, ["additions"])
+    if request is not None:
+        db.session.expire(request, ["answers"])
+    _store_attachments(petition, data.uploads, now, addition=addition)
+    audit.record(
+        "petition.material_added",
+        actor_kind=audit.ACTOR_PETITIONER,
+        subject=petition,
+        detail=f"addition={addition.id}; files={len(data.uploads)}"
+        + (f"; request={request.id}" if request else ""),
+    )
+    db.session.flush()
+    return MaterialReceipt(addition, is_repeat=False)
+
+
+def _addition_for_key(submission_key: str) -> Addition | None:
+    return db.session.scalar(
+        sa.select(Addition).where(Addition.submission_key_hash == _key_hash(submission_key))
+    )
+
+
+def material_exchange(petition: Petition) -> list[MaterialRequest | Addition]:
+    """The staff's requests and the petitioner's additions, in the order they happened: what
+    both the progress page and the staff's petition page show."""
+    items = [*petition.material_requests, *petition.additions]
+    return sorted(items, key=lambda item: clock.as_utc(item.at))
 
 
 # ---- staff work ------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
-"""Public pages: file a petition, look up its progress, answer a reply.
+"""Public pages: file a petition, look up its progress, add material to it, grade a reply.
 
-Thin views: the rules are in services.py (receiving, the lookup and its lock) and workflow.py
-(what the petitioner may do with a reply)."""
+Thin views: the rules are in services.py (receiving, the lookup and its lock, added material)
+and workflow.py (what the petitioner may do with a reply)."""
 
 from __future__ import annotations
 
@@ -22,10 +22,10 @@ from sqlalchemy import select
 
 from portal.core import clock
 from portal.core.forms import ConfirmForm
-from portal.core.uploads import UploadRejected, check_upload
+from portal.core.uploads import CheckedUpload, UploadRejected, check_upload
 from portal.extensions import db, limiter
 from portal.petitions import services, workflow
-from portal.petitions.forms import ObjectionForm, PetitionForm, ProgressLookupForm
+from portal.petitions.forms import GradeForm, MaterialForm, PetitionForm, ProgressLookupForm
 from portal.petitions.models import Channel, Kind, Petition, State
 
 bp = Blueprint("petitions", __name__)
@@ -48,18 +48,24 @@ def lookup_limit():
     return current_app.config["LOOKUP_LIMIT"]
 
 
-def intake_data(form) -> services.IntakeData | None:
-    """The form's values as IntakeData, with the uploads checked by content; on a bad file the
-    error goes on the attachments field and None is returned."""
+def checked_uploads(field) -> list[CheckedUpload] | None:
+    """The files of a file field, checked by content (core/uploads.py); on a bad file the error
+    goes on the field and None is returned, so the form is shown again with what was typed."""
     checked = []
-    for file_storage in form.attachments.data or []:
+    for file_storage in field.data or []:
         if not file_storage or getattr(file_storage, "filename", None) == "":
             continue  # an empty file input; anything else that is not a file, check_upload refuses
         try:
             checked.append(check_upload(file_storage))
         except UploadRejected as error:
-            form.attachments.errors = list(form.attachments.errors) + [str(error)]
-    if form.attachments.errors:
+            field.errors = list(field.errors) + [str(error)]
+    return None if field.errors else checked
+
+
+def intake_data(form) -> services.IntakeData | None:
+    """The form's values as IntakeData, with the uploads checked; None on a bad file."""
+    checked = checked_uploads(form.attachments)
+    if checked is None:
         return None
     return services.IntakeData(
         kind=form.kind.data,
@@ -170,19 +176,33 @@ def lookup():
 
 @bp.route("/progress/<string:number>")
 def progress(number: str):
-    return render_progress(petition_with_access(number), ObjectionForm())
+    return render_progress(petition_with_access(number))
 
 
-def render_progress(petition: Petition, objection_form: ObjectionForm, status: int = 200):
+def material_form(petition: Petition) -> MaterialForm:
+    return MaterialForm(open_requests=petition.open_material_requests)
+
+
+def render_progress(petition: Petition, *, grade=None, material=None, status: int = 200):
+    """The progress page, with the forms as given (after a refusal: what was typed, with the
+    errors) or fresh."""
+    failed = grade or material  # the form sent, shown again with its errors
+    gradable = workflow.gradable_reply(petition)
+    grade = grade or GradeForm()
+    if gradable is not None:
+        grade.for_reply(gradable.id, concludes=petition.status == State.ANSWERED)
     response = make_response(
         render_template(
             "petitions/progress.html",
             petition=petition,
             timeline=services.public_timeline(petition),
             replies=services.replies_for_petitioner(petition),
-            can_answer=bool(workflow.allowed_actions(petition, workflow.PETITIONER)),
-            objection_form=objection_form,
-            confirm_form=ConfirmForm(),
+            exchange=services.material_exchange(petition),
+            gradable=gradable,
+            grade_form=grade,
+            material_form=material or material_form(petition),
+            can_add_material=services.can_add_material(petition),
+            form=failed,  # base.html: "Error: " in the title
         ),
         status,
     )
@@ -190,34 +210,68 @@ def render_progress(petition: Petition, objection_form: ObjectionForm, status: i
     return response
 
 
-@bp.route("/progress/<string:number>/satisfied", methods=["POST"])
-def record_satisfaction(number: str):
+@bp.route("/progress/<string:number>/grade", methods=["POST"])
+def grade_reply(number: str):
     petition = petition_with_access(number)
-    if ConfirmForm().validate_on_submit():
-        try:
-            workflow.record_satisfaction(petition)
-        except workflow.InvalidTransition as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Thank you. Your petition is closed."), "success")
-    return redirect(url_for(".progress", number=number))
-
-
-@bp.route("/progress/<string:number>/objection", methods=["POST"])
-def object_to_reply(number: str):
-    petition = petition_with_access(number)
-    form = ObjectionForm()
+    form = GradeForm()
     if form.validate_on_submit():
         try:
-            workflow.object_to_reply(petition, objection=form.objection.data)
+            workflow.grade_reply(
+                petition,
+                reply_id=form.reply_id_value(),
+                grade=form.grade.data,
+                comment=form.comment.data,
+            )
         except workflow.InvalidTransition as error:
-            form.objection.errors = [str(error)]
+            db.session.rollback()
+            petition = petition_with_access(number)
+            target = form.comment if error.field == "comment" else form.grade
+            target.errors = list(target.errors) + [str(error)]
         else:
             db.session.commit()
-            flash(_("Your objection is recorded. The petition goes back for review."), "success")
+            flash(_answer_message(petition), "success")
             return redirect(url_for(".progress", number=number))
-    return render_progress(petition, form, 400)
+    return render_progress(petition, grade=form, status=400)
+
+
+def _answer_message(petition: Petition) -> str:
+    if petition.status == State.CLOSED:
+        return _("Thank you for your answer. Your petition is closed.")
+    if petition.status == State.UNDER_REVIEW:
+        return _("Your objection is recorded. The petition goes back for review.")
+    return _("Thank you for your answer. It is recorded with the reply.")
+
+
+@bp.route("/progress/<string:number>/material", methods=["POST"])
+@limiter.limit(public_form_limit, methods=["POST"])
+def add_material(number: str):
+    petition = petition_with_access(number)
+    form = material_form(petition)
+    if form.validate_on_submit():
+        checked = checked_uploads(form.attachments)
+        if checked is not None:
+            data = services.MaterialData(
+                body=form.body.data, request_id=form.request_id(), uploads=checked
+            )
+            try:
+                receipt = services.add_material(
+                    petition, data, submission_key=form.submission_key.data
+                )
+            except services.SubmissionError as error:
+                form.body.errors = list(form.body.errors) + [str(error)]
+            else:
+                db.session.commit()  # durable before the petitioner is told it arrived
+                flash(
+                    _("This material was already sent; it is kept once.")
+                    if receipt.is_repeat
+                    else _(
+                        "Thank you. What you added is with your petition, and the staff "
+                        "handling it are told."
+                    ),
+                    "success",
+                )
+                return redirect(url_for(".progress", number=number))
+    return render_progress(petition, material=form, status=400)
 
 
 @bp.route("/progress/end", methods=["POST"])

@@ -25,6 +25,18 @@ applies the transition through WORKFLOW and changes the petition. Views and serv
 functions; nothing else assigns `status`. The UI offers only `allowed_actions(petition, actor)`.
 A petition reaches `answered` or `closed` only through a reply the petitioner can read; nothing
 here deletes.
+
+The petitioner's grade of a reply (满意 / 基本满意 / 不满意, `grade_reply`) takes the satisfied or
+the objection transition when the reply concluded the petition (it is `answered`). A progress
+reply concludes nothing, so its grade is recorded without a transition: there is nothing to
+close yet, and the handler who still has the petition reads the reasons of a dissatisfied grade
+with it; the objection with a review stays for the reply that concludes the petition.
+
+Staff asking the petitioner for material (`request_material`), and marking what they added as
+read, are not states either (DESIGN §2: the petitioner adds text and files to any petition that
+is not final). A request does not stop the clocks or block the handling; a state for it would
+have to be left again by the petitioner, who may never answer (anonymous reports cannot be
+reminded), and would hide where the petition really stands.
 """
 
 from __future__ import annotations
@@ -41,8 +53,17 @@ from portal.core import audit, clock
 from portal.core.audit import EventType
 from portal.core.permissions import Role
 from portal.core.workflow import PETITIONER, SYSTEM, InvalidTransition, Transition, Workflow
+from portal.extensions import db
 from portal.petitions import deadlines, notices
-from portal.petitions.models import FINAL_STATES, Petition, Reply, ReplyKind, State
+from portal.petitions.models import (
+    FINAL_STATES,
+    Grade,
+    MaterialRequest,
+    Petition,
+    Reply,
+    ReplyKind,
+    State,
+)
 
 audit.register_event_types(
     {
@@ -68,6 +89,14 @@ audit.register_event_types(
         "petition.note_added": EventType(_l("Internal note added")),
         "petition.progress_viewed": EventType(_l("Progress viewed by the petitioner")),
         "petition.attachment_downloaded": EventType(_l("Attachment downloaded")),
+        "petition.material_requested": EventType(
+            _l("The procuratorate asked a question or for material"), public=True
+        ),
+        "petition.material_added": EventType(_l("The petitioner added material"), public=True),
+        "petition.material_read": EventType(_l("Added material read by staff")),
+        "petition.reply_graded": EventType(
+            _l("The petitioner rated a progress reply"), public=True
+        ),
     }
 )
 
@@ -202,9 +231,9 @@ def _apply(petition: Petition, action: Action, actor, *, detail: str | None = No
     return WORKFLOW.apply(petition, action, actor, detail=detail)
 
 
-def _required(text: str | None, message) -> str:
+def _required(text: str | None, message, *, field: str | None = None) -> str:
     if not text or not text.strip():
-        raise InvalidTransition(message)
+        raise InvalidTransition(message, field=field)
     return text.strip()
 
 
@@ -347,19 +376,82 @@ def approve(petition: Petition, actor) -> Reply:
 # ---- the petitioner's answer -----------------------------------------------------------------
 
 
-def record_satisfaction(petition: Petition) -> None:
+def gradable_reply(petition: Petition) -> Reply | None:
+    """The reply the petitioner may grade now, or None: the petition's latest sent reply, when it
+    is substantive (`ReplyKind.is_substantive`: a result, a progress reply, a transfer or a
+    non-acceptance), not graded yet, and the petition is not finished. An older reply is not
+    graded any more: the newer one answers for the petition."""
     reply = petition.latest_sent_reply
-    _apply(petition, Action.SATISFIED, PETITIONER)
-    reply.satisfied_at = petition.closed_at = clock.now()
+    if reply is None or not reply.kind_enum.is_substantive or reply.grade is not None:
+        return None
+    if State(petition.status) in FINAL_STATES:
+        return None
+    return reply
+
+
+def grade_reply(petition: Petition, *, reply_id: int | None, grade: Grade | str, comment=None):
+    """The petitioner grades the reply they read (`reply_id`, so that a page left open while a
+    newer reply arrived grades nothing). A reply that concluded the petition: satisfied or
+    basically satisfied closes it (`record_satisfaction`), dissatisfied is the objection
+    (`object_to_reply`, with the reasons). A progress reply: the grade is recorded (see the
+    module docstring). Raises InvalidTransition; `field` names the form field it concerns."""
+    grade = Grade(grade)
+    reply = gradable_reply(petition)
+    if reply is None or reply.id != reply_id:
+        raise InvalidTransition(
+            _l("This reply can no longer be rated: there is a newer one, or it was rated already.")
+        )
+    if petition.status == State.ANSWERED:
+        if grade is Grade.DISSATISFIED:
+            object_to_reply(petition, objection=comment)
+        else:
+            record_satisfaction(petition, grade=grade, comment=comment)
+        return reply
+    _record_grade(reply, grade, comment)
+    audit.record(
+        "petition.reply_graded",
+        actor=PETITIONER,
+        subject=petition,
+        detail=f"reply={reply.id}; grade={grade}",
+    )
+    return reply
+
+
+def _record_grade(reply: Reply, grade: Grade, comment: str | None) -> None:
+    comment = (comment or "").strip() or None
+    reply.grade = grade.value
+    if grade is Grade.DISSATISFIED:
+        reply.objected_at = clock.now()
+        reply.objection = _required(
+            comment, _l("Say why you are dissatisfied with the reply."), field="comment"
+        )
+    else:
+        reply.satisfied_at, reply.grade_comment = clock.now(), comment
+
+
+def record_satisfaction(petition: Petition, *, grade=Grade.SATISFIED, comment=None) -> None:
+    """The petitioner is satisfied (or basically satisfied) with the reply that answered the
+    petition: it closes."""
+    grade = Grade(grade)
+    if not grade.is_satisfied:
+        raise ValueError("a dissatisfied grade is an objection: object_to_reply")
+    reply = petition.latest_sent_reply
+    _apply(petition, Action.SATISFIED, PETITIONER, detail=f"grade={grade}")
+    _record_grade(reply, grade, comment)
+    petition.closed_at = clock.now()
 
 
 def object_to_reply(petition: Petition, *, objection: str) -> None:
+    """Dissatisfied with the reply that answered the petition, with the reasons: it goes back for
+    review, once per reply."""
     reply = petition.latest_sent_reply
-    objection = _required(objection, _l("Say what you disagree with in the reply."))
+    objection = _required(
+        objection, _l("Say what you disagree with in the reply."), field="comment"
+    )
     if reply is not None and reply.objected_at is not None:
         raise InvalidTransition(_l("You have already objected to this reply."))
-    _apply(petition, Action.OBJECT, PETITIONER)
-    reply.objected_at, reply.objection = clock.now(), objection
+    _apply(petition, Action.OBJECT, PETITIONER, detail=f"grade={Grade.DISSATISFIED}")
+    _record_grade(reply, Grade.DISSATISFIED, objection)
     today = clock.local_today()
     petition.concluded_at = None
     petition.reply_due_on = deadlines.next_reply_due(
@@ -433,3 +525,80 @@ def take_personally(petition: Petition, leader) -> None:
     _check_take_personally(petition, leader)
     petition.lead_leader_id = leader.id
     audit.record("petition.leader_took_over", actor=leader, subject=petition)
+
+
+# ---- asking the petitioner, and what they add ------------------------------------------------
+# Not states (see the module docstring): who may ask is decided here, with the same roles as the
+# transitions. A clerk asks at intake, before the petition has a handler (what the 受理告知 says
+# is missing); a handler on a petition they work on, as for drafting; a leader on any. The
+# petitioner's side (adding text and files) is services.add_material.
+
+REQUEST_MATERIAL_ROLES = (Role.CLERK, Role.HANDLER, Role.LEADER)
+CLERK_REQUEST_STATES = frozenset({State.RECEIVED, State.ACCEPTED})
+
+
+def _check_request_material(petition: Petition, actor) -> None:
+    role = getattr(actor, "role", None)
+    if role not in REQUEST_MATERIAL_ROLES:
+        raise InvalidTransition(
+            _l("Your role cannot ask the petitioner for material."), forbidden=True
+        )
+    state = State(petition.status)
+    if state in FINAL_STATES:
+        raise InvalidTransition(_l("This petition is already finished."))
+    if role == Role.CLERK and state not in CLERK_REQUEST_STATES:
+        raise InvalidTransition(
+            _l("Once a handler has the petition, the handler or a leader asks for material."),
+            forbidden=True,
+        )
+    if role == Role.HANDLER and not _works_on(petition, actor):
+        raise InvalidTransition(
+            _l("Only the assigned handler or a leader can ask for material on this petition."),
+            forbidden=True,
+        )
+
+
+def can_request_material(petition: Petition, user) -> bool:
+    try:
+        _check_request_material(petition, user)
+    except InvalidTransition:
+        return False
+    return True
+
+
+def request_material(petition: Petition, actor, *, body: str) -> MaterialRequest:
+    """Ask the petitioner a question or for material. The petitioner reads `body` on the
+    progress page; the audit event ("petition.material_requested", which the messages to the
+    petitioner are sent from) names the request, nothing personal."""
+    body = _required(body, _l("Write what you ask the petitioner for."))
+    _check_request_material(petition, actor)
+    request = MaterialRequest(
+        petition=petition, body=body, requested_at=clock.now(), requested_by_id=actor.id
+    )
+    db.session.add(request)
+    db.session.flush()
+    audit.record(
+        "petition.material_requested", actor=actor, subject=petition, detail=f"request={request.id}"
+    )
+    return request
+
+
+def has_unread_material(petition: Petition, _user=None) -> bool:
+    """Whether to offer "mark as read" (to any member of petition staff): the petitioner added
+    material no one has read yet."""
+    return bool(petition.unread_additions)
+
+
+def mark_material_read(petition: Petition, actor) -> int:
+    """A member of staff has read what the petitioner added: the petition leaves the "new
+    material" queue. Returns how many additions were marked."""
+    unread = petition.unread_additions
+    if not unread:
+        raise InvalidTransition(_l("There is no new material to mark as read."))
+    now = clock.now()
+    for addition in unread:
+        addition.read_at, addition.read_by_id = now, actor.id
+    audit.record(
+        "petition.material_read", actor=actor, subject=petition, detail=f"additions={len(unread)}"
+    )
+    return len(unread)

@@ -15,12 +15,14 @@ import pytest
 import sqlalchemy as sa
 
 from portal.core import clock, uploads
+from portal.core.permissions import Role
 from portal.core.sessions import LoginSession
 from portal.extensions import db
 from portal.lawyers.models import BindingDocument, CaseBinding
+from portal.petitions import workflow
 from portal.petitions.models import Attachment, Petition
 from tests.capabilities import missing_capability
-from tests.factories import PDF, PETITION_FORM, make_petition
+from tests.factories import PDF, PETITION_FORM, make_petition, make_user
 from tests.lawyers.factories import binding_form, login_lawyer, make_case, make_lawyer
 from tests.web import ClientRequest
 
@@ -191,7 +193,8 @@ def database_held_by_another_writer(table: str = "petitions"):
     try:
         holder.begin()  # outside a request: BEGIN IMMEDIATE on SQLite (core/database.py)
         if not is_sqlite:
-            holder.exec_driver_sql(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+            # EXCLUSIVE, as a writer's lock: others may still read (and draw the form again).
+            holder.exec_driver_sql(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
         yield
     finally:
         holder.rollback()
@@ -256,26 +259,36 @@ def test_the_form_drawn_again_is_not_counted_twice_against_the_limit(app, englis
     assert TEXT_KEPT in error_summary(page)
 
 
-def test_a_button_the_database_refused_says_only_that_nothing_was_saved(english):
-    """The satisfaction button answers with a redirect, so there is no form to draw again."""
+def test_an_answer_to_a_reply_the_database_refused_comes_back_as_it_was_given(english):
+    """The grade and the comment are in the form drawn again; nothing changed."""
     petition, code = make_petition()
+    clerk, handler, leader = make_user(Role.CLERK), make_user(Role.HANDLER), make_user(Role.LEADER)
+    workflow.acknowledge(petition, clerk, notice="已受理")
+    workflow.assign(petition, clerk, handler=handler)
+    workflow.draft_reply(petition, handler, kind="result", body="经审查，答复如下。")
+    workflow.approve(petition, leader)
+    db.session.commit()
+    number = petition.tracking_number
     english.post(
         "petitions.lookup",
-        _data={"tracking_number": petition.tracking_number, "query_code": code},
+        _data={"tracking_number": number, "query_code": code},
         _expected_redirect="petitions.progress",
-        _redirect_values={"number": petition.tracking_number},
+        _redirect_values={"number": number},
     )
-    with database_held_by_another_writer():
+    reply_id = english.get("petitions.progress", number=number).select_one("input[name=reply_id]")[
+        "value"
+    ]
+    answer = {"reply_id": reply_id, "grade": "basically_satisfied", "comment": "基本解决了"}
+    with database_held_by_another_writer("replies"):
         page = english.post(
-            "petitions.record_satisfaction",
-            number=petition.tracking_number,
-            _expected_status=503,
+            "petitions.grade_reply", number=number, _data=answer, _expected_status=503
         )
-    text = page.select_one("p.lead").get_text(" ", strip=True)
-    assert NOT_SAVED in text and "still in the form" not in text and "lost" not in text
-    assert "Traceback" not in page.get_text()
+    summary = error_summary(page)
+    assert NOT_SAVED in summary and TEXT_KEPT in summary
+    assert page.select_one("input[name=grade][value=basically_satisfied]").has_attr("checked")
+    assert page.select_one("textarea[name=comment]").get_text(strip=True) == "基本解决了"
     db.session.rollback()
-    assert db.session.get(Petition, petition.id).status == "received"
+    assert db.session.get(Petition, petition.id).status == "answered"
 
 
 def test_store_leaves_nothing_when_the_disk_is_full(upload_disk):

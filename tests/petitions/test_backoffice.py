@@ -354,3 +354,42 @@ def test_dashboard_counts(client_request, clerk):
         for card in page.select(".queue-card")
     }
     assert counts["New"] == "1" and counts["All"] == "1" and counts["Overdue"] == "0"
+
+
+def label_texts(page) -> list[str]:
+    return [label.get_text(" ", strip=True) for label in page.select("main label, main legend")]
+
+
+def test_staff_intake_speaks_to_the_clerk_and_the_public_form_to_the_petitioner(
+    client_request, clerk
+):
+    staff_form = client_request.get("backoffice.register_petition")
+    staff_labels = label_texts(staff_form)
+    for words in (
+        "How did the petition come in?",
+        "The petitioner's details",
+        "The petitioner's name",
+        "The petitioner's mobile number",
+        "What the petitioner reports and asks for",
+    ):
+        assert words in staff_labels
+    assert not [text for text in staff_labels if text.startswith("Your ")]
+    assert "Full name" not in staff_labels
+    refused = client_request.post(
+        "backoffice.register_petition",
+        _data={
+            **client_request.form_fields("backoffice.register_petition"),
+            "channel": "visit",
+            "received_on": "2026-11-20",
+            "kind": "complaint",
+            "subject": "来访反映",
+            "body": "来访反映某事，请求处理。",
+        },
+        _expected_status=400,
+    )
+    assert "Enter the petitioner's name, or tick anonymous report." in refused.get_text()
+
+    public_form = client_request.get("petitions.new_petition")
+    public_labels = label_texts(public_form)
+    assert "Your details" in public_labels and "Full name" in public_labels
+    assert not [text for text in public_labels if "petitioner" in text]

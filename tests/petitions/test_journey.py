@@ -8,7 +8,7 @@ from portal.core import audit
 from portal.core.permissions import Role
 from portal.extensions import db
 from portal.petitions.models import Petition
-from tests.factories import login, make_user
+from tests.factories import grade_reply, login, make_user
 from tests.web import ClientRequest
 
 CITIZEN_FORM = {
@@ -86,25 +86,14 @@ def test_submit_to_close_with_an_objection_and_a_second_answer(app):
 
     citizen, page = citizen_page(app, number, code)
     assert "您的控告已受理。" in page and "经审查，派出所已立案。" in page
-    citizen.post(
-        "petitions.object_to_reply",
-        number=number,
-        _data={"objection": "立案后没有任何进展"},
-        _expected_redirect="petitions.progress",
-        _redirect_values={"number": number},
-    )
+    grade_reply(citizen, number, "dissatisfied", "立案后没有任何进展")
 
     staff_act(app, leader, number, "start-review", {"handler_id": handler.id})
     staff_act(app, handler, number, "draft-reply", {"kind": "result", "body": "复查后已督促侦查。"})
     staff_act(app, leader, number, "approve", {})
     citizen, page = citizen_page(app, number, code)
     assert "复查后已督促侦查。" in page
-    citizen.post(
-        "petitions.record_satisfaction",
-        number=number,
-        _expected_redirect="petitions.progress",
-        _redirect_values={"number": number},
-    )
+    grade_reply(citizen, number, "basically_satisfied")
 
     petition = db.session.scalar(sa.select(Petition).where(Petition.tracking_number == number))
     assert petition.status == "closed"

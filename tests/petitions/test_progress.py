@@ -11,7 +11,7 @@ from portal.core import clock
 from portal.core.permissions import Role
 from portal.extensions import db
 from portal.petitions import services, workflow
-from tests.factories import make_petition, make_user
+from tests.factories import grade_reply, make_petition, make_user
 from tests.web import ClientRequest
 
 
@@ -146,39 +146,12 @@ def test_the_petitioner_reads_the_reply_and_may_object_once(english):
     look_up(english, petition.tracking_number, code)
     page = progress(english, petition.tracking_number)
     assert "经审查，答复如下：……" in page.get_text()
-    empty = english.post(
-        "petitions.object_to_reply",
-        number=petition.tracking_number,
-        _data={"objection": ""},
-        _expected_status=400,
-    )
-    assert "Say what you disagree with" in empty.get_text()
-    english.post(
-        "petitions.object_to_reply",
-        number=petition.tracking_number,
-        _data={"objection": "答复没有回应我的请求"},
-        _expected_redirect="petitions.progress",
-        _redirect_values={"number": petition.tracking_number},
-    )
+    grade_reply(english, petition.tracking_number, "dissatisfied", "答复没有回应我的请求")
     db.session.refresh(petition)
     assert petition.status == "under_review"
     page = progress(english, petition.tracking_number)
-    assert "Send my objection" not in page.get_text()  # no second objection to the same reply
-
-
-def test_the_petitioner_can_say_they_are_satisfied(client_request):
-    petition, code = make_petition()
-    answered(petition)
-    look_up(client_request, petition.tracking_number, code)
-    client_request.post(
-        "petitions.record_satisfaction",
-        number=petition.tracking_number,
-        _expected_redirect="petitions.progress",
-        _redirect_values={"number": petition.tracking_number},
-    )
-    db.session.refresh(petition)
-    assert petition.status == "closed" and petition.closed_at is not None
-    assert petition.latest_sent_reply.satisfied_at is not None
+    assert page.select_one("input[name=reply_id]") is None  # no second answer to the same reply
+    assert "Dissatisfied (不满意)" in page.get_text()
 
 
 def test_leaving_ends_access_on_a_shared_computer(client_request):
