@@ -45,7 +45,7 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 def _templates(name: str) -> dict[str, str]:
-    """"kind=id,kind.lang=id,..." as a mapping; an entry without "=" is a mistake to report."""
+    """ "kind=id,kind.lang=id,..." as a mapping; an entry without "=" is a mistake to report."""
     templates = {}
     for entry in (_env(name) or "").split(","):
         if not entry.strip():
@@ -307,6 +307,11 @@ def validate(config: dict) -> None:
         raise ConfigurationError(
             "PUBLIC_BASE_URL must be the portal's public address, e.g. https://portal.example.org "
             f"(links in e-mails, the feed and the API are built from it), got {config['PUBLIC_BASE_URL']!r}"
+        )
+    gateway = config.get("SMS_GATEWAY_URL")
+    if gateway and urlsplit(gateway).scheme not in {"http", "https"}:
+        raise ConfigurationError(
+            f"SMS_GATEWAY_URL must be the gateway's http(s) address, got {gateway!r}"
         )
     if config["ACK_DAY_KIND"] not in {"calendar", "working"}:
         raise ConfigurationError("ACK_DAY_KIND must be 'calendar' or 'working'")

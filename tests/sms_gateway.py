@@ -70,7 +70,9 @@ def _handler(gateway: Gateway):
             if gateway.answer is not None:
                 return self._answer(*gateway.answer)
             gateway.received.append(json.loads(body))
-            self._answer(200, {"Code": "OK", "Message": "OK", "BizId": f"biz-{len(gateway.received)}"})
+            self._answer(
+                200, {"Code": "OK", "Message": "OK", "BizId": f"biz-{len(gateway.received)}"}
+            )
 
         def _answer(self, status: int, payload: dict):
             data = json.dumps(payload).encode()

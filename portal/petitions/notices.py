@@ -309,9 +309,9 @@ def send(petition: Petition, told: Told, locale: str) -> None:
 
 def procuratorate_name(locale: str) -> str:
     config = current_app.config
-    return config["PROCURATORATE_NAME"] if locale.startswith("zh") else config[
-        "PROCURATORATE_NAME_EN"
-    ]
+    return (
+        config["PROCURATORATE_NAME"] if locale.startswith("zh") else config["PROCURATORATE_NAME_EN"]
+    )
 
 
 def tell_leaders_of_escalation(event: AuditEvent) -> None:
@@ -325,9 +325,7 @@ def tell_leaders_of_escalation(event: AuditEvent) -> None:
         Role.LEADER
     )
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        subject = _(
-            "Petition %(number)s missed a deadline", number=petition.tracking_number
-        )
+        subject = _("Petition %(number)s missed a deadline", number=petition.tracking_number)
         body = _(
             "Petition %(number)s (%(subject)s) missed its deadline: %(deadline)s. It is "
             "escalated to you.\n\n%(url)s\n",

@@ -42,7 +42,9 @@ CODE_DIGITS = 6
 
 audit.register_event_types(
     {
-        "petition.recovery_code_sent": EventType(_l("One-time code sent to recover the query code")),
+        "petition.recovery_code_sent": EventType(
+            _l("One-time code sent to recover the query code")
+        ),
         "petition.query_code_reset": EventType(_l("New query code set"), public=True),
     }
 )
@@ -66,7 +68,7 @@ def _petition(number: str) -> Petition | None:
 
 
 def _same_contact(petition: Petition, contact: str) -> str | None:
-    """"sms" or "email": which of the petition's contacts `contact` is, if either."""
+    """ "sms" or "email": which of the petition's contacts `contact` is, if either."""
     contact = contact.strip()
     if "@" in contact:
         if petition.email and petition.email.strip().lower() == contact.lower():

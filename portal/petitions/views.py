@@ -219,9 +219,7 @@ def enter_recovery_code():
         form.tracking_number.data = session.get(RECOVERY_NUMBER)
     if form.validate_on_submit():
         try:
-            new_code = recovery.reset_query_code(
-                form.tracking_number.data, form.one_time_code.data
-            )
+            new_code = recovery.reset_query_code(form.tracking_number.data, form.one_time_code.data)
         except recovery.RecoveryThrottled as refused:
             new_code = None
             form.one_time_code.errors = [
@@ -234,9 +232,7 @@ def enter_recovery_code():
         else:
             if new_code is None:
                 form.one_time_code.errors = [
-                    _(
-                        "This code is wrong, used or expired. Check it, or ask for a new code."
-                    )
+                    _("This code is wrong, used or expired. Check it, or ask for a new code.")
                 ]
         db.session.commit()
         if new_code is not None:

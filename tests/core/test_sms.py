@@ -15,7 +15,7 @@ from portal.core.outbox import DeliveryReport, OutboxMessage, OutboxState
 from portal.core.permissions import Role
 from portal.extensions import db
 from tests.factories import login, make_user
-from tests.sms_gateway import SIGN_NAME, sms_gateway  # noqa: F401  (the fixture)
+from tests.sms_gateway import SIGN_NAME
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 MOBILE = "13912345678"
@@ -23,7 +23,10 @@ MOBILE = "13912345678"
 
 def queue_one(**values):
     message = sms.enqueue(
-        MOBILE, "received", {"number": "XF2026-000001", **values}, "您的信访事项XF2026-000001已收到。"
+        MOBILE,
+        "received",
+        {"number": "XF2026-000001", **values},
+        "您的信访事项XF2026-000001已收到。",
     )
     db.session.commit()
     return message

@@ -14,7 +14,6 @@ from portal.extensions import db
 from portal.petitions import services, workflow
 from portal.petitions.models import Petition
 from tests.factories import PETITION_FORM, make_petition, make_user, submit_form, url
-from tests.sms_gateway import sms_gateway  # noqa: F401  (the fixture)
 
 MOBILE, EMAIL = "13912345678", "citizen@test.example"
 
@@ -97,7 +96,9 @@ def test_every_step_of_a_whole_journey_is_told_by_sms_and_e_mail(team):
 def test_a_transfer_says_where_to_and_a_refusal_says_why(team):
     moved, moved_code = petition_with_both()
     refused, refused_code = petition_with_both()
-    workflow.transfer(moved, team[Role.CLERK], authority="某区人民法院", notice="已转送某区人民法院。")
+    workflow.transfer(
+        moved, team[Role.CLERK], authority="某区人民法院", notice="已转送某区人民法院。"
+    )
     workflow.not_accept(refused, team[Role.CLERK], reason="不属于检察机关管辖，请向法院起诉。")
     db.session.commit()
     transfer_sms, refusal_sms = [m for m in messages("sms") if m.subject != "received"]
@@ -110,10 +111,14 @@ def test_a_transfer_says_where_to_and_a_refusal_says_why(team):
 
 
 def test_only_the_chosen_channels_are_used(team):
-    sms_only, _ = make_petition(mobile=MOBILE, email=EMAIL, notify_by_sms=True, notify_by_email=False)
+    sms_only, _ = make_petition(
+        mobile=MOBILE, email=EMAIL, notify_by_sms=True, notify_by_email=False
+    )
     mail_only, _ = make_petition(mobile="13900000002", email="b@test.example", notify_by_sms=False)
     neither, _ = make_petition(mobile="13900000003", notify_by_sms=False)
-    letter, _ = make_petition(mobile=None, address="某市某路1号", notify_by_sms=True, channel="letter")
+    letter, _ = make_petition(
+        mobile=None, address="某市某路1号", notify_by_sms=True, channel="letter"
+    )
     for petition in (sms_only, mail_only, neither, letter):
         workflow.acknowledge(petition, team[Role.CLERK], notice="已受理")
     db.session.commit()
