@@ -44,6 +44,22 @@ def _env_bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _templates(name: str) -> dict[str, str]:
+    """ "kind=id,kind.lang=id,..." as a mapping; an entry without "=" is a mistake to report."""
+    templates = {}
+    for entry in (_env(name) or "").split(","):
+        if not entry.strip():
+            continue
+        kind, equals, template_id = entry.partition("=")
+        if not equals or not kind.strip() or not template_id.strip():
+            raise ConfigurationError(
+                f"{name} must list kind=template id pairs separated by commas, "
+                f"e.g. received=SMS_1001,accepted=SMS_1002; got {entry.strip()!r}"
+            )
+        templates[kind.strip()] = template_id.strip()
+    return templates
+
+
 def _development_secret(instance_path: Path) -> str:
     """A random secret generated once per checkout, so `make run` needs no setup."""
     path = instance_path / "secret_key"
@@ -169,6 +185,32 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_RETRY_CAP_MINUTES": _env_int("MAIL_RETRY_CAP_MINUTES", 60),
         "MAIL_RETRY_HOURS": _env_int("MAIL_RETRY_HOURS", 72),
         "MAIL_STUCK_MINUTES": _env_int("MAIL_STUCK_MINUTES", 60),
+        # SMS: messages to petitioners go out from the outbox (`flask --app portal send-sms`)
+        # through an HTTP gateway of the Aliyun/Tencent shape (portal/core/sms.py): a signed
+        # request with an access key, an approved sign name, and a template id per kind of
+        # message, SMS_TEMPLATES="received=SMS_1001,accepted=SMS_1002,received.en=SMS_2001,...".
+        # Retries as for mail, with their own settings.
+        "SMS_GATEWAY_URL": _env("SMS_GATEWAY_URL"),
+        "SMS_ACCESS_KEY_ID": _env("SMS_ACCESS_KEY_ID"),
+        "SMS_ACCESS_KEY_SECRET": _env("SMS_ACCESS_KEY_SECRET"),
+        "SMS_SIGN_NAME": _env("SMS_SIGN_NAME"),
+        "SMS_TEMPLATES": _templates("SMS_TEMPLATES"),
+        "SMS_TIMEOUT_SECONDS": _env_int("SMS_TIMEOUT_SECONDS", 10),
+        "SMS_RETRY_BASE_SECONDS": _env_int("SMS_RETRY_BASE_SECONDS", 60),
+        "SMS_RETRY_CAP_MINUTES": _env_int("SMS_RETRY_CAP_MINUTES", 60),
+        "SMS_RETRY_HOURS": _env_int("SMS_RETRY_HOURS", 24),
+        # Recovering a lost query code (portal/petitions/recovery.py): a one-time code sent to
+        # the petition's mobile (or e-mail) stays valid this many minutes; wrong codes are
+        # throttled by the RECOVERY_... rule of portal/core/throttle.py, and one number gets at
+        # most RECOVERY_CODES_PER_HOUR codes sent.
+        "RECOVERY_CODE_MINUTES": _env_int("RECOVERY_CODE_MINUTES", 10),
+        "RECOVERY_CODES_PER_HOUR": _env_int("RECOVERY_CODES_PER_HOUR", 3),
+        "RECOVERY_MAX_FAILURES": _env_int("RECOVERY_MAX_FAILURES", 5),
+        "RECOVERY_LOCK_MINUTES": _env_int("RECOVERY_LOCK_MINUTES", 30),
+        "RECOVERY_CLIENT_MAX_FAILURES": _env_int("RECOVERY_CLIENT_MAX_FAILURES", 20),
+        "RECOVERY_SLOW_AFTER": _env_int("RECOVERY_SLOW_AFTER", 30),
+        "RECOVERY_SLOW_SECONDS": _env_int("RECOVERY_SLOW_SECONDS", 60),
+        "RECOVERY_LIMIT": _env("RECOVERY_LIMIT", "5 per minute;20 per hour"),
         # The portal's public address: every link that leaves a page (e-mails, the Atom feed,
         # the API's "url" fields, printed notices) is built from it, never from the request's
         # Host header; in production its host is the one trusted host (see _production_guards).
@@ -266,6 +308,11 @@ def validate(config: dict) -> None:
             "PUBLIC_BASE_URL must be the portal's public address, e.g. https://portal.example.org "
             f"(links in e-mails, the feed and the API are built from it), got {config['PUBLIC_BASE_URL']!r}"
         )
+    gateway = config.get("SMS_GATEWAY_URL")
+    if gateway and urlsplit(gateway).scheme not in {"http", "https"}:
+        raise ConfigurationError(
+            f"SMS_GATEWAY_URL must be the gateway's http(s) address, got {gateway!r}"
+        )
     if config["ACK_DAY_KIND"] not in {"calendar", "working"}:
         raise ConfigurationError("ACK_DAY_KIND must be 'calendar' or 'working'")
     for key in ("ACK_DAYS", "ANSWER_MONTHS", "FOLLOW_UP_MONTHS", "SWEEP_BATCH_SIZE"):
@@ -274,7 +321,7 @@ def validate(config: dict) -> None:
     for key in ("BOOKING_MIN_NOTICE_MINUTES", "BOOKING_CHANGE_CUTOFF_HOURS"):
         if config[key] < 0:
             raise ConfigurationError(f"{key} must be 0 or more")
-    for kind in ("LOGIN", "LOOKUP"):
+    for kind in ("LOGIN", "LOOKUP", "RECOVERY"):
         for suffix in (
             "MAX_FAILURES",
             "LOCK_MINUTES",
@@ -297,6 +344,12 @@ def validate(config: dict) -> None:
         "MAIL_RETRY_CAP_MINUTES",
         "MAIL_RETRY_HOURS",
         "MAIL_STUCK_MINUTES",
+        "SMS_TIMEOUT_SECONDS",
+        "SMS_RETRY_BASE_SECONDS",
+        "SMS_RETRY_CAP_MINUTES",
+        "SMS_RETRY_HOURS",
+        "RECOVERY_CODE_MINUTES",
+        "RECOVERY_CODES_PER_HOUR",
     ):
         if config[key] < 1:
             raise ConfigurationError(f"{key} must be at least 1")

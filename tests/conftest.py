@@ -18,6 +18,9 @@ from portal import create_app
 from portal.core import clock
 from portal.extensions import db, limiter
 
+# The local SMS gateway (`sms_gateway`), for the tests of messages to petitioners.
+pytest_plugins = ["tests.sms_gateway"]
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):

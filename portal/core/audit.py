@@ -3,15 +3,22 @@
 Rows store stable codes; labels are translated only when shown. `record()` adds the row to the
 current session so it commits (or rolls back) together with the change it describes. Events
 marked public are the petitioner's timeline on the progress page; the rest are staff-only.
+
+A domain can `subscribe` to event types: whoever must be told of a step (petitions/notices.py)
+listens to its events instead of being called from every transition. Subscribers run when the
+transaction that recorded the event commits, just before its last flush, so that they see the
+whole change (a transition records its event before it writes the reply it sends) and whatever
+they add (outbox messages) commits with it; an event whose transaction rolled back reaches no one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from portal.core import clock
 from portal.extensions import db
@@ -33,6 +40,30 @@ def register_event_types(event_types: dict[str, EventType]) -> None:
     if clash:
         raise KeyError(f"audit event types declared twice: {sorted(clash)}")
     CATALOGUE.update(event_types)
+
+
+Subscriber = Callable[["AuditEvent"], None]
+SUBSCRIBERS: dict[str, list[Subscriber]] = {}
+_WAITING = "audit_events_to_dispatch"  # in Session.info: recorded events subscribers await
+
+
+def subscribe(codes: Iterable[str], subscriber: Subscriber) -> None:
+    """Call `subscriber(event)` for every event of these codes, in the recording transaction,
+    when it commits (see the module docstring)."""
+    for code in codes:
+        SUBSCRIBERS.setdefault(code, []).append(subscriber)
+
+
+@sa.event.listens_for(Session, "before_commit")
+def _dispatch(session: Session) -> None:
+    waiting = session.info.get(_WAITING)
+    while waiting:
+        event = waiting.pop(0)
+        state = sa.inspect(event)
+        if state.transient or state.detached or state.deleted:
+            continue  # recorded in a transaction (or savepoint) that was rolled back
+        for subscriber in SUBSCRIBERS.get(event.code, ()):
+            subscriber(event)
 
 
 ACTOR_STAFF = "staff"
@@ -126,6 +157,8 @@ def record(
         detail=detail,
     )
     db.session.add(event)
+    if code in SUBSCRIBERS:
+        db.session.info.setdefault(_WAITING, []).append(event)
     return event
 
 

@@ -1,7 +1,8 @@
 """The outbox: messages written in the caller's transaction, delivered later, never given up
-silently. Every channel (e-mail today, see mail.py; an SMS gateway later) shares this table,
-its state machine, the claim, the retries and the dead letters; a channel brings only how to
-send one message and its retry policy.
+silently. Every channel (e-mail, see mail.py; SMS through a gateway, see sms.py) shares this
+table, its state machine, the claim, the retries and the dead letters; a channel brings only how
+to send one message and its retry policy. What the far end answered when it took a message (an
+SMS gateway's message id) is kept on the row as its delivery status.
 
 A message's state (`OutboxMessage.status`), in the one workflow idiom of core/workflow.py:
 
@@ -30,6 +31,7 @@ otherwise.
 from __future__ import annotations
 
 import enum
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,9 +71,10 @@ class OutboxState(StateEnum):
 
 
 class ChannelName(enum.StrEnum):
-    """How a message travels; each has its `Channel` (mail.EMAIL)."""
+    """How a message travels; each has its `Channel` (mail.EMAIL, sms.SMS)."""
 
     EMAIL = "email"
+    SMS = "sms"
 
 
 class OutboxMessage(db.Model):
@@ -92,6 +95,11 @@ class OutboxMessage(db.Model):
     recipient: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)
+    # What kind of message it is (e.g. "petition.received"), for channels that send a template
+    # chosen by kind with named values rather than a text (an SMS gateway); the values are
+    # `parameters`, a JSON object. Empty for plain e-mail.
+    template: Mapped[str | None] = mapped_column(sa.String(60))
+    parameters: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     status: Mapped[str] = mapped_column(sa.String(20), default=OutboxState.PENDING.value)
     # Since when it has been waiting: written with the message, and again when staff retry a
@@ -105,6 +113,9 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)  # failed and successful, since queued_at
     last_error: Mapped[str | None] = mapped_column(sa.String(LAST_ERROR_LENGTH))
     sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The delivery status: what the far end answered when it accepted the message (an SMS
+    # gateway's message id and code), for tracing a message a citizen says never came.
+    delivery_receipt: Mapped[str | None] = mapped_column(sa.String(LAST_ERROR_LENGTH))
     dead_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
@@ -179,12 +190,13 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class Channel:
-    """What a channel brings: `send(message)` raises on any failure, `describe(error)` says
-    what went wrong in a line for the outbox page; `policy()` and `missing_setting()` read the
-    app's config (None when the channel can send)."""
+    """What a channel brings: `send(message)` raises on any failure and returns what the far
+    end answered on success (its message id; None when it says nothing worth keeping),
+    `describe(error)` says what went wrong in a line for the outbox page; `policy()` and
+    `missing_setting()` read the app's config (None when the channel can send)."""
 
     name: ChannelName
-    send: Callable[[OutboxMessage], None]
+    send: Callable[[OutboxMessage], str | None]
     describe: Callable[[Exception], str]
     policy: Callable[[], RetryPolicy]
     missing_setting: Callable[[], str | None]
@@ -206,7 +218,15 @@ class DeliveryReport:
 # ---- writing and delivering -------------------------------------------------------------------
 
 
-def add(channel: ChannelName, recipient: str, subject: str, body: str) -> OutboxMessage:
+def add(
+    channel: ChannelName,
+    recipient: str,
+    subject: str,
+    body: str,
+    *,
+    template: str | None = None,
+    parameters: dict[str, str] | None = None,
+) -> OutboxMessage:
     """Queue a message in the caller's transaction: it is sent only if that commits."""
     now = clock.now()
     message = OutboxMessage(
@@ -214,6 +234,8 @@ def add(channel: ChannelName, recipient: str, subject: str, body: str) -> Outbox
         recipient=recipient,
         subject=subject,
         body=body,
+        template=template,
+        parameters=json.dumps(parameters, ensure_ascii=False) if parameters is not None else None,
         created_at=now,
         queued_at=now,
         next_attempt_at=now,
@@ -240,13 +262,13 @@ def deliver(channel: Channel, limit: int = 100) -> DeliveryReport:
             break
         message, lease = claimed
         try:
-            channel.send(message)
+            receipt = channel.send(message)
         except Exception as error:  # noqa: BLE001  (any failure is recorded, never lost)
             # The recipient is personal data: kept out of the error shown and logged.
             reason = channel.describe(error).replace(message.recipient, "<recipient>")
             _record_failure(message.id, lease, policy, reason, report)
         else:
-            _record_success(message.id, lease, report)
+            _record_success(message.id, lease, receipt, report)
     return report
 
 
@@ -305,12 +327,15 @@ def _reload_if_still_ours(message_id: int, lease: datetime) -> OutboxMessage | N
     return message
 
 
-def _record_success(message_id: int, lease: datetime, report: DeliveryReport) -> None:
+def _record_success(
+    message_id: int, lease: datetime, receipt: str | None, report: DeliveryReport
+) -> None:
     message = _reload_if_still_ours(message_id, lease)
     if message is not None:
         WORKFLOW.apply(message, OutboxAction.DELIVER, SYSTEM)
         message.attempts += 1
         message.sent_at = clock.now()
+        message.delivery_receipt = receipt[:LAST_ERROR_LENGTH] if receipt else None
         message.claimed_until = None
         report.sent += 1
     db.session.commit()
@@ -356,3 +381,15 @@ def retry(message: OutboxMessage, actor) -> None:
     message.queued_at = now
     message.next_attempt_at = now
     message.attempts = 0
+
+
+def masked_recipient(address: str) -> str:
+    """Enough of an address to tell messages apart, not enough to read whose it is: the first
+    two characters of an e-mail address's name and its domain ("zh***@qq.com"); the first three
+    and last four digits of a mobile number ("138****5678"), as Chinese services print them."""
+    name, at, domain = address.partition("@")
+    if at:
+        return f"{name[:2]}***@{domain}"
+    if len(address) >= 11:
+        return f"{address[:3]}****{address[-4:]}"
+    return address[:2] + "***"

@@ -155,6 +155,13 @@ def first_in(name: str, seconds: int) -> bool:
     return _store().incr(f"throttle/once/{_digest(name)}", seconds) == 1
 
 
+def count(name: str, key: str, seconds: int) -> int:
+    """Count one more `name` for `key` and return how many there were within `seconds` of the
+    first (shared by every worker): for what one key may have only so often, such as one-time
+    codes sent to a petition's phone."""
+    return _store().incr(f"throttle/count/{name}/{_digest(key)}", seconds)
+
+
 def client_address() -> str:
     """The client as counted: the remote address, an IPv6 one by its /64 network ("local"
     outside a request: the command line, a shell)."""

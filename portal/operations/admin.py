@@ -25,12 +25,20 @@ bp = Blueprint("operations_admin", __name__, url_prefix="/staff/outbox")
 @bp.route("/")
 @roles_required(Role.ADMIN)
 def list_outbox():
+    """Messages needing attention; with ?show=sent the latest sent, with what the mail server
+    or SMS gateway answered (its message id), for tracing one a citizen says never came."""
+    show_sent = request.args.get("show") == "sent"
+    page_number = params.page_arg(request.args)
     return render_template(
         "operations/outbox.html",
-        page=queries.messages_needing_attention(params.page_arg(request.args)),
+        page=queries.sent_messages(page_number)
+        if show_sent
+        else queries.messages_needing_attention(page_number),
+        show_sent=show_sent,
         health=queries.health(),
-        mask=queries.masked_recipient,
+        mask=outbox.masked_recipient,
         DEAD=outbox.OutboxState.DEAD,
+        SENT=outbox.OutboxState.SENT,
     )
 
 

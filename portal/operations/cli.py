@@ -1,11 +1,11 @@
-"""`flask --app portal send-mail`: run from cron or a timer, every minute.
+"""`flask --app portal send-mail` and `send-sms`: run from cron or a timer, every minute.
 
-It prints what happened and what is waiting, and its exit status tells a monitor the same:
+Each prints what happened and what is waiting, and its exit status tells a monitor the same:
 
     0  every message that was due was sent, and none is given up or stuck
     1  a send failed (it will be retried), or a message is given up or stuck: look at the
        back office's outbox page
-    2  nothing can be sent: MAIL_SERVER is not set
+    2  nothing can be sent: MAIL_SERVER (or the SMS gateway's settings) is not set
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from portal.core import clock, mail, outbox
+from portal.core import clock, mail, outbox, sms
 from portal.operations import queries
 
 log = logging.getLogger(__name__)
@@ -30,8 +30,19 @@ OUTBOX_PAGE = "see the back office's outbox page (Back office > Outgoing message
 @with_appcontext
 def send_mail():
     """Send the e-mails that are due in the outbox over SMTP, and report what is waiting."""
+    _deliver(mail.EMAIL, "MAIL_RETRY_HOURS")
+
+
+@click.command("send-sms")
+@with_appcontext
+def send_sms():
+    """Send the SMS that are due in the outbox through the gateway, and report what is waiting."""
+    _deliver(sms.SMS, "SMS_RETRY_HOURS")
+
+
+def _deliver(channel: outbox.Channel, retry_hours_setting: str) -> None:
     try:
-        report = mail.deliver_pending()
+        report = outbox.deliver(channel)
     except outbox.NotConfigured as error:
         click.echo(f"Error: {error}", err=True)
         raise SystemExit(EXIT_NOT_CONFIGURED) from None
@@ -42,7 +53,7 @@ def send_mail():
         click.echo(f"{report.failed} failed and will be retried.")
     if report.given_up:
         click.echo(
-            f"{report.given_up} given up after {config['MAIL_RETRY_HOURS']} hours: {OUTBOX_PAGE}."
+            f"{report.given_up} given up after {config[retry_hours_setting]} hours: {OUTBOX_PAGE}."
         )
     if state.pending:
         stuck = (

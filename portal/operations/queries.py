@@ -72,6 +72,16 @@ def messages_needing_attention(page: int = 1):
     return db.paginate(statement, page=max(page, 1), per_page=PER_PAGE, error_out=False)
 
 
+def sent_messages(page: int = 1):
+    """Sent messages, the latest first, with their delivery status."""
+    statement = (
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxState.SENT.value)
+        .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
+    )
+    return db.paginate(statement, page=max(page, 1), per_page=PER_PAGE, error_out=False)
+
+
 def dead_messages() -> list[OutboxMessage]:
     return list(
         db.session.scalars(
@@ -80,12 +90,3 @@ def dead_messages() -> list[OutboxMessage]:
             .order_by(OutboxMessage.id)
         )
     )
-
-
-def masked_recipient(address: str) -> str:
-    """Enough of an address to tell messages apart, not enough to read whose it is: the first
-    two characters of an e-mail address's name and its domain ("zh***@qq.com")."""
-    name, at, domain = address.partition("@")
-    if not at:
-        return name[:2] + "***"
-    return f"{name[:2]}***@{domain}"

@@ -113,6 +113,18 @@ class PetitionForm(OnceOnlyForm):
         validators=[Optional(), max_length(300), NoControlCharacters()],
         render_kw={"autocomplete": "street-address"},
     )
+    # Ticked by default: most petitioners give only a mobile, and SMS is how they hear of it.
+    # A channel without its address (no e-mail given) simply sends nothing.
+    notify_by_sms = BooleanField(
+        _l("Send me a text message (SMS) at each step"),
+        default=True,
+        description=_l("To the mobile number above: received, accepted, replied, closed."),
+    )
+    notify_by_email = BooleanField(
+        _l("Send me an e-mail at each step"),
+        default=True,
+        description=_l("Only if you give an e-mail address. The e-mail includes each reply."),
+    )
     subject = StringField(
         _l("Subject"),
         description=_l("A short title, at most %(n)s characters.", n=SUBJECT_MAX),
@@ -199,6 +211,11 @@ class StaffIntakeForm(PetitionForm):
         description=_l("The day the letter arrived, the visit took place or the call was taken."),
         validators=[InputRequired(_l("Enter the date of receipt as year-month-day."))],
     )
+    locale = SelectField(
+        _l("Language of the messages to the petitioner"),
+        choices=[SelectChoice("zh_Hans_CN", "中文"), SelectChoice("en", "English")],
+        default="zh_Hans_CN",
+    )
     declaration = None
     requires_mobile = False
 
@@ -259,6 +276,29 @@ class ProgressLookupForm(PortalForm):
         description=_l("12 letters and digits, as printed on your receipt. Dashes are optional."),
         validators=[DataRequired(_l("Enter your query code.")), max_length(40)],
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
+    )
+
+
+class RecoveryRequestForm(PortalForm):
+    tracking_number = ProgressLookupForm.tracking_number
+    contact = StringField(
+        _l("Mobile number or e-mail address"),
+        description=_l("The one you gave when you filed the petition."),
+        validators=[
+            DataRequired(_l("Enter the mobile number or e-mail address you filed with.")),
+            max_length(254),
+        ],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+class RecoveryCodeForm(PortalForm):
+    tracking_number = ProgressLookupForm.tracking_number
+    one_time_code = StringField(
+        _l("One-time code"),
+        description=_l("The 6 digits we sent you."),
+        validators=[DataRequired(_l("Enter the one-time code we sent you.")), max_length(20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )
 
 

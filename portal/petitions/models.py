@@ -146,6 +146,11 @@ class Petition(db.Model):
     mobile: Mapped[str | None] = mapped_column(sa.String(20))
     email: Mapped[str | None] = mapped_column(sa.String(254))
     address: Mapped[str | None] = mapped_column(sa.String(300))
+    # How the petitioner chose to hear of each step (petitions/notices.py): by SMS to `mobile`,
+    # by e-mail to `email`; and the language they filed in, which messages are written in.
+    notify_by_sms: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    notify_by_email: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    locale: Mapped[str | None] = mapped_column(sa.String(20))
 
     # The one-time key of the form that created it (hashed): a repeat post finds this petition.
     submission_key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -486,5 +491,24 @@ class Escalation(db.Model):
     deadline: Mapped[str] = mapped_column(sa.String(20))
     due_on: Mapped[date] = mapped_column(sa.Date)
     escalated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+    petition = relationship("Petition")
+
+
+class QueryCodeRecovery(db.Model):
+    """A one-time code sent to the petition's mobile (or e-mail) to set a new query code
+    (petitions/recovery.py). Stored as an HMAC with the app's secret; good once, until
+    `expires_at`."""
+
+    __tablename__ = "query_code_recoveries"
+    audit_kind = "query_code_recovery"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(sa.ForeignKey("petitions.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    # Used, or replaced by a newer code: either way it opens nothing any more.
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     petition = relationship("Petition")

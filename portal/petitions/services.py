@@ -68,6 +68,10 @@ class IntakeData:
     email: str | None = None
     address: str | None = None
     uploads: list[uploads.CheckedUpload] = field(default_factory=list)
+    # How the petitioner wants to hear of each step, and in which language (a locale code).
+    notify_by_sms: bool = False
+    notify_by_email: bool = False
+    locale: str | None = None
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,11 @@ def submit_petition(
     rule = deadlines.DeadlineRule.from_config(current_app.config)
     due = deadlines.at_receipt(received_on, rule, load_calendar(received_on))
     personal = (
-        {}
+        # An anonymous reporter may leave a mobile or e-mail only to be told of each step.
+        {
+            "mobile": (data.mobile or None) if data.notify_by_sms else None,
+            "email": (data.email or None) if data.notify_by_email else None,
+        }
         if data.is_anonymous
         else {
             "name": data.name,
@@ -180,6 +188,9 @@ def submit_petition(
         answer_due_on=due.answer_due_on,
         deadline_rule=due.rule_code,
         registered_by_id=registered_by.id if registered_by else None,
+        notify_by_sms=data.notify_by_sms,
+        notify_by_email=data.notify_by_email,
+        locale=data.locale or current_app.config["BABEL_DEFAULT_LOCALE"],
         **personal,
     )
     if kind in APPEAL_KINDS and _is_first_appeal(petition):

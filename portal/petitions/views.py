@@ -17,6 +17,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -24,8 +25,15 @@ from portal.core import clock
 from portal.core.forms import ConfirmForm
 from portal.core.uploads import CheckedUpload, UploadRejected, check_upload
 from portal.extensions import db, limiter
-from portal.petitions import services, workflow
-from portal.petitions.forms import GradeForm, MaterialForm, PetitionForm, ProgressLookupForm
+from portal.petitions import recovery, services, workflow
+from portal.petitions.forms import (
+    GradeForm,
+    MaterialForm,
+    PetitionForm,
+    ProgressLookupForm,
+    RecoveryCodeForm,
+    RecoveryRequestForm,
+)
 from portal.petitions.models import Channel, Kind, Petition, State
 
 bp = Blueprint("petitions", __name__)
@@ -46,6 +54,10 @@ def public_form_limit():
 
 def lookup_limit():
     return current_app.config["LOOKUP_LIMIT"]
+
+
+def recovery_limit():
+    return current_app.config["RECOVERY_LIMIT"]
 
 
 def checked_uploads(field) -> list[CheckedUpload] | None:
@@ -78,6 +90,10 @@ def intake_data(form) -> services.IntakeData | None:
         email=form.email.data,
         address=form.address.data,
         uploads=checked,
+        notify_by_sms=bool(form.notify_by_sms.data),
+        notify_by_email=bool(form.notify_by_email.data),
+        # The staff form names the petitioner's language; online, it is the page's.
+        locale=form.locale.data if getattr(form, "locale", None) else str(get_locale()),
     )
 
 
@@ -172,6 +188,75 @@ def lookup():
             return redirect(url_for(".progress", number=petition.tracking_number))
     status = 400 if form.errors else 200
     return render_template("petitions/lookup.html", form=form), status
+
+
+# ---- a lost query code -------------------------------------------------------------------------
+
+RECOVERY_NUMBER = "recovery_number"
+
+
+@bp.route("/progress/recover", methods=["GET", "POST"])
+@limiter.limit(recovery_limit, methods=["POST"])
+def recover_code():
+    """Step 1: the number and the contact it was filed with; the same answer whatever they are."""
+    form = RecoveryRequestForm()
+    if form.validate_on_submit():
+        recovery.request_code(form.tracking_number.data, form.contact.data)
+        db.session.commit()
+        session[RECOVERY_NUMBER] = services.normalise_tracking_number(form.tracking_number.data)
+        flash(
+            _(
+                "If this tracking number was filed with this mobile number or e-mail address, "
+                "we have sent a one-time code to it. It is valid for %(minutes)s minutes.",
+                minutes=current_app.config["RECOVERY_CODE_MINUTES"],
+            ),
+            "success",
+        )
+        return redirect(url_for(".enter_recovery_code"))
+    status = 400 if form.errors else 200
+    return render_template("petitions/recover.html", form=form), status
+
+
+@bp.route("/progress/recover/code", methods=["GET", "POST"])
+@limiter.limit(recovery_limit, methods=["POST"])
+def enter_recovery_code():
+    """Step 2: the one-time code gives a new query code, shown once on this response."""
+    form = RecoveryCodeForm()
+    if request.method == "GET" and not form.tracking_number.data:
+        form.tracking_number.data = session.get(RECOVERY_NUMBER)
+    if form.validate_on_submit():
+        try:
+            new_code = recovery.reset_query_code(form.tracking_number.data, form.one_time_code.data)
+        except recovery.RecoveryThrottled as refused:
+            new_code = None
+            form.one_time_code.errors = [
+                _(
+                    "Too many wrong codes. For your security, try again in %(minutes)s minutes "
+                    "or call the 12309 hotline.",
+                    minutes=refused.minutes,
+                )
+            ]
+        else:
+            if new_code is None:
+                form.one_time_code.errors = [
+                    _("This code is wrong, used or expired. Check it, or ask for a new code.")
+                ]
+        db.session.commit()
+        if new_code is not None:
+            number = services.normalise_tracking_number(form.tracking_number.data)
+            session.pop(RECOVERY_NUMBER, None)
+            grant_access(number)
+            response = make_response(
+                render_template(
+                    "petitions/new_code.html",
+                    number=number,
+                    query_code=services.format_code(new_code),
+                )
+            )
+            response.headers["Cache-Control"] = "no-store"
+            return response
+    status = 400 if form.errors else 200
+    return render_template("petitions/recover_code.html", form=form), status
 
 
 @bp.route("/progress/<string:number>")

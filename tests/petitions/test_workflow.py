@@ -634,12 +634,13 @@ def test_approve_without_a_draft_is_refused(staff):
 
 def test_each_sent_reply_is_mailed_to_a_petitioner_who_gave_an_address(staff):
     petition = drive_to(State.AWAITING_APPROVAL, staff, email="petitioner@example.cn")
+    db.session.commit()
     messages = db.session.scalars(sa.select(OutboxMessage)).all()
-    assert len(messages) == 1  # the acknowledgment; the draft is not mailed
+    assert len(messages) == 2  # the receipt and the acknowledgment; the draft is not mailed
     workflow.approve(petition, staff.leader)
     db.session.commit()
     messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
-    assert [m.recipient for m in messages] == ["petitioner@example.cn"] * 2
+    assert [m.recipient for m in messages] == ["petitioner@example.cn"] * 3
     assert RESULT_TEXT in messages[-1].body
     assert petition.tracking_number in messages[-1].subject
 
