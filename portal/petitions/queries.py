@@ -20,6 +20,10 @@ from portal.petitions.models import OPEN_STATES, Addition, Escalation, Kind, Pet
 _open = [s.value for s in OPEN_STATES]
 
 
+def petition_numbered(number: str) -> Petition | None:
+    return db.session.scalar(sa.select(Petition).where(Petition.tracking_number == number))
+
+
 def intake_kinds() -> list[Kind]:
     """The kinds of matter the public can file, in the order the home page lists them."""
     return list(Kind)

@@ -300,6 +300,13 @@ def find_for_petitioner(tracking_number: str, code: str) -> Petition | None:
     return petition
 
 
+def code_mark(petition: Petition) -> str:
+    """A short fingerprint of the petition's current query code (of its stored hash, so it
+    reveals nothing of the code): a progress session keeps it, and a code replaced since (a
+    recovered one) no longer opens the page for sessions opened with the old one."""
+    return hashlib.sha256(petition.query_code_hash.encode()).hexdigest()[:16]
+
+
 def _code_matches(code_hash: str, code: str) -> bool:
     return codes.code_matches(code_hash, code, code_hasher)
 

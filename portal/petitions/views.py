@@ -19,13 +19,12 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from portal.core import clock
 from portal.core.forms import ConfirmForm
 from portal.core.uploads import CheckedUpload, UploadRejected, check_upload
 from portal.extensions import db, limiter
-from portal.petitions import recovery, services, workflow
+from portal.petitions import queries, recovery, services, workflow
 from portal.petitions.forms import (
     GradeForm,
     MaterialForm,
@@ -138,25 +137,32 @@ def new_petition():
 # ---- progress --------------------------------------------------------------------------------
 
 
-def grant_access(number: str) -> None:
-    """Remember in the (signed) session that this browser gave the number and code."""
+def grant_access(petition: Petition) -> None:
+    """Remember in the (signed) session that this browser gave the number and code, and which
+    code it was (services.code_mark): a code replaced since (a recovered one) ends the access."""
     now = clock.now().timestamp()
-    grants = {k: v for k, v in session.get(ACCESS_KEY, {}).items() if v > now}
-    grants[number] = now + current_app.config["PROGRESS_ACCESS_MINUTES"] * 60
+    grants = {
+        number: grant
+        for number, grant in session.get(ACCESS_KEY, {}).items()
+        if isinstance(grant, dict) and grant.get("until", 0) > now
+    }
+    grants[petition.tracking_number] = {
+        "until": now + current_app.config["PROGRESS_ACCESS_MINUTES"] * 60,
+        "code": services.code_mark(petition),
+    }
     session[ACCESS_KEY] = grants
 
 
-def has_access(number: str) -> bool:
-    return session.get(ACCESS_KEY, {}).get(number, 0) > clock.now().timestamp()
-
-
 def petition_with_access(number: str) -> Petition:
-    """The petition whose number and code were given in this session, else back to the form."""
-    if not has_access(number):
+    """The petition whose number and current code were given in this session, else back to the
+    lookup form."""
+    grant = session.get(ACCESS_KEY, {}).get(number)
+    if not isinstance(grant, dict) or grant.get("until", 0) <= clock.now().timestamp():
         abort(redirect(url_for(".lookup")))
-    return db.session.scalar(select(Petition).where(Petition.tracking_number == number)) or abort(
-        404
-    )
+    petition = queries.petition_numbered(number) or abort(404)
+    if grant.get("code") != services.code_mark(petition):
+        abort(redirect(url_for(".lookup")))
+    return petition
 
 
 @bp.route("/progress", methods=["GET", "POST"])
@@ -184,7 +190,7 @@ def lookup():
                 ]
         db.session.commit()
         if petition is not None:
-            grant_access(petition.tracking_number)
+            grant_access(petition)
             return redirect(url_for(".progress", number=petition.tracking_number))
     status = 400 if form.errors else 200
     return render_template("petitions/lookup.html", form=form), status
@@ -245,7 +251,7 @@ def enter_recovery_code():
         if new_code is not None:
             number = services.normalise_tracking_number(form.tracking_number.data)
             session.pop(RECOVERY_NUMBER, None)
-            grant_access(number)
+            grant_access(queries.petition_numbered(number))
             response = make_response(
                 render_template(
                     "petitions/new_code.html",

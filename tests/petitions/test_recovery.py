@@ -65,7 +65,9 @@ def test_the_code_sent_by_sms_sets_a_new_query_code_and_the_old_one_dies():
 
 
 def test_a_petitioner_who_gave_only_an_e_mail_gets_the_code_by_e_mail():
-    petition, _ = make_petition(mobile=None, email="Citizen@Test.example", channel="letter")
+    petition, _ = make_petition(
+        mobile=None, email="Citizen@Test.example", channel="letter", locale="en"
+    )
     recovery.request_code(petition.tracking_number, "citizen@test.example")
     db.session.commit()
     [message] = recovery_messages()
@@ -163,3 +165,29 @@ def test_the_pages_answer_the_same_for_any_number_and_show_the_new_code_once(cli
 def test_the_lookup_page_leads_to_recovery(client_request):
     page = client_request.get("petitions.lookup")
     assert page.find("a", href=url("petitions.recover_code"))
+
+
+def test_a_progress_page_opened_with_the_lost_code_closes_when_a_new_code_is_set(app):
+    """Someone who found the paper with the old code and opened the page keeps no access once
+    the owner has set a new code; the owner's own browser is let in with the new one."""
+    petition, old_code = make_petition(mobile=MOBILE)
+    finder, owner = app.test_client(), app.test_client()
+    progress = url("petitions.progress", number=petition.tracking_number)
+    lookup = {"tracking_number": petition.tracking_number, "query_code": old_code}
+    assert submit_form(finder, url("petitions.lookup"), lookup).status_code == 302
+    assert finder.get(progress).status_code == 200
+
+    submit_form(
+        owner,
+        url("petitions.recover_code"),
+        {"tracking_number": petition.tracking_number, "contact": MOBILE},
+    )
+    submit_form(
+        owner,
+        url("petitions.enter_recovery_code"),
+        {"tracking_number": petition.tracking_number, "one_time_code": sent_code()},
+    )
+    assert owner.get(progress).status_code == 200
+    closed = finder.get(progress)
+    assert closed.status_code == 302
+    assert closed.location.endswith(url("petitions.lookup"))
