@@ -41,7 +41,7 @@ from portal.core import audit, clock
 from portal.core.audit import EventType
 from portal.core.permissions import Role
 from portal.core.workflow import PETITIONER, SYSTEM, InvalidTransition, Transition, Workflow
-from portal.petitions import deadlines, notices
+from portal.petitions import deadlines, documents, notices
 from portal.petitions.models import FINAL_STATES, Petition, Reply, ReplyKind, State
 
 audit.register_event_types(
@@ -230,6 +230,7 @@ def _after_reply_sent(petition: Petition, reply: Reply) -> None:
     if kind.is_substantive:
         petition.first_answered_at = petition.first_answered_at or now
         petition.last_replied_at = now
+    documents.issue_notices(petition, reply)
     if petition.email:
         notices.enqueue_reply_notice(petition, reply)
 
