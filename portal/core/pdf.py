@@ -14,6 +14,7 @@ compare them, and a reprint is the same document).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -26,6 +27,9 @@ from fontTools.ttLib import TTCollection
 from fpdf import FPDF
 
 from portal.config import missing_notice_fonts
+
+# fontTools logs every step of subsetting at INFO: a screenful per PDF in the server's log.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 # A4, with the margins of a government letter (GB/T 9704 leaves about 28 mm left and 26 mm
 # right; the top is taken by the sender's name).
