@@ -128,7 +128,6 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # which must hold Chinese characters (a .ttc collection: its Simplified Chinese face).
         "NOTICE_NUMBER_PREFIX": _env("NOTICE_NUMBER_PREFIX", "示检控告"),
         "NOTICE_FONT": _env("NOTICE_FONT", f"{NOTO_CJK}/NotoSerifCJK-Regular.ttc"),
-        "NOTICE_FONT_BOLD": _env("NOTICE_FONT_BOLD", f"{NOTO_CJK}/NotoSerifCJK-Bold.ttc"),
         # Deadlines (see portal/petitions/deadlines.py for the rules they encode).
         "ACK_DAYS": _env_int("ACK_DAYS", 7),
         "ACK_DAY_KIND": _env("ACK_DAY_KIND", "calendar"),
@@ -312,7 +311,7 @@ def validate(config: dict) -> None:
         raise ConfigurationError("CLAMD_PORT must be a port number and CLAMD_TIMEOUT at least 1")
     if not config["NOTICE_NUMBER_PREFIX"].strip():
         raise ConfigurationError("NOTICE_NUMBER_PREFIX must not be empty")
-    message = missing_notice_fonts(config)
+    message = missing_notice_font(config)
     if message and config["PORTAL_ENV"] == "production":
         raise ConfigurationError(message)
     if message:  # development and tests start; only the PDFs fail, saying the same
@@ -326,17 +325,12 @@ def validate(config: dict) -> None:
         )
 
 
-def missing_notice_fonts(config) -> str | None:
-    """What to install when the fonts of printed notices are missing, else None."""
-    missing = [
-        config[key]
-        for key in ("NOTICE_FONT", "NOTICE_FONT_BOLD")
-        if not Path(config[key]).is_file()
-    ]
-    if not missing:
+def missing_notice_font(config) -> str | None:
+    """What to install when the font of printed notices is missing, else None."""
+    if Path(config["NOTICE_FONT"]).is_file():
         return None
     return (
-        f"The font for printed notices is missing: {', '.join(missing)}. Install fonts-noto-cjk "
-        "(apt-get install fonts-noto-cjk) or set NOTICE_FONT and NOTICE_FONT_BOLD to a TrueType "
-        "or OpenType font with Chinese characters."
+        f"The font for printed notices is missing: {config['NOTICE_FONT']}. Install "
+        "fonts-noto-cjk (apt-get install fonts-noto-cjk) or set NOTICE_FONT to a TrueType or "
+        "OpenType font with Chinese characters."
     )

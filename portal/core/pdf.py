@@ -2,8 +2,8 @@
 code, a title and document number, the text, and the signature.
 
 Domain-free: a domain fills in a `Letter` (already translated, already formatted) and gets the
-bytes back. fpdf2 draws the pages and embeds a subset of the configured CJK font (NOTICE_FONT,
-NOTICE_FONT_BOLD); it can embed the CFF outlines of Noto CJK (fonts-noto-cjk), which many PDF
+bytes back. fpdf2 draws the pages and embeds a subset of the configured CJK font (NOTICE_FONT);
+it can embed the CFF outlines of Noto CJK (fonts-noto-cjk), which many PDF
 libraries cannot. The QR code is drawn from segno's module matrix as vector squares, so it stays
 sharp at any printer resolution.
 
@@ -26,7 +26,7 @@ from flask import current_app, send_file
 from fontTools.ttLib import TTCollection
 from fpdf import FPDF
 
-from portal.config import missing_notice_fonts
+from portal.config import missing_notice_font
 
 # fontTools logs every step of subsetting at INFO: a screenful per PDF in the server's log.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -64,12 +64,12 @@ class Letter:
     language: str = "zh-CN"
 
 
-def font_paths(config) -> tuple[Path, Path]:
-    """The regular and bold font files, or FontMissing naming the package to install."""
-    message = missing_notice_fonts(config)
+def font_path(config) -> Path:
+    """The font file, or FontMissing naming the package to install."""
+    message = missing_notice_font(config)
     if message:
         raise FontMissing(message)
-    return Path(config["NOTICE_FONT"]), Path(config["NOTICE_FONT_BOLD"])
+    return Path(config["NOTICE_FONT"])
 
 
 @lru_cache(maxsize=8)
@@ -96,10 +96,11 @@ class _Page(FPDF):
 
 def render(letter: Letter) -> bytes:
     """The letter as the bytes of a PDF. Raises FontMissing when the font is not installed."""
-    regular, bold = font_paths(current_app.config)
+    font = font_path(current_app.config)
     pdf = _Page(letter.number or letter.title)
-    pdf.add_font("body", fname=str(regular), collection_font_number=_face_number(regular))
-    pdf.add_font("body", "B", fname=str(bold), collection_font_number=_face_number(bold))
+    # One font, one weight: reading and subsetting a CJK font is most of the time a PDF takes
+    # (bench/notices.py), and a second weight would double it; headings are set larger instead.
+    pdf.add_font("body", fname=str(font), collection_font_number=_face_number(font))
     pdf.set_margins(MARGIN_LEFT, 20, MARGIN_RIGHT)
     pdf.set_auto_page_break(True, margin=MARGIN_BOTTOM)
     pdf.set_creation_date(letter.date)
@@ -110,13 +111,14 @@ def render(letter: Letter) -> bytes:
     pdf.set_lang(letter.language)
     pdf.add_page()
 
-    pdf.set_font("body", "B", 20)
+    pdf.set_font("body", size=22)
     pdf.set_text_color(180, 0, 0)  # the institution's name in red, as on official letters
-    pdf.cell(0, 12, letter.sender, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_draw_color(180, 0, 0)
+    pdf.cell(0, 12, letter.sender, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_line_width(0.6)
     pdf.line(MARGIN_LEFT, 36, PAGE_WIDTH - MARGIN_RIGHT, 36)
     pdf.set_text_color(0, 0, 0)
+    pdf.set_draw_color(0, 0, 0)
 
     if letter.recipient:
         pdf.set_font("body", size=11)
@@ -128,7 +130,7 @@ def render(letter: Letter) -> bytes:
     pdf.multi_cell(QR_SIZE + 12, 3.5, letter.qr_caption, align="C")
 
     pdf.set_xy(MARGIN_LEFT, WINDOW_Y + WINDOW_HEIGHT + 8)
-    pdf.set_font("body", "B", 18)
+    pdf.set_font("body", size=20)
     pdf.multi_cell(0, 10, letter.title, align="C", new_x="LMARGIN", new_y="NEXT")
     if letter.number:
         pdf.set_font("body", size=TEXT_SIZE)
@@ -139,7 +141,7 @@ def render(letter: Letter) -> bytes:
     if letter.salutation:
         pdf.multi_cell(0, LINE_HEIGHT, letter.salutation, new_x="LMARGIN", new_y="NEXT")
     for paragraph in letter.paragraphs:
-        pdf.multi_cell(0, LINE_HEIGHT, paragraph, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, LINE_HEIGHT, paragraph, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1.5)
     label_width = 55
     for label, value in letter.facts:
