@@ -16,6 +16,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Where Debian's fonts-noto-cjk puts its fonts.
+NOTO_CJK = "/usr/share/fonts/opentype/noto"
 
 
 class ConfigurationError(RuntimeError):
@@ -137,6 +139,11 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "PROCURATORATE_NAME_EN": _env(
             "PROCURATORATE_NAME_EN", "Example City People's Procuratorate"
         ),
+        # Written notices (portal/petitions/documents.py): the prefix of their document numbers
+        # (机关代字, e.g. 示检控告 gives 示检控告受〔2026〕12号), and the font embedded in the PDFs,
+        # which must hold Chinese characters (a .ttc collection: its Simplified Chinese face).
+        "NOTICE_NUMBER_PREFIX": _env("NOTICE_NUMBER_PREFIX", "示检控告"),
+        "NOTICE_FONT": _env("NOTICE_FONT", f"{NOTO_CJK}/NotoSerifCJK-Regular.ttc"),
         # Deadlines (see portal/petitions/deadlines.py for the rules they encode).
         "ACK_DAYS": _env_int("ACK_DAYS", 7),
         "ACK_DAY_KIND": _env("ACK_DAY_KIND", "calendar"),
@@ -355,6 +362,13 @@ def validate(config: dict) -> None:
             raise ConfigurationError(f"{key} must be at least 1")
     if not 1 <= config["CLAMD_PORT"] <= 65535 or config["CLAMD_TIMEOUT"] < 1:
         raise ConfigurationError("CLAMD_PORT must be a port number and CLAMD_TIMEOUT at least 1")
+    if not config["NOTICE_NUMBER_PREFIX"].strip():
+        raise ConfigurationError("NOTICE_NUMBER_PREFIX must not be empty")
+    message = missing_notice_font(config)
+    if message and config["PORTAL_ENV"] == "production":
+        raise ConfigurationError(message)
+    if message:  # development and tests start; only the PDFs fail, saying the same
+        logging.getLogger(__name__).warning(message)
     if config["PORTAL_ENV"] == "production" and not (
         config.get("CLAMD_SOCKET") or config.get("CLAMD_HOST")
     ):
@@ -362,3 +376,14 @@ def validate(config: dict) -> None:
             "Uploads are not scanned for viruses: set CLAMD_SOCKET or CLAMD_HOST to the address "
             "of a clamd that freshclam keeps current."
         )
+
+
+def missing_notice_font(config) -> str | None:
+    """What to install when the font of printed notices is missing, else None."""
+    if Path(config["NOTICE_FONT"]).is_file():
+        return None
+    return (
+        f"The font for printed notices is missing: {config['NOTICE_FONT']}. Install "
+        "fonts-noto-cjk (apt-get install fonts-noto-cjk) or set NOTICE_FONT to a TrueType or "
+        "OpenType font with Chinese characters."
+    )

@@ -34,8 +34,8 @@ from tests.web import ClientRequest, parse
 
 # ---- the rules, by hand -----------------------------------------------------------------------
 # The pages without parameters each account reaches from its home page, as the rules say them:
-# petitions are worked by clerks, handlers and leaders, and only a clerk registers a letter, a
-# visit or a call; cases and lawyers are theirs too, but only clerks and handlers change them;
+# petitions (and the written notices to be posted) are worked by clerks, handlers and leaders,
+# and only a clerk registers a letter, a visit or a call; cases and lawyers are theirs too, but only clerks and handlers change them;
 # the appointment schedules are theirs, closures are set by clerks, handlers and the
 # administrator; places and hours, users, the holiday calendar, the categories excluded
 # from online reading and the outgoing messages given up or stuck are the administrator's;
@@ -55,6 +55,7 @@ REACHES = {
     Role.CLERK: {
         "backoffice.dashboard",
         "backoffice.list_petitions",
+        "backoffice.list_notices_to_post",
         "backoffice.register_petition",
         "cases_admin.list_cases",
         *CASE_EDITING,
@@ -65,6 +66,7 @@ REACHES = {
     Role.HANDLER: {
         "backoffice.dashboard",
         "backoffice.list_petitions",
+        "backoffice.list_notices_to_post",
         "cases_admin.list_cases",
         *CASE_EDITING,
         *SCHEDULES,
@@ -74,6 +76,7 @@ REACHES = {
     Role.LEADER: {
         "backoffice.dashboard",
         "backoffice.list_petitions",
+        "backoffice.list_notices_to_post",
         "cases_admin.list_cases",
         *SCHEDULES,
         *LAWYER_SERVICES,

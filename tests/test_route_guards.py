@@ -56,6 +56,11 @@ EXPECTED = {
     "backoffice.show_petition": PETITION_STAFF,
     "backoffice.act_on_petition": PETITION_STAFF,
     "backoffice.download_attachment": PETITION_STAFF,
+    # written notices: every petition worker prints them and sees what is to be posted; the
+    # intake clerks and handlers post them (leaders do not keep the post)
+    "backoffice.download_notice": PETITION_STAFF,
+    "backoffice.list_notices_to_post": PETITION_STAFF,
+    "backoffice.mark_notice_posted": CASEWORK,
     # case procedural information
     "cases_admin.list_cases": {CLERK, HANDLER, LEADER},
     "cases_admin.show_case": {CLERK, HANDLER, LEADER},
@@ -140,6 +145,7 @@ SAMPLE_VALUES = {
     "hours_id": 1,
     "category": "other_restricted",
     "message_id": 1,
+    "notice_id": 1,
 }
 
 

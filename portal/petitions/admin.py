@@ -26,14 +26,14 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from portal.accounts import queries as accounts
-from portal.core import audit, clock, params, uploads
+from portal.core import audit, clock, params, pdf, uploads
 from portal.core.forms import ConfirmForm
 from portal.core.permissions import PETITION_STAFF, Role, can_open, roles_required
 from portal.extensions import db
 from portal.operations import queries as operations
-from portal.petitions import forms, queries, services, workflow
+from portal.petitions import documents, forms, queries, services, workflow
 from portal.petitions.deadlines import DeadlineRule, due_status
-from portal.petitions.models import Channel, Kind, Petition, State
+from portal.petitions.models import Channel, Kind, Petition, State, WrittenNotice
 from portal.petitions.views import intake_data, render_receipt
 from portal.petitions.workflow import Action
 
@@ -45,15 +45,21 @@ bp = Blueprint("backoffice", __name__, url_prefix="/staff")
 def dashboard():
     """Every member of staff starts here; the template shows each section when its page would
     open for them (`can_open`), and the counts are only worked out for those who see them."""
-    counts = outbox = None
+    counts = outbox = to_post = None
     if can_open("backoffice.list_petitions"):
         counts = queries.queue_counts(
             current_user, clock.local_today(), current_app.config["DUE_SOON_DAYS"]
         )
+    if can_open("backoffice.list_notices_to_post"):
+        to_post = documents.count_to_post()
     if can_open("operations_admin.list_outbox"):
         outbox = operations.health()
     return render_template(
-        "backoffice/dashboard.html", counts=counts, queues=queries.QUEUES, outbox=outbox
+        "backoffice/dashboard.html",
+        counts=counts,
+        queues=queries.QUEUES,
+        outbox=outbox,
+        to_post=to_post,
     )
 
 
@@ -263,6 +269,7 @@ def render_petition(petition: Petition, failed: tuple[str, object] | None = None
         merged_from=db.session.scalars(
             select(Petition).where(Petition.merged_into_id == petition.id)
         ).all(),
+        notices=documents.notices_of(petition),
     ), status
 
 
@@ -310,3 +317,49 @@ def download_attachment(number: str, attachment_id: int):
         abort(404)
     db.session.commit()
     return uploads.private_download(attachment)
+
+
+# ---- written notices: printing and posting (documents.py) ------------------------------------
+# Paper goes out in the procuratorate's language, whatever the language of the staff member's
+# screen. Posting is the intake clerks' and handlers' work; leaders read.
+
+
+@bp.route("/petitions/<string:number>/notices/<int:notice_id>.pdf")
+@roles_required(*PETITION_STAFF)
+def download_notice(number: str, notice_id: int):
+    notice = documents.notice_for_staff(get_petition(number), notice_id, current_user)
+    if notice is None:
+        abort(404)
+    content = documents.notice_pdf(notice, current_app.config["BABEL_DEFAULT_LOCALE"])
+    db.session.commit()  # the audit event of the copy
+    return pdf.as_download(content, documents.notice_filename(notice))
+
+
+@bp.route("/notices/to-post")
+@roles_required(*PETITION_STAFF)
+def list_notices_to_post():
+    page = documents.notices_to_post(page=params.page_arg(request.args))
+    return render_template("backoffice/notices_to_post.html", page=page)
+
+
+@bp.route("/notices/<int:notice_id>/posted", methods=["POST"])
+@roles_required(Role.CLERK, Role.HANDLER)
+def mark_notice_posted(notice_id: int):
+    notice = db.session.get(WrittenNotice, notice_id) or abort(404)
+    number = notice.petition.tracking_number
+    if ConfirmForm().validate_on_submit():
+        try:
+            documents.mark_posted(notice, current_user)
+        except documents.NoticeError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(
+                _("Notice %(number)s is marked posted.", number=notice.document_number),
+                "success",
+            )
+    # Back where the button was: the petition's page, or the list of notices to post.
+    if request.form.get("back") == "petition":
+        return redirect(url_for(".show_petition", number=number))
+    return redirect(url_for(".list_notices_to_post"))

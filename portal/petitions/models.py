@@ -512,3 +512,59 @@ class QueryCodeRecovery(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     petition = relationship("Petition")
+
+
+class WrittenNotice(db.Model):
+    """The formal notice (受理告知书, 答复意见书 ...) that a sent reply makes for one petitioner: a
+    document number, and whether it goes by post. Its PDF is drawn from these facts and the
+    reply's text, which no longer changes once sent (documents.py). A reply to a petition that
+    others were merged into makes one notice for each of their petitioners too."""
+
+    __tablename__ = "written_notices"
+    __table_args__ = (
+        enum_check("kind", ReplyKind),
+        sa.UniqueConstraint("kind", "year", "serial"),
+        sa.UniqueConstraint("reply_id", "petition_id"),
+        sa.Index("ix_written_notices_awaiting_post", "by_post", "posted_at"),
+        sa.CheckConstraint("posted_at IS NULL OR by_post", name="posted_only_by_post"),
+        sa.CheckConstraint("(posted_at IS NULL) = (posted_by_id IS NULL)", name="posted_has_who"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The petitioner it is addressed to (their petition); the reply may be another petition's.
+    petition_id: Mapped[int] = mapped_column(sa.ForeignKey("petitions.id"), index=True)
+    reply_id: Mapped[int] = mapped_column(sa.ForeignKey("replies.id"))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    # Sequential per year and kind (NoticeCounter); `document_number` is them written out.
+    year: Mapped[int]
+    serial: Mapped[int]
+    document_number: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    # Decided when issued: letter and visit petitioners, and those with no e-mail or mobile,
+    # get it on paper (documents.goes_by_post).
+    by_post: Mapped[bool]
+    posted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    posted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    petition = relationship("Petition")
+    reply = relationship("Reply")
+    posted_by = relationship("User")
+
+    @property
+    def kind_enum(self) -> ReplyKind:
+        return ReplyKind(self.kind)
+
+    @property
+    def is_awaiting_post(self) -> bool:
+        return self.by_post and self.posted_at is None
+
+
+class NoticeCounter(db.Model):
+    """The last document number issued for each year and kind of notice; incremented under a
+    row lock, as the tracking numbers are."""
+
+    __tablename__ = "notice_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    last_number: Mapped[int] = mapped_column(default=0)

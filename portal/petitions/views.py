@@ -20,11 +20,11 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from portal.core import clock
+from portal.core import clock, pdf
 from portal.core.forms import ConfirmForm
 from portal.core.uploads import CheckedUpload, UploadRejected, check_upload
 from portal.extensions import db, limiter
-from portal.petitions import queries, recovery, services, workflow
+from portal.petitions import documents, queries, recovery, services, workflow
 from portal.petitions.forms import (
     GradeForm,
     MaterialForm,
@@ -169,6 +169,10 @@ def petition_with_access(number: str) -> Petition:
 @limiter.limit(lookup_limit, methods=["POST"])
 def lookup():
     form = ProgressLookupForm()
+    if request.method == "GET" and request.args.get("number"):
+        # The QR code on a printed notice fills in the tracking number (printed beside it
+        # anyway); the query code never comes from a URL.
+        form.tracking_number.data = services.normalise_tracking_number(request.args["number"])[:30]
     if form.validate_on_submit():
         try:
             petition = services.find_for_petitioner(form.tracking_number.data, form.query_code.data)
@@ -294,6 +298,7 @@ def render_progress(petition: Petition, *, grade=None, material=None, status: in
             material_form=material or material_form(petition),
             can_add_material=services.can_add_material(petition),
             form=failed,  # base.html: "Error: " in the title
+            notices=documents.notices_of(petition),
         ),
         status,
     )
@@ -373,3 +378,24 @@ def end_access():
             _("You have left the petition. Use the number and code to look at it again."), "success"
         )
     return redirect(url_for(".lookup"))
+
+
+# ---- the receipt and the written notices as PDF (documents.py) -------------------------------
+# With the same access as the progress page: the number and code given in this session. In the
+# language the petitioner reads the page in.
+
+
+@bp.route("/progress/<string:number>/receipt.pdf")
+def download_receipt(number: str):
+    petition = petition_with_access(number)
+    return pdf.as_download(
+        documents.receipt_pdf(petition, str(get_locale())), documents.receipt_filename(petition)
+    )
+
+
+@bp.route("/progress/<string:number>/notices/<int:notice_id>.pdf")
+def download_notice(number: str, notice_id: int):
+    notice = documents.notice_of(petition_with_access(number), notice_id) or abort(404)
+    return pdf.as_download(
+        documents.notice_pdf(notice, str(get_locale())), documents.notice_filename(notice)
+    )

@@ -54,7 +54,7 @@ from portal.core.audit import EventType
 from portal.core.permissions import Role
 from portal.core.workflow import PETITIONER, SYSTEM, InvalidTransition, Transition, Workflow
 from portal.extensions import db
-from portal.petitions import deadlines, notices  # noqa: F401  (tells the petitioner of each step)
+from portal.petitions import deadlines, documents, notices  # noqa: F401  (notices: tells the petitioner of each step)
 from portal.petitions.models import (
     FINAL_STATES,
     Grade,
@@ -259,6 +259,7 @@ def _after_reply_sent(petition: Petition, reply: Reply) -> None:
     if kind.is_substantive:
         petition.first_answered_at = petition.first_answered_at or now
         petition.last_replied_at = now
+    documents.issue_notices(petition, reply)
 
 
 def _rule(petition: Petition):

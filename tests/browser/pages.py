@@ -41,7 +41,7 @@ def _progress(page, t, petitions):
 def _progress_with_errors(page, t, petitions):
     look_up(page, t, *petitions.answered)
     with page.expect_navigation():
-        page.get_by_role("button", name=exact(t("Send my objection"))).click()
+        page.get_by_role("button", name=exact(t("Send my answer"))).click()
     assert page.locator("#error-summary").count() == 1
 
 
@@ -68,7 +68,11 @@ PUBLIC_PAGES = {
     "lookup": _goto("/progress"),
     "lookup-errors": _submit_empty("/progress", "Show progress"),
     "progress": _progress,
-    "progress-objection-errors": _progress_with_errors,
+    "progress-grade-errors": _progress_with_errors,
+    "recover-code": _goto("/progress/recover"),
+    "recover-code-errors": _submit_empty("/progress/recover", "Send me a code"),
+    "recovery-code": _goto("/progress/recover/code"),
+    "recovery-code-errors": _submit_empty("/progress/recover/code", "Set a new query code"),
     "login": _goto("/staff/login"),
     "login-errors": _submit_empty("/staff/login", "Log in"),
     "not-found": _goto("/no-such-page", status=404),
@@ -114,10 +118,13 @@ STAFF_PAGES = {
     "petition-received": ("clerk", _petition("received")),
     "petition-answered": ("handler", _petition("answered")),
     "register": ("clerk", _goto("/staff/petitions/new")),
+    "notices-to-post": ("clerk", _goto("/staff/notices/to-post")),
+    "queue-new-material": ("handler", _goto("/staff/petitions?queue=new_material")),
     "register-errors": ("clerk", _submit_empty("/staff/petitions/new", "Register petition")),
     "users": ("admin", _goto("/staff/users/")),
     "calendar": ("admin", _goto("/staff/calendar/")),
     "admin-dashboard": ("admin", _goto("/staff/")),
+    "outbox": ("admin", _goto("/staff/outbox/")),
     "cases": ("clerk", _goto("/staff/cases/")),
     "case": ("clerk", _goto("/staff/cases/1")),
     "case-import": ("clerk", _goto("/staff/cases/import")),
@@ -140,6 +147,8 @@ PUBLIC_ENDPOINTS = {
     "petitions.new_petition": "intake",
     "petitions.lookup": "lookup",
     "petitions.progress": "progress",
+    "petitions.recover_code": "recover-code",
+    "petitions.enter_recovery_code": "recovery-code",
     "cases.lookup": "case-query",
     "disclosure.list_documents": "disclosure-documents",
     "disclosure.list_releases": "disclosure-releases",
@@ -165,6 +174,8 @@ NOT_PAGES = {
     "disclosure.releases_feed",
     "appointments.booking_ics",
     "lawyers.download_case_file",
+    "petitions.download_receipt",
+    "petitions.download_notice",
 }
 # Public pages known to be unchecked, with what it takes to check them. Keep this short.
 _LAWYER = "needs a confirmed lawyer account logged in at /lawyer/login"

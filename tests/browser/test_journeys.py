@@ -156,14 +156,15 @@ def test_a_petition_goes_from_filing_through_the_staff_to_an_objection(new_conte
     assert answer in citizen.locator(".reply-body").all_inner_texts()
     assert notice in citizen.locator(".reply-body").all_inner_texts()
     objection = "立案后仍无任何进展，请求检察院进一步监督。"
-    citizen.get_by_label(t("What do you disagree with?")).fill(objection)
-    citizen.get_by_role("button", name=exact(t("Send my objection"))).click()
+    citizen.get_by_label(t("Dissatisfied (不满意)")).check()
+    citizen.get_by_label(t("Your comment")).fill(objection)
+    citizen.get_by_role("button", name=exact(t("Send my answer"))).click()
     citizen.wait_for_url(f"**/progress/{number}")
     assert citizen.locator(".notice--success").inner_text().strip() == t(
         "Your objection is recorded. The petition goes back for review."
     )
     assert status_on_progress_page(citizen, t) == t("Objection under review")
-    assert citizen.get_by_label(t("What do you disagree with?")).count() == 0  # once per reply
+    assert citizen.get_by_label(t("Your comment")).count() == 0  # once per reply
 
     # The petition is back with the staff: under review, with the objection, in the handler's
     # queue; the leader is offered the review.
