@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import json
 import threading
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -88,21 +89,38 @@ def _handler(gateway: Gateway):
     return Handler
 
 
-@pytest.fixture
-def sms_gateway(app):
+@contextmanager
+def running_gateway():
+    """A gateway listening on a free port: (the Gateway, the settings that point the portal at
+    it, as SMS_* config values)."""
     gateway = Gateway()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(gateway))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    settings = {
+        "SMS_GATEWAY_URL": f"http://127.0.0.1:{server.server_address[1]}/sms/send",
+        "SMS_ACCESS_KEY_ID": KEY_ID,
+        "SMS_ACCESS_KEY_SECRET": KEY_SECRET,
+        "SMS_SIGN_NAME": SIGN_NAME,
+        "SMS_TEMPLATES": TEMPLATES,
+    }
+    try:
+        yield gateway, settings
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def as_environment(settings: dict) -> dict[str, str]:
+    """The same settings as an operator writes them in the environment (portal/config.py)."""
+    templates = ",".join(f"{kind}={code}" for kind, code in settings["SMS_TEMPLATES"].items())
+    return {**settings, "SMS_TEMPLATES": templates}
+
+
+@pytest.fixture
+def sms_gateway(app):
     saved = {k: app.config[k] for k in app.config if k.startswith("SMS_")}
-    app.config.update(
-        SMS_GATEWAY_URL=f"http://127.0.0.1:{server.server_address[1]}/sms/send",
-        SMS_ACCESS_KEY_ID=KEY_ID,
-        SMS_ACCESS_KEY_SECRET=KEY_SECRET,
-        SMS_SIGN_NAME=SIGN_NAME,
-        SMS_TEMPLATES=TEMPLATES,
-    )
-    yield gateway
-    server.shutdown()
-    server.server_close()
+    with running_gateway() as (gateway, settings):
+        app.config.update(settings)
+        yield gateway
     app.config.update(saved)

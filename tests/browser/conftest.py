@@ -23,11 +23,15 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
 
 from tests.browser.support import PASSWORD, STAFF
 from tests.capabilities import missing_capability
+from tests.sms_gateway import as_environment, running_gateway
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output" / "browser"
@@ -66,9 +70,40 @@ def _bin(name: str) -> str:
     return str(path) if path.exists() else name
 
 
+class Inbox(Message):
+    """What the local SMTP server accepted."""
+
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+
+    def handle_message(self, message):
+        self.messages.append(message)
+
+
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> str:
-    """Start gunicorn on a free port, as an operator would; yields its base URL."""
+def outside_world():
+    """The services the portal talks to, started for real in this process: an SMTP server (its
+    Inbox) and an SMS gateway of the providers' shape (tests/sms_gateway.py)."""
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    smtp.start()
+    with running_gateway() as (gateway, sms_settings):
+        yield SimpleNamespace(
+            inbox=inbox,
+            gateway=gateway,
+            environment={
+                "MAIL_SERVER": "127.0.0.1",
+                "MAIL_PORT": str(smtp.port),
+                **as_environment(sms_settings),
+            },
+        )
+    smtp.stop()
+
+
+@pytest.fixture(scope="session")
+def live_environment(tmp_path_factory, outside_world) -> dict[str, str]:
+    """The environment of the portal under test, for gunicorn and the `flask` commands alike."""
     tmp = tmp_path_factory.mktemp("live")
     env = {
         **os.environ,
@@ -82,15 +117,23 @@ def live_server(tmp_path_factory) -> str:
         "SEARCH_LIMIT": "1000 per minute",
         "PORTAL_PASSWORD": PASSWORD,
         "PYTHONUNBUFFERED": "1",
+        **outside_world.environment,
     }
     for name in ("TEST_DATABASE_URL", "REDIS_URL", "FLASK_APP"):
         env.pop(name, None)
+    return env
 
-    def flask(*args):
+
+@pytest.fixture(scope="session")
+def operator(live_environment):
+    """operator("send-sms"): run a `flask` command on the live portal as an operator (or cron)
+    does; its output."""
+
+    def flask(*args) -> str:
         result = subprocess.run(
             [_bin("flask"), "--app", "portal", *args],
             cwd=ROOT,
-            env=env,
+            env=live_environment,
             capture_output=True,
             text=True,
             timeout=120,
@@ -99,7 +142,17 @@ def live_server(tmp_path_factory) -> str:
             pytest.fail(
                 f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}", pytrace=False
             )
+        return result.stdout
 
+    return flask
+
+
+@pytest.fixture(scope="session")
+def live_server(live_environment, operator, tmp_path_factory) -> str:
+    """Start gunicorn on a free port, as an operator would; yields its base URL."""
+    tmp = tmp_path_factory.mktemp("gunicorn")
+    env = live_environment
+    flask = operator
     flask("db", "upgrade")
     for staff in STAFF.values():
         flask("users", "create", staff.email, "--role", staff.role, "--name", staff.name)
