@@ -35,6 +35,7 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from portal.core.forms import show_unsaved, unsaved_message
+from portal.core.pdf import FontMissing
 from portal.core.uploads import StoreFailed
 from portal.extensions import db, limiter
 
@@ -151,6 +152,11 @@ FILES_NOT_STORED = _l(
     "Your files could not be stored because of a problem on our side, so nothing was saved. "
     "Please try again in a few minutes; if it keeps happening, call the 12309 hotline."
 )
+PDF_UNAVAILABLE = _l(
+    "The PDF cannot be made at the moment because of a problem on our side. What it holds is on "
+    "the page you came from. Please try again later; if it keeps happening, call the 12309 "
+    "hotline."
+)
 CSRF_PAGE = (
     _l("This page has expired"),
     _l(
@@ -260,6 +266,14 @@ def render_error(code: int, title=None, message=None):
 def register(app) -> None:
     if not sa.event.contains(db.session, "after_commit", _note_commit):
         sa.event.listen(db.session, "after_commit", _note_commit)
+
+    @app.errorhandler(FontMissing)
+    def pdf_cannot_be_made(error):
+        # The operator's fix is in the log line (which package to install); the reader is told
+        # only what they can do.
+        app.logger.error("%s", error)
+        db.session.rollback()
+        return render_error(503, message=PDF_UNAVAILABLE)
 
     @app.errorhandler(SecurityError)
     def untrusted_host(error):

@@ -482,3 +482,25 @@ def test_the_qr_code_fills_in_the_tracking_number_and_never_the_code(client_requ
     page = client_request.get("petitions.lookup", number=" xf2026-000123 ")
     assert page.select_one("input[name=tracking_number]")["value"] == "XF2026-000123"
     assert page.select_one("input[name=query_code]").get("value", "") == ""
+
+
+def test_without_the_font_the_pdf_is_refused_with_a_clear_page_and_a_log_line(
+    app, client_request, team, caplog, tmp_path
+):
+    petition, code = make_petition()
+    answer(petition, team)
+    client_request.client.set_cookie("portal_locale", "en")
+    look_up(client_request, petition, code)
+    app.config["NOTICE_FONT"], installed = (
+        str(tmp_path / "NoSuchFont.ttc"),
+        app.config["NOTICE_FONT"],
+    )
+    try:
+        page = client_request.get(
+            "petitions.download_receipt", number=petition.tracking_number, _expected_status=503
+        )
+    finally:
+        app.config["NOTICE_FONT"] = installed
+    assert "The PDF cannot be made at the moment" in page.select_one("p.lead").get_text()
+    assert "fonts-noto-cjk" not in page.get_text()  # the fix is the operator's, in the log
+    assert any("fonts-noto-cjk" in record.getMessage() for record in caplog.records)
