@@ -276,7 +276,7 @@ def notice_pdf(notice: WrittenNotice, locale: str) -> bytes:
             salutation=(
                 _("To the person who made the report:")
                 if petition.is_anonymous
-                else _("%(name)s:", name=petition.name)
+                else _("Dear %(name)s:", name=petition.name)
             ),
             paragraphs=tuple(paragraphs),
             signature=(_institution(), issued_on),
