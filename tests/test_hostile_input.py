@@ -37,7 +37,8 @@ from portal.core.permissions import Role, can_open
 from portal.disclosure.models import LegalDocument, Release
 from portal.extensions import db
 from portal.lawyers.models import CaseBinding, CaseFileDelivery, LawyerAccount
-from portal.petitions.models import Attachment, Petition
+from portal.petitions import workflow
+from portal.petitions.models import Attachment, Petition, WrittenNotice
 from tests.appointments.factories import book
 from tests.cases.factories import make_grant
 from tests.disclosure.factories import make_published_document, make_release
@@ -176,7 +177,9 @@ def world(app):
         book(lawyer, place, "2026-11-24T09:00", case=lawyer_case.case_number)
         make_grant(lawyer_case, actor=staff[Role.CLERK])
         petition, _code = make_petition()
-        make_petition(uploads=[_upload("证据.png", PNG)])
+        with_files, _code = make_petition(uploads=[_upload("证据.png", PNG)])
+        workflow.acknowledge(with_files, staff[Role.CLERK], notice="已受理。")  # a written notice
+        db.session.commit()
         make_published_document(staff[Role.PUBLISHER], text="被不起诉人林某涉嫌盗窃罪。")
         make_release(staff[Role.PUBLISHER], by=second_publisher)
 
@@ -241,6 +244,7 @@ ID_SOURCES = {
     "hours_id": OpeningHours.id,
     "lawyer_id": LawyerAccount.id,
     "message_id": OutboxMessage.id,
+    "notice_id": WrittenNotice.id,
     "place_id": Place.id,
     "release_id": Release.id,
 }
