@@ -10,7 +10,6 @@ MAIL_RETRY_HOURS, and then gives the message up where an administrator sees it a
 from __future__ import annotations
 
 import smtplib
-from datetime import timedelta
 from email.message import EmailMessage
 
 from flask import current_app
@@ -64,12 +63,7 @@ def _reply(code: int, text: bytes | str) -> str:
 
 
 def _retry_policy() -> outbox.RetryPolicy:
-    config = current_app.config
-    return outbox.RetryPolicy(
-        base=timedelta(seconds=config["MAIL_RETRY_BASE_SECONDS"]),
-        cap=timedelta(minutes=config["MAIL_RETRY_CAP_MINUTES"]),
-        give_up_after=timedelta(hours=config["MAIL_RETRY_HOURS"]),
-    )
+    return outbox.RetryPolicy.from_config(current_app.config, "MAIL")
 
 
 def _missing_setting() -> str | None:

@@ -177,6 +177,16 @@ class RetryPolicy:
     cap: timedelta  # the longest wait between two attempts
     give_up_after: timedelta  # from `queued_at`: the last attempt is made then
 
+    @classmethod
+    def from_config(cls, config, prefix: str) -> RetryPolicy:
+        """The policy a channel's settings give: <PREFIX>_RETRY_BASE_SECONDS, _RETRY_CAP_MINUTES
+        and _RETRY_HOURS (portal/config.py)."""
+        return cls(
+            base=timedelta(seconds=config[f"{prefix}_RETRY_BASE_SECONDS"]),
+            cap=timedelta(minutes=config[f"{prefix}_RETRY_CAP_MINUTES"]),
+            give_up_after=timedelta(hours=config[f"{prefix}_RETRY_HOURS"]),
+        )
+
     def next_attempt_at(self, message: OutboxMessage, now: datetime) -> datetime | None:
         """When to try again after a failure (attempts already counted it), or None: give up."""
         deadline = clock.as_utc(message.queued_at) + self.give_up_after

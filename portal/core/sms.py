@@ -35,7 +35,6 @@ import logging
 import secrets
 import urllib.error
 import urllib.request
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -188,12 +187,7 @@ def _describe(error: Exception) -> str:
 
 
 def _retry_policy() -> outbox.RetryPolicy:
-    config = current_app.config
-    return outbox.RetryPolicy(
-        base=timedelta(seconds=config["SMS_RETRY_BASE_SECONDS"]),
-        cap=timedelta(minutes=config["SMS_RETRY_CAP_MINUTES"]),
-        give_up_after=timedelta(hours=config["SMS_RETRY_HOURS"]),
-    )
+    return outbox.RetryPolicy.from_config(current_app.config, "SMS")
 
 
 def _missing_setting() -> str | None:
