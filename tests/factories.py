@@ -140,3 +140,15 @@ def grade_reply(client_request, number: str, grade: str, comment: str = "", **ex
         _data={"reply_id": reply_id, "grade": grade, "comment": comment},
         **expected,
     )
+
+
+def open_progress(client_request, petition, code):
+    """Look the petition up with its number and code, as the petitioner does; the progress
+    page it leads to, parsed."""
+    client_request.post(
+        "petitions.lookup",
+        _data={"tracking_number": petition.tracking_number, "query_code": code},
+        _expected_redirect="petitions.progress",
+        _redirect_values={"number": petition.tracking_number},
+    )
+    return client_request.get("petitions.progress", number=petition.tracking_number)

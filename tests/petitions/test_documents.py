@@ -21,7 +21,7 @@ from portal.core.urls import public_url
 from portal.extensions import db
 from portal.petitions import documents, services, workflow
 from portal.petitions.models import Petition, WrittenNotice
-from tests.factories import login, make_petition, make_user
+from tests.factories import login, make_petition, make_user, open_progress
 from tests.pdfs import compact, embedded_fonts, pdf_text, qr_codes, viewer_text
 
 ADDRESS = "100000 北京市东城区示例路1号"
@@ -412,22 +412,13 @@ def assert_private_pdf(response):
     assert response.data.startswith(b"%PDF-")
 
 
-def look_up(client_request, petition, code):
-    client_request.post(
-        "petitions.lookup",
-        _data={"tracking_number": petition.tracking_number, "query_code": code},
-        _expected_redirect="petitions.progress",
-        _redirect_values={"number": petition.tracking_number},
-    )
-
-
 def test_the_petitioner_downloads_the_receipt_and_each_notice_from_the_progress_page(
     client_request, team
 ):
     petition, code = make_petition()
     answer(petition, team)
     client_request.client.set_cookie("portal_locale", "en")
-    look_up(client_request, petition, code)
+    open_progress(client_request, petition, code)
     page = client_request.get("petitions.progress", number=petition.tracking_number)
     links = [link["href"] for link in page.select("a[download]")]
     assert len(links) == 3  # the receipt, the notice of acceptance, the result
@@ -458,7 +449,7 @@ def test_downloads_need_the_number_and_code_in_this_session(client_request, team
             _expected_redirect="petitions.lookup",
             **values,
         )
-    look_up(client_request, mine, my_code)
+    open_progress(client_request, mine, my_code)
     client_request.get(
         "petitions.download_notice", number=mine.tracking_number, notice_id=my_notice.id
     )
@@ -490,7 +481,7 @@ def test_without_the_font_the_pdf_is_refused_with_a_clear_page_and_a_log_line(
     petition, code = make_petition()
     answer(petition, team)
     client_request.client.set_cookie("portal_locale", "en")
-    look_up(client_request, petition, code)
+    open_progress(client_request, petition, code)
     app.config["NOTICE_FONT"], installed = (
         str(tmp_path / "NoSuchFont.ttc"),
         app.config["NOTICE_FONT"],

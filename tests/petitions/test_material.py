@@ -18,7 +18,7 @@ from portal.core.workflow import InvalidTransition
 from portal.extensions import db
 from portal.petitions import services, workflow
 from portal.petitions.models import Addition, Attachment, MaterialRequest, State
-from tests.factories import PDF, login, make_petition, make_user
+from tests.factories import PDF, login, make_petition, make_user, open_progress
 from tests.web import ClientRequest
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 50
@@ -28,16 +28,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 50
 def english(client_request):
     client_request.client.set_cookie("portal_locale", "en")
     return client_request
-
-
-def open_progress(client_request, petition, code):
-    client_request.post(
-        "petitions.lookup",
-        _data={"tracking_number": petition.tracking_number, "query_code": code},
-        _expected_redirect="petitions.progress",
-        _redirect_values={"number": petition.tracking_number},
-    )
-    return client_request.get("petitions.progress", number=petition.tracking_number)
 
 
 def material_fields(page) -> dict:

@@ -11,7 +11,7 @@ from portal.core.permissions import Role
 from portal.extensions import db
 from portal.petitions import workflow
 from portal.petitions.models import State
-from tests.factories import grade_reply, make_petition, make_user
+from tests.factories import grade_reply, make_petition, make_user, open_progress
 
 
 @pytest.fixture
@@ -35,16 +35,6 @@ def reply_sent(petition, kind="result", body="经审查，答复如下。"):
     workflow.approve(petition, leader)
     db.session.commit()
     return petition.latest_sent_reply
-
-
-def open_progress(client_request, petition, code):
-    client_request.post(
-        "petitions.lookup",
-        _data={"tracking_number": petition.tracking_number, "query_code": code},
-        _expected_redirect="petitions.progress",
-        _redirect_values={"number": petition.tracking_number},
-    )
-    return client_request.get("petitions.progress", number=petition.tracking_number)
 
 
 @pytest.mark.parametrize(
