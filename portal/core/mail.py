@@ -58,6 +58,14 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
+def _is_permanent(error: Exception) -> bool:
+    """The server refused for good (a 5xx reply, RFC 5321 4.2.1: "do not repeat the exact
+    request"), for every recipient; 4xx and lost connections are worth trying again."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _text in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
 def _reply(code: int, text: bytes | str) -> str:
     return f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
 
@@ -78,4 +86,5 @@ EMAIL = outbox.Channel(
     describe=_describe,
     policy=_retry_policy,
     missing_setting=_missing_setting,
+    is_permanent=_is_permanent,
 )

@@ -203,13 +203,16 @@ class Channel:
     """What a channel brings: `send(message)` raises on any failure and returns what the far
     end answered on success (its message id; None when it says nothing worth keeping),
     `describe(error)` says what went wrong in a line for the outbox page; `policy()` and
-    `missing_setting()` read the app's config (None when the channel can send)."""
+    `missing_setting()` read the app's config (None when the channel can send);
+    `is_permanent(error)` says whether the far end refused for good (a mail server's 5xx: no
+    such mailbox), so that the message is given up at once instead of being retried for days."""
 
     name: ChannelName
     send: Callable[[OutboxMessage], str | None]
     describe: Callable[[Exception], str]
     policy: Callable[[], RetryPolicy]
     missing_setting: Callable[[], str | None]
+    is_permanent: Callable[[Exception], bool] = lambda _error: False
 
 
 class NotConfigured(RuntimeError):
@@ -276,7 +279,9 @@ def deliver(channel: Channel, limit: int = 100) -> DeliveryReport:
         except Exception as error:  # noqa: BLE001  (any failure is recorded, never lost)
             # The recipient is personal data: kept out of the error shown and logged.
             reason = channel.describe(error).replace(message.recipient, "<recipient>")
-            _record_failure(message.id, lease, policy, reason, report)
+            _record_failure(
+                message.id, lease, policy, reason, report, permanent=channel.is_permanent(error)
+            )
         else:
             _record_success(message.id, lease, receipt, report)
     return report
@@ -352,7 +357,13 @@ def _record_success(
 
 
 def _record_failure(
-    message_id: int, lease: datetime, policy: RetryPolicy, reason: str, report
+    message_id: int,
+    lease: datetime,
+    policy: RetryPolicy,
+    reason: str,
+    report,
+    *,
+    permanent: bool = False,
 ) -> None:
     message = _reload_if_still_ours(message_id, lease)
     if message is not None:
@@ -360,7 +371,7 @@ def _record_failure(
         message.attempts += 1
         message.last_error = reason[:LAST_ERROR_LENGTH]
         message.claimed_until = None
-        next_attempt_at = policy.next_attempt_at(message, now)
+        next_attempt_at = None if permanent else policy.next_attempt_at(message, now)
         if next_attempt_at is None:
             WORKFLOW.apply(message, OutboxAction.GIVE_UP, SYSTEM)
             message.dead_at = now

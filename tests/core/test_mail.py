@@ -29,14 +29,18 @@ T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 class Inbox(Message):
     """A mail server that keeps what it accepts; while `refusing`, it answers every recipient
-    with a temporary failure (451), as a server in trouble does."""
+    with a temporary failure (451), as a server in trouble does; addresses in `unknown` it
+    refuses for good (550), as for a mailbox that does not exist."""
 
     def __init__(self):
         super().__init__()
         self.messages = []
         self.refusing = False
+        self.unknown = set()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.unknown:
+            return "550 5.1.1 No such mailbox"
         if self.refusing:
             return "451 4.3.0 Mailbox temporarily unavailable, try again later"
         envelope.rcpt_tos.append(address)
@@ -287,6 +291,21 @@ def test_a_message_is_given_up_only_after_the_retry_time_and_loudly(app, smtp_se
     result = send_mail_at(app, T0 + timedelta(hours=73))
     assert result.exit_code == 1
     assert "1 given up in all, until an administrator retries them" in result.output
+
+
+def test_a_mailbox_that_does_not_exist_is_given_up_at_once(app, smtp_server, caplog):
+    """A 5xx is the server's final word: retrying it for three days only hides the problem."""
+    smtp_server.unknown.add("nobody@example.cn")
+    with clock.frozen(T0):
+        mail.enqueue("nobody@example.cn", "受理告知", "正文")
+        mail.enqueue("zhangsan@example.cn", "受理告知", "正文")
+        db.session.commit()
+        caplog.set_level(logging.ERROR)
+        assert mail.deliver_pending() == DeliveryReport(sent=1, given_up=1)
+    dead = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.status == "dead"))
+    assert dead.attempts == 1 and dead.last_error.startswith("550 5.1.1")
+    assert any("550 5.1.1" in r.getMessage() for r in caplog.records if r.levelno == logging.ERROR)
+    assert len(smtp_server.messages) == 1
 
 
 def test_an_administrator_sees_a_given_up_message_and_sends_it_again(
