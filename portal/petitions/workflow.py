@@ -201,6 +201,39 @@ def _drafter_works_on_it(petition: Petition, action: Action, actor) -> None:
         )
 
 
+APPROVALS = (Action.APPROVE_RESULT, Action.APPROVE_PROGRESS)
+
+
+def _two_people(petition: Petition, action: Action, actor) -> None:
+    """The guard of the two-person rules (DESIGN §2): the approver of a reply is never the one
+    who drafted it, and the leader who reviews an objection never drafted or approved the reply
+    objected to. Otherwise the second look is one person's rubber stamp. (The handler a review
+    is given to is checked in `start_review`.)"""
+    actor_id = getattr(actor, "id", None)
+    if action in APPROVALS:
+        draft = petition.pending_draft
+        if draft is not None and draft.drafted_by_id == actor_id:
+            raise InvalidTransition(
+                _l("You drafted this reply, so another leader must approve it."), forbidden=True
+            )
+    if action is Action.START_REVIEW and actor_id in _answered_by(petition):
+        raise InvalidTransition(
+            _l(
+                "You drafted or approved the reply the petitioner objected to, so another leader "
+                "must review the objection."
+            ),
+            forbidden=True,
+        )
+
+
+def _answered_by(petition: Petition) -> set[int]:
+    """Who drafted and who approved the reply under objection (the latest one sent)."""
+    reply = petition.latest_sent_reply
+    if reply is None:
+        return set()
+    return {user_id for user_id in (reply.drafted_by_id, reply.approved_by_id) if user_id}
+
+
 def _state_refusal(petition: Petition, action: Action, state: State):
     return _l(
         "This petition is “%(state)s”: it cannot %(action)s now.",
@@ -212,7 +245,7 @@ def _state_refusal(petition: Petition, action: Action, state: State):
 WORKFLOW = Workflow(
     states=State,
     transitions=TRANSITIONS,
-    guards=(_drafter_works_on_it,),
+    guards=(_drafter_works_on_it, _two_people),
     state_refusal=_state_refusal,
 )
 
@@ -461,6 +494,15 @@ def object_to_reply(petition: Petition, *, objection: str) -> None:
 def start_review(petition: Petition, actor, *, handler) -> None:
     if handler is None or not handler.is_active or handler.role not in (Role.HANDLER, Role.LEADER):
         raise InvalidTransition(_l("Choose an active handler."))
+    if handler.id in _answered_by(petition):
+        raise InvalidTransition(
+            _l(
+                "%(name)s drafted or approved the reply the petitioner objected to: choose "
+                "another handler for the review.",
+                name=handler.name,
+            ),
+            field="handler_id",
+        )
     _apply(petition, Action.START_REVIEW, actor, detail=f"handler={handler.name}")
     petition.assigned_to_id = handler.id
 

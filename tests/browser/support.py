@@ -34,6 +34,10 @@ STAFF = {
     "clerk": Staff("clerk@procuratorate.example", "clerk", "Clerk Wang"),
     "handler": Staff("handler@procuratorate.example", "handler", "Handler Li"),
     "leader": Staff("leader@procuratorate.example", "leader", "Leader Zhao"),
+    # Two people, always: the review of an objection goes to a leader and a handler who gave
+    # no part of the answer objected to.
+    "reviewer": Staff("reviewer@procuratorate.example", "leader", "Leader Zhou"),
+    "second_handler": Staff("handler2@procuratorate.example", "handler", "Handler Wu"),
     "admin": Staff("admin@procuratorate.example", "admin", "Admin Sun"),
     "publisher": Staff("publisher@procuratorate.example", "publisher", "Publisher Qian"),
 }

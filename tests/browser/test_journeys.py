@@ -167,18 +167,28 @@ def test_a_petition_goes_from_filing_through_the_staff_to_an_objection(new_conte
     assert citizen.get_by_label(t("Your comment")).count() == 0  # once per reply
 
     # The petition is back with the staff: under review, with the objection, in the handler's
-    # queue; the leader is offered the review.
+    # queue. The leader who approved the answer is not offered the review (two people, always);
+    # another leader gives it to another handler.
     handler.goto("/staff/petitions?queue=mine")
     row = handler.locator("tbody tr").filter(has=handler.get_by_role("link", name=number))
     assert t("Objection under review") in row.inner_text()
     leader.reload()
     assert petition_state(leader) == t("Objection under review")
-    assert objection in leader.locator("main").inner_text()
-    reviewer = f"{STAFF['handler'].name} ({t('Handler')})"
+    assert (
+        leader.locator("details.action summary", has_text=exact(t("Review the objection"))).count()
+        == 0
+    )
+    reviewing = new_context().new_page()
+    log_in(reviewing, STAFF["reviewer"], t)
+    reviewing.goto(f"/staff/petitions/{number}")
+    assert objection in reviewing.locator("main").inner_text()
+    second_handler = f"{STAFF['second_handler'].name} ({t('Handler')})"
     run_action(
-        leader,
+        reviewing,
         t,
         "Review the objection",
-        lambda form: form.get_by_label(t("Handler for the review")).select_option(label=reviewer),
+        lambda form: form.get_by_label(t("Handler for the review")).select_option(
+            label=second_handler
+        ),
     )
-    assert petition_state(leader) == t("Being handled")
+    assert petition_state(reviewing) == t("Being handled")

@@ -88,8 +88,13 @@ def test_submit_to_close_with_an_objection_and_a_second_answer(app):
     assert "您的控告已受理。" in page and "经审查，派出所已立案。" in page
     grade_reply(citizen, number, "dissatisfied", "立案后没有任何进展")
 
-    staff_act(app, leader, number, "start-review", {"handler_id": handler.id})
-    staff_act(app, handler, number, "draft-reply", {"kind": "result", "body": "复查后已督促侦查。"})
+    # Two people, always: the review goes to a leader and a handler who gave no part of the
+    # answer objected to.
+    reviewer, second_handler = make_user(Role.LEADER), make_user(Role.HANDLER)
+    staff_act(app, reviewer, number, "start-review", {"handler_id": second_handler.id})
+    staff_act(
+        app, second_handler, number, "draft-reply", {"kind": "result", "body": "复查后已督促侦查。"}
+    )
     staff_act(app, leader, number, "approve", {})
     citizen, page = citizen_page(app, number, code)
     assert "复查后已督促侦查。" in page
@@ -109,8 +114,8 @@ def test_submit_to_close_with_an_objection_and_a_second_answer(app):
         ("petition.reply_drafted", "in_progress", "awaiting_approval", "staff", handler.id),
         ("petition.reply_sent", "awaiting_approval", "answered", "staff", leader.id),
         ("petition.objected", "answered", "under_review", "petitioner", None),
-        ("petition.review_started", "under_review", "in_progress", "staff", leader.id),
-        ("petition.reply_drafted", "in_progress", "awaiting_approval", "staff", handler.id),
+        ("petition.review_started", "under_review", "in_progress", "staff", reviewer.id),
+        ("petition.reply_drafted", "in_progress", "awaiting_approval", "staff", second_handler.id),
         ("petition.reply_sent", "awaiting_approval", "answered", "staff", leader.id),
         ("petition.satisfied", "answered", "closed", "petitioner", None),
     ]

@@ -127,6 +127,7 @@ class Staff:
     handler: User
     other_handler: User
     leader: User
+    approver: User  # a second leader: the one who approves in drive_to (two-person rules)
     publisher: User
     admin: User
 
@@ -161,6 +162,7 @@ def staff(frozen_now):
         handler=_staff_member(Role.HANDLER, "handler"),
         other_handler=_staff_member(Role.HANDLER, "other-handler"),
         leader=_staff_member(Role.LEADER, "leader"),
+        approver=_staff_member(Role.LEADER, "approver"),
         publisher=_staff_member(Role.PUBLISHER, "publisher"),
         admin=_staff_member(Role.ADMIN, "admin"),
     )
@@ -267,7 +269,7 @@ def drive_to(state, staff: Staff, *, draft=ReplyKind.RESULT, **fields) -> Petiti
     )
     if state is State.AWAITING_APPROVAL:
         return petition
-    step(petition, lambda: workflow.approve(petition, staff.leader), State.ANSWERED)
+    step(petition, lambda: workflow.approve(petition, staff.approver), State.ANSWERED)
     if state is State.ANSWERED:
         return petition
     if state is State.UNDER_REVIEW:
@@ -601,7 +603,7 @@ def test_every_path_to_answered_and_closed_carries_a_readable_reply(staff, froze
         lambda: workflow.draft_reply(p, staff.handler, kind="result", body=RESULT_TEXT + "补充。"),
         State.AWAITING_APPROVAL,
     )
-    step(p, lambda: workflow.approve(p, staff.leader), State.ANSWERED)
+    step(p, lambda: workflow.approve(p, staff.approver), State.ANSWERED)
     assert p.latest_sent_reply.body == RESULT_TEXT + "补充。"
     # Objection, review, a new result, closed.
     step(p, lambda: workflow.object_to_reply(p, objection="不服。"), State.UNDER_REVIEW)
@@ -755,8 +757,8 @@ def test_objection_to_each_reply_only_once(staff):
     with pytest.raises(InvalidTransition):
         workflow.object_to_reply(petition, objection="再次异议。")
 
-    workflow.start_review(petition, staff.leader, handler=staff.handler)
-    workflow.draft_reply(petition, staff.handler, kind="result", body="复查答复。")
+    workflow.start_review(petition, staff.leader, handler=staff.other_handler)
+    workflow.draft_reply(petition, staff.other_handler, kind="result", body="复查答复。")
     workflow.approve(petition, staff.leader)
     db.session.commit()
     second = petition.latest_sent_reply
@@ -1193,8 +1195,8 @@ def test_the_quiet_period_counts_from_the_latest_reply(app, staff, frozen_now):
     answered_once = drive_to(State.ANSWERED, staff)
     answered_again = drive_to(State.UNDER_REVIEW, staff)
     with clock.frozen(frozen_now + timedelta(days=5)):
-        workflow.start_review(answered_again, staff.leader, handler=staff.handler)
-        workflow.draft_reply(answered_again, staff.handler, kind="result", body=RESULT_TEXT)
+        workflow.start_review(answered_again, staff.leader, handler=staff.other_handler)
+        workflow.draft_reply(answered_again, staff.other_handler, kind="result", body=RESULT_TEXT)
         workflow.approve(answered_again, staff.leader)
         db.session.commit()
     with clock.frozen(frozen_now + quiet):  # exactly the quiet period after the first answers
@@ -1370,3 +1372,53 @@ def test_failures_outside_the_window_start_a_new_count(app, frozen_now):
     with later(minutes * 60 + 1):  # 2 × (limit - 1) failures, but in two windows
         _fail(petition.tracking_number, limit - 1)
         assert services.find_for_petitioner(petition.tracking_number, code) == petition
+
+
+# ---- two people, always (DESIGN §2) ------------------------------------------------------------
+
+
+def test_a_leader_never_approves_a_reply_of_their_own(staff):
+    petition = drive_to(State.IN_PROGRESS, staff)
+    workflow.draft_reply(petition, staff.leader, kind="result", body=RESULT_TEXT)
+    db.session.flush()
+    assert Action.APPROVE_RESULT not in workflow.allowed_actions(petition, staff.leader)
+    with pytest.raises(InvalidTransition) as refused:
+        workflow.approve(petition, staff.leader)
+    assert refused.value.forbidden
+    assert "another leader must approve it" in str(refused.value)
+    assert petition.status == State.AWAITING_APPROVAL
+    workflow.approve(petition, staff.approver)
+    assert petition.status == State.ANSWERED
+    reply = petition.latest_sent_reply
+    assert (reply.drafted_by_id, reply.approved_by_id) == (staff.leader.id, staff.approver.id)
+
+
+@pytest.mark.parametrize("part", ["drafted", "approved"])
+def test_whoever_gave_the_answer_objected_to_never_reviews_it(staff, part):
+    petition = drive_to(State.IN_PROGRESS, staff)
+    drafter = staff.leader if part == "drafted" else staff.handler
+    workflow.draft_reply(petition, drafter, kind="result", body=RESULT_TEXT)
+    approver = staff.approver if part == "drafted" else staff.leader
+    workflow.approve(petition, approver)
+    workflow.object_to_reply(petition, objection="答复没有回应我的请求。")
+    db.session.flush()
+    assert Action.START_REVIEW not in workflow.allowed_actions(petition, staff.leader)
+    with pytest.raises(InvalidTransition) as refused:
+        workflow.start_review(petition, staff.leader, handler=staff.other_handler)
+    assert refused.value.forbidden and "another leader must review" in str(refused.value)
+    other_leader = staff.approver if part == "approved" else None
+    if other_leader is None:  # the approver was the second leader: a third one reviews
+        other_leader = make_user(Role.LEADER)
+    workflow.start_review(petition, other_leader, handler=staff.other_handler)
+    assert petition.status == State.IN_PROGRESS
+
+
+def test_the_review_never_goes_to_the_handler_who_drafted_the_answer(staff):
+    petition = drive_to(State.UNDER_REVIEW, staff)  # drafted by staff.handler
+    with pytest.raises(InvalidTransition) as refused:
+        workflow.start_review(petition, staff.leader, handler=staff.handler)
+    assert refused.value.field == "handler_id"
+    assert staff.handler.name in str(refused.value)
+    assert petition.status == State.UNDER_REVIEW
+    workflow.start_review(petition, staff.leader, handler=staff.other_handler)
+    assert petition.assigned_to_id == staff.other_handler.id
