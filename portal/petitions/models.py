@@ -125,6 +125,28 @@ CHANNEL_LABELS = {
 }
 
 
+class Unreachable(enum.StrEnum):
+    """Why a reply could not reach the petitioner. A petition marked so is counted apart in the
+    reply rates, as the national figures count those who cannot be contacted."""
+
+    WRONG_NUMBER = "wrong_number"
+    NO_ANSWER = "no_answer"
+    RETURNED_LETTER = "returned_letter"
+    EMAIL_BOUNCED = "email_bounced"
+
+    @property
+    def label(self):
+        return UNREACHABLE_LABELS[self]
+
+
+UNREACHABLE_LABELS = {
+    Unreachable.WRONG_NUMBER: _l("Wrong or disconnected phone number"),
+    Unreachable.NO_ANSWER: _l("No answer after repeated calls"),
+    Unreachable.RETURNED_LETTER: _l("Letter returned undelivered"),
+    Unreachable.EMAIL_BOUNCED: _l("E-mail address does not exist"),
+}
+
+
 class Petition(db.Model):
     __tablename__ = "petitions"
     audit_kind = "petition"  # names it in the audit trail
@@ -180,6 +202,10 @@ class Petition(db.Model):
     last_replied_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     concluded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Set when staff record that the petitioner cannot be reached (an `Unreachable` reason),
+    # cleared when contact is made again; the reply rates count such petitions apart.
+    unreachable_reason: Mapped[str | None] = mapped_column(sa.String(20))
+    unreachable_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     replies = relationship(
         "Reply", back_populates="petition", order_by="Reply.id", cascade="save-update, merge"
@@ -198,6 +224,10 @@ class Petition(db.Model):
         State.check_constraint("status", name="status"),
         enum_check("kind", Kind),
         enum_check("channel", Channel),
+        enum_check("unreachable_reason", Unreachable),
+        sa.CheckConstraint(
+            "(unreachable_reason IS NULL) = (unreachable_at IS NULL)", name="unreachable_has_time"
+        ),
         sa.CheckConstraint(
             f"(status = '{State.MERGED}') = (merged_into_id IS NOT NULL)", name="merged_has_target"
         ),
