@@ -52,6 +52,8 @@ EXPECTED = {
     "backoffice.dashboard": {CLERK, HANDLER, LEADER, PUBLISHER, ADMIN},
     # petitions
     "backoffice.list_petitions": PETITION_STAFF,
+    # the queue as a file: whoever sees the queue (names and contacts: PETITIONER_DATA_ROLES)
+    "backoffice.export_petitions": PETITION_STAFF,
     "backoffice.register_petition": {CLERK},
     "backoffice.show_petition": PETITION_STAFF,
     "backoffice.act_on_petition": PETITION_STAFF,

@@ -54,6 +54,8 @@ log = logging.getLogger(__name__)
 # answer), so a lease only runs out when its sender died; then the message is tried again.
 CLAIM_LEASE = timedelta(minutes=10)
 LAST_ERROR_LENGTH = 500
+# The detail of the "outbox.given_up" event of a message whose recipient does not exist.
+RECIPIENT_REFUSED = "recipient_refused"
 
 
 class OutboxState(StateEnum):
@@ -213,6 +215,11 @@ class Channel:
     policy: Callable[[], RetryPolicy]
     missing_setting: Callable[[], str | None]
     is_permanent: Callable[[Exception], bool] = lambda _error: False
+    # Whether the far end said the recipient does not exist (no such mailbox): the message is
+    # then given up with RECIPIENT_REFUSED as its audit detail, which the domain that wrote it
+    # may act on (petitions record the petitioner as unreachable) by subscribing to
+    # "outbox.given_up"; core knows no domain.
+    refuses_recipient: Callable[[Exception], bool] = lambda _error: False
 
 
 class NotConfigured(RuntimeError):
@@ -280,7 +287,13 @@ def deliver(channel: Channel, limit: int = 100) -> DeliveryReport:
             # The recipient is personal data: kept out of the error shown and logged.
             reason = channel.describe(error).replace(message.recipient, "<recipient>")
             _record_failure(
-                message.id, lease, policy, reason, report, permanent=channel.is_permanent(error)
+                message.id,
+                lease,
+                policy,
+                reason,
+                report,
+                permanent=channel.is_permanent(error),
+                recipient_refused=channel.refuses_recipient(error),
             )
         else:
             _record_success(message.id, lease, receipt, report)
@@ -364,6 +377,7 @@ def _record_failure(
     report,
     *,
     permanent: bool = False,
+    recipient_refused: bool = False,
 ) -> None:
     message = _reload_if_still_ours(message_id, lease)
     if message is not None:
@@ -371,9 +385,16 @@ def _record_failure(
         message.attempts += 1
         message.last_error = reason[:LAST_ERROR_LENGTH]
         message.claimed_until = None
-        next_attempt_at = None if permanent else policy.next_attempt_at(message, now)
+        next_attempt_at = (
+            None if permanent or recipient_refused else policy.next_attempt_at(message, now)
+        )
         if next_attempt_at is None:
-            WORKFLOW.apply(message, OutboxAction.GIVE_UP, SYSTEM)
+            WORKFLOW.apply(
+                message,
+                OutboxAction.GIVE_UP,
+                SYSTEM,
+                detail=RECIPIENT_REFUSED if recipient_refused else None,
+            )
             message.dead_at = now
             report.given_up += 1
             log.error(

@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from portal.core.exports import FORMATS
 from portal.core.forms import (
     MainlandMobile,
     NoControlCharacters,
@@ -26,7 +27,7 @@ from portal.core.forms import (
     max_length,
 )
 from portal.core.uploads import ALLOWED_LABEL
-from portal.petitions.models import Channel, Grade, Kind, ReplyKind
+from portal.petitions.models import Channel, Grade, Kind, ReplyKind, Unreachable
 
 SUBJECT_MAX, BODY_MIN, BODY_MAX = 100, 10, 10_000
 MAX_FILES = 5
@@ -502,4 +503,52 @@ class CloseForm(PortalForm):
 class NoteForm(PortalForm):
     body = _text(
         _l("Internal note"), _l("Write the note."), rows=3, description=_l("Only staff see notes.")
+    )
+
+
+class UnreachableForm(PortalForm):
+    reason = RadioField(
+        _l("Why the petitioner cannot be reached"),
+        choices=[SelectChoice(reason.value, reason.label) for reason in Unreachable],
+        validators=[DataRequired(_l("Choose why the petitioner cannot be reached."))],
+    )
+    note = TextAreaField(
+        _l("Note (optional)"),
+        description=_l(
+            "For example when and how often you tried. Kept as an internal note; only staff see it."
+        ),
+        validators=[Optional(), max_length(COMMENT_MAX), NoControlCharacters()],
+        render_kw={"rows": 3},
+    )
+
+
+class ContactRestoredForm(PortalForm):
+    note = TextAreaField(
+        _l("Note (optional)"),
+        description=_l("For example how contact was made. Kept as an internal note."),
+        validators=[Optional(), max_length(COMMENT_MAX), NoControlCharacters()],
+        render_kw={"rows": 3},
+    )
+
+
+FORMAT_LABELS = {"csv": _l("CSV (opens in Excel and WPS)"), "xlsx": _l("Excel workbook (XLSX)")}
+
+
+class QueueExportForm(PortalForm):
+    """Download a queue as a file: the list's filters come as hidden fields, checked by the
+    view as the list checks its query string."""
+
+    queue = HiddenField()
+    kind = HiddenField()
+    channel = HiddenField()
+    state = HiddenField()
+    file_format = RadioField(
+        _l("File format"),
+        choices=[SelectChoice(fmt, FORMAT_LABELS[fmt]) for fmt in FORMATS],
+        default="csv",
+        validators=[DataRequired(_l("Choose the file format."))],
+    )
+    personal_data = BooleanField(
+        _l("Include the petitioners’ names, contact details and subjects"),
+        description=_l("Only when the work needs them: the file leaves the portal's control."),
     )

@@ -257,6 +257,10 @@ class Petition(db.Model):
         return Channel(self.channel)
 
     @property
+    def unreachable_enum(self) -> Unreachable | None:
+        return Unreachable(self.unreachable_reason) if self.unreachable_reason else None
+
+    @property
     def sent_replies(self):
         return [reply for reply in self.replies if reply.sent_at is not None]
 

@@ -49,7 +49,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from portal.calendar.services import load_calendar
-from portal.core import audit, clock
+from portal.core import audit, clock, outbox
 from portal.core.audit import EventType
 from portal.core.permissions import Role
 from portal.core.workflow import PETITIONER, SYSTEM, InvalidTransition, Transition, Workflow
@@ -63,6 +63,7 @@ from portal.petitions.models import (
     Reply,
     ReplyKind,
     State,
+    Unreachable,
 )
 
 audit.register_event_types(
@@ -97,6 +98,11 @@ audit.register_event_types(
         "petition.reply_graded": EventType(
             _l("The petitioner rated a progress reply"), public=True
         ),
+        # Staff only: the petitioner is not told that they could not be told (detail: the
+        # `Unreachable` code, nothing personal).
+        "petition.unreachable_recorded": EventType(_l("Petitioner recorded as unreachable")),
+        "petition.contact_restored": EventType(_l("Contact with the petitioner made again")),
+        "petition.list_exported": EventType(_l("List of petitions downloaded")),
     }
 )
 
@@ -578,25 +584,38 @@ REQUEST_MATERIAL_ROLES = (Role.CLERK, Role.HANDLER, Role.LEADER)
 CLERK_REQUEST_STATES = frozenset({State.RECEIVED, State.ACCEPTED})
 
 
-def _check_request_material(petition: Petition, actor) -> None:
+def _check_contact_work(petition: Petition, actor, refusals: dict[str, object]) -> None:
+    """Who may act towards the petitioner outside the transitions (ask for material, record
+    that they cannot be reached): a clerk at intake, before the petition has a handler; a
+    handler on a petition they work on, as for drafting; a leader on any; never on a finished
+    petition. `refusals` words the refusal of each rule ("role", "clerk", "handler") for the
+    action concerned."""
     role = getattr(actor, "role", None)
     if role not in REQUEST_MATERIAL_ROLES:
-        raise InvalidTransition(
-            _l("Your role cannot ask the petitioner for material."), forbidden=True
-        )
+        raise InvalidTransition(refusals["role"], forbidden=True)
     state = State(petition.status)
     if state in FINAL_STATES:
         raise InvalidTransition(_l("This petition is already finished."))
     if role == Role.CLERK and state not in CLERK_REQUEST_STATES:
-        raise InvalidTransition(
-            _l("Once a handler has the petition, the handler or a leader asks for material."),
-            forbidden=True,
-        )
+        raise InvalidTransition(refusals["clerk"], forbidden=True)
     if role == Role.HANDLER and not _works_on(petition, actor):
-        raise InvalidTransition(
-            _l("Only the assigned handler or a leader can ask for material on this petition."),
-            forbidden=True,
-        )
+        raise InvalidTransition(refusals["handler"], forbidden=True)
+
+
+def _check_request_material(petition: Petition, actor) -> None:
+    _check_contact_work(
+        petition,
+        actor,
+        {
+            "role": _l("Your role cannot ask the petitioner for material."),
+            "clerk": _l(
+                "Once a handler has the petition, the handler or a leader asks for material."
+            ),
+            "handler": _l(
+                "Only the assigned handler or a leader can ask for material on this petition."
+            ),
+        },
+    )
 
 
 def can_request_material(petition: Petition, user) -> bool:
@@ -643,3 +662,114 @@ def mark_material_read(petition: Petition, actor) -> int:
         "petition.material_read", actor=actor, subject=petition, detail=f"additions={len(unread)}"
     )
     return len(unread)
+
+
+# ---- a petitioner who cannot be reached ------------------------------------------------------
+# Not a state either: handling goes on (the reply is still written and sent, and shown on the
+# progress page), but the reply rates count the petition apart, as the national figures count
+# petitioners who cannot be contacted (DESIGN §5c). Staff record it, with the same roles as
+# asking for material; the outbox records it too when the petitioner's only contact, an e-mail
+# address, is refused for good (notices.py). Anonymous petitions have no contact to fail.
+
+
+def _check_unreachable(petition: Petition, actor) -> None:
+    if petition.is_anonymous:
+        raise InvalidTransition(
+            _l("An anonymous petition has no contact details, so none can fail.")
+        )
+    if actor is SYSTEM:
+        if State(petition.status) in FINAL_STATES:
+            raise InvalidTransition(_l("This petition is already finished."))
+        return
+    _check_contact_work(
+        petition,
+        actor,
+        {
+            "role": _l("Your role cannot record whether the petitioner can be reached."),
+            "clerk": _l(
+                "Once a handler has the petition, the handler or a leader records whether the "
+                "petitioner can be reached."
+            ),
+            "handler": _l(
+                "Only the assigned handler or a leader can record whether the petitioner can "
+                "be reached."
+            ),
+        },
+    )
+
+
+def can_record_unreachable(petition: Petition, user) -> bool:
+    """Whether to offer "cannot be reached": allowed, and not recorded already."""
+    try:
+        _check_unreachable(petition, user)
+    except InvalidTransition:
+        return False
+    return petition.unreachable_reason is None
+
+
+def can_record_contact_restored(petition: Petition, user) -> bool:
+    try:
+        _check_unreachable(petition, user)
+    except InvalidTransition:
+        return False
+    return petition.unreachable_reason is not None
+
+
+def record_unreachable(petition: Petition, actor, *, reason: Unreachable | str) -> None:
+    """The petitioner cannot be reached, for `reason`, since now. Refused when it is recorded
+    already (record the contact made again first: the reason and its time are one fact)."""
+    try:
+        reason = Unreachable(reason)
+    except ValueError:
+        raise InvalidTransition(
+            _l("Choose why the petitioner cannot be reached."), field="reason"
+        ) from None
+    _check_unreachable(petition, actor)
+    if petition.unreachable_reason is not None:
+        raise InvalidTransition(
+            _l(
+                "The petitioner is already recorded as unreachable: “%(reason)s”.",
+                reason=Unreachable(petition.unreachable_reason).label,
+            )
+        )
+    petition.unreachable_reason, petition.unreachable_at = reason.value, clock.now()
+    audit.record(
+        "petition.unreachable_recorded", actor=actor, subject=petition, detail=reason.value
+    )
+
+
+def record_contact_restored(petition: Petition, actor) -> None:
+    """Contact with the petitioner was made again: the petition counts in the rates again."""
+    _check_unreachable(petition, actor)
+    if petition.unreachable_reason is None:
+        raise InvalidTransition(_l("The petitioner is not recorded as unreachable."))
+    previous = petition.unreachable_reason
+    petition.unreachable_reason, petition.unreachable_at = None, None
+    audit.record("petition.contact_restored", actor=actor, subject=petition, detail=previous)
+
+
+def record_bounced_email(event: audit.AuditEvent) -> None:
+    """The outbox gave up an e-mail because the address does not exist (core/outbox.py): every
+    open petition whose only contact is that address has a petitioner who cannot be reached.
+    One who also gave a mobile number or a postal address can still be reached that way, and
+    staff decide. Runs in the outbox's transaction (a subscriber, see core/audit.py)."""
+    if event.detail != outbox.RECIPIENT_REFUSED or event.subject_id is None:
+        return
+    message = db.session.get(outbox.OutboxMessage, int(event.subject_id))
+    if message is None or message.channel != outbox.ChannelName.EMAIL:
+        return
+    petitions = db.session.scalars(
+        sa.select(Petition).where(
+            Petition.email == message.recipient,
+            Petition.is_anonymous.is_(False),
+            Petition.mobile.is_(None),
+            Petition.address.is_(None),
+            Petition.unreachable_reason.is_(None),
+            Petition.status.not_in([state.value for state in FINAL_STATES]),
+        )
+    )
+    for petition in petitions:
+        record_unreachable(petition, SYSTEM, reason=Unreachable.EMAIL_BOUNCED)
+
+
+audit.subscribe(["outbox.given_up"], record_bounced_email)
