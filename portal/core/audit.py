@@ -4,6 +4,15 @@ Rows store stable codes; labels are translated only when shown. `record()` adds 
 current session so it commits (or rolls back) together with the change it describes. Events
 marked public are the petitioner's timeline on the progress page; the rest are staff-only.
 
+Details are structured: `record(..., detail={"channel": "web", "rule": "calendar-7d/3m/1m"})`
+stores `channel=web; rule=calendar-7d/3m/1m` (values escaped), and each domain registers its
+keys (`register_detail_keys`) with a label and a function that turns the stored code into words
+in the reader's language, at the time of reading. Text a member of staff typed (a reason, a
+comment) is kept under its key and shown as typed. Rows written before details were structured
+are read through the patterns the domain registers for them (`legacy=`), else shown as stored.
+Never put a petitioner's personal data in a detail: the trail is kept for ever and read by staff
+who have no need of it.
+
 A domain can `subscribe` to event types: whoever must be told of a step (petitions/notices.py)
 listens to its events instead of being called from every transition. Subscribers run when the
 transaction that recorded the event commits, just before its last flush, so that they see the
@@ -35,12 +44,14 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from portal.core import clock
@@ -64,6 +75,117 @@ def register_event_types(event_types: dict[str, EventType]) -> None:
         raise KeyError(f"audit event types declared twice: {sorted(clash)}")
     CATALOGUE.update(event_types)
 
+
+@dataclass(frozen=True)
+class DetailKey:
+    """One key of a structured detail: its label, and how a stored value reads (the default:
+    as stored, for numbers, names and what staff typed)."""
+
+    label: object
+    show: Callable[[str], object] = str
+
+
+# By the first part of the event code ("petition" for "petition.received"); "" for every event.
+DETAIL_KEYS: dict[str, dict[str, DetailKey]] = {}
+# By event code: how a detail written before details were structured reads, as a pattern whose
+# named groups are keys of that code's domain.
+LEGACY_DETAILS: dict[str, re.Pattern] = {}
+
+
+def register_detail_keys(
+    prefixes: Iterable[str], keys: dict[str, DetailKey], legacy: dict[str, str] | None = None
+) -> None:
+    """A domain declares the keys its events' details use, for its event code prefixes."""
+    for prefix in prefixes:
+        known = DETAIL_KEYS.setdefault(prefix, {})
+        clash = set(keys) & set(known)
+        if clash:
+            raise KeyError(f"audit detail keys declared twice for {prefix!r}: {sorted(clash)}")
+        known.update(keys)
+    for code, pattern in (legacy or {}).items():
+        LEGACY_DETAILS[code] = re.compile(pattern, re.DOTALL)
+
+
+_ESCAPES = {"%": "%25", ";": "%3B", "=": "%3D"}
+_ESCAPED = re.compile("|".join(re.escape(e) for e in _ESCAPES.values()))
+_UNESCAPES = {escaped: char for char, escaped in _ESCAPES.items()}
+
+
+def encode_detail(values: Mapping[str, object]) -> str | None:
+    """`key=value; key=value`, empty values left out; None when nothing is left."""
+    parts = [
+        f"{key}={''.join(_ESCAPES.get(c, c) for c in str(value))}"
+        for key, value in values.items()
+        if value is not None and value != ""
+    ]
+    return "; ".join(parts) or None
+
+
+def _decode(detail: str, known: Mapping[str, DetailKey]) -> dict[str, str] | None:
+    """The pairs of a structured detail, or None when it is not one (a key this domain does not
+    know, or no `=`: an old free-text detail)."""
+    values = {}
+    for part in detail.split(";"):
+        key, equals, value = part.strip().partition("=")
+        if not equals or key not in known:
+            return None
+        values[key] = _ESCAPED.sub(lambda m: _UNESCAPES[m.group()], value)
+    return values
+
+
+def _keys_for(code: str) -> dict[str, DetailKey]:
+    return {**DETAIL_KEYS.get("", {}), **DETAIL_KEYS.get(code.partition(".")[0], {})}
+
+
+def detail_values(code: str, detail: str | None) -> dict[str, str]:
+    """The detail as key → stored value (new and old formats alike); {} when it is free text
+    or empty."""
+    if not detail:
+        return {}
+    known = _keys_for(code)
+    values = _decode(detail, known)
+    if values is not None:
+        return values
+    pattern = LEGACY_DETAILS.get(code)
+    matched = pattern.fullmatch(detail.strip()) if pattern else None
+    return {k: v for k, v in matched.groupdict().items() if v is not None} if matched else {}
+
+
+@dataclass(frozen=True)
+class DetailPart:
+    label: object | None  # None: text shown as stored, without a label
+    text: object
+
+
+def describe_detail(code: str, detail: str | None) -> list[DetailPart]:
+    """What the reader sees of a detail, in their language: each known key's label and value
+    in words; anything else as it was stored."""
+    values = detail_values(code, detail)
+    if not values:
+        return [DetailPart(None, detail)] if detail else []
+    known = _keys_for(code)
+    return [
+        DetailPart(known[key].label, _shown(known[key], value)) for key, value in values.items()
+    ]
+
+
+def detail_text(event: AuditEvent) -> str:
+    """The detail as one line of text in the current language (for a message, a CSV)."""
+    return "; ".join(
+        f"{part.label}: {part.text}" if part.label is not None else str(part.text)
+        for part in event.detail_parts
+    )
+
+
+def _shown(key: DetailKey, value: str) -> object:
+    try:
+        return key.show(value)
+    except (KeyError, ValueError):  # a code this version no longer knows: as stored
+        return value
+
+
+# Text staff typed, in any domain's events.
+register_detail_keys([""], {"reason": DetailKey(_l("Reason")), "comment": DetailKey(_l("Comment"))})
 
 Subscriber = Callable[["AuditEvent"], None]
 SUBSCRIBERS: dict[str, list[Subscriber]] = {}
@@ -93,6 +215,7 @@ ACTOR_STAFF = "staff"
 ACTOR_PETITIONER = "petitioner"  # any member of the public acting on their own matter
 ACTOR_LAWYER = "lawyer"
 ACTOR_SYSTEM = "system"
+ACTOR_KINDS = (ACTOR_STAFF, ACTOR_PETITIONER, ACTOR_LAWYER, ACTOR_SYSTEM)
 
 
 def subject_of(thing) -> tuple[str, str]:
@@ -144,6 +267,16 @@ class AuditEvent(db.Model):
     def label(self):
         event_type = CATALOGUE.get(self.code)
         return event_type.label if event_type else self.code
+
+    @property
+    def details(self) -> dict[str, str]:
+        """The detail's stored values by key (codes, ids, what staff typed)."""
+        return detail_values(self.code, self.detail)
+
+    @property
+    def detail_parts(self) -> list[DetailPart]:
+        """The detail as the reader reads it, label and words (see `describe_detail`)."""
+        return describe_detail(self.code, self.detail)
 
     @property
     def is_public(self) -> bool:
@@ -432,11 +565,15 @@ def record(
     subject=None,
     from_state: str | None = None,
     to_state: str | None = None,
-    detail: str | None = None,
+    detail: Mapping[str, object] | None = None,
 ) -> AuditEvent:
-    """Add one audit event to the current transaction. Unknown codes are a programming error."""
+    """Add one audit event to the current transaction. Unknown codes, and detail keys its domain
+    has not registered, are programming errors."""
     if code not in CATALOGUE:
         raise KeyError(f"audit event {code!r} is not in the catalogue")
+    unknown = set(detail or ()) - set(_keys_for(code))
+    if unknown:
+        raise KeyError(f"audit detail keys {sorted(unknown)} are not registered for {code!r}")
     kind, actor_id = _actor_fields(actor, actor_kind)
     subject_kind, subject_id = subject_of(subject) if subject is not None else (None, None)
     event = AuditEvent(
@@ -448,12 +585,58 @@ def record(
         subject_id=subject_id,
         from_state=str(from_state) if from_state is not None else None,
         to_state=str(to_state) if to_state is not None else None,
-        detail=detail,
+        detail=encode_detail(detail or {}),
     )
     db.session.add(event)
     if code in SUBSCRIBERS:
         db.session.info.setdefault(_WAITING, []).append(event)
     return event
+
+
+@dataclass(frozen=True)
+class TrailFilter:
+    """What the administrator's trail page narrows to; None is no filter. `since` and `until`
+    are instants (the page turns local days into them), `until` excluded."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    code: str | None = None
+    actor_kind: str | None = None
+    actor_id: int | None = None
+    subject_kind: str | None = None
+    subject_id: str | None = None
+
+
+@dataclass(frozen=True)
+class TrailPage:
+    events: list[AuditEvent]
+    older_than: int | None  # the `before` of the next (older) page, None on the last page
+
+
+def trail_page(wanted: TrailFilter, *, before: int | None = None, per_page: int = 50) -> TrailPage:
+    """The newest events matching `wanted` with a sequence below `before`: keyset pages, so that
+    the thousandth page of a million events costs what the first does (indexes on code, actor
+    and subject, each with the sequence, or the time)."""
+    query = sa.select(AuditEvent).order_by(AuditEvent.sequence.desc()).limit(per_page + 1)
+    for column, value in [
+        (AuditEvent.code, wanted.code),
+        (AuditEvent.actor_kind, wanted.actor_kind),
+        (AuditEvent.actor_id, wanted.actor_id),
+        (AuditEvent.subject_kind, wanted.subject_kind),
+        (AuditEvent.subject_id, wanted.subject_id),
+    ]:
+        if value is not None:
+            query = query.where(column == value)
+    if wanted.since is not None:
+        query = query.where(AuditEvent.at >= wanted.since)
+    if wanted.until is not None:
+        query = query.where(AuditEvent.at < wanted.until)
+    if before is not None:
+        query = query.where(AuditEvent.sequence < before)
+    events = list(db.session.scalars(query))
+    more = len(events) > per_page
+    events = events[:per_page]
+    return TrailPage(events, events[-1].sequence if more else None)
 
 
 def history_query(subject) -> sa.Select:

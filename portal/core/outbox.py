@@ -136,6 +136,11 @@ class OutboxAction(enum.StrEnum):
         }[self]
 
 
+audit.register_detail_keys(
+    ["outbox"],
+    {"attempts": audit.DetailKey(_l("Failed attempts"))},
+    legacy={"outbox.retried": r"after (?P<attempts>[0-9]+) failed attempt\(s\)"},
+)
 audit.register_event_types(
     {
         "outbox.sent": EventType(_l("Message sent")),
@@ -394,9 +399,7 @@ def _record_failure(
 def retry(message: OutboxMessage, actor) -> None:
     """Queue a dead message again, as if new: a fresh retry time and backoff (the audit event
     keeps how many attempts had failed). In the caller's transaction."""
-    WORKFLOW.apply(
-        message, OutboxAction.RETRY, actor, detail=f"after {message.attempts} failed attempt(s)"
-    )
+    WORKFLOW.apply(message, OutboxAction.RETRY, actor, detail={"attempts": message.attempts})
     now = clock.now()
     message.dead_at = None
     message.queued_at = now
