@@ -403,8 +403,11 @@ def add_material(petition: Petition, data: MaterialData, *, submission_key: str)
         "petition.material_added",
         actor_kind=audit.ACTOR_PETITIONER,
         subject=petition,
-        detail={"addition": addition.id, "files": len(data.uploads)}
-        + (f"; request={request.id}" if request else ""),
+        detail={
+            "addition": addition.id,
+            "files": len(data.uploads),
+            "request": request.id if request else None,
+        },
     )
     db.session.flush()
     return MaterialReceipt(addition, is_repeat=False)

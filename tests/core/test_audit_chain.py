@@ -54,7 +54,9 @@ def test_events_form_one_gap_free_chain_that_verify_reports_intact(app):
 
 def test_several_events_of_one_transaction_are_chained_in_the_order_recorded(app):
     first = audit.record("calendar.day_removed", subject=("day", "2026-10-01"))
-    second = audit.record("calendar.day_set", subject=("day", "2026-10-02"), detail="holiday")
+    second = audit.record(
+        "calendar.day_set", subject=("day", "2026-10-02"), detail={"kind": "holiday"}
+    )
     db.session.commit()
     assert (first.sequence, second.sequence) == (1, 2)
     assert second.prev_hash == first.hash

@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from portal.core import audit, clock
 from portal.core.permissions import Role
 from portal.extensions import db
+from portal.petitions.models import Grade, ReplyKind
 from tests.factories import login, make_user
 
 
@@ -20,6 +21,11 @@ def shown(code: str, detail: str | None) -> list[tuple[str | None, str]]:
             (None if p.label is None else str(p.label), str(p.text))
             for p in audit.describe_detail(code, detail)
         ]
+
+
+def english(label) -> str:
+    with force_locale("en"):
+        return str(label)
 
 
 def test_codes_read_as_words_in_the_readers_language():
@@ -32,7 +38,7 @@ def test_codes_read_as_words_in_the_readers_language():
         ),
     ]
     assert shown("petition.satisfied", "grade=basically_satisfied") == [
-        ("Petitioner's rating", "Basically satisfied")
+        ("Petitioner's rating", english(Grade.BASICALLY_SATISFIED.label))
     ]
     assert shown("calendar.day_set", "kind=holiday") == [("Kind of day", "Public holiday")]
 
@@ -40,12 +46,14 @@ def test_codes_read_as_words_in_the_readers_language():
 def test_details_written_before_they_were_structured_read_the_same_way():
     assert shown("petition.recovery_code_sent", "by sms") == [("Sent by", "SMS")]
     assert shown("outbox.retried", "after 2 failed attempt(s)") == [("Failed attempts", "2")]
-    assert shown("petition.reply_drafted", "result") == [("Kind of reply", "Result")]
+    assert shown("petition.reply_drafted", "result") == [
+        ("Kind of reply", english(ReplyKind.RESULT.label))
+    ]
     assert shown("calendar.day_set", "holiday") == [("Kind of day", "Public holiday")]
     assert shown("petition.assigned", "handler=王敏") == [("Handler", "王敏")]
     assert shown("user.updated", "name; role clerk->handler") == [
         ("Name changed", "yes"),
-        ("Previous role", "Clerk"),
+        ("Previous role", "Intake clerk"),
         ("Role", "Handler"),
     ]
 
@@ -78,55 +86,61 @@ def test_a_key_not_registered_for_the_domain_is_a_programming_error(app):
 
 
 def _events():
+    """Three events (and the accounts' own); the sequence numbers of the three, oldest first."""
     clerk = make_user(Role.CLERK, name="李文")
+    login_as_admin = make_user(Role.ADMIN)
     with clock.frozen(datetime(2026, 10, 1, 2, 0, tzinfo=UTC)):
-        audit.record("calendar.day_set", actor=clerk, subject=("day", "2026-10-01"),
-                     detail={"kind": "holiday"})  # fmt: skip
+        holiday = audit.record("calendar.day_set", actor=clerk, subject=("day", "2026-10-01"),
+                               detail={"kind": "holiday"})  # fmt: skip
     with clock.frozen(datetime(2026, 11, 2, 2, 0, tzinfo=UTC)):
-        audit.record("calendar.day_removed", subject=("day", "2026-10-02"))
-        audit.record("petition.closed", actor=clerk, subject=("petition", 7),
-                     detail={"reason": "重复"})  # fmt: skip
+        removed = audit.record("calendar.day_removed", subject=("day", "2026-10-02"))
+        closed = audit.record("petition.closed", actor=clerk, subject=("petition", 7),
+                              detail={"reason": "重复"})  # fmt: skip
     db.session.commit()
-    return clerk
+    return clerk, login_as_admin, [str(e.sequence) for e in (holiday, removed, closed)]
 
 
-def _rows(page) -> list[str]:
-    return [row.find_all("td")[0].get_text() for row in page.select("tbody tr")]
+def _rows(page, mine=None) -> list[str]:
+    """The sequence numbers listed; with `mine`, only those (not the accounts' and logins')."""
+    listed = [row.find_all("td")[0].get_text() for row in page.select("tbody tr")]
+    return [n for n in listed if mine is None or n in mine]
 
 
 def test_the_trail_page_lists_every_event_newest_first_with_details(client, client_request):
-    _events()
-    login(client, make_user(Role.ADMIN))
-    page = client_request.get("operations_admin.audit_trail", _headers={"Accept-Language": "en"})
-    assert _rows(page) == ["3", "2", "1"]
-    assert "重复" in page.select("tbody tr")[0].get_text()
+    _clerk, admin, mine = _events()
+    login(client, admin)
+    page = client_request.get("operations_admin.audit_trail")
+    assert _rows(page, mine) == mine[::-1]
+    [closed] = [r for r in page.select("tbody tr") if r.find("td").get_text() == mine[2]]
+    assert "重复" in closed.get_text()
 
 
 def test_the_trail_page_filters_by_type_actor_subject_and_dates(client, client_request):
-    clerk = _events()
-    login(client, make_user(Role.ADMIN))
-    get = client_request.get
-    assert _rows(get("operations_admin.audit_trail", type="calendar.day_set")) == ["1"]
-    assert _rows(get("operations_admin.audit_trail", actor=clerk.id)) == ["3", "1"]
-    assert _rows(get("operations_admin.audit_trail", actor="system")) == ["2"]
-    assert _rows(get("operations_admin.audit_trail", subject_kind="petition", subject_id="7")) == [
-        "3"
-    ]
-    assert _rows(get("operations_admin.audit_trail", **{"from": "2026-11-01"})) == ["3", "2"]
-    assert _rows(get("operations_admin.audit_trail", to="2026-10-31")) == ["1"]
+    clerk, admin, mine = _events()
+    first, second, third = mine
+    login(client, admin)
+
+    def listed(**filters):
+        return _rows(client_request.get("operations_admin.audit_trail", **filters), mine)
+
+    assert listed(type="calendar.day_set") == [first]
+    assert listed(actor=clerk.id) == [third, first]
+    assert listed(actor="system") == [second]
+    assert listed(subject_kind="petition", subject_id="7") == [third]
+    assert listed(**{"from": "2026-11-01"}) == [third, second]
+    assert listed(to="2026-10-31") == [first]
     # A malformed filter is ignored, not a 500.
-    assert _rows(get("operations_admin.audit_trail", type="nonsense", to="2026-13-45")) == [
-        "3", "2", "1",
-    ]  # fmt: skip
+    assert listed(type="nonsense", to="2026-13-45") == [third, second, first]
 
 
 def test_the_trail_page_pages_by_sequence(client, client_request):
+    admin = make_user(Role.ADMIN)
     for day in range(1, 56):
-        audit.record("calendar.day_removed", subject=("day", f"2026-12-{day % 28 + 1:02d}"))
+        last = audit.record("calendar.day_removed", subject=("day", f"2026-12-{day % 28 + 1:02d}"))
     db.session.commit()
-    login(client, make_user(Role.ADMIN))
-    first = client_request.get("operations_admin.audit_trail")
-    assert _rows(first)[0] == "55" and len(_rows(first)) == 50
-    assert first.select_one(".pager a[href*='before=6']") is not None
+    login(client, admin)
+    first = client_request.get("operations_admin.audit_trail", type="calendar.day_removed")
+    assert _rows(first)[0] == str(last.sequence) and len(_rows(first)) == 50
+    assert first.select_one(f".pager a[href*='before={last.sequence - 49}']") is not None
     second = client_request.get("operations_admin.audit_trail", before=6)
     assert _rows(second) == ["5", "4", "3", "2", "1"]
