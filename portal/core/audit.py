@@ -54,7 +54,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from portal.core import clock
+from portal.core import clock, database
 from portal.extensions import db
 
 
@@ -333,11 +333,17 @@ def _advance_head(connection: sa.Connection, count: int) -> tuple[int, str]:
     return the sequence and hash it held before. The migration creates the row; an emptied
     trail (tests) gets it back here."""
     head = AuditChainHead.__table__
-    moved = sa.update(head).where(head.c.id == 1).values(sequence=head.c.sequence + count)
-    row = connection.execute(moved.returning(head.c.sequence, head.c.hash)).first()
-    if row is None:
-        connection.execute(sa.insert(head).values(id=1, sequence=count, hash=GENESIS))
-        return 0, GENESIS
+    moved = (
+        sa.update(head)
+        .where(head.c.id == 1)
+        .values(sequence=head.c.sequence + count)
+        .returning(head.c.sequence, head.c.hash)
+    )
+    row = connection.execute(moved).first()
+    if row is None:  # two first writers at once: one inserts, both then move it in turn
+        genesis = database.insert(head).values(id=1, sequence=0, hash=GENESIS)
+        connection.execute(genesis.on_conflict_do_nothing(index_elements=["id"]))
+        row = connection.execute(moved).one()
     return row.sequence - count, row.hash
 
 
@@ -429,7 +435,8 @@ def empty_trail(connection: sa.Connection) -> None:
     """Delete every event and start the chain afresh: between tests, never in production."""
     with guard_lifted(connection):
         connection.execute(AuditEvent.__table__.delete())
-    connection.execute(AuditChainHead.__table__.delete())
+    head = AuditChainHead.__table__
+    connection.execute(head.update().values(sequence=0, hash=GENESIS))
 
 
 # ---- checking the chain -------------------------------------------------------------------------
