@@ -140,6 +140,7 @@ def _register_cli(app: Flask) -> None:
     from portal.accounts.cli import users_cli
     from portal.core.filecheck import check_files_command
     from portal.demo import demo_data
+    from portal.operations.audit_cli import audit_cli
     from portal.operations.cli import send_mail, send_sms
     from portal.petitions.cli import sweep_deadlines
 
@@ -149,3 +150,4 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(send_sms)
     app.cli.add_command(demo_data)
     app.cli.add_command(check_files_command)
+    app.cli.add_command(audit_cli)

@@ -96,6 +96,7 @@ REACHES = {
         "appointments_admin.closures",
         "lawyers_admin.edit_exclusions",
         "operations_admin.list_outbox",
+        "operations_admin.audit_trail",
     },
     "lawyer": {
         "lawyers.account",

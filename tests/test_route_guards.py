@@ -122,6 +122,7 @@ EXPECTED = {
     "calendar_admin.edit_calendar": {ADMIN},
     "calendar_admin.delete_day": {ADMIN},
     "operations_admin.list_outbox": {ADMIN},
+    "operations_admin.audit_trail": {ADMIN},
     "operations_admin.retry_message": {ADMIN},
     "operations_admin.retry_all": {ADMIN},
 }

@@ -29,9 +29,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
-from portal.cases.models import Case, CaseQueryGrant, CaseStageChange, Category, Stage
+from portal.cases.models import (
+    Case,
+    CaseQueryGrant,
+    CaseStageChange,
+    Category,
+    Relationship,
+    Stage,
+    Verification,
+)
 from portal.core import audit, clock, codes
-from portal.core.audit import EventType
+from portal.core.audit import DetailKey, EventType
 from portal.core.casenumbers import normalise_case_number
 from portal.core.lookups import LookupLocked, guarded_lookup  # noqa: F401  (raised to the views)
 from portal.extensions import db
@@ -142,6 +150,36 @@ def create_case(data: CaseData, actor) -> Case:
 
 
 EDITABLE = [item.name for item in fields(CaseData) if item.name != "stage"]
+FIELD_LABELS = {
+    "case_number": _l("Case number"),
+    "cause_of_action": _l("Cause of action"),
+    "procuratorate": _l("Procuratorate"),
+    "department": _l("Department"),
+    "accepted_on": _l("Accepted on"),
+    "time_limit_on": _l("Time limit"),
+    "category": _l("Category"),
+    "result": _l("Result"),
+    "coercive_measures": _l("Coercive measures"),
+    "seized_property": _l("Seized property"),
+}
+
+
+def _field_labels(names: str) -> str:
+    return ", ".join(str(FIELD_LABELS.get(name, name)) for name in names.split(","))
+
+
+audit.register_detail_keys(
+    ["case"],
+    {
+        "fields": DetailKey(_l("Fields changed"), _field_labels),
+        "changed_on": DetailKey(_l("Changed on"), lambda day: format_date(date.fromisoformat(day))),
+        "source": DetailKey(_l("Source"), lambda code: {"csv": _l("CSV import")}[code]),
+        "cases": DetailKey(_l("Cases")),
+        "grant": DetailKey(_l("Query code no.")),
+        "relation": DetailKey(_l("Relationship"), lambda code: Relationship(code).label),
+        "verification": DetailKey(_l("Identity checked by"), lambda code: Verification(code).label),
+    },
+)
 
 
 def update_case(case: Case, data: CaseData, actor) -> list[str]:
@@ -162,7 +200,7 @@ def update_case(case: Case, data: CaseData, actor) -> list[str]:
             db.session.flush()
     except IntegrityError:  # renamed at the same moment by someone else
         raise _taken_error(data.case_number) from None
-    audit.record("case.updated", actor=actor, subject=case, detail="fields=" + ",".join(changed))
+    audit.record("case.updated", actor=actor, subject=case, detail={"fields": ",".join(changed)})
     return changed
 
 
@@ -207,7 +245,7 @@ def change_stage(
         subject=case,
         from_state=previous,
         to_state=stage.value,
-        detail=f"changed_on={changed_on.isoformat()}",
+        detail={"changed_on": changed_on.isoformat()},
     )
     return change
 
@@ -552,9 +590,9 @@ def import_cases(raw: bytes, actor, *, default_procuratorate: str) -> list[Case]
     for case in cases:
         audit.record(
             "case.created", actor=actor, subject=case, to_state=case.stage,
-            detail="source=csv",
+            detail={"source": "csv"},
         )  # fmt: skip
-    audit.record("case.imported", actor=actor, detail=f"cases={len(cases)}")
+    audit.record("case.imported", actor=actor, detail={"cases": len(cases)})
     return cases
 
 
@@ -621,7 +659,7 @@ def issue_query_code(
         "case.query_code_issued",
         actor=actor,
         subject=case,
-        detail=f"grant={grant.id}; relation={relation}; verification={verification}",
+        detail={"grant": grant.id, "relation": relation, "verification": verification},
     )
     return IssuedCode(grant, code, is_repeat=False)
 
@@ -636,7 +674,7 @@ def revoke_grant(grant: CaseQueryGrant, actor) -> None:
         "case.query_code_revoked",
         actor=actor,
         subject=grant.case,
-        detail=f"grant={grant.id}",
+        detail={"grant": grant.id},
     )
 
 
@@ -680,7 +718,7 @@ def find_for_query(case_number: str, code: str) -> QueryAccess | None:
             "case.queried",
             actor_kind=audit.ACTOR_PETITIONER,
             subject=access.case,
-            detail=f"grant={access.grant.id}",
+            detail={"grant": access.grant.id},
         )
     return access
 

@@ -32,6 +32,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import Response
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -51,6 +52,18 @@ FORMULA_STARTS = frozenset("=+-@＝＋－＠")
 FORMULA_LEADING_CONTROLS = frozenset("\t\r\n")
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+FORMAT_LABELS = {"csv": "CSV", "xlsx": "Excel (XLSX)"}
+YES_NO = {"yes": _l("Yes"), "no": _l("No")}
+
+# What `respond` adds to the detail of every export event, whichever domain's it is.
+audit.register_detail_keys(
+    [""],
+    {
+        "rows": audit.DetailKey(_l("Rows")),
+        "format": audit.DetailKey(_l("Format"), lambda code: FORMAT_LABELS[code]),
+        "personal_data": audit.DetailKey(_l("With personal data"), lambda code: YES_NO[code]),
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -154,7 +167,13 @@ def render(table: Table, fmt: str, *, personal_data: bool = False) -> tuple[byte
 
 
 def respond(
-    table: Table, fmt: str, *, actor, audit_code: str, detail: str, personal_data: bool = False
+    table: Table,
+    fmt: str,
+    *,
+    actor,
+    audit_code: str,
+    detail: Mapping[str, object],
+    personal_data: bool = False,
 ) -> Response:
     """The export as a download. Records `audit_code` (registered by the calling domain) with
     `actor` and `detail` (what and with which filters), to which the row count, the format and
@@ -164,9 +183,12 @@ def respond(
     audit.record(
         audit_code,
         actor=actor,
-        detail=(
-            f"{detail}; rows={count}; format={fmt}; personal_data={'yes' if personal_data else 'no'}"
-        ),
+        detail={
+            **detail,
+            "rows": count,
+            "format": fmt,
+            "personal_data": "yes" if personal_data else "no",
+        },
     )
     db.session.commit()
     response = Response(content, content_type=MIMETYPES[fmt])

@@ -54,8 +54,10 @@ log = logging.getLogger(__name__)
 # answer), so a lease only runs out when its sender died; then the message is tried again.
 CLAIM_LEASE = timedelta(minutes=10)
 LAST_ERROR_LENGTH = 500
-# The detail of the "outbox.given_up" event of a message whose recipient does not exist.
+# The `cause` in the detail of the "outbox.given_up" event of a message whose recipient does
+# not exist (the domain that wrote the message may act on it, see petitions/workflow.py).
 RECIPIENT_REFUSED = "recipient_refused"
+GIVE_UP_CAUSES = {RECIPIENT_REFUSED: _l("The recipient's address does not exist")}
 
 
 class OutboxState(StateEnum):
@@ -138,6 +140,14 @@ class OutboxAction(enum.StrEnum):
         }[self]
 
 
+audit.register_detail_keys(
+    ["outbox"],
+    {
+        "attempts": audit.DetailKey(_l("Failed attempts")),
+        "cause": audit.DetailKey(_l("Why"), lambda code: GIVE_UP_CAUSES[code]),
+    },
+    legacy={"outbox.retried": r"after (?P<attempts>[0-9]+) failed attempt\(s\)"},
+)
 audit.register_event_types(
     {
         "outbox.sent": EventType(_l("Message sent")),
@@ -393,7 +403,7 @@ def _record_failure(
                 message,
                 OutboxAction.GIVE_UP,
                 SYSTEM,
-                detail=RECIPIENT_REFUSED if recipient_refused else None,
+                detail={"cause": RECIPIENT_REFUSED} if recipient_refused else None,
             )
             message.dead_at = now
             report.given_up += 1
@@ -415,9 +425,7 @@ def _record_failure(
 def retry(message: OutboxMessage, actor) -> None:
     """Queue a dead message again, as if new: a fresh retry time and backoff (the audit event
     keeps how many attempts had failed). In the caller's transaction."""
-    WORKFLOW.apply(
-        message, OutboxAction.RETRY, actor, detail=f"after {message.attempts} failed attempt(s)"
-    )
+    WORKFLOW.apply(message, OutboxAction.RETRY, actor, detail={"attempts": message.attempts})
     now = clock.now()
     message.dead_at = None
     message.queued_at = now

@@ -135,13 +135,17 @@ def export_petitions():
         due_soon_days=current_app.config["DUE_SOON_DAYS"],
         **filters,
     )
-    described = "; ".join(f"{name}={value}" for name, value in filters.items() if value)
     return exports.respond(
         table,
         form.file_format.data,
         actor=current_user,
         audit_code="petition.list_exported",
-        detail=f"queue={code}" + (f"; {described}" if described else ""),
+        detail={
+            "queue": code,
+            "petition_kind": filters["kind"],
+            "channel": filters["channel"],
+            "state": filters["state"],
+        },
         personal_data=personal_data,
     )
 

@@ -66,6 +66,7 @@ QUEUES = [
     Queue("all", _l("All"), _l("Every petition")),
 ]
 QUEUE_CODES = {queue.code for queue in QUEUES}
+QUEUE_LABELS = {queue.code: queue.label for queue in QUEUES}
 
 
 def queue_filter(code: str, user, today: date, due_soon_days: int):

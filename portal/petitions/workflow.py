@@ -42,22 +42,25 @@ reminded), and would hide where the petition really stands.
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from portal.calendar.services import load_calendar
 from portal.core import audit, clock, outbox
-from portal.core.audit import EventType
+from portal.core.audit import DetailKey, EventType
 from portal.core.permissions import Role
 from portal.core.workflow import PETITIONER, SYSTEM, InvalidTransition, Transition, Workflow
 from portal.extensions import db
-from portal.petitions import deadlines, documents, notices  # noqa: F401  (notices: tells the petitioner of each step)
+from portal.petitions import deadlines, documents, notices, queries  # noqa: F401  (notices: tells the petitioner of each step)
 from portal.petitions.models import (
     FINAL_STATES,
+    Channel,
     Grade,
+    Kind,
     MaterialRequest,
     Petition,
     Reply,
@@ -105,6 +108,60 @@ audit.register_event_types(
         "petition.list_exported": EventType(_l("List of petitions downloaded")),
     }
 )
+
+
+def _deadline_label(code: str):
+    return {deadlines.ACKNOWLEDGMENT: _l("procedural reply"), deadlines.REPLY: _l("reply")}[code]
+
+
+def _local_day(iso_day: str) -> str:
+    return format_date(date.fromisoformat(iso_day))
+
+
+# What petition events' details say, in the reader's language; ids and counts read as numbers,
+# names and what staff typed as written. `legacy`: how details read before they were structured.
+audit.register_detail_keys(
+    ["petition"],
+    {
+        "channel": DetailKey(_l("Channel"), lambda code: Channel(code).label),
+        "rule": DetailKey(
+            _l("Time limits"), lambda code: deadlines.DeadlineRule.from_code(code).describe()
+        ),
+        "handler": DetailKey(_l("Handler")),
+        "kind": DetailKey(_l("Kind of reply"), lambda code: ReplyKind(code).label),
+        "grade": DetailKey(_l("Petitioner's rating"), lambda code: Grade(code).label),
+        "reply": DetailKey(_l("Reply no.")),
+        "request": DetailKey(_l("Request no.")),
+        "addition": DetailKey(_l("Addition no.")),
+        "additions": DetailKey(_l("Additions read")),
+        "files": DetailKey(_l("Files")),
+        "attachment": DetailKey(_l("Attachment no.")),
+        "authority": DetailKey(_l("Transferred to")),
+        "into": DetailKey(_l("Handled with petition")),
+        "days": DetailKey(_l("Days without objection")),
+        "deadline": DetailKey(_l("Deadline"), _deadline_label),
+        "due_on": DetailKey(_l("Due on"), _local_day),
+        "sent_by": DetailKey(_l("Sent by"), lambda code: SENT_BY[code]),
+        "document": DetailKey(_l("Document number")),
+        "unreachable": DetailKey(_l("Cannot be reached"), lambda code: Unreachable(code).label),
+        "queue": DetailKey(_l("List"), lambda code: queries.QUEUE_LABELS[code]),
+        "petition_kind": DetailKey(_l("Kind of petition"), lambda code: Kind(code).label),
+        "state": DetailKey(_l("State"), lambda code: State(code).label),
+    },
+    legacy={
+        "petition.reply_drafted": r"(?P<kind>[a-z_]+)",
+        "petition.transferred": r"(?P<authority>.+)",
+        "petition.merged": r"(?P<into>.+)",
+        "petition.draft_returned": r"(?P<comment>.+)",
+        "petition.closed": r"(?P<reason>.+)",
+        "petition.auto_closed": r"(?P<days>[0-9]+) days",
+        "petition.overdue_escalated": r"(?P<deadline>[a-z]+) due (?P<due_on>[0-9]{4}-[0-9]{2}-[0-9]{2})",
+        "petition.recovery_code_sent": r"by (?P<sent_by>[a-z]+)",
+        "petition.notice_posted": r"(?P<document>.+)",
+        "petition.notice_downloaded": r"(?P<document>.+)",
+    },
+)
+SENT_BY = {"sms": _l("SMS"), "email": _l("E-mail")}
 
 
 class Action(enum.StrEnum):
@@ -266,7 +323,7 @@ def allowed_actions(petition: Petition, actor) -> list[Action]:
     return WORKFLOW.allowed_actions(petition, actor)
 
 
-def _apply(petition: Petition, action: Action, actor, *, detail: str | None = None) -> Transition:
+def _apply(petition: Petition, action: Action, actor, *, detail: dict | None = None) -> Transition:
     return WORKFLOW.apply(petition, action, actor, detail=detail)
 
 
@@ -319,7 +376,7 @@ def acknowledge(petition: Petition, actor, *, notice: str) -> Reply:
 def transfer(petition: Petition, actor, *, authority: str, notice: str) -> Reply:
     authority = _required(authority, _l("Name the authority the petition is transferred to."))
     notice = _required(notice, _l("Write the notice that tells the petitioner where it went."))
-    _apply(petition, Action.TRANSFER, actor, detail=authority)
+    _apply(petition, Action.TRANSFER, actor, detail={"authority": authority})
     now = clock.now()
     petition.transferred_to = authority
     petition.acknowledged_at, petition.acknowledged_by_id = now, actor.id
@@ -356,7 +413,7 @@ def merge(petition: Petition, actor, *, into: Petition, notice: str) -> Reply:
                 number=into.tracking_number,
             )
         )
-    _apply(petition, Action.MERGE, actor, detail=into.tracking_number)
+    _apply(petition, Action.MERGE, actor, detail={"into": into.tracking_number})
     petition.merged_into = into
     petition.acknowledged_at, petition.acknowledged_by_id = clock.now(), actor.id
     petition.reply_due_on = None
@@ -369,7 +426,7 @@ def merge(petition: Petition, actor, *, into: Petition, notice: str) -> Reply:
 def assign(petition: Petition, actor, *, handler) -> None:
     if handler is None or not handler.is_active or handler.role not in (Role.HANDLER, Role.LEADER):
         raise InvalidTransition(_l("Choose an active handler."))
-    _apply(petition, Action.ASSIGN, actor, detail=f"handler={handler.name}")
+    _apply(petition, Action.ASSIGN, actor, detail={"handler": handler.name})
     petition.assigned_to_id = handler.id
 
 
@@ -378,7 +435,7 @@ def draft_reply(petition: Petition, actor, *, kind: ReplyKind | str, body: str) 
     if kind not in (ReplyKind.PROGRESS, ReplyKind.RESULT):
         raise InvalidTransition(_l("A drafted reply gives either the result or the progress."))
     body = _required(body, _l("Write the reply."))
-    _apply(petition, Action.DRAFT_REPLY, actor, detail=kind.value)
+    _apply(petition, Action.DRAFT_REPLY, actor, detail={"kind": kind.value})
     reply = Reply(kind=kind.value, body=body, drafted_at=clock.now(), drafted_by_id=actor.id)
     petition.replies.append(reply)
     return reply
@@ -387,7 +444,7 @@ def draft_reply(petition: Petition, actor, *, kind: ReplyKind | str, body: str) 
 def return_draft(petition: Petition, actor, *, comment: str) -> None:
     comment = _required(comment, _l("Say what should change in the draft."))
     draft = petition.pending_draft
-    _apply(petition, Action.RETURN_DRAFT, actor, detail=comment)
+    _apply(petition, Action.RETURN_DRAFT, actor, detail={"comment": comment})
     draft.returned_at, draft.return_comment = clock.now(), comment
 
 
@@ -450,7 +507,7 @@ def grade_reply(petition: Petition, *, reply_id: int | None, grade: Grade | str,
         "petition.reply_graded",
         actor=PETITIONER,
         subject=petition,
-        detail=f"reply={reply.id}; grade={grade}",
+        detail={"reply": reply.id, "grade": grade.value},
     )
     return reply
 
@@ -474,7 +531,7 @@ def record_satisfaction(petition: Petition, *, grade=Grade.SATISFIED, comment=No
     if not grade.is_satisfied:
         raise ValueError("a dissatisfied grade is an objection: object_to_reply")
     reply = petition.latest_sent_reply
-    _apply(petition, Action.SATISFIED, PETITIONER, detail=f"grade={grade}")
+    _apply(petition, Action.SATISFIED, PETITIONER, detail={"grade": grade.value})
     _record_grade(reply, grade, comment)
     petition.closed_at = clock.now()
 
@@ -488,7 +545,7 @@ def object_to_reply(petition: Petition, *, objection: str) -> None:
     )
     if reply is not None and reply.objected_at is not None:
         raise InvalidTransition(_l("You have already objected to this reply."))
-    _apply(petition, Action.OBJECT, PETITIONER, detail=f"grade={Grade.DISSATISFIED}")
+    _apply(petition, Action.OBJECT, PETITIONER, detail={"grade": Grade.DISSATISFIED.value})
     _record_grade(reply, Grade.DISSATISFIED, objection)
     today = clock.local_today()
     petition.concluded_at = None
@@ -509,13 +566,13 @@ def start_review(petition: Petition, actor, *, handler) -> None:
             ),
             field="handler_id",
         )
-    _apply(petition, Action.START_REVIEW, actor, detail=f"handler={handler.name}")
+    _apply(petition, Action.START_REVIEW, actor, detail={"handler": handler.name})
     petition.assigned_to_id = handler.id
 
 
 def close(petition: Petition, actor, *, reason: str) -> None:
     reason = _required(reason, _l("Give the reason for closing."))
-    _apply(petition, Action.CLOSE, actor, detail=reason)
+    _apply(petition, Action.CLOSE, actor, detail={"reason": reason})
     petition.closed_at = clock.now()
 
 
@@ -530,7 +587,7 @@ def auto_close_if_quiet(petition: Petition) -> bool:
     if reply is None or clock.as_utc(reply.sent_at) > _quiet_since():
         return False
     _apply(
-        petition, Action.AUTO_CLOSE, SYSTEM, detail=f"{current_app.config['AUTO_CLOSE_DAYS']} days"
+        petition, Action.AUTO_CLOSE, SYSTEM, detail={"days": current_app.config["AUTO_CLOSE_DAYS"]}
     )
     petition.closed_at = clock.now()
     return True
@@ -638,7 +695,7 @@ def request_material(petition: Petition, actor, *, body: str) -> MaterialRequest
     db.session.add(request)
     db.session.flush()
     audit.record(
-        "petition.material_requested", actor=actor, subject=petition, detail=f"request={request.id}"
+        "petition.material_requested", actor=actor, subject=petition, detail={"request": request.id}
     )
     return request
 
@@ -659,7 +716,7 @@ def mark_material_read(petition: Petition, actor) -> int:
     for addition in unread:
         addition.read_at, addition.read_by_id = now, actor.id
     audit.record(
-        "petition.material_read", actor=actor, subject=petition, detail=f"additions={len(unread)}"
+        "petition.material_read", actor=actor, subject=petition, detail={"additions": len(unread)}
     )
     return len(unread)
 
@@ -734,7 +791,10 @@ def record_unreachable(petition: Petition, actor, *, reason: Unreachable | str) 
         )
     petition.unreachable_reason, petition.unreachable_at = reason.value, clock.now()
     audit.record(
-        "petition.unreachable_recorded", actor=actor, subject=petition, detail=reason.value
+        "petition.unreachable_recorded",
+        actor=actor,
+        subject=petition,
+        detail={"unreachable": reason.value},
     )
 
 
@@ -745,7 +805,12 @@ def record_contact_restored(petition: Petition, actor) -> None:
         raise InvalidTransition(_l("The petitioner is not recorded as unreachable."))
     previous = petition.unreachable_reason
     petition.unreachable_reason, petition.unreachable_at = None, None
-    audit.record("petition.contact_restored", actor=actor, subject=petition, detail=previous)
+    audit.record(
+        "petition.contact_restored",
+        actor=actor,
+        subject=petition,
+        detail={"unreachable": previous},
+    )
 
 
 def record_bounced_email(event: audit.AuditEvent) -> None:
@@ -753,7 +818,7 @@ def record_bounced_email(event: audit.AuditEvent) -> None:
     open petition whose only contact is that address has a petitioner who cannot be reached.
     One who also gave a mobile number or a postal address can still be reached that way, and
     staff decide. Runs in the outbox's transaction (a subscriber, see core/audit.py)."""
-    if event.detail != outbox.RECIPIENT_REFUSED or event.subject_id is None:
+    if event.details.get("cause") != outbox.RECIPIENT_REFUSED or event.subject_id is None:
         return
     message = db.session.get(outbox.OutboxMessage, int(event.subject_id))
     if message is None or message.channel != outbox.ChannelName.EMAIL:

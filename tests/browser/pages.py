@@ -125,6 +125,7 @@ STAFF_PAGES = {
     "calendar": ("admin", _goto("/staff/calendar/")),
     "admin-dashboard": ("admin", _goto("/staff/")),
     "outbox": ("admin", _goto("/staff/outbox/")),
+    "audit-trail": ("admin", _goto("/staff/audit-trail")),
     "cases": ("clerk", _goto("/staff/cases/")),
     "case": ("clerk", _goto("/staff/cases/1")),
     "case-import": ("clerk", _goto("/staff/cases/import")),

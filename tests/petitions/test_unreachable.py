@@ -55,7 +55,7 @@ def test_a_handler_records_it_with_a_reason_and_a_note_then_contact_again(app):
     assert petition.unreachable_reason == Unreachable.WRONG_NUMBER
     assert petition.unreachable_at is not None and petition.status == State.IN_PROGRESS
     [event] = [e for e in audit.history(petition) if e.code == "petition.unreachable_recorded"]
-    assert event.detail == "wrong_number" and event.actor_id == handler.id
+    assert event.details == {"unreachable": "wrong_number"} and event.actor_id == handler.id
     assert [note.body for note in petition.notes] == ["11月20日、21日两次拨打，提示空号。"]
 
     page = browser.get("backoffice.show_petition", number=petition.tracking_number)
@@ -195,7 +195,7 @@ def test_an_address_that_does_not_exist_marks_a_petitioner_with_no_other_contact
         db.session.refresh(petition)
     assert only_email.unreachable_reason == Unreachable.EMAIL_BOUNCED
     [event] = [e for e in audit.history(only_email) if e.code == "petition.unreachable_recorded"]
-    assert (event.actor_kind, event.detail) == ("system", "email_bounced")
+    assert (event.actor_kind, event.details) == ("system", {"unreachable": "email_bounced"})
     assert with_mobile.unreachable_reason is None  # still reachable by phone: staff decide
     assert finished.unreachable_reason is None
 
