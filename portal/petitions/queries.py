@@ -13,9 +13,20 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from portal.core import clock
 from portal.extensions import db
 from portal.petitions import deadlines
-from portal.petitions.models import OPEN_STATES, Addition, Escalation, Kind, Petition, State
+from portal.petitions.models import (
+    OPEN_STATES,
+    Addition,
+    Channel,
+    Escalation,
+    Grade,
+    Kind,
+    Petition,
+    Reply,
+    State,
+)
 
 _open = [s.value for s in OPEN_STATES]
 
@@ -27,6 +38,11 @@ def petition_numbered(number: str) -> Petition | None:
 def intake_kinds() -> list[Kind]:
     """The kinds of matter the public can file, in the order the home page lists them."""
     return list(Kind)
+
+
+def channels() -> list[Channel]:
+    """The ways a petition comes in (online, letter, visit, phone)."""
+    return list(Channel)
 
 
 @dataclass(frozen=True)
@@ -141,3 +157,195 @@ def queue_counts(user, today: date, due_soon_days: int) -> dict[str, int]:
         )
         for queue in QUEUES
     }
+
+
+# ---- what the statistics count of each petition (portal/statistics) ---------------------------
+# The statistics domain keeps running totals of these facts. The judgements they rest on are the
+# petitions' own: a reply is in time when its due date is not overdue on the day it was sent
+# (`deadlines.is_overdue`), "overdue now" is `deadlines.overdue_sql`, a grade counts as satisfied
+# by `Grade.is_satisfied`. Which class a petitioner is counted in for the reply rates is decided
+# here too, in Python and, beside it, in SQL.
+
+REACHABLE, ANONYMOUS, UNREACHABLE = "reachable", "anonymous", "unreachable"
+REACH_CLASSES = (REACHABLE, ANONYMOUS, UNREACHABLE)
+STATISTICS_STATES = (State.RECEIVED.value, *_open)  # the states in which a deadline can run out
+
+
+def reach_class(is_anonymous: bool, unreachable_reason: str | None) -> str:
+    """Anonymous first (an anonymous reporter is never owed a reply by name, even when staff also
+    found the number they left for messages dead), then unreachable, else reachable."""
+    if is_anonymous:
+        return ANONYMOUS
+    return UNREACHABLE if unreachable_reason else REACHABLE
+
+
+def reach_class_sql():
+    """`reach_class` as a SQL expression over the petitions table."""
+    return sa.case(
+        (Petition.is_anonymous, ANONYMOUS),
+        (Petition.unreachable_reason.is_not(None), UNREACHABLE),
+        else_=REACHABLE,
+    )
+
+
+def replied_in_time(due_on: date, replied_on: date) -> bool:
+    """A reply sent on its due date is in time; the day after is late (deadlines.is_overdue)."""
+    return not deadlines.is_overdue(due_on, replied_on)
+
+
+def is_satisfied_grade(grade: str) -> bool:
+    return Grade(grade).is_satisfied
+
+
+@dataclass(frozen=True)
+class PetitionFacts:
+    """The stored facts of one petition the statistics count (nothing personal)."""
+
+    petition_id: int
+    received_on: date
+    kind: str
+    channel: str
+    handler_id: int | None
+    reach: str
+    is_merged: bool
+    ack_due_on: date
+    acknowledged_on: date | None  # local date of the procedural reply
+    answer_due_on: date
+    first_answered_on: date | None  # local date of the first substantive reply
+    grades: tuple[tuple[str, int], ...]  # (Grade value, how many replies got it)
+
+
+def _local_day(moment):
+    return clock.local_date(moment) if moment is not None else None
+
+
+def petition_facts(connection, petition_ids=None, *, after_id: int = 0, limit: int | None = None):
+    """The facts of the given petitions (or, without ids, of every petition with an id above
+    `after_id`, in id order, at most `limit`: the rebuild walks the table in batches). Read with
+    `connection` (Core, no autoflush), so that a flush hook can read the state before and after
+    the flush it watches."""
+    grades = (
+        sa.select(Reply.petition_id, Reply.grade, sa.func.count().label("n"))
+        .where(Reply.grade.is_not(None))
+        .group_by(Reply.petition_id, Reply.grade)
+    )
+    query = sa.select(
+        Petition.id,
+        Petition.received_on,
+        Petition.kind,
+        Petition.channel,
+        Petition.assigned_to_id,
+        Petition.is_anonymous,
+        Petition.unreachable_reason,
+        Petition.status,
+        Petition.ack_due_on,
+        Petition.acknowledged_at,
+        Petition.answer_due_on,
+        Petition.first_answered_at,
+    ).order_by(Petition.id)
+    if petition_ids is not None:
+        ids = sorted(petition_ids)
+        query = query.where(Petition.id.in_(ids))
+        grades = grades.where(Reply.petition_id.in_(ids))
+    else:
+        query = query.where(Petition.id > after_id).limit(limit)
+    rows = connection.execute(query).all()
+    if not rows:
+        return []
+    if petition_ids is None:
+        grades = grades.where(Reply.petition_id.between(rows[0].id, rows[-1].id))
+    graded: dict[int, list] = {}
+    for petition_id, grade, n in connection.execute(grades):
+        graded.setdefault(petition_id, []).append((grade, n))
+    return [
+        PetitionFacts(
+            petition_id=row.id,
+            received_on=row.received_on,
+            kind=row.kind,
+            channel=row.channel,
+            handler_id=row.assigned_to_id,
+            reach=reach_class(row.is_anonymous, row.unreachable_reason),
+            is_merged=row.status == State.MERGED.value,
+            ack_due_on=row.ack_due_on,
+            acknowledged_on=_local_day(row.acknowledged_at),
+            answer_due_on=row.answer_due_on,
+            first_answered_on=_local_day(row.first_answered_at),
+            grades=tuple(sorted(graded.get(row.id, ()))),
+        )
+        for row in rows
+    ]
+
+
+def petition_ids_in_flush(session) -> set[int]:
+    """The petitions a flush is about to change (or has just changed): their own rows, and those
+    whose replies change. A petition not yet flushed has no id and is left out."""
+    ids = set()
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(instance, Petition):
+            ids.add(instance.id)
+        elif isinstance(instance, Reply):
+            ids.add(instance.petition_id or (instance.petition and instance.petition.id))
+    ids.discard(None)
+    return ids
+
+
+@dataclass(frozen=True)
+class DeadlineCounts:
+    """Petitions of one group still waiting, counted today (they change with the date, so they
+    are counted live, over open petitions only)."""
+
+    received_on: date
+    kind: str
+    channel: str
+    handler_id: int | None
+    reach: str
+    overdue_now: int  # deadlines.overdue_sql: the next deadline is past
+    ack_overdue: int  # no procedural reply, and its due date is past
+    answer_overdue: int  # no substantive reply, and the 3-month date is past
+
+
+def open_deadline_counts(
+    today: date, *, received_from=None, received_until=None, kind=None, channel=None, handler=None
+) -> list[DeadlineCounts]:
+    """Counted over the petitions still received or open (indexed on status), never the whole
+    table."""
+
+    def count_if(condition):
+        return sa.func.sum(sa.case((condition, 1), else_=0))
+
+    overdue_now = count_if(deadlines.overdue_sql(today))
+    answer_overdue = count_if(
+        sa.and_(Petition.first_answered_at.is_(None), Petition.answer_due_on < today)
+    )
+    reach = reach_class_sql()
+    query = (
+        sa.select(
+            Petition.received_on,
+            Petition.kind,
+            Petition.channel,
+            Petition.assigned_to_id,
+            reach,
+            overdue_now,
+            count_if(
+                sa.and_(Petition.status == State.RECEIVED.value, deadlines.overdue_sql(today))
+            ),
+            answer_overdue,
+        )
+        .where(Petition.status.in_(STATISTICS_STATES))
+        .group_by(
+            Petition.received_on, Petition.kind, Petition.channel, Petition.assigned_to_id, reach
+        )
+        # Only the groups where something is late: usually a small share of the open petitions.
+        .having(overdue_now + answer_overdue > 0)
+    )
+    if received_from is not None:
+        query = query.where(Petition.received_on >= received_from)
+    if received_until is not None:
+        query = query.where(Petition.received_on <= received_until)
+    if kind:
+        query = query.where(Petition.kind == kind)
+    if channel:
+        query = query.where(Petition.channel == channel)
+    if handler is not None:
+        query = query.where(Petition.assigned_to_id == (handler or None))
+    return [DeadlineCounts(*row) for row in db.session.execute(query)]
