@@ -122,6 +122,9 @@ EXPECTED = {
     "operations_admin.list_outbox": {ADMIN},
     "operations_admin.retry_message": {ADMIN},
     "operations_admin.retry_all": {ADMIN},
+    # petition statistics per handler: leaders and administrators (a management view; a
+    # handler's own deadlines are on the "Mine" queue)
+    "statistics_admin.show_statistics": {LEADER, ADMIN},
 }
 # Under the staff prefix but open to anyone: the staff login, and logging out.
 PUBLIC_STAFF_ENDPOINTS = {"accounts.login", "accounts.logout"}

@@ -7,57 +7,27 @@ transparency page states them; it never calls the statistics code it checks.
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from argon2 import PasswordHasher
 
-from portal.accounts import services as accounts_services
 from portal.core import clock
-from portal.core.permissions import Role
 from portal.extensions import db
-from portal.petitions import services, workflow
+from portal.petitions import workflow
 from portal.petitions.models import Petition, Reply, State
 from portal.statistics import services as totals
 from portal.statistics.models import PetitionTally
-from tests.factories import login, make_petition, make_user
+from tests.factories import make_petition
 
-CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch):
-    monkeypatch.setattr(accounts_services, "hasher", CHEAP_HASHER)
-    monkeypatch.setattr(services, "code_hasher", CHEAP_HASHER)
-
-
-@pytest.fixture
-def english(client_request):
-    client_request.client.set_cookie("portal_locale", "en")
-    return client_request
 
 
 def at(day: date, hour: int = 10):
     """Frozen at `hour` o'clock Beijing time on `day`."""
     return clock.frozen(datetime(day.year, day.month, day.day, hour - 8, tzinfo=UTC))
-
-
-class Staff:
-    def __init__(self):
-        self.clerk = make_user(Role.CLERK)
-        self.handlers = [make_user(Role.HANDLER), make_user(Role.HANDLER)]
-        self.leaders = [make_user(Role.LEADER), make_user(Role.LEADER)]
-
-
-@pytest.fixture
-def staff():
-    return Staff()
 
 
 def receive(day: date, **fields):
@@ -83,21 +53,25 @@ def answer(petition, staff, day, *, handler=None, kind="result"):
 
 def stored_totals() -> dict:
     """The running totals summed over everything (counter → value)."""
-    row = db.session.execute(
-        sa.select(
-            *(sa.func.coalesce(sa.func.sum(column), 0).label(column.name)
-              for column in PetitionTally.__table__.c
-              if column.name not in {"month", "kind", "channel", "handler_id", "reach"})
+    row = (
+        db.session.execute(
+            sa.select(
+                *(
+                    sa.func.coalesce(sa.func.sum(column), 0).label(column.name)
+                    for column in PetitionTally.__table__.c
+                    if column.name not in {"month", "kind", "channel", "handler_id", "reach"}
+                )
+            )
         )
-    ).mappings().one()
+        .mappings()
+        .one()
+    )
     return dict(row)
 
 
 def tally_rows() -> set:
     return {
-        tuple(row)
-        for row in db.session.execute(sa.select(PetitionTally.__table__))
-        if any(row[5:])
+        tuple(row) for row in db.session.execute(sa.select(PetitionTally.__table__)) if any(row[5:])
     }
 
 
@@ -133,14 +107,13 @@ def test_an_answer_on_the_three_month_day_is_in_time_and_the_day_after_is_late(s
         answer(petition, staff, day)
     counted = stored_totals()
     assert (counted["answered_in_time"], counted["answered_late"]) == (1, 1)
-    assert counted["days_to_answer"] == (date(2026, 6, 2) - date(2026, 3, 2)).days + (
-        date(2026, 6, 3) - date(2026, 3, 2)
-    ).days
+    assert (
+        counted["days_to_answer"]
+        == (date(2026, 6, 2) - date(2026, 3, 2)).days + (date(2026, 6, 3) - date(2026, 3, 2)).days
+    )
 
 
-def test_petitions_inside_their_limit_are_pending_and_past_it_are_late(
-    english, staff, frozen_now
-):
+def test_petitions_inside_their_limit_are_pending_and_past_it_are_late(english, staff, frozen_now):
     """Today is 2026-11-23. One received today (pending), one whose 7 days ran out (late, and
     overdue now), one acknowledged but with its 3 months past and no answer (late)."""
     from portal.statistics import queries
@@ -163,9 +136,7 @@ def test_anonymous_and_unreachable_petitioners_are_counted_apart(staff, frozen_n
     from portal.statistics import queries
 
     named = receive(date(2026, 5, 4))
-    anonymous = receive(
-        date(2026, 5, 4), kind="report", is_anonymous=True, name=None, mobile=None
-    )
+    anonymous = receive(date(2026, 5, 4), kind="report", is_anonymous=True, name=None, mobile=None)
     unreachable = receive(date(2026, 5, 4))
     for petition in (named, anonymous, unreachable):
         acknowledge(petition, staff, date(2026, 5, 20))  # late
