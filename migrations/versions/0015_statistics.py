@@ -1,7 +1,8 @@
 """running totals of the petition statistics, filled from the petitions already stored
 
 One row per (month of receipt, kind, channel, handler, reach class) with its counters; kept up
-to date by portal/statistics/services.py from then on.
+to date by portal/statistics/services.py from then on; and an index that holds every column the
+live count of late open petitions reads.
 
 Revision ID: 0015_statistics
 Revises: 0012_unreachable
@@ -42,6 +43,15 @@ def upgrade():
             'month', 'kind', 'channel', 'handler_id', 'reach', name=op.f('pk_petition_tallies')
         ),
     )
+    # The live count of late open petitions reads this index alone (petitions/models.py).
+    with op.batch_alter_table('petitions', schema=None) as batch_op:
+        batch_op.create_index(
+            'ix_petitions_open_deadlines',
+            ['status', 'received_on', 'kind', 'channel', 'assigned_to_id', 'is_anonymous',
+             'unreachable_reason', 'ack_due_on', 'reply_due_on', 'answer_due_on',
+             'first_answered_at'],
+            unique=False,
+        )
     # The totals of the petitions already stored, counted as the running code counts them.
     from portal.statistics import services
 
@@ -49,4 +59,6 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('petitions', schema=None) as batch_op:
+        batch_op.drop_index('ix_petitions_open_deadlines')
     op.drop_table('petition_tallies')

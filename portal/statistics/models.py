@@ -46,7 +46,8 @@ class PetitionTally(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(30), primary_key=True)
     channel: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
     # The handler the petition is assigned to now; 0 while it has none (a key cannot be NULL).
-    # A reassignment moves the petition's whole count to the new handler.
+    # A reassignment moves the petition's whole count to the new handler. Every petition is
+    # also counted under -1 (services.ALL_HANDLERS), the sum over all handlers.
     handler_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     # petitions.queries.reach_class: reachable, anonymous or unreachable.
     reach: Mapped[str] = mapped_column(sa.String(12), primary_key=True)

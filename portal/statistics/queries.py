@@ -20,6 +20,7 @@ from portal.accounts import queries as accounts
 from portal.core.permissions import Role
 from portal.extensions import db
 from portal.petitions import queries as petitions
+from portal.statistics import services
 from portal.statistics.models import COUNTERS, PetitionTally
 
 REACHABLE, ANONYMOUS, UNREACHABLE = petitions.REACHABLE, petitions.ANONYMOUS, petitions.UNREACHABLE
@@ -163,6 +164,10 @@ def _tally_rows(scope: Scope, dimensions: tuple[str, ...]):
         query = query.where(PetitionTally.channel == scope.channel)
     if scope.handler_id is not None:
         query = query.where(PetitionTally.handler_id == scope.handler_id)
+    elif "handler_id" in dimensions:
+        query = query.where(PetitionTally.handler_id != services.ALL_HANDLERS)
+    else:
+        query = query.where(PetitionTally.handler_id == services.ALL_HANDLERS)
     return db.session.execute(query).mappings()
 
 

@@ -50,6 +50,7 @@ from portal.petitions import queries as petitions
 from portal.statistics.models import COUNTERS, PetitionTally
 
 KEY = ("month", "kind", "channel", "handler_id", "reach")
+ALL_HANDLERS = -1  # the handler_id of the rows that add up every handler's (and none)
 _BEFORE = "statistics.before_flush"
 REBUILD_BATCH = 20_000
 
@@ -88,10 +89,15 @@ def graded_counter(grade: str) -> str:
 
 
 def _add(totals: dict, facts_list, sign: int) -> None:
+    """Each petition counts twice: under its handler, and under ALL_HANDLERS, the rows the
+    public page and the staff figures not split by handler read (a few per month and kind
+    instead of one per handler)."""
     for facts in facts_list:
-        row = totals[tally_key(facts)]
-        for name, value in contribution(facts).items():
-            row[name] += sign * value
+        key = tally_key(facts)
+        counts = contribution(facts)
+        for row in (totals[key], totals[(*key[:3], ALL_HANDLERS, key[4])]):
+            for name, value in counts.items():
+                row[name] += sign * value
 
 
 def _new_totals():

@@ -52,7 +52,7 @@ def answer(petition, staff, day, *, handler=None, kind="result"):
 
 
 def stored_totals() -> dict:
-    """The running totals summed over everything (counter → value)."""
+    """The running totals summed over the rows of all handlers (counter → value)."""
     row = (
         db.session.execute(
             sa.select(
@@ -61,7 +61,7 @@ def stored_totals() -> dict:
                     for column in PetitionTally.__table__.c
                     if column.name not in {"month", "kind", "channel", "handler_id", "reach"}
                 )
-            )
+            ).where(PetitionTally.handler_id == -1)
         )
         .mappings()
         .one()
