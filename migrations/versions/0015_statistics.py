@@ -1,8 +1,8 @@
 """running totals of the petition statistics, filled from the petitions already stored
 
 One row per (month of receipt, kind, channel, handler, reach class) with its counters; kept up
-to date by portal/statistics/services.py from then on; and an index that holds every column the
-live count of late open petitions reads.
+to date by portal/statistics/services.py from then on; and the indexes that find the late
+petitions by date range (the live count of late ones, the overdue queue, the sweep).
 
 Revision ID: 0015_statistics
 Revises: 0012_unreachable
@@ -43,13 +43,19 @@ def upgrade():
             'month', 'kind', 'channel', 'handler_id', 'reach', name=op.f('pk_petition_tallies')
         ),
     )
-    # The live count of late open petitions reads this index alone (petitions/models.py).
+    # The late petitions found by index ranges, without reading the others (petitions/models.py
+    # says why each exists): deadlines.overdue_sql is one range per state over (status, due
+    # date); the statistics' "no substantive reply after 3 months" the third.
     with op.batch_alter_table('petitions', schema=None) as batch_op:
         batch_op.create_index(
-            'ix_petitions_open_deadlines',
-            ['status', 'received_on', 'kind', 'channel', 'assigned_to_id', 'is_anonymous',
-             'unreachable_reason', 'ack_due_on', 'reply_due_on', 'answer_due_on',
-             'first_answered_at'],
+            'ix_petitions_status_ack_due_on', ['status', 'ack_due_on'], unique=False
+        )
+        batch_op.create_index(
+            'ix_petitions_status_reply_due_on', ['status', 'reply_due_on'], unique=False
+        )
+        batch_op.create_index(
+            'ix_petitions_status_unanswered',
+            ['status', 'first_answered_at', 'answer_due_on'],
             unique=False,
         )
     # The totals of the petitions already stored, counted as the running code counts them.
@@ -60,5 +66,7 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('petitions', schema=None) as batch_op:
-        batch_op.drop_index('ix_petitions_open_deadlines')
+        batch_op.drop_index('ix_petitions_status_unanswered')
+        batch_op.drop_index('ix_petitions_status_reply_due_on')
+        batch_op.drop_index('ix_petitions_status_ack_due_on')
     op.drop_table('petition_tallies')
