@@ -3,9 +3,13 @@
 Builds a fresh database with the migrations, loads N petitions with bulk SQL inserts (the
 service would hash a query code for each): received over the 3 years to today, of every kind and
 channel, spread over 30 handlers, in every state (old ones mostly answered and closed, recent ones
-still open, about 1% late), 5% anonymous reports, 2% unreachable petitioners, with graded replies.
+still open), 5% anonymous reports, 2% unreachable petitioners, with graded replies. Late ones
+(--late-share, 2% by default: a procedural reply after 8-20 days and the answer after 93-140) and
+a backlog that never moves (0.05% never acknowledged, 0.25% acknowledged and never answered) keep
+the live count of late petitions busy: about 3,000 late among 60,000 open at 1,000,000.
 Then recounts the running totals (`statistics rebuild`, timed) and requests each statistics page
-through the app (Flask's test client: the app's own time, no network), printing p50 and p95.
+through the app (Flask's test client: the app's own time, no network), printing p50 and p95
+(after one request per page that is not counted) and the mix the data holds.
 
     .venv/bin/python bench/statistics.py                        # SQLite, 200,000 petitions
     .venv/bin/python bench/statistics.py --petitions 1000000
@@ -64,7 +68,10 @@ def moment(day: date, rng) -> datetime:
     return datetime(day.year, day.month, day.day, rng.randrange(1, 9), tzinfo=UTC)
 
 
-def petition_rows(count: int, today: date, handler_ids, seed: int = 2026):
+NEVER_ACKNOWLEDGED, NEVER_ANSWERED = 0.0005, 0.0025  # the backlog, shares of all petitions
+
+
+def petition_rows(count: int, today: date, handler_ids, late_share: float, seed: int = 2026):
     """Yield (petition, reply or None) rows for the bulk insert."""
     rng = random.Random(seed)
     start = today - timedelta(days=3 * 365)
@@ -106,16 +113,17 @@ def petition_rows(count: int, today: date, handler_ids, seed: int = 2026):
             "unreachable_at": None,
             "status": "received",
         }
-        late = rng.random() < 0.01
+        fate = rng.random()
+        late = fate < late_share
         ack_after = rng.choice((1, 2, 3, 5, 6, 7)) if not late else rng.randrange(8, 20)
-        if age <= ack_after:
+        if age <= ack_after or fate > 1 - NEVER_ACKNOWLEDGED:
             yield row, None  # still waiting for the procedural reply
             continue
         ack_on = received_on + timedelta(days=ack_after)
         row["acknowledged_at"] = moment(ack_on, rng)
         row["assigned_to_id"] = rng.choice(handler_ids)
         answer_after = rng.randrange(15, 88) if not late else rng.randrange(93, 140)
-        if age <= answer_after:
+        if age <= answer_after or fate > 1 - NEVER_ACKNOWLEDGED - NEVER_ANSWERED:
             row["status"] = "in_progress"
             row["reply_due_on"] = answer_due
             yield row, None
@@ -151,7 +159,7 @@ def petition_rows(count: int, today: date, handler_ids, seed: int = 2026):
         yield row, reply
 
 
-def load(app, count: int, today: date) -> None:
+def load(app, count: int, today: date, late_share: float) -> None:
     from argon2 import PasswordHasher
 
     from portal.accounts import services as accounts
@@ -173,7 +181,7 @@ def load(app, count: int, today: date) -> None:
     petitions, replies = metadata.tables["petitions"], metadata.tables["replies"]
     batch_p, batch_r = [], []
     with db.engine.begin() as connection:
-        for row, reply in petition_rows(count, today, handler_ids):
+        for row, reply in petition_rows(count, today, handler_ids, late_share):
             batch_p.append(row)
             if reply:
                 batch_r.append(reply)
@@ -198,6 +206,9 @@ def percentiles(samples):
 
 
 def time_requests(client, path: str, repeat: int):
+    """p50 and p95 of `repeat` requests, after one that is not counted (it compiles the
+    templates and the statements, once per process)."""
+    assert client.get(path).status_code == 200, path
     timings = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -211,6 +222,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--petitions", type=int, default=200_000)
     parser.add_argument("--requests", type=int, default=40, help="per page")
+    parser.add_argument(
+        "--late-share", type=float, default=0.02, help="petitions replied to late (0 to 1)"
+    )
     parser.add_argument(
         "--database-url",
         default=os.environ.get("STATISTICS_BENCH_DATABASE_URL"),
@@ -246,24 +260,19 @@ def main() -> None:
         upgrade()
         today = clock.local_today()
         started = time.perf_counter()
-        load(app, args.petitions, today)
+        load(app, args.petitions, today, args.late_share)
         loaded = time.perf_counter() - started
         started = time.perf_counter()
         services.rebuild()
         db.session.commit()
         rebuilt = time.perf_counter() - started
         tallies = db.session.scalar(sa.text("SELECT count(*) FROM petition_tallies"))
-        open_count = db.session.scalar(
-            sa.text(
-                "SELECT count(*) FROM petitions WHERE status IN "
-                "('received','accepted','in_progress','awaiting_approval','under_review')"
-            )
-        )
+        mix = _mix(today)
         db.session.remove()
 
     print(
-        f"{engine_name}: {args.petitions:,} petitions loaded in {loaded:.0f} s "
-        f"({open_count:,} open); totals rebuilt in {rebuilt:.1f} s ({tallies:,} rows)"
+        f"{engine_name}: {args.petitions:,} petitions loaded in {loaded:.0f} s; "
+        f"totals rebuilt in {rebuilt:.1f} s ({tallies:,} rows)\n{mix}"
     )
     year = today.year - 1
     public = {
@@ -291,6 +300,26 @@ def main() -> None:
     for name, path in staff.items():
         p50, p95 = time_requests(staff_client, path, args.requests)
         print(f"{name:45} {p50:8.1f} {p95:8.1f}")
+
+
+def _mix(today: date) -> str:
+    """What the data holds, counted by the portal's own definitions (petitions.queries)."""
+    from portal.extensions import db
+    from portal.petitions import queries
+    from portal.petitions.models import Petition
+
+    def count(condition):
+        return db.session.scalar(sa.select(sa.func.count()).where(condition))
+
+    late = queries.open_deadline_counts(today)
+    return (
+        f"  {count(Petition.status.in_(queries.STATISTICS_STATES)):,} open, of which "
+        f"overdue now {sum(c.overdue_now for c in late):,} "
+        f"(procedural reply {sum(c.ack_overdue for c in late):,}), "
+        f"unanswered after 3 months {sum(c.answer_overdue for c in late):,}; "
+        f"{count(Petition.is_anonymous):,} anonymous, "
+        f"{count(Petition.unreachable_reason.is_not(None)):,} unreachable"
+    )
 
 
 def _logged_in(app, email):
