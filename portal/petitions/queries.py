@@ -292,7 +292,7 @@ def petition_ids_in_flush(session) -> set[int]:
 @dataclass(frozen=True)
 class DeadlineCounts:
     """Petitions of one group still waiting, counted today (they change with the date, so they
-    are counted live, over open petitions only)."""
+    are counted live, over the late petitions only)."""
 
     received_on: date
     kind: str

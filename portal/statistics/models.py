@@ -6,7 +6,7 @@ substantive answer in time or late, the days it took to answer, the grades of th
 services.py keeps the rows in step with every change to a petition or a reply, in the same
 transaction (a flush hook); `flask --app portal statistics rebuild` recounts them from the
 petitions. What changes with the date alone (overdue now, late and still unanswered) is not
-stored: it is counted live over the open petitions (petitions.queries.open_deadline_counts).
+stored: it is counted live over the late petitions (petitions.queries.open_deadline_counts).
 """
 
 from __future__ import annotations

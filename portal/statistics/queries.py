@@ -2,8 +2,9 @@
 
 Each figure is read from the running totals (models.PetitionTally, a few thousand rows a year
 whatever the number of petitions) and, for what changes with the date alone (overdue now, late
-and still without the reply), from a live count over the open petitions
-(petitions.queries.open_deadline_counts). Nothing here reads every petition. The definitions are
+and still without the reply), from a live count of the late petitions alone, found by index
+ranges on their due dates (petitions.queries.open_deadline_counts). Nothing here reads every
+petition, nor every open one. The definitions are
 services.py's, printed on the page (templates/statistics/_definitions.html).
 """
 
@@ -220,7 +221,7 @@ class PublicFigures:
 
 def public_figures(scope: Scope, today: date) -> PublicFigures:
     """By month and by kind, each split by reach class, with received by channel: two small
-    grouped reads of the totals and one live count of what is late among open petitions."""
+    grouped reads of the totals and one live count of the late petitions."""
     by_month, by_kind, total = Breakdown(), Breakdown(), Breakdown()
     for row in _tally_rows(scope, ("month", "kind", "channel")):
         for breakdown, group in ((by_month, row["month"]), (by_kind, row["kind"]), (total, None)):

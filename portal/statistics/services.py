@@ -18,7 +18,7 @@
   counted apart, as the national figures count them (petitions.queries.reach_class).
 - *Satisfaction*: (满意 + 基本满意) / graded replies (`Reply.grade`).
 - *Overdue now*: petitions whose next deadline is past today (petitions/deadlines.py's one
-  definition), counted live over open petitions.
+  definition), counted live over the late petitions only (index ranges on the due dates).
 
 **How the totals stay right.** A flush hook reads, with the flush's own connection, the facts of
 every petition the flush touches (its row or one of its replies) just before the flush and just
