@@ -125,6 +125,10 @@ EXPECTED = {
     "operations_admin.audit_trail": {ADMIN},
     "operations_admin.retry_message": {ADMIN},
     "operations_admin.retry_all": {ADMIN},
+    # petition statistics per handler: leaders and administrators (a management view; a
+    # handler's own deadlines are on the "Mine" queue)
+    "statistics_admin.show_statistics": {LEADER, ADMIN},
+    "statistics_admin.export_statistics": {LEADER, ADMIN},
 }
 # Under the staff prefix but open to anyone: the staff login, and logging out.
 PUBLIC_STAFF_ENDPOINTS = {"accounts.login", "accounts.logout"}

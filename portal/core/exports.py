@@ -37,8 +37,12 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from wtforms import RadioField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired
 
 from portal.core import audit, clock
+from portal.core.forms import PortalForm
 from portal.extensions import db
 
 FORMATS = ("csv", "xlsx")
@@ -52,7 +56,7 @@ FORMULA_STARTS = frozenset("=+-@＝＋－＠")
 FORMULA_LEADING_CONTROLS = frozenset("\t\r\n")
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-FORMAT_LABELS = {"csv": "CSV", "xlsx": "Excel (XLSX)"}
+FORMAT_LABELS = {"csv": _l("CSV (opens in Excel and WPS)"), "xlsx": _l("Excel workbook (XLSX)")}
 YES_NO = {"yes": _l("Yes"), "no": _l("No")}
 
 # What `respond` adds to the detail of every export event, whichever domain's it is.
@@ -197,3 +201,15 @@ def respond(
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+class ExportForm(PortalForm):
+    """The download button of a list: which file format. A domain's form adds the list's
+    filters as hidden fields, which its view checks as the list checks its query string."""
+
+    file_format = RadioField(
+        _l("File format"),
+        choices=[SelectChoice(fmt, FORMAT_LABELS[fmt]) for fmt in FORMATS],
+        default="csv",
+        validators=[DataRequired(_l("Choose the file format."))],
+    )

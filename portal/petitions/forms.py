@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
-from portal.core.exports import FORMATS
+from portal.core.exports import ExportForm
 from portal.core.forms import (
     MainlandMobile,
     NoControlCharacters,
@@ -531,23 +531,13 @@ class ContactRestoredForm(PortalForm):
     )
 
 
-FORMAT_LABELS = {"csv": _l("CSV (opens in Excel and WPS)"), "xlsx": _l("Excel workbook (XLSX)")}
-
-
-class QueueExportForm(PortalForm):
-    """Download a queue as a file: the list's filters come as hidden fields, checked by the
-    view as the list checks its query string."""
+class QueueExportForm(ExportForm):
+    """Download a queue as a file, with the list's filters as hidden fields."""
 
     queue = HiddenField()
     kind = HiddenField()
     channel = HiddenField()
     state = HiddenField()
-    file_format = RadioField(
-        _l("File format"),
-        choices=[SelectChoice(fmt, FORMAT_LABELS[fmt]) for fmt in FORMATS],
-        default="csv",
-        validators=[DataRequired(_l("Choose the file format."))],
-    )
     personal_data = BooleanField(
         _l("Include the petitioners’ names, contact details and subjects"),
         description=_l("Only when the work needs them: the file leaves the portal's control."),
