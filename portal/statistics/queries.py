@@ -242,7 +242,7 @@ DIMENSIONS = {
     "month": ("month", _l("Month of receipt")),
 }
 STAFF_COLUMNS = (
-    ("received", _l("Received")),
+    ("received", _l("Petitions received")),
     ("acknowledged_in_time", _l("Procedural reply within 7 days")),
     ("answered_in_time", _l("Answered within 3 months")),
     ("answered_late", _l("Answered late")),

@@ -207,7 +207,7 @@ def test_the_staff_table_downloads_as_shown_and_the_download_is_audited(
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "private, no-store"
     header, *rows = rows_of(response, fmt)
-    assert header[:2] == ["Kind", "Received"]
+    assert header[:2] == ["Kind", "Petitions received"]
     assert [[str(value) for value in row[:2]] for row in rows] == [row[:2] for row in shown]
     [event] = db.session.query(AuditEvent).filter_by(code="statistics.exported").all()
     assert event.actor_id == leader.id
