@@ -1,4 +1,6 @@
-"""Chinese word segmentation with jieba, loaded once and lazily.
+"""Chinese word segmentation with jieba, loaded once and lazily: for the search of legal
+documents (portal/disclosure/search.py) and the duplicate suggestions of petitions
+(portal/petitions/duplicates.py), so it lives in core.
 
 jieba ships its dictionary inside the package, so it works offline. Building its prefix
 dictionary takes about 1.3 s on this machine (the part-of-speech tagger adds its tables on first
@@ -63,6 +65,17 @@ def word_tag(word: str) -> str | None:
     import jieba.posseg
 
     return jieba.posseg.dt.word_tag_tab.get(word)
+
+
+def inverse_document_frequency(word: str) -> float:
+    """How rare the word is in general Chinese (jieba's IDF table, shipped with it); words the
+    table does not know (numbers, names, typos) get its median, as jieba's own keyword
+    extraction does."""
+    _jieba()
+    import jieba.analyse
+
+    table = jieba.analyse.default_tfidf
+    return table.idf_freq.get(word, table.median_idf)
 
 
 def normalise(text: str) -> str:
