@@ -563,7 +563,7 @@ def main() -> int:
         found = {"repeat_same_person": [0, 0], "repeat_by_text": [0, 0], "resubmission": [0, 0]}
         non_repeats_with_any = non_repeats = 0
         rank_sum = 0
-        for petition_id, (role, grievance_number, person_key) in results.items():
+        for petition_id, (role, grievance_number, _person) in results.items():
             rows = db.session.scalars(
                 db.select(DuplicateSuggestion)
                 .where(DuplicateSuggestion.petition_id == petition_id)

