@@ -33,14 +33,24 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰建国志红文辉春梅海燕鹏飞"
+# Names: a hundred common surnames and some two hundred characters of given names, so that
+# two petitions share a name about as often as in a city's registry, not every few hundred.
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰建国志红文辉春梅海燕鹏飞"
+    "秀英慧巧美淑惠珠翠雅芝玉萍红娥玲芬芳燕彩春菊兰凤洁梅琳素云莲真环雪荣爱妹霞香月莺媛艳瑞凡佳嘉琼勤珍贞莉桂娣叶璧璐娅琦晶妍茜秋珊莎锦黛青倩婷姣婉娴瑾颖露瑶怡婵雁蓓纨仪荷丹蓉眉君琴蕊薇菁梦岚苑婕馨瑗琰韵融园艺咏卿聪澜纯毓悦昭冰爽琬茗羽希宁欣飘育滢馥筠柔竹霭凝晓欢霄枫芸菲寒伊亚宜可姬舒影荔枝思丽"
+    "斌宇浩凯健俊帆帅旭宁龙林欢阳建政忠晨诚先敬震振壮会思群豪心邦承乐绍功松善厚庆磊民友裕河哲江超浩亮政谦亨奇固之轮翰朗伯宏言若鸣朋斌梁栋维启克伦翔旭鹏泽晨辰士以建家致树炎德行时泰盛雄琛钧冠策腾楠榕风航弘"
+)
 DISTRICTS = [
     "朝阳区",
     "海淀区",
@@ -59,24 +69,50 @@ DISTRICTS = [
     "密云区",
     "延庆区",
 ]
-TOWNS = ["望京街道", "回龙观镇", "马坡镇", "黄村镇", "良乡镇", "宋庄镇", "西红门镇", "小汤山镇"]
-COMPANIES = [
-    "宏达建筑工程有限公司",
-    "鑫源物流有限公司",
-    "华盛房地产开发公司",
-    "远航劳务派遣公司",
-    "金桥商贸有限公司",
-    "瑞丰食品厂",
-    "恒通汽车修理厂",
-    "天成装饰工程公司",
-    "佳美服装厂",
-    "盛世物业管理公司",
-    "东方机械制造厂",
-    "新星餐饮管理公司",
+TOWNS = [
+    "望京街道",
+    "回龙观镇",
+    "马坡镇",
+    "黄村镇",
+    "良乡镇",
+    "宋庄镇",
+    "西红门镇",
+    "小汤山镇",
+    "清河街道",
+    "天通苑街道",
+    "永丰镇",
+    "长阳镇",
+    "亦庄镇",
+    "潞城镇",
+    "南邵镇",
+    "王四营乡",
+]
+# A city has thousands of employers: a trade name and a line of business make a few hundred,
+# so that two wage petitions name the same company now and then, as they do in life.
+TRADE_NAMES = (
+    "宏达 鑫源 华盛 远航 金桥 瑞丰 恒通 天成 佳美 盛世 东方 新星 永兴 德信 润泽 博远".split()
+)
+BUSINESSES = [
+    "建筑工程有限公司",
+    "物流有限公司",
+    "房地产开发公司",
+    "劳务派遣公司",
+    "商贸有限公司",
+    "食品厂",
+    "汽车修理厂",
+    "装饰工程公司",
+    "服装厂",
+    "物业管理公司",
+    "机械制造厂",
+    "餐饮管理公司",
+    "保洁服务公司",
+    "电子科技公司",
 ]
 CRIMES = ["盗窃罪", "诈骗罪", "故意伤害罪", "寻衅滋事罪", "职务侵占罪", "非法拘禁罪"]
 HARMS = ["殴打致轻伤", "骗走钱款", "盗走电动车", "砸坏店铺", "强行拉走货物"]
 EVIDENCE = ["监控录像", "转账记录", "医院诊断证明", "证人证言", "聊天记录", "借条原件"]
+THRESHOLDS = [0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8]
+LOWEST_THRESHOLD = THRESHOLDS[0]
 RELATIVES = ["儿子", "丈夫", "父亲", "弟弟", "女儿", "妻子"]
 
 # Each topic: a kind and its sentences, each with two phrasings of the same facts.
@@ -326,7 +362,7 @@ def facts(rng: random.Random) -> dict:
         "amount": rng.choice([rng.randrange(2, 99) * 1000, rng.randrange(1000, 99999)]),
         "debt": rng.randrange(2, 60) * 10000,
         "months": rng.randrange(2, 13),
-        "company": rng.choice(COMPANIES),
+        "company": rng.choice(TRADE_NAMES) + rng.choice(BUSINESSES),
         "evidence": rng.choice(EVIDENCE),
         "crime": rng.choice(CRIMES),
         "relative": rng.choice(RELATIVES),
@@ -347,7 +383,9 @@ class Grievance:
 
     def text(self, rng: random.Random, *, rewrite: bool) -> tuple[str, str]:
         """(subject, body): the first telling, or a rewrite of the same facts."""
-        chosen = [pair[rng.random() < 0.5 if rewrite else 0] for pair in self.sentences]
+        # Each telling picks its own phrasing of each sentence: two people on one topic share
+        # some stock sentences, never necessarily all (nor does a retelling).
+        chosen = [pair[rng.random() < 0.5] for pair in self.sentences]
         if rewrite:
             middle = chosen[1:-1]
             rng.shuffle(middle)
@@ -392,8 +430,18 @@ def load_background(count: int, rng: random.Random) -> None:
 
     from portal.extensions import db
     from portal.petitions import duplicates
-    from portal.petitions.models import DuplicateFingerprint, DuplicateKey, Petition
+    from portal.petitions.models import (
+        DuplicateFingerprint,
+        DuplicateKey,
+        DuplicateWordCount,
+        Petition,
+    )
 
+    existing = dict(
+        db.session.execute(sa.select(DuplicateWordCount.key, DuplicateWordCount.petitions)).all()
+    )
+    counts = Counter(existing)
+    petitions_key = duplicates._key(duplicates._PETITIONS)
     received = datetime(2024, 6, 1, 2, 0, tzinfo=UTC)
     start = (db.session.scalar(sa.select(sa.func.max(Petition.id))) or 0) + 1
     batch = 5000
@@ -431,16 +479,22 @@ def load_background(count: int, rng: random.Random) -> None:
             words = duplicates.text_words(subject, body)
             fingerprints.append({"petition_id": number, "words": " ".join(words)})
             petition = Petition(is_anonymous=False, **{k: who[k] for k in ("id_number", "mobile")})
-            for key in [*duplicates.person_keys(petition), *duplicates.band_keys(words)]:
+            word_keys = [duplicates.word_key(word) for word in words]
+            posted = [key for key in word_keys if counts[key] < duplicates.STOCK_WORD]
+            counts.update(word_keys)
+            counts[petitions_key] += 1
+            for key in dict.fromkeys([*duplicates.person_keys(petition), *posted]):
                 keys.append({"key": key, "petition_id": number})
         db.session.execute(sa.insert(Petition), petitions)
         db.session.execute(sa.insert(DuplicateFingerprint), fingerprints)
-        db.session.execute(
-            sa.insert(DuplicateKey).prefix_with("OR IGNORE", dialect="sqlite"),
-            keys,
-        )
+        db.session.execute(sa.insert(DuplicateKey), keys)
         db.session.commit()
         print(f"  background: {min(first + batch, start + count) - start:,} loaded", flush=True)
+    db.session.execute(sa.delete(DuplicateWordCount))
+    rows = [{"key": key, "petitions": n} for key, n in counts.items()]
+    for first in range(0, len(rows), 20_000):
+        db.session.execute(sa.insert(DuplicateWordCount), rows[first : first + 20_000])
+    db.session.commit()
 
 
 def main() -> int:
@@ -449,6 +503,9 @@ def main() -> int:
     parser.add_argument("--background", type=int, default=0)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--min-facts", type=int, default=None, help="Try another duplicates.MIN_FACTS."
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     workdir = Path(tempfile.mkdtemp(prefix="bench-dupes-"))
@@ -458,7 +515,12 @@ def main() -> int:
 
     from portal.extensions import db
     from portal.petitions import duplicates, services
-    from portal.petitions.models import DuplicateSuggestion
+    from portal.petitions.models import (
+        DuplicateFingerprint,
+        DuplicateKey,
+        DuplicateSuggestion,
+        DuplicateWordCount,
+    )
 
     # The query code's argon2 hash is not what is measured here.
     services.code_hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -473,6 +535,12 @@ def main() -> int:
             timings.append(time.perf_counter() - started)
 
     duplicates.index = timed_index
+    # Every suggestion from the lowest threshold of the table up is stored, the table drawn
+    # from them; the figures below it are at the module's own threshold.
+    text_threshold = duplicates.TEXT_THRESHOLD
+    duplicates.TEXT_THRESHOLD = LOWEST_THRESHOLD
+    if args.min_facts is not None:
+        duplicates.MIN_FACTS = args.min_facts
     filed: dict[int, dict] = {}  # petition id → {"grievance", "person", "role"}
 
     def file(grievance, who, *, rewrite, role, anonymous=False):
@@ -506,15 +574,7 @@ def main() -> int:
         from portal.core import segmenter
 
         segmenter.words("预热", for_index=False)  # jieba's dictionary: once per process
-        segmenter.inverse_document_frequency("预热")
-        print(f"jieba and its IDF table loaded in {time.perf_counter() - started:.2f} s")
-        if args.background:
-            started = time.perf_counter()
-            load_background(args.background, rng)
-            print(
-                f"background of {args.background:,} loaded in {time.perf_counter() - started:.0f} s"
-            )
-        timings.clear()
+        print(f"jieba loaded in {time.perf_counter() - started:.2f} s")
         people = []
         originals = []
         for number in range(args.grievances):
@@ -523,6 +583,15 @@ def main() -> int:
             grievance = Grievance(number, rng)
             originals.append(grievance)
             file(grievance, who, rewrite=False, role="original")
+        # Loaded after the originals, so that thousands of petitions on the same topics came
+        # between an original and its repeat, as in a year of real intake.
+        if args.background:
+            started = time.perf_counter()
+            load_background(args.background, rng)
+            print(
+                f"background of {args.background:,} loaded in {time.perf_counter() - started:.0f} s"
+            )
+        timings.clear()
         queries = []
         for grievance, who in zip(originals, people, strict=True):
             if rng.random() < 0.5:
@@ -559,58 +628,94 @@ def main() -> int:
                     new, {**person(rng), "key": f"n{next_number}"}, rewrite=False, role=role
                 )
             results[petition.id] = (role, grievance.number, who["key"])
-        shown_right = shown_total = 0
+        originals_by_grievance = {
+            f["grievance"]: pid for pid, f in filed.items() if f["role"] == "original"
+        }
+        stored: dict[int, list] = {petition_id: [] for petition_id in results}
+        for row in db.session.scalars(
+            db.select(DuplicateSuggestion).where(DuplicateSuggestion.petition_id.in_(results))
+        ):
+            stored[row.petition_id].append(row)
+        sizes = {
+            model.__tablename__: db.session.scalar(db.select(db.func.count()).select_from(model))
+            for model in (DuplicateKey, DuplicateWordCount, DuplicateFingerprint)
+        }
+        db.session.remove()
+
+    def measured(threshold: float) -> dict:
+        """The figures had the text threshold been `threshold` (every suggestion from
+        LOWEST_THRESHOLD up was stored; the score does not depend on the threshold)."""
+        right = total = rank_sum = 0
         found = {"repeat_same_person": [0, 0], "repeat_by_text": [0, 0], "resubmission": [0, 0]}
-        non_repeats_with_any = non_repeats = 0
-        rank_sum = 0
+        non_repeats = [0, 0]
         for petition_id, (role, grievance_number, _person) in results.items():
-            rows = db.session.scalars(
-                db.select(DuplicateSuggestion)
-                .where(DuplicateSuggestion.petition_id == petition_id)
-                .order_by(DuplicateSuggestion.score.desc(), DuplicateSuggestion.earlier_id.desc())
-                .limit(duplicates.SHOWN)
-            ).all()
+            rows = sorted(
+                (
+                    row
+                    for row in stored[petition_id]
+                    if row.same_id_number or row.same_mobile or row.text_score >= threshold
+                ),
+                key=lambda row: (-row.score, -row.earlier_id),
+            )[: duplicates.SHOWN]
             me = filed[petition_id]
             for row in rows:
                 other = filed.get(row.earlier_id)
-                shown_total += 1
-                if other and (
-                    other["grievance"] == me["grievance"]
-                    or (other["person"] is not None and other["person"] == me["person"])
-                ):
-                    shown_right += 1
+                total += 1
+                right += bool(
+                    other
+                    and (
+                        other["grievance"] == me["grievance"]
+                        or (other["person"] is not None and other["person"] == me["person"])
+                    )
+                )
             if role == "non_repeat":
-                non_repeats += 1
-                non_repeats_with_any += bool(rows)
+                non_repeats[0] += bool(rows)
+                non_repeats[1] += 1
                 continue
-            original = next(
-                pid
-                for pid, f in filed.items()
-                if f["role"] == "original" and f["grievance"] == grievance_number
-            )
+            original = originals_by_grievance[grievance_number]
             ranks = [i for i, row in enumerate(rows, 1) if row.earlier_id == original]
             found[role][1] += 1
             if ranks:
                 found[role][0] += 1
                 rank_sum += ranks[0]
-        db.session.remove()
+        return {
+            "right": right,
+            "shown": total,
+            "found": found,
+            "non_repeats": non_repeats,
+            "rank_sum": rank_sum,
+        }
 
     def share(a, b):
         return f"{a / b:.1%} ({a}/{b})" if b else "n/a"
 
     print(
         f"\n{args.grievances} grievances, {len(queries)} later petitions, "
-        f"{args.background:,} background petitions; cut-off: the top {duplicates.SHOWN}"
+        f"{args.background:,} background petitions; cut-off: the top {duplicates.SHOWN}; "
+        f"at least {duplicates.MIN_FACTS} facts in common"
     )
-    print(f"precision of the suggestions shown:  {share(shown_right, shown_total)}")
-    total_found = sum(f[0] for f in found.values())
-    total = sum(f[1] for f in found.values())
+    print("text threshold   precision   recall (all / same person / text only / resubmitted)")
+    for threshold in THRESHOLDS:
+        figures = measured(threshold)
+        found = figures["found"].values()
+        print(
+            f"  {threshold:.2f}{' *' if threshold == text_threshold else '  '}"
+            f"          {figures['right'] / max(figures['shown'], 1):6.1%}"
+            f"      {sum(f[0] for f in found) / max(sum(f[1] for f in found), 1):6.1%}"
+            + "".join(f" / {hit / max(count, 1):6.1%}" for hit, count in found)
+        )
+    figures = measured(text_threshold)
+    print(f"\nat the module's threshold {text_threshold} (*):")
+    print(f"precision of the suggestions shown:  {share(figures['right'], figures['shown'])}")
+    total_found = sum(f[0] for f in figures["found"].values())
+    total = sum(f[1] for f in figures["found"].values())
     print(f"recall, all repeats:                 {share(total_found, total)}")
-    for role, (hit, count) in found.items():
+    for role, (hit, count) in figures["found"].items():
         print(f"  {role:32s}   {share(hit, count)}")
-    print(f"non-repeats with any suggestion:     {share(non_repeats_with_any, non_repeats)}")
+    print(f"non-repeats with any suggestion:     {share(*figures['non_repeats'])}")
     if total_found:
-        print(f"mean rank of the original when found: {rank_sum / total_found:.2f}")
+        print(f"mean rank of the original when found: {figures['rank_sum'] / total_found:.2f}")
+    print("rows: " + ", ".join(f"{table} {count:,}" for table, count in sizes.items()))
     timings.sort()
     print(
         f"intake cost of duplicates.index: p50 {statistics.median(timings) * 1000:.1f} ms, "

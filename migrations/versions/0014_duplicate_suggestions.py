@@ -1,9 +1,9 @@
 """duplicate suggestions: keys to find earlier petitions by, their words, and what was found
 
-duplicate_keys holds 64-bit hashes (a normalised ID number or mobile, or an LSH band of the
-text's MinHash) under a primary key that is also the lookup index; duplicate_fingerprints the
-words of each petition as compared; duplicate_suggestions the pairs found (portal/petitions/
-duplicates.py). Petitions received before this revision are indexed with
+duplicate_keys holds 64-bit hashes (a normalised ID number or mobile, or a word of the text)
+under a primary key that is also the lookup index; duplicate_word_counts in how many petitions
+each word appears; duplicate_fingerprints the words of each petition as compared;
+duplicate_suggestions the pairs found (portal/petitions/duplicates.py). Petitions received before this revision are indexed with
 `flask --app portal petitions index-duplicates`.
 
 Revision ID: 0014_duplicate_suggestions
@@ -29,6 +29,12 @@ def upgrade():
         sa.Column('petition_id', sa.Integer(), autoincrement=False, nullable=False),
         sa.ForeignKeyConstraint(['petition_id'], ['petitions.id'], name=op.f('fk_duplicate_keys_petition_id_petitions')),
         sa.PrimaryKeyConstraint('key', 'petition_id', name=op.f('pk_duplicate_keys')),
+    )
+    op.create_table(
+        'duplicate_word_counts',
+        sa.Column('key', sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column('petitions', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('key', name=op.f('pk_duplicate_word_counts')),
     )
     op.create_table(
         'duplicate_fingerprints',
@@ -58,4 +64,5 @@ def upgrade():
 def downgrade():
     op.drop_table('duplicate_suggestions')
     op.drop_table('duplicate_fingerprints')
+    op.drop_table('duplicate_word_counts')
     op.drop_table('duplicate_keys')

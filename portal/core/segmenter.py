@@ -67,17 +67,6 @@ def word_tag(word: str) -> str | None:
     return jieba.posseg.dt.word_tag_tab.get(word)
 
 
-def inverse_document_frequency(word: str) -> float:
-    """How rare the word is in general Chinese (jieba's IDF table, shipped with it); words the
-    table does not know (numbers, names, typos) get its median, as jieba's own keyword
-    extraction does."""
-    _jieba()
-    import jieba.analyse
-
-    table = jieba.analyse.default_tfidf
-    return table.idf_freq.get(word, table.median_idf)
-
-
 def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").lower()
 

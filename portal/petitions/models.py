@@ -605,9 +605,10 @@ class NoticeCounter(db.Model):
 
 class DuplicateKey(db.Model):
     """What a petition can be found again by: a 64-bit hash of its petitioner's normalised ID
-    number or mobile, or of one LSH band of its text's MinHash signature (the hash input says
-    which, so the same value never matches across kinds). Looked up by key through the primary
-    key's index: finding the petitions that share a key never reads the others' texts."""
+    number or mobile, or of one of its words (the hash input says which, so the same value never
+    matches across kinds); stock words already in many petitions are not posted. Looked up by
+    key through the primary key's index: finding the petitions that share a key never reads the
+    others' texts."""
 
     __tablename__ = "duplicate_keys"
 
@@ -628,6 +629,17 @@ class DuplicateFingerprint(db.Model):
     )
     # Space-separated, each word once, in the order of first appearance.
     words: Mapped[str] = mapped_column(sa.Text)
+
+
+class DuplicateWordCount(db.Model):
+    """In how many petitions a word appears (keyed by the hash of the word, as in DuplicateKey),
+    counted at each intake, and under one key of its own how many petitions were indexed: how
+    rare a word is among our petitions, which is what it weighs in the text similarity."""
+
+    __tablename__ = "duplicate_word_counts"
+
+    key: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    petitions: Mapped[int] = mapped_column(default=0)
 
 
 class DuplicateSuggestion(db.Model):

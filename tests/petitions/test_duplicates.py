@@ -46,6 +46,17 @@ DEFRAUDED = {
         "检察院监督派出所立案。"
     ),
 }
+# Another assault the police would not register, told with the same stock sentences (被打伤,
+# 经鉴定为轻伤二级, 当晚就到…派出所报案, 让我们自行调解, 至今没有立案, 请求检察院监督派出所立案)
+# but other people, place, date, injury and amount.
+BEATEN_ELSEWHERE = {
+    "subject": "邻居打伤我，派出所不立案",
+    "body": (
+        "2023年11月20日，我在丰台区卢沟桥乡菜市场被摊主钱卫东用板凳打伤腰部，经鉴定为轻伤"
+        "二级，花了医药费八千六百元。我当晚就到卢沟桥派出所报案，民警周涛说是买卖纠纷，让我们"
+        "自行调解，至今没有立案。请求检察院监督派出所立案。"
+    ),
+}
 WAGES = {
     "subject": "拖欠工资",
     "body": "远航装饰公司拖欠我和另外六名工友半年工资共计九万四千元，老板周海涛一直躲着不见。",
@@ -127,6 +138,15 @@ def test_a_retold_grievance_is_found_and_the_same_topic_with_other_facts_is_not(
     assert not shown.suggestion.same_mobile
     words = shown.suggestion.common_words.split()
     assert {"赵德胜", "啤酒瓶"} <= set(words)
+
+
+def test_the_same_stock_sentences_about_other_people_and_dates_are_not_a_repeat(app):
+    first, _ = make_petition(mobile="13500000011", **BEATEN)
+    make_petition(mobile="13500000012", **WAGES)
+    other, _ = make_petition(mobile="13500000013", **BEATEN_ELSEWHERE)
+    retold, _ = make_petition(mobile="13500000014", **BEATEN_RETOLD)
+    assert suggested(other) == []
+    assert suggested(retold) == [first.tracking_number]
 
 
 def test_suggestions_are_ranked_by_how_much_points_to_the_same_matter(app):
