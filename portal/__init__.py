@@ -47,7 +47,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     # Security headers on every response; no-store on every page that is not the same for
     # everyone: these blueprints' public pages are (portal/core/security.py has the rule).
-    security.init_app(app, cacheable_blueprints=("site", "disclosure", "api"))
+    security.init_app(
+        app, cacheable_blueprints=("site", "disclosure", "api", "statistics", "statistics_api")
+    )
     return app
 
 
@@ -77,6 +79,8 @@ def _init_extensions(app: Flask) -> None:
     from portal.disclosure import models as _disclosure  # noqa: F401
     from portal.lawyers import models as _lawyers  # noqa: F401
     from portal.petitions import models as _petitions  # noqa: F401
+    from portal.statistics import models as _statistics  # noqa: F401
+    from portal.statistics import services as _statistics_totals  # noqa: F401  (the flush hook)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -96,11 +100,15 @@ def _register_blueprints(app: Flask) -> None:
     from portal.petitions import admin as backoffice
     from portal.petitions import views as petitions
     from portal.site import views as site
+    from portal.statistics import admin as statistics_admin
+    from portal.statistics import api as statistics_api
+    from portal.statistics import views as statistics
 
     for module in (
         site, petitions, accounts, backoffice, users_admin, calendar_admin,
         cases, cases_admin, disclosure, disclosure_admin, api,
         lawyers, lawyers_admin, appointments, appointments_admin, operations_admin,
+        statistics, statistics_admin, statistics_api,
     ):  # fmt: skip
         app.register_blueprint(module.bp)
 
@@ -140,8 +148,10 @@ def _register_cli(app: Flask) -> None:
     from portal.accounts.cli import users_cli
     from portal.core.filecheck import check_files_command
     from portal.demo import demo_data
+    from portal.operations.audit_cli import audit_cli
     from portal.operations.cli import send_mail, send_sms
     from portal.petitions.cli import index_duplicates, sweep_deadlines
+    from portal.statistics.cli import statistics_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(sweep_deadlines)
@@ -150,3 +160,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(send_sms)
     app.cli.add_command(demo_data)
     app.cli.add_command(check_files_command)
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(statistics_cli)

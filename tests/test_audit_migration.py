@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 
+import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
@@ -56,7 +57,7 @@ def test_audit_subjects_are_carried_over_and_back(tmp_path, monkeypatch):
         db.session.remove()  # outside a request, the session's transaction holds SQLite's lock
 
         # Downgrading restores the petition foreign key, which petition 7 (never created) fails.
-        with db.engine.begin() as connection:
+        with db.engine.begin() as connection, audit.guard_lifted(connection):
             connection.execute(sa.text("DELETE FROM audit_events WHERE id = 1"))
         downgrade(revision="0005_release_redaction")
         with db.engine.connect() as connection:
@@ -66,5 +67,42 @@ def test_audit_subjects_are_carried_over_and_back(tmp_path, monkeypatch):
             }
         assert 1 not in old and old[2] == (None, "user:12")
         assert old[3] == (None, "day:2026-10-01") and old[4] == (None, None)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_existing_events_are_chained_in_the_order_written_and_then_guarded(tmp_path, monkeypatch):
+    """Migration 0013 chains the rows already there (by id), sets the head, and creates the
+    triggers; its downgrade drops them."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'unchained.sqlite'}")
+    app = create_app({"PORTAL_ENV": "testing", "SECRET_KEY": "test-secret-key-not-for-production"})
+    with app.app_context():
+        upgrade(revision="0012_unreachable")
+        with closing(sqlite3.connect(tmp_path / "unchained.sqlite")) as connection:
+            connection.executemany(
+                "INSERT INTO audit_events (id, at, code, actor_kind, subject_kind, subject_id,"
+                " detail) VALUES (?, ?, 'calendar.day_set', 'system', 'day', ?, ?)",
+                [
+                    (3, "2026-11-01 08:00:00.000000", "2026-10-01", "holiday"),
+                    (7, "2026-11-01 07:00:00.250000", "2026-10-02", "受理"),
+                    (9, "2026-11-02 00:00:00.000000", "2026-10-03", None),
+                ],
+            )
+            connection.commit()
+        upgrade()
+        with db.engine.connect() as connection:
+            sequences = dict(
+                connection.execute(sa.text("SELECT id, sequence FROM audit_events")).all()
+            )
+            verdict = audit.verify(connection)
+        assert sequences == {3: 1, 7: 2, 9: 3}
+        assert verdict.is_intact and verdict.events == 3
+        with pytest.raises(sa.exc.DatabaseError, match=audit.REFUSAL):
+            with db.engine.begin() as connection:
+                connection.execute(sa.text("DELETE FROM audit_events"))
+
+        downgrade(revision="0012_unreachable")
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("DELETE FROM audit_events"))
         db.session.remove()
         db.engine.dispose()

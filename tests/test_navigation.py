@@ -80,6 +80,7 @@ REACHES = {
         "cases_admin.list_cases",
         *SCHEDULES,
         *LAWYER_SERVICES,
+        "statistics_admin.show_statistics",
     },
     Role.PUBLISHER: {
         "backoffice.dashboard",
@@ -96,6 +97,8 @@ REACHES = {
         "appointments_admin.closures",
         "lawyers_admin.edit_exclusions",
         "operations_admin.list_outbox",
+        "operations_admin.audit_trail",
+        "statistics_admin.show_statistics",
     },
     "lawyer": {
         "lawyers.account",

@@ -52,6 +52,8 @@ EXPECTED = {
     "backoffice.dashboard": {CLERK, HANDLER, LEADER, PUBLISHER, ADMIN},
     # petitions
     "backoffice.list_petitions": PETITION_STAFF,
+    # the queue as a file: whoever sees the queue (names and contacts: PETITIONER_DATA_ROLES)
+    "backoffice.export_petitions": PETITION_STAFF,
     "backoffice.register_petition": {CLERK},
     "backoffice.show_petition": PETITION_STAFF,
     "backoffice.act_on_petition": PETITION_STAFF,
@@ -120,8 +122,13 @@ EXPECTED = {
     "calendar_admin.edit_calendar": {ADMIN},
     "calendar_admin.delete_day": {ADMIN},
     "operations_admin.list_outbox": {ADMIN},
+    "operations_admin.audit_trail": {ADMIN},
     "operations_admin.retry_message": {ADMIN},
     "operations_admin.retry_all": {ADMIN},
+    # petition statistics per handler: leaders and administrators (a management view; a
+    # handler's own deadlines are on the "Mine" queue)
+    "statistics_admin.show_statistics": {LEADER, ADMIN},
+    "statistics_admin.export_statistics": {LEADER, ADMIN},
 }
 # Under the staff prefix but open to anyone: the staff login, and logging out.
 PUBLIC_STAFF_ENDPOINTS = {"accounts.login", "accounts.logout"}

@@ -14,6 +14,20 @@ from portal.core.credentials import AccountError, hasher, password_problem
 from portal.core.permissions import Role
 from portal.extensions import db
 
+audit.register_detail_keys(
+    ["user"],
+    {
+        "role": audit.DetailKey(_l("Role"), lambda code: Role(code).label),
+        "role_from": audit.DetailKey(_l("Previous role"), lambda code: Role(code).label),
+        "renamed": audit.DetailKey(_l("Name changed"), lambda _yes: _l("yes")),
+        "access": audit.DetailKey(_l("Access"), lambda code: ACCESS_LABELS[code]),
+    },
+    legacy={
+        "user.updated": r"(?:(?P<renamed>name)(?:; |$))?"
+        r"(?:role (?P<role_from>[a-z]+)->(?P<role>[a-z]+)(?:; |$))?(?P<access>active|deactivated)?"
+    },
+)
+ACCESS_LABELS = {"active": _l("restored"), "deactivated": _l("deactivated")}
 audit.register_event_types(
     {
         "user.created": EventType(_l("User created")),
@@ -68,7 +82,7 @@ def create_user(email: str, name: str, role: Role | str, password: str, *, actor
     )
     db.session.add(user)
     db.session.flush()
-    audit.record("user.created", actor=actor, subject=user, detail=f"role={role.value}")
+    audit.record("user.created", actor=actor, subject=user, detail={"role": role.value})
     return user
 
 
@@ -100,17 +114,17 @@ def update_user(user: User, *, name: str, role: Role | str, is_active: bool, act
         _check_name(name, renaming=user)
     if user.id == actor.id and (not is_active or Role(role) != Role.ADMIN):
         raise AccountError(_l("You cannot remove your own administrator access."), "role")
-    changes = []
+    changes = {}
     if user.name != name.strip():
-        changes.append("name")
+        changes["renamed"] = "yes"
     if user.role != Role(role).value:
-        changes.append(f"role {user.role}->{Role(role).value}")
+        changes["role_from"], changes["role"] = user.role, Role(role).value
     if user.is_active_account != is_active:
-        changes.append("active" if is_active else "deactivated")
+        changes["access"] = "active" if is_active else "deactivated"
         if not is_active:
             sessions.end_all(user)
     user.name, user.role, user.is_active_account = name.strip(), Role(role).value, is_active
-    audit.record("user.updated", actor=actor, subject=user, detail="; ".join(changes))
+    audit.record("user.updated", actor=actor, subject=user, detail=changes)
 
 
 def set_password(user: User, password: str, *, actor=None) -> None:

@@ -144,7 +144,7 @@ def _hold(booking: Booking, slot: SlotTime, duplicate_message) -> Booking:
     """Take the place and write the booking (slots.hold); a new booking's first audit event."""
     stored = slots.hold(booking, slot, duplicate_message)
     if stored is booking:
-        workflow.record_request(booking, detail=f"slot {slot.key} place {slot.place_id}")
+        workflow.record_request(booking, detail={"slot": slot.key, "place": slot.place_id})
     return stored
 
 
@@ -347,7 +347,7 @@ def cancel(booking: Booking, actor, *, reason: str) -> None:
     slots.release(booking)
     booking.cancelled_at, booking.cancelled_by = clock.now(), "visitor" if is_visitor else "lawyer"
     booking.cancel_reason = reason
-    workflow.apply(booking, Action.CANCEL, actor, detail=reason or None)
+    workflow.apply(booking, Action.CANCEL, actor, detail={"reason": reason})
 
 
 def reschedule(booking: Booking, actor, *, starts_at: datetime | None) -> None:
@@ -368,7 +368,7 @@ def reschedule(booking: Booking, actor, *, starts_at: datetime | None) -> None:
         _refuse_overlap(booking.lawyer_id, slot, excluding=booking.id)
     slots.move(booking, slot, key, DUPLICATE_LAWYER)
     workflow.apply(
-        booking, Action.RESCHEDULE, actor, detail=f"from {format_key(old_slot)} to {slot.key}"
+        booking, Action.RESCHEDULE, actor, detail={"from": format_key(old_slot), "to": slot.key}
     )
 
 
@@ -396,7 +396,7 @@ def decline(booking: Booking, staff, *, reason: str) -> None:
         staff.id,
         reason,
     )
-    workflow.apply(booking, Action.DECLINE, staff, detail=reason)
+    workflow.apply(booking, Action.DECLINE, staff, detail={"reason": reason})
     notices.tell_lawyer(booking)
 
 
@@ -469,14 +469,14 @@ def close(
         "appointments.closure_created",
         actor=staff,
         subject=closure,
-        detail=f"{len(affected)} booking(s) cancelled; {reason}",
+        detail={"cancelled": len(affected), "reason": reason},
     )
     for booking in affected:
         # The slot is closed; its counter still drops, so the day's figures stay true.
         slots.release(booking)
         booking.cancelled_at, booking.cancelled_by = clock.now(), "closure"
         booking.cancel_reason, booking.closure_id = reason, closure.id
-        workflow.apply(booking, Action.CANCEL_BY_CLOSURE, SYSTEM, detail=f"closure:{closure.id}")
+        workflow.apply(booking, Action.CANCEL_BY_CLOSURE, SYSTEM, detail={"closure": closure.id})
         notices.tell_lawyer(booking)
     db.session.flush()
     return ClosureResult(closure, affected)
@@ -548,8 +548,13 @@ def add_hours(
         "appointments.hours_added",
         actor=staff,
         subject=place,
-        detail=f"{hours.service} weekday {hours.weekday} {hours.start_time}-"
-        f"{hours.end_time} {hours.slot_minutes}min x{hours.capacity}",
+        detail={
+            "service": hours.service,
+            "weekday": hours.weekday,
+            "hours": f"{hours.start_time:%H:%M}-{hours.end_time:%H:%M}",
+            "slot_minutes": hours.slot_minutes,
+            "capacity": hours.capacity,
+        },
     )
     return hours
 
@@ -564,6 +569,10 @@ def remove_hours(hours: OpeningHours, staff) -> int:
         "appointments.hours_removed",
         actor=staff,
         subject=("place", place_id),
-        detail=f"{hours.service} weekday {hours.weekday} {hours.start_time}-{hours.end_time}",
+        detail={
+            "service": hours.service,
+            "weekday": hours.weekday,
+            "hours": f"{hours.start_time:%H:%M}-{hours.end_time:%H:%M}",
+        },
     )
     return place_id

@@ -29,14 +29,55 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from babel.dates import get_day_names
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from portal.appointments.models import Booking, BookingState
+from portal.appointments.models import Booking, BookingState, Service
 from portal.core import audit
 from portal.core.audit import EventType
 from portal.core.permissions import Role
 from portal.core.workflow import SYSTEM, Transition, Workflow
 
+
+def _weekday(number: str) -> str:
+    return get_day_names("wide", locale=get_locale())[int(number)]
+
+
+def _slot(key: str) -> str:
+    """A slot's local start as stored ("2026-11-24T09:00"), as people write it."""
+    return key.replace("T", " ")
+
+
+_HOLDER = r"(?:(?P<holder>visitor)|lawyer:(?P<lawyer>[0-9]+))?(?:; )?"
+audit.register_detail_keys(
+    ["booking", "appointments"],
+    {
+        "holder": audit.DetailKey(_l("Booked by"), lambda code: {"visitor": _l("visitor")}[code]),
+        "lawyer": audit.DetailKey(_l("Lawyer no.")),
+        "slot": audit.DetailKey(_l("Slot"), _slot),
+        "place": audit.DetailKey(_l("Place no.")),
+        "from": audit.DetailKey(_l("Moved from"), _slot),
+        "to": audit.DetailKey(_l("Moved to"), _slot),
+        "closure": audit.DetailKey(_l("Closure no.")),
+        "cancelled": audit.DetailKey(_l("Appointments cancelled")),
+        "service": audit.DetailKey(_l("Service"), lambda code: Service(code).label),
+        "weekday": audit.DetailKey(_l("Weekday"), _weekday),
+        "hours": audit.DetailKey(_l("Hours")),
+        "slot_minutes": audit.DetailKey(_l("Minutes per slot")),
+        "capacity": audit.DetailKey(_l("Places per slot")),
+    },
+    legacy={
+        "booking.requested": _HOLDER + r"slot (?P<slot>\S+) place (?P<place>[0-9]+)",
+        "booking.rescheduled": _HOLDER + r"from (?P<from>\S+) to (?P<to>\S+)",
+        "booking.cancelled": _HOLDER + r"(?P<reason>.*)",
+        "booking.declined": r"(?P<reason>.+)",
+        "booking.cancelled_by_closure": r"closure:(?P<closure>[0-9]+)",
+        "appointments.closure_created": r"(?P<cancelled>[0-9]+) booking\(s\) cancelled; (?P<reason>.*)",
+        "appointments.hours_added": r"(?P<service>[a-z_]+) weekday (?P<weekday>[0-6]) (?P<hours>.+)",
+        "appointments.hours_removed": r"(?P<service>[a-z_]+) weekday (?P<weekday>[0-6]) (?P<hours>.+)",
+    },
+)
 audit.register_event_types(
     {
         "booking.requested": EventType(_l("Appointment requested")),
@@ -180,21 +221,21 @@ def allowed_actions(booking: Booking, person) -> list[Action]:
     return BOOKINGS.allowed_actions(booking, as_actor(person))
 
 
-def _detail(booking: Booking, actor, detail: str | None) -> str | None:
-    """The holder named before the detail, since the audit row has no id for them."""
-    who = None
+def _detail(booking: Booking, actor, detail: dict | None) -> dict:
+    """The holder named with the detail, since the audit row has no id for them."""
+    who = {}
     if isinstance(actor, Holder):
-        who = f"lawyer:{booking.lawyer_id}" if booking.lawyer_id else "visitor"
-    return "; ".join(part for part in (who, detail) if part) or None
+        who = {"lawyer": booking.lawyer_id} if booking.lawyer_id else {"holder": "visitor"}
+    return {**who, **(detail or {})}
 
 
-def apply(booking: Booking, action: Action, person, *, detail: str | None = None) -> Transition:
+def apply(booking: Booking, action: Action, person, *, detail: dict | None = None) -> Transition:
     """Check, set the new status and write the transition's one audit event."""
     actor = as_actor(person)
     return BOOKINGS.apply(booking, action, actor, detail=_detail(booking, actor, detail))
 
 
-def record_request(booking: Booking, *, detail: str) -> None:
+def record_request(booking: Booking, *, detail: dict) -> None:
     """A booking is born `requested`, by its holder: not a transition (there is no state before
     it), but its audit event is written the same way."""
     holder = Holder(lawyer_id=booking.lawyer_id)

@@ -15,6 +15,11 @@ from portal.core import audit
 from portal.core.audit import EventType
 from portal.extensions import db
 
+audit.register_detail_keys(
+    ["calendar"],
+    {"kind": audit.DetailKey(_l("Kind of day"), lambda code: DayKind(code).label)},
+    legacy={"calendar.day_set": r"(?P<kind>[a-z]+)"},
+)
 audit.register_event_types(
     {
         "calendar.day_set": EventType(_l("Calendar day set")),
@@ -67,7 +72,10 @@ def set_day(day: date, kind: DayKind | str, name: str, *, actor) -> CalendarDay:
         db.session.add(entry)
     entry.kind, entry.name = DayKind(kind).value, name.strip()
     audit.record(
-        "calendar.day_set", actor=actor, subject=("day", day.isoformat()), detail=entry.kind
+        "calendar.day_set",
+        actor=actor,
+        subject=("day", day.isoformat()),
+        detail={"kind": entry.kind},
     )
     return entry
 

@@ -13,22 +13,33 @@ are stored together or not at all. CaseError messages are shown to the user as t
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
+import re
+import unicodedata
 from dataclasses import dataclass, fields
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import format_date
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
-from portal.cases.models import Case, CaseQueryGrant, CaseStageChange, Category, Stage
+from portal.cases.models import (
+    Case,
+    CaseQueryGrant,
+    CaseStageChange,
+    Category,
+    Relationship,
+    Stage,
+    Verification,
+)
 from portal.core import audit, clock, codes
-from portal.core.audit import EventType
+from portal.core.audit import DetailKey, EventType
 from portal.core.casenumbers import normalise_case_number
 from portal.core.lookups import LookupLocked, guarded_lookup  # noqa: F401  (raised to the views)
 from portal.extensions import db
@@ -139,6 +150,36 @@ def create_case(data: CaseData, actor) -> Case:
 
 
 EDITABLE = [item.name for item in fields(CaseData) if item.name != "stage"]
+FIELD_LABELS = {
+    "case_number": _l("Case number"),
+    "cause_of_action": _l("Cause of action"),
+    "procuratorate": _l("Procuratorate"),
+    "department": _l("Department"),
+    "accepted_on": _l("Accepted on"),
+    "time_limit_on": _l("Time limit"),
+    "category": _l("Category"),
+    "result": _l("Result"),
+    "coercive_measures": _l("Coercive measures"),
+    "seized_property": _l("Seized property"),
+}
+
+
+def _field_labels(names: str) -> str:
+    return ", ".join(str(FIELD_LABELS.get(name, name)) for name in names.split(","))
+
+
+audit.register_detail_keys(
+    ["case"],
+    {
+        "fields": DetailKey(_l("Fields changed"), _field_labels),
+        "changed_on": DetailKey(_l("Changed on"), lambda day: format_date(date.fromisoformat(day))),
+        "source": DetailKey(_l("Source"), lambda code: {"csv": _l("CSV import")}[code]),
+        "cases": DetailKey(_l("Cases")),
+        "grant": DetailKey(_l("Query code no.")),
+        "relation": DetailKey(_l("Relationship"), lambda code: Relationship(code).label),
+        "verification": DetailKey(_l("Identity checked by"), lambda code: Verification(code).label),
+    },
+)
 
 
 def update_case(case: Case, data: CaseData, actor) -> list[str]:
@@ -159,7 +200,7 @@ def update_case(case: Case, data: CaseData, actor) -> list[str]:
             db.session.flush()
     except IntegrityError:  # renamed at the same moment by someone else
         raise _taken_error(data.case_number) from None
-    audit.record("case.updated", actor=actor, subject=case, detail="fields=" + ",".join(changed))
+    audit.record("case.updated", actor=actor, subject=case, detail={"fields": ",".join(changed)})
     return changed
 
 
@@ -204,35 +245,50 @@ def change_stage(
         subject=case,
         from_state=previous,
         to_state=stage.value,
-        detail=f"changed_on={changed_on.isoformat()}",
+        detail={"changed_on": changed_on.isoformat()},
     )
     return change
 
 
 # ---- CSV import ------------------------------------------------------------------------------
+# Files come from Excel in China as often as from anywhere: saved as "CSV UTF-8" (with a BOM),
+# as plain "CSV" (GB18030/GBK), or as "Unicode text" (UTF-16, tab-separated); headed in Chinese
+# or English, in any order; with full-width letters, digits and spaces typed by a Chinese input
+# method. A column is known by its code (the template's English header of old), its label in
+# English or Chinese (the catalogue's, as the template in each language writes it, with or
+# without "(optional)"), or a common variant; so is a stage and a category. Errors name the line
+# and the column in the reader's language.
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
 MAX_ERRORS_SHOWN = 100
 COLUMNS = [item.name for item in fields(CaseData)]
 REQUIRED_COLUMNS = ["case_number", "cause_of_action", "department", "accepted_on", "stage"]
-# Staff may head their columns in Chinese; these are column names, not translated text.
+# The two languages whose labels a header or a stage name may be written in.
+IMPORT_LOCALES = ("en", "zh_Hans_CN")
+# Variants staff write beside the catalogue's labels; these are names, not translated text.
 HEADER_ALIASES = {
-    "案号": "case_number",
     "案件编号": "case_number",
-    "案由": "cause_of_action",
-    "检察院": "procuratorate",
+    "案件号": "case_number",
+    "受案号": "case_number",
+    "罪名": "cause_of_action",
     "办案单位": "procuratorate",
-    "承办部门": "department",
-    "受理日期": "accepted_on",
+    "办案检察院": "procuratorate",
+    "承办检察院": "procuratorate",
+    "办案部门": "department",
+    "承办单位": "department",
     "受理时间": "accepted_on",
+    "受案日期": "accepted_on",
     "办案期限": "time_limit_on",
     "期限届满日期": "time_limit_on",
-    "诉讼阶段": "stage",
+    "审限届满日期": "time_limit_on",
     "案件阶段": "stage",
+    "当前阶段": "stage",
+    "办理阶段": "stage",
     "案件类别": "category",
-    "处理结果": "result",
+    "案件类型": "category",
     "办理结果": "result",
+    "处理结果": "result",
     "强制措施": "coercive_measures",
     "涉案财物": "seized_property",
     "查封扣押冻结财物": "seized_property",
@@ -240,26 +296,79 @@ HEADER_ALIASES = {
 STAGE_ALIASES = {
     "受理": Stage.RECEIVED,
     "已受理": Stage.RECEIVED,
-    "审查逮捕": Stage.ARREST_REVIEW,
-    "审查起诉": Stage.PROSECUTION_REVIEW,
-    "退回补充侦查": Stage.SUPPLEMENTARY_INVESTIGATION,
+    "收案": Stage.RECEIVED,
+    "审查逮捕中": Stage.ARREST_REVIEW,
+    "批捕审查": Stage.ARREST_REVIEW,
+    "审查起诉中": Stage.PROSECUTION_REVIEW,
     "补充侦查": Stage.SUPPLEMENTARY_INVESTIGATION,
+    "退补": Stage.SUPPLEMENTARY_INVESTIGATION,
+    "退回补侦": Stage.SUPPLEMENTARY_INVESTIGATION,
     "提起公诉": Stage.INDICTED,
     "已起诉": Stage.INDICTED,
-    "不起诉": Stage.NOT_PROSECUTED,
+    "起诉": Stage.INDICTED,
+    "不起诉决定": Stage.NOT_PROSECUTED,
+    "决定不起诉": Stage.NOT_PROSECUTED,
     "抗诉": Stage.PROTEST,
-    "申诉审查": Stage.APPEAL_REVIEW,
+    "提出抗诉": Stage.PROTEST,
+    "申诉": Stage.APPEAL_REVIEW,
     "办结": Stage.CLOSED,
     "结案": Stage.CLOSED,
+    "已结案": Stage.CLOSED,
 }
 CATEGORY_ALIASES = {
     "普通": Category.ORDINARY,
-    "普通案件": Category.ORDINARY,
     "未成年人": Category.JUVENILE,
-    "未成年人案件": Category.JUVENILE,
+    "涉未成年人": Category.JUVENILE,
     "涉及国家秘密": Category.STATE_SECRETS,
+    "涉密": Category.STATE_SECRETS,
     "其他不公开": Category.OTHER_RESTRICTED,
 }
+# Marks around a header or a name that say nothing: a required-column star, a colon, quotes,
+# a stray full stop or comma (after NFKC, so full-width ones are among them).
+_NOISE = " \t*:;,.、。'\"“”‘’!?"
+_INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff]+")
+_BRACKETED_TAIL = re.compile(r"\([^()]*\)$")
+_STAGE_SUFFIX = "阶段"
+
+
+def _key(text: str) -> str:
+    """How a header, a stage or a category is compared: NFKC (full-width letters, digits,
+    brackets and spaces become plain ones), no spaces or invisible characters, no marks at the
+    ends, no bracketed tail such as "(optional)" / "（选填）", case-folded."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text or ""))
+    text = _BRACKETED_TAIL.sub("", text.strip(_NOISE)).strip(_NOISE)
+    return text.casefold()
+
+
+def column_labels() -> dict[str, object]:
+    """Each column's label, as the case form shows it (lazy: rendered in the reader's
+    language)."""
+    from portal.cases.forms import CaseForm  # the form's labels are the columns' names
+
+    form = CaseForm(formdata=None, meta={"csrf": False})
+    return {name: form[name].label.text for name in COLUMNS}
+
+
+def _names(codes_and_labels: dict[str, object], aliases: dict[str, str]) -> dict[str, str]:
+    """Every accepted spelling (see _key) of each code: the code, its label in each of
+    IMPORT_LOCALES, the aliases."""
+    names = {_key(alias): str(code) for alias, code in aliases.items()}
+    for code, label in codes_and_labels.items():
+        names[_key(code)] = code
+        for locale in IMPORT_LOCALES:
+            with force_locale(locale):
+                names[_key(str(label))] = code
+    return names
+
+
+def _stage_names() -> dict[str, str]:
+    names = _names({stage.value: stage.label for stage in Stage}, STAGE_ALIASES)
+    # "审查起诉阶段" is the stage "审查起诉"
+    return {**{key + _STAGE_SUFFIX: code for key, code in names.items()}, **names}
+
+
+def _category_names() -> dict[str, str]:
+    return _names({category.value: category.label for category in Category}, CATEGORY_ALIASES)
 
 
 class ImportFailed(Exception):
@@ -271,31 +380,51 @@ class ImportFailed(Exception):
 
 
 def template_csv() -> bytes:
-    """The header row staff fill in (with a BOM, so that Excel opens it as UTF-8)."""
-    return ("\ufeff" + ",".join(COLUMNS) + "\r\n").encode("utf-8")
+    """The header row staff fill in, in the reader's language (with a BOM, so that Excel opens
+    it as UTF-8); the import reads it back in either language."""
+    labels = column_labels()
+    out = io.StringIO(newline="")
+    csv.writer(out).writerow(str(labels[name]) for name in COLUMNS)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _decode(raw: bytes) -> str:
+def _decode(raw: bytes) -> tuple[str, str]:
+    """The file's text and its delimiter: UTF-8 (with or without a BOM), else Excel's "Unicode
+    text" (UTF-16 with a BOM, tab-separated), else GB18030 (which contains GBK and GB2312, what
+    Excel in China saves as plain CSV)."""
     if len(raw) > MAX_IMPORT_BYTES:
         raise ImportFailed([
             _("The file is larger than %(mb)s MB. Split it into smaller files.", mb=2)
         ])  # fmt: skip
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFailed(
-            [
-                _(
-                    "The file is not UTF-8 text. In Excel, save it as “CSV UTF-8 (comma delimited)” "
-                    "and import it again."
-                )
-            ]
-        ) from None
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16"), "\t"
+        except UnicodeDecodeError:
+            pass
+    else:
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                return raw.decode(encoding), ","
+            except UnicodeDecodeError:
+                continue
+    raise ImportFailed(
+        [
+            _(
+                "The file's characters could not be read. In Excel, save it as “CSV UTF-8 "
+                "(comma delimited)” or “CSV (comma delimited)” and import it again."
+            )
+        ]
+    )
 
 
-def _read_rows(text: str) -> list[tuple[int, list[str]]]:
+def _clean(cell: str) -> str:
+    """A cell without the spaces around it, full-width and invisible ones too."""
+    return _INVISIBLE.sub(" ", cell).strip()
+
+
+def _read_rows(text: str, delimiter: str = ",") -> list[tuple[int, list[str]]]:
     """Each record with the line it starts on (a quoted cell may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows = []
     while True:
         line = reader.line_num + 1
@@ -307,14 +436,15 @@ def _read_rows(text: str) -> list[tuple[int, list[str]]]:
             raise ImportFailed([
                 _("Line %(line)s could not be read as CSV: check its quotation marks.", line=line)
             ]) from None  # fmt: skip
-        rows.append((line, [cell.strip() for cell in cells]))
+        rows.append((line, [_clean(cell) for cell in cells]))
 
 
-def _columns(header: list[str]) -> list[str]:
+def _columns(header: list[str], labels: dict[str, object]) -> list[str]:
+    names = _names(labels, HEADER_ALIASES)
     columns, errors = [], []
     for cell in header:
-        name = HEADER_ALIASES.get(cell, cell.lower())
-        if name not in COLUMNS:
+        name = names.get(_key(cell))
+        if name is None:
             errors.append(
                 _(
                     "Line 1: the column “%(column)s” is not one the import knows. Use the column "
@@ -327,18 +457,35 @@ def _columns(header: list[str]) -> list[str]:
         columns.append(name)
     for name in REQUIRED_COLUMNS:
         if name not in columns:
-            errors.append(_("Line 1: the column “%(column)s” is missing.", column=name))
+            errors.append(_("Line 1: the column “%(column)s” is missing.", column=labels[name]))
     if errors:
         raise ImportFailed(errors)
     return columns
 
 
-def _row_values(columns: list[str], cells: list[str], default_procuratorate: str) -> dict:
+# Cells holding a code, a date or a name from a list: read after NFKC (full-width digits and
+# dashes are the plain ones) and without marks at their ends.
+_STRUCTURED = {"accepted_on", "time_limit_on", "stage", "category"}
+
+
+@dataclass(frozen=True)
+class _Names:
+    """The spellings of stages and categories (see _key), worked out once per file."""
+
+    stages: dict[str, str]
+    categories: dict[str, str]
+
+
+def _row_values(
+    columns: list[str], cells: list[str], default_procuratorate: str, names: _Names
+) -> dict:
     values = dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=True))
+    for name in _STRUCTURED & set(values):
+        values[name] = unicodedata.normalize("NFKC", values[name]).strip(_NOISE)
     values["procuratorate"] = values.get("procuratorate") or default_procuratorate
     values["category"] = values.get("category") or Category.ORDINARY.value
-    values["stage"] = STAGE_ALIASES.get(values["stage"], values["stage"])
-    values["category"] = CATEGORY_ALIASES.get(values["category"], values["category"])
+    values["stage"] = names.stages.get(_key(values["stage"]), values["stage"])
+    values["category"] = names.categories.get(_key(values["category"]), values["category"])
     return values
 
 
@@ -346,10 +493,12 @@ def parse_import(raw: bytes, *, default_procuratorate: str) -> list[CaseData]:
     """Every case in the file, or ImportFailed listing every problem with its line number."""
     from portal.cases.forms import CaseForm  # the same rules and messages as typing a case in
 
-    rows = _read_rows(_decode(raw))
+    rows = _read_rows(*_decode(raw))
     if not rows or not any(rows[0][1]):
         raise ImportFailed([_("Line 1: the header row is missing. Start from the template.")])
-    columns = _columns(rows[0][1])
+    labels = column_labels()
+    columns = _columns(rows[0][1], labels)
+    names = _Names(_stage_names(), _category_names())
     rows = [(line, cells) for line, cells in rows[1:] if any(cells)]
     if not rows:
         raise ImportFailed([_("The file has no cases under its header row.")])
@@ -373,7 +522,7 @@ def parse_import(raw: bytes, *, default_procuratorate: str) -> list[CaseData]:
             errors.append((line, message))
             continue
         form = CaseForm(
-            formdata=MultiDict(_row_values(columns, cells, default_procuratorate)),
+            formdata=MultiDict(_row_values(columns, cells, default_procuratorate, names)),
             meta={"csrf": False},
         )
         if not form.validate():
@@ -381,9 +530,9 @@ def parse_import(raw: bytes, *, default_procuratorate: str) -> list[CaseData]:
                 (
                     line,
                     _(
-                        "Line %(line)s, column %(column)s: %(message)s",
+                        "Line %(line)s, column “%(column)s”: %(message)s",
                         line=line,
-                        column=field.name,
+                        column=labels[field.name],
                         message=message,
                     ),
                 )
@@ -441,9 +590,9 @@ def import_cases(raw: bytes, actor, *, default_procuratorate: str) -> list[Case]
     for case in cases:
         audit.record(
             "case.created", actor=actor, subject=case, to_state=case.stage,
-            detail="source=csv",
+            detail={"source": "csv"},
         )  # fmt: skip
-    audit.record("case.imported", actor=actor, detail=f"cases={len(cases)}")
+    audit.record("case.imported", actor=actor, detail={"cases": len(cases)})
     return cases
 
 
@@ -510,7 +659,7 @@ def issue_query_code(
         "case.query_code_issued",
         actor=actor,
         subject=case,
-        detail=f"grant={grant.id}; relation={relation}; verification={verification}",
+        detail={"grant": grant.id, "relation": relation, "verification": verification},
     )
     return IssuedCode(grant, code, is_repeat=False)
 
@@ -525,7 +674,7 @@ def revoke_grant(grant: CaseQueryGrant, actor) -> None:
         "case.query_code_revoked",
         actor=actor,
         subject=grant.case,
-        detail=f"grant={grant.id}",
+        detail={"grant": grant.id},
     )
 
 
@@ -569,7 +718,7 @@ def find_for_query(case_number: str, code: str) -> QueryAccess | None:
             "case.queried",
             actor_kind=audit.ACTOR_PETITIONER,
             subject=access.case,
-            detail=f"grant={access.grant.id}",
+            detail={"grant": access.grant.id},
         )
     return access
 

@@ -24,6 +24,9 @@ from flask_login import current_user, login_user
 from portal.core import audit, clock, identity, sessions, throttle
 from portal.extensions import db
 
+# The address a locked login came from (a member of staff's or a lawyer's, never a petitioner's).
+audit.register_detail_keys(["user", "lawyer"], {"client": audit.DetailKey(_l("Client address"))})
+
 logger = logging.getLogger(__name__)
 hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so that timing does not reveal which accounts exist.
@@ -82,7 +85,7 @@ def check_login(account, password: str, *, email: str, kind: str, lock_event: st
                 lock_event,
                 actor_kind=audit.ACTOR_SYSTEM,
                 subject=account,
-                detail=f"client={attempt.client}",
+                detail={"client": attempt.client},
             )
         raise wrong
     attempt.succeeded()

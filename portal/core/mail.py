@@ -9,6 +9,7 @@ MAIL_RETRY_HOURS, and then gives the message up where an administrator sees it a
 
 from __future__ import annotations
 
+import re
 import smtplib
 from email.message import EmailMessage
 
@@ -66,6 +67,30 @@ def _is_permanent(error: Exception) -> bool:
     return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
 
 
+# Replies to RCPT TO that say the mailbox itself does not exist (RFC 5321 4.2.2: 550 mailbox
+# unavailable, 551 user not local, 553 mailbox name not allowed), when the enhanced status code,
+# if the server sends one, is an addressing one (RFC 3463 5.1.x: bad mailbox, bad domain ...).
+# A 550 5.7.1 "relaying denied" is our server's problem, not the address's.
+MAILBOX_MISSING_CODES = frozenset({550, 551, 553})
+ENHANCED_STATUS = re.compile(r"^\s*([245])\.(\d{1,3})\.\d{1,3}\b")
+
+
+def _mailbox_missing(code: int, text: bytes | str) -> bool:
+    if code not in MAILBOX_MISSING_CODES:
+        return False
+    text = text.decode(errors="replace") if isinstance(text, bytes) else text
+    enhanced = ENHANCED_STATUS.match(text)
+    return enhanced is None or enhanced.group(2) == "1"
+
+
+def _refuses_recipient(error: Exception) -> bool:
+    """The server said the address does not exist (see MAILBOX_MISSING_CODES), not that it
+    failed for any other reason: the petitioner's e-mail address is wrong."""
+    if not isinstance(error, smtplib.SMTPRecipientsRefused) or not error.recipients:
+        return False
+    return all(_mailbox_missing(code, text) for code, text in error.recipients.values())
+
+
 def _reply(code: int, text: bytes | str) -> str:
     return f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
 
@@ -87,4 +112,5 @@ EMAIL = outbox.Channel(
     policy=_retry_policy,
     missing_setting=_missing_setting,
     is_permanent=_is_permanent,
+    refuses_recipient=_refuses_recipient,
 )

@@ -54,6 +54,10 @@ log = logging.getLogger(__name__)
 # answer), so a lease only runs out when its sender died; then the message is tried again.
 CLAIM_LEASE = timedelta(minutes=10)
 LAST_ERROR_LENGTH = 500
+# The `cause` in the detail of the "outbox.given_up" event of a message whose recipient does
+# not exist (the domain that wrote the message may act on it, see petitions/workflow.py).
+RECIPIENT_REFUSED = "recipient_refused"
+GIVE_UP_CAUSES = {RECIPIENT_REFUSED: _l("The recipient's address does not exist")}
 
 
 class OutboxState(StateEnum):
@@ -136,6 +140,14 @@ class OutboxAction(enum.StrEnum):
         }[self]
 
 
+audit.register_detail_keys(
+    ["outbox"],
+    {
+        "attempts": audit.DetailKey(_l("Failed attempts")),
+        "cause": audit.DetailKey(_l("Why"), lambda code: GIVE_UP_CAUSES[code]),
+    },
+    legacy={"outbox.retried": r"after (?P<attempts>[0-9]+) failed attempt\(s\)"},
+)
 audit.register_event_types(
     {
         "outbox.sent": EventType(_l("Message sent")),
@@ -213,6 +225,11 @@ class Channel:
     policy: Callable[[], RetryPolicy]
     missing_setting: Callable[[], str | None]
     is_permanent: Callable[[Exception], bool] = lambda _error: False
+    # Whether the far end said the recipient does not exist (no such mailbox): the message is
+    # then given up with RECIPIENT_REFUSED as its audit detail, which the domain that wrote it
+    # may act on (petitions record the petitioner as unreachable) by subscribing to
+    # "outbox.given_up"; core knows no domain.
+    refuses_recipient: Callable[[Exception], bool] = lambda _error: False
 
 
 class NotConfigured(RuntimeError):
@@ -280,7 +297,13 @@ def deliver(channel: Channel, limit: int = 100) -> DeliveryReport:
             # The recipient is personal data: kept out of the error shown and logged.
             reason = channel.describe(error).replace(message.recipient, "<recipient>")
             _record_failure(
-                message.id, lease, policy, reason, report, permanent=channel.is_permanent(error)
+                message.id,
+                lease,
+                policy,
+                reason,
+                report,
+                permanent=channel.is_permanent(error),
+                recipient_refused=channel.refuses_recipient(error),
             )
         else:
             _record_success(message.id, lease, receipt, report)
@@ -364,6 +387,7 @@ def _record_failure(
     report,
     *,
     permanent: bool = False,
+    recipient_refused: bool = False,
 ) -> None:
     message = _reload_if_still_ours(message_id, lease)
     if message is not None:
@@ -371,9 +395,16 @@ def _record_failure(
         message.attempts += 1
         message.last_error = reason[:LAST_ERROR_LENGTH]
         message.claimed_until = None
-        next_attempt_at = None if permanent else policy.next_attempt_at(message, now)
+        next_attempt_at = (
+            None if permanent or recipient_refused else policy.next_attempt_at(message, now)
+        )
         if next_attempt_at is None:
-            WORKFLOW.apply(message, OutboxAction.GIVE_UP, SYSTEM)
+            WORKFLOW.apply(
+                message,
+                OutboxAction.GIVE_UP,
+                SYSTEM,
+                detail={"cause": RECIPIENT_REFUSED} if recipient_refused else None,
+            )
             message.dead_at = now
             report.given_up += 1
             log.error(
@@ -394,9 +425,7 @@ def _record_failure(
 def retry(message: OutboxMessage, actor) -> None:
     """Queue a dead message again, as if new: a fresh retry time and backoff (the audit event
     keeps how many attempts had failed). In the caller's transaction."""
-    WORKFLOW.apply(
-        message, OutboxAction.RETRY, actor, detail=f"after {message.attempts} failed attempt(s)"
-    )
+    WORKFLOW.apply(message, OutboxAction.RETRY, actor, detail={"attempts": message.attempts})
     now = clock.now()
     message.dead_at = None
     message.queued_at = now

@@ -48,6 +48,11 @@ LAWYER_LOGIN_ENDPOINT = "lawyers.login"
 
 # Who works petitions at all (queues, petition pages).
 PETITION_STAFF = (Role.CLERK, Role.HANDLER, Role.LEADER)
+# Who may take petitioners' names and contact details out of the portal in an export: the roles
+# that work petitions and contact petitioners (the clerk sends the procedural reply and posts
+# notices, the handler and the leader answer). Publishers and administrators never: their work
+# (releases, accounts, the outbox) needs no list of petitioners.
+PETITIONER_DATA_ROLES = PETITION_STAFF
 
 
 def roles_required(*roles: Role):

@@ -134,7 +134,7 @@ class Workflow:
         """What the UI may offer this actor on this record, in table order."""
         return [action for action in self.transitions if self.can(record, action, actor)]
 
-    def apply(self, record, action, actor, *, detail: str | None = None) -> Transition:
+    def apply(self, record, action, actor, *, detail: dict | None = None) -> Transition:
         """Check, move to the target state, and write the one audit event of this transition."""
         transition = self.check(record, action, actor)
         from_state = getattr(record, self.state_attr)

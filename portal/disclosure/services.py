@@ -205,6 +205,16 @@ PERSON_ROLE_LABELS = {
     "official": _l("Official"),
     "lawyer": _l("Defence lawyer"),
 }
+audit.register_detail_keys(
+    ["document", "release"],
+    {
+        "kind": audit.DetailKey(_l("Kind of text"), lambda code: KIND_LABELS[code]),
+        "role": audit.DetailKey(_l("Role"), lambda code: PERSON_ROLE_LABELS[code]),
+        "redactions": audit.DetailKey(_l("Redactions")),
+        "type": audit.DetailKey(_l("Document type"), lambda code: DocumentType(code).label),
+    },
+    legacy={f"{kind}.withdrawn": r"(?P<reason>.+)" for kind in ("document", "release")},
+)
 PERSON_REASON_LABELS = {
     "official": _l("Officials keep their names."),
     "lawyer": _l("Defence lawyers keep their names."),
@@ -278,7 +288,7 @@ def add_term(record, user, *, text: str, kind: str) -> None:
     record.dropped_terms = dropped
     _reopen_if_reviewed(record, user)
     # The term itself may be personal data: the audit trail names only its kind.
-    _record_event("redaction_added", record, user, detail=f"kind={kind}")
+    _record_event("redaction_added", record, user, detail={"kind": kind})
 
 
 def drop_redaction(record, user, *, text: str, kind: str) -> None:
@@ -302,7 +312,7 @@ def drop_redaction(record, user, *, text: str, kind: str) -> None:
     if kind != redaction.CUSTOM:
         record.dropped_terms = [*(record.dropped_terms or []), {"kind": kind, "text": text}]
     _reopen_if_reviewed(record, user)
-    _record_event("redaction_dropped", record, user, detail=f"kind={kind}")
+    _record_event("redaction_dropped", record, user, detail={"kind": kind})
 
 
 def restore_redaction(record, user, *, text: str, kind: str) -> None:
@@ -312,7 +322,7 @@ def restore_redaction(record, user, *, text: str, kind: str) -> None:
     if record.dropped_terms == before:
         raise DisclosureRefused(_("This redaction was not dropped. Reload the page."))
     _reopen_if_reviewed(record, user)
-    _record_event("redaction_restored", record, user, detail=f"kind={kind}")
+    _record_event("redaction_restored", record, user, detail={"kind": kind})
 
 
 def set_person(record, user, *, name: str, role: str) -> None:
@@ -334,7 +344,7 @@ def set_person(record, user, *, name: str, role: str) -> None:
     record.people = [*others, {"name": name, "role": role}]
     _reopen_if_reviewed(record, user)
     # The name is personal data: the audit trail names only the role.
-    _record_event("person_set", record, user, detail=f"role={role}")
+    _record_event("person_set", record, user, detail={"role": role})
 
 
 def mark_involves_minor(record, user) -> None:
@@ -353,7 +363,7 @@ def review(record, user) -> None:
     workflow.check(record, Action.REVIEW, user)  # refused before the engine runs
     proposal = propose(record)
     workflow.apply(
-        record, Action.REVIEW, user, detail=f"redactions={len(proposal.analysis.redactions)}"
+        record, Action.REVIEW, user, detail={"redactions": len(proposal.analysis.redactions)}
     )
     for field, column in _kind(record).public_columns.items():
         setattr(record, column, proposal.public[field])
@@ -433,7 +443,7 @@ def _withdraw(record, user, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise DisclosureRefused(_("Give the reason for withdrawal: it is shown to the public."))
-    workflow.apply(record, Action.WITHDRAW, user, detail=reason[:500])
+    workflow.apply(record, Action.WITHDRAW, user, detail={"reason": reason[:500]})
     record.withdrawn_at = clock.now()
     record.withdrawn_by_id = user.id
     record.withdrawal_reason = reason
@@ -477,7 +487,7 @@ def create_document(data: DocumentData, user) -> LegalDocument:
     db.session.add(document)
     db.session.flush()
     _record_event(
-        "created", document, user, to_state=document.status, detail=f"type={document.doc_type}"
+        "created", document, user, to_state=document.status, detail={"type": document.doc_type}
     )
     return document
 

@@ -102,7 +102,7 @@ def of(record) -> Workflow:
     return RELEASES if isinstance(record, Release) else DOCUMENTS
 
 
-def apply(record, action: Action, actor, *, detail: str | None = None) -> Transition:
+def apply(record, action: Action, actor, *, detail: dict | None = None) -> Transition:
     """Check the move, set the new state and write its one audit event (InvalidTransition,
     i.e. DisclosureRefused, with the message for the publisher when refused)."""
     return of(record).apply(record, action, actor, detail=detail)

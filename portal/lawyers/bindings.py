@@ -42,6 +42,22 @@ from portal.lawyers.models import (
 )
 from portal.lawyers.workflow import BINDING, BindingAction
 
+audit.register_detail_keys(
+    ["binding", "case_file"],
+    {
+        "lawyer": audit.DetailKey(_l("Lawyer no.")),
+        "case": audit.DetailKey(_l("Case no.")),
+        "document": audit.DetailKey(_l("Document no.")),
+        "binding": audit.DetailKey(_l("Binding no.")),
+        "days": audit.DetailKey(_l("Days available")),
+    },
+    legacy={
+        "binding.requested": r"lawyer:(?P<lawyer>[0-9]+); case:(?P<case>[0-9]+)",
+        "binding.rejected": r"(?P<reason>.+)",
+        "case_file.delivered": r"binding:(?P<binding>[0-9]+); (?P<days>[0-9]+) days",
+        "case_file.downloaded": r"lawyer:(?P<lawyer>[0-9]+)",
+    },
+)
 audit.register_event_types(
     {
         "binding.requested": EventType(_l("Case binding requested")),
@@ -138,7 +154,7 @@ def request_binding(lawyer: LawyerAccount, data: BindingRequest) -> CaseBinding:
         actor_kind=audit.ACTOR_LAWYER,
         subject=binding,
         to_state=BindingStatus.REQUESTED,
-        detail=f"lawyer:{lawyer.id}; case:{case.id}",
+        detail={"lawyer": lawyer.id, "case": case.id},
     )
     db.session.flush()
     return binding
@@ -156,7 +172,7 @@ def reject_binding(binding: CaseBinding, staff, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise BindingRefused(_l("Give the reason the lawyer will read."), field="reason")
-    BINDING.apply(binding, BindingAction.REJECT, staff, detail=reason)
+    BINDING.apply(binding, BindingAction.REJECT, staff, detail={"reason": reason})
     binding.active_key = None  # the lawyer may ask again with better papers
     binding.decided_at, binding.decided_by_id, binding.rejection_reason = (
         clock.now(),
@@ -171,7 +187,7 @@ def record_document_view(document: BindingDocument, staff) -> None:
         "binding.document_viewed",
         actor=staff,
         subject=document.binding,
-        detail=f"document={document.id}",
+        detail={"document": document.id},
     )
 
 
@@ -203,7 +219,7 @@ def deliver_case_file(
         "case_file.delivered",
         actor=staff,
         subject=delivery,
-        detail=f"binding:{binding.id}; {days} days",
+        detail={"binding": binding.id, "days": days},
     )
     return delivery
 
@@ -236,7 +252,7 @@ def record_download(delivery: CaseFileDelivery, lawyer: LawyerAccount) -> None:
         "case_file.downloaded",
         actor_kind=audit.ACTOR_LAWYER,
         subject=delivery,
-        detail=f"lawyer:{lawyer.id}",
+        detail={"lawyer": lawyer.id},
     )
 
 

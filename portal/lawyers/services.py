@@ -44,6 +44,7 @@ from portal.extensions import db, limiter
 from portal.lawyers.models import LawyerAccount, Verification
 from portal.lawyers.workflow import ACCOUNT, AccountAction
 
+audit.register_detail_keys([], {}, legacy={"lawyer.rejected": r"(?P<reason>.+)"})
 audit.register_event_types(
     {
         "lawyer.registered": EventType(_l("Lawyer registered")),
@@ -434,7 +435,7 @@ def reject_lawyer(lawyer: LawyerAccount, staff, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise InvalidTransition(_l("Give the reason the lawyer will read."), field="reason")
-    ACCOUNT.apply(lawyer, AccountAction.REJECT, staff, detail=reason)
+    ACCOUNT.apply(lawyer, AccountAction.REJECT, staff, detail={"reason": reason})
     lawyer.rejected_at, lawyer.rejected_by_id, lawyer.rejection_reason = (
         clock.now(),
         staff.id,

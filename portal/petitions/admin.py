@@ -26,9 +26,15 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from portal.accounts import queries as accounts
-from portal.core import audit, clock, params, pdf, uploads
+from portal.core import audit, clock, exports, params, pdf, uploads
 from portal.core.forms import ConfirmForm
-from portal.core.permissions import PETITION_STAFF, Role, can_open, roles_required
+from portal.core.permissions import (
+    PETITION_STAFF,
+    PETITIONER_DATA_ROLES,
+    Role,
+    can_open,
+    roles_required,
+)
 from portal.extensions import db
 from portal.operations import queries as operations
 from portal.petitions import documents, duplicates, forms, queries, services, workflow
@@ -63,38 +69,84 @@ def dashboard():
     )
 
 
+def _queue_and_filters(values) -> tuple[str, dict]:
+    """The queue and the list's filters from a query string or a form; an unknown queue is a
+    404, an unknown filter value is no filter."""
+    code = values.get("queue") or "new"
+    if code not in queries.QUEUE_CODES:
+        abort(404)
+    filters = {
+        name: values.get(name) if values.get(name) in set(enum) else None
+        for name, enum in (("kind", Kind), ("channel", Channel), ("state", State))
+    }
+    return code, filters
+
+
 @bp.route("/petitions")
 @roles_required(*PETITION_STAFF)
 def list_petitions():
-    code = request.args.get("queue", "new")
-    if code not in queries.QUEUE_CODES:
-        abort(404)
-    kind = request.args.get("kind") if request.args.get("kind") in set(Kind) else None
-    channel = request.args.get("channel") if request.args.get("channel") in set(Channel) else None
-    state = request.args.get("state") if request.args.get("state") in set(State) else None
+    code, filters = _queue_and_filters(request.args)
     today = clock.local_today()
     page = queries.petitions_in_queue(
         code,
         current_user,
         today,
         due_soon_days=current_app.config["DUE_SOON_DAYS"],
-        kind=kind,
-        channel=channel,
-        state=state,
         page=params.page_arg(request.args),
+        **filters,
     )
+    export_form = forms.QueueExportForm(queue=code, **{k: v or "" for k, v in filters.items()})
     return render_template(
         "backoffice/queue.html",
         page=page,
         queue=code,
         queues=queries.QUEUES,
         today=today,
-        filters={"kind": kind, "channel": channel, "state": state},
+        filters=filters,
+        export_form=export_form,
+        may_export_personal_data=current_user.role in PETITIONER_DATA_ROLES,
         kinds=list(Kind),
         channels=list(Channel),
         states=list(State),
         due={petition.id: due_status(petition, today) for petition in page.items},
         with_new_material=queries.with_unread_material([petition.id for petition in page.items]),
+    )
+
+
+@bp.route("/petitions/export", methods=["POST"])
+@roles_required(*PETITION_STAFF)
+def export_petitions():
+    """The queue the user is looking at, every page of it, as CSV or XLSX (core/exports.py). The
+    petitioners' names, contacts and subjects only when asked for, and only for the roles that
+    may have them (PETITIONER_DATA_ROLES); asking without the role is refused."""
+    form = forms.QueueExportForm()
+    code, filters = _queue_and_filters(request.form)
+    if not form.validate_on_submit():
+        for message in [*form.form_errors, *form.file_format.errors]:
+            flash(str(message), "error")
+        return redirect(url_for(".list_petitions", queue=code, **filters))
+    personal_data = form.personal_data.data
+    if personal_data and current_user.role not in PETITIONER_DATA_ROLES:
+        abort(403)
+    table = queries.queue_export(
+        code,
+        current_user,
+        clock.local_today(),
+        due_soon_days=current_app.config["DUE_SOON_DAYS"],
+        **filters,
+    )
+    return exports.respond(
+        table,
+        form.file_format.data,
+        actor=current_user,
+        audit_code="petition.list_exported",
+        detail={
+            "queue": code,
+            "petition_kind": filters["kind"],
+            "channel": filters["channel"],
+            "state": filters["state"],
+        },
+        personal_data=personal_data,
     )
 
 
@@ -162,6 +214,19 @@ def _merge(petition, user, form):
     return workflow.merge(petition, user, into=into, notice=form.notice.data)
 
 
+def _with_note(record: Callable) -> Callable:
+    """A recorded fact whose form has an optional note: the note is kept as an internal note
+    (it may name people and numbers, which the audit trail must not)."""
+
+    def run(petition, user, form):
+        result = record(petition, user, form)
+        if form.note.data and form.note.data.strip():
+            services.add_note(petition, user, form.note.data)
+        return result
+
+    return run
+
+
 STAFF_ACTIONS: dict[str, StaffAction] = {
     "acknowledge": StaffAction(
         forms.AcknowledgeForm,
@@ -214,6 +279,16 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
         ConfirmForm,
         lambda p, u, f: workflow.mark_material_read(p, u),
         offered=workflow.has_unread_material,
+    ),
+    "unreachable": StaffAction(
+        forms.UnreachableForm,
+        _with_note(lambda p, u, f: workflow.record_unreachable(p, u, reason=f.reason.data)),
+        offered=workflow.can_record_unreachable,
+    ),
+    "contact-restored": StaffAction(
+        forms.ContactRestoredForm,
+        _with_note(lambda p, u, f: workflow.record_contact_restored(p, u)),
+        offered=workflow.can_record_contact_restored,
     ),
     "take-charge": StaffAction(
         ConfirmForm,

@@ -189,7 +189,7 @@ def mark_posted(notice: WrittenNotice, actor) -> None:
         "petition.notice_posted",
         actor=actor,
         subject=notice.petition,
-        detail=notice.document_number,
+        detail={"document": notice.document_number},
     )
 
 
@@ -202,7 +202,7 @@ def notice_for_staff(petition: Petition, notice_id: int, reader) -> WrittenNotic
             "petition.notice_downloaded",
             actor=reader,
             subject=petition,
-            detail=notice.document_number,
+            detail={"document": notice.document_number},
         )
     return notice
 

@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from portal.core.exports import ExportForm
 from portal.core.forms import (
     MainlandMobile,
     NoControlCharacters,
@@ -26,7 +27,7 @@ from portal.core.forms import (
     max_length,
 )
 from portal.core.uploads import ALLOWED_LABEL
-from portal.petitions.models import Channel, Grade, Kind, ReplyKind
+from portal.petitions.models import Channel, Grade, Kind, ReplyKind, Unreachable
 
 SUBJECT_MAX, BODY_MIN, BODY_MAX = 100, 10, 10_000
 MAX_FILES = 5
@@ -502,4 +503,42 @@ class CloseForm(PortalForm):
 class NoteForm(PortalForm):
     body = _text(
         _l("Internal note"), _l("Write the note."), rows=3, description=_l("Only staff see notes.")
+    )
+
+
+class UnreachableForm(PortalForm):
+    reason = RadioField(
+        _l("Why the petitioner cannot be reached"),
+        choices=[SelectChoice(reason.value, reason.label) for reason in Unreachable],
+        validators=[DataRequired(_l("Choose why the petitioner cannot be reached."))],
+    )
+    note = TextAreaField(
+        _l("Note (optional)"),
+        description=_l(
+            "For example when and how often you tried. Kept as an internal note; only staff see it."
+        ),
+        validators=[Optional(), max_length(COMMENT_MAX), NoControlCharacters()],
+        render_kw={"rows": 3},
+    )
+
+
+class ContactRestoredForm(PortalForm):
+    note = TextAreaField(
+        _l("Note (optional)"),
+        description=_l("For example how contact was made. Kept as an internal note."),
+        validators=[Optional(), max_length(COMMENT_MAX), NoControlCharacters()],
+        render_kw={"rows": 3},
+    )
+
+
+class QueueExportForm(ExportForm):
+    """Download a queue as a file, with the list's filters as hidden fields."""
+
+    queue = HiddenField()
+    kind = HiddenField()
+    channel = HiddenField()
+    state = HiddenField()
+    personal_data = BooleanField(
+        _l("Include the petitioners’ names, contact details and subjects"),
+        description=_l("Only when the work needs them: the file leaves the portal's control."),
     )

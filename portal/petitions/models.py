@@ -221,6 +221,15 @@ class Petition(db.Model):
     merged_into = relationship("Petition", remote_side=[id])
 
     __table_args__ = (
+        # The late petitions, found without reading the others (a well-run procuratorate has
+        # few late among many open, and a million closed): deadlines.overdue_sql is one date
+        # range per state, each an index range over (status, due date); the overdue queue, the
+        # sweep and the statistics' live count (queries.open_deadline_counts) read only the rows
+        # in those ranges. The third serves the statistics' "no substantive reply after 3
+        # months" (queries.answer_overdue_sql).
+        sa.Index("ix_petitions_status_ack_due_on", "status", "ack_due_on"),
+        sa.Index("ix_petitions_status_reply_due_on", "status", "reply_due_on"),
+        sa.Index("ix_petitions_status_unanswered", "status", "first_answered_at", "answer_due_on"),
         State.check_constraint("status", name="status"),
         enum_check("kind", Kind),
         enum_check("channel", Channel),
@@ -255,6 +264,10 @@ class Petition(db.Model):
     @property
     def channel_enum(self) -> Channel:
         return Channel(self.channel)
+
+    @property
+    def unreachable_enum(self) -> Unreachable | None:
+        return Unreachable(self.unreachable_reason) if self.unreachable_reason else None
 
     @property
     def sent_replies(self):

@@ -96,7 +96,7 @@ def _accepted(petition: Petition, event: AuditEvent) -> Told:
 def _transferred(petition: Petition, event: AuditEvent) -> Told:
     values = {
         "number": petition.tracking_number,
-        "authority": _short(petition.transferred_to or event.detail),
+        "authority": _short(petition.transferred_to or event.details.get("authority")),
     }
     return Told(
         "transferred",
@@ -122,7 +122,7 @@ def _not_accepted(petition: Petition, event: AuditEvent) -> Told:
 
 
 def _merged(petition: Petition, event: AuditEvent) -> Told:
-    values = {"number": petition.tracking_number, "earlier": event.detail or ""}
+    values = {"number": petition.tracking_number, "earlier": event.details.get("into", "")}
     return Told(
         "merged",
         values,
@@ -239,8 +239,8 @@ def _petition(event: AuditEvent) -> Petition | None:
 
 
 def _asked(event: AuditEvent) -> str | None:
-    """What was asked: the text of the material request the event names ("request=<id>")."""
-    _, _, request_id = (event.detail or "").partition("request=")
+    """What was asked: the text of the material request the event names."""
+    request_id = event.details.get("request", "")
     request = db.session.get(MaterialRequest, int(request_id)) if request_id.isdigit() else None
     return request.body if request is not None else None
 
@@ -326,7 +326,7 @@ def tell_leaders_of_escalation(event: AuditEvent) -> None:
             "escalated to you.\n\n%(url)s\n",
             number=petition.tracking_number,
             subject=petition.subject,
-            deadline=event.detail or "",
+            deadline=audit.detail_text(event),
             url=public_url("backoffice.show_petition", number=petition.tracking_number),
         )
     for leader in leaders:

@@ -12,10 +12,23 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
+from portal.core import clock
+from portal.core.exports import Column, Table
 from portal.extensions import db
 from portal.petitions import deadlines
-from portal.petitions.models import OPEN_STATES, Addition, Escalation, Kind, Petition, State
+from portal.petitions.models import (
+    OPEN_STATES,
+    Addition,
+    Channel,
+    Escalation,
+    Grade,
+    Kind,
+    Petition,
+    Reply,
+    State,
+)
 
 _open = [s.value for s in OPEN_STATES]
 
@@ -27,6 +40,11 @@ def petition_numbered(number: str) -> Petition | None:
 def intake_kinds() -> list[Kind]:
     """The kinds of matter the public can file, in the order the home page lists them."""
     return list(Kind)
+
+
+def channels() -> list[Channel]:
+    """The ways a petition comes in (online, letter, visit, phone)."""
+    return list(Channel)
 
 
 @dataclass(frozen=True)
@@ -56,6 +74,7 @@ QUEUES = [
     Queue("all", _l("All"), _l("Every petition")),
 ]
 QUEUE_CODES = {queue.code for queue in QUEUES}
+QUEUE_LABELS = {queue.code: queue.label for queue in QUEUES}
 
 
 def queue_filter(code: str, user, today: date, due_soon_days: int):
@@ -108,18 +127,11 @@ def with_unread_material(petition_ids: list[int]) -> set[int]:
     )
 
 
-def petitions_in_queue(
-    code: str,
-    user,
-    today: date,
-    *,
-    due_soon_days: int,
-    kind=None,
-    channel=None,
-    state=None,
-    page: int = 1,
-    per_page: int = 50,
-):
+def queue_query(
+    code: str, user, today: date, *, due_soon_days: int, kind=None, channel=None, state=None
+) -> sa.Select:
+    """The petitions of a queue with the list's filters, what is due first at the top: the one
+    query behind the page and its export."""
     query = sa.select(Petition).where(queue_filter(code, user, today, due_soon_days))
     if kind:
         query = query.where(Petition.kind == kind)
@@ -128,8 +140,23 @@ def petitions_in_queue(
     if state:
         query = query.where(Petition.status == state)
     next_due = deadlines.next_due_on_sql()
-    query = query.order_by(next_due.is_(None), next_due, Petition.received_at, Petition.id)
+    return query.order_by(next_due.is_(None), next_due, Petition.received_at, Petition.id)
+
+
+def petitions_in_queue(
+    code: str, user, today: date, *, page: int = 1, per_page: int = 50, **filters
+):
+    query = queue_query(code, user, today, **filters)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def queue_rows(code: str, user, today: date, **filters) -> list[Petition]:
+    """Every petition of the queue (not one page), with the staff named on each loaded at once,
+    for the list's export."""
+    query = queue_query(code, user, today, **filters).options(
+        selectinload(Petition.assigned_to), selectinload(Petition.lead_leader)
+    )
+    return list(db.session.scalars(query))
 
 
 def queue_counts(user, today: date, due_soon_days: int) -> dict[str, int]:
@@ -141,3 +168,266 @@ def queue_counts(user, today: date, due_soon_days: int) -> dict[str, int]:
         )
         for queue in QUEUES
     }
+
+
+# ---- the queue as a file (core/exports.py) ---------------------------------------------------
+# What a petition is in a list, for counting and planning: the petitioner's name and contacts,
+# and the subject they wrote (free text, often naming people), are personal data and only go in
+# when the reader's role may have them (admin.export_petitions). The ID card number never does:
+# no list needs it.
+
+QUEUE_EXPORT_COLUMNS = [
+    Column("tracking_number", _l("Tracking number")),
+    Column("kind", _l("Kind")),
+    Column("channel", _l("Channel")),
+    Column("status", _l("Status")),
+    Column("received_on", _l("Received on")),
+    Column("ack_due_on", _l("Procedural reply due by")),
+    Column("acknowledged_on", _l("Procedural reply sent on")),
+    Column("answer_due_on", _l("Result or progress due by")),
+    Column("first_answered_on", _l("First answered on")),
+    Column("next_due_on", _l("Next deadline")),
+    Column("days_overdue", _l("Days overdue")),
+    Column("handler", _l("Handler")),
+    Column("lead_leader", _l("Leader in charge")),
+    Column("unreachable", _l("Petitioner cannot be reached")),
+    Column("subject", _l("Subject"), personal=True),
+    Column("name", _l("Petitioner"), personal=True),
+    Column("mobile", _l("Mobile number"), personal=True),
+    Column("email", _l("E-mail address"), personal=True),
+    Column("address", _l("Postal address"), personal=True),
+]
+
+
+def _local_day(moment):
+    return clock.local_date(moment) if moment is not None else None
+
+
+def export_row(petition: Petition, today: date) -> dict[str, object]:
+    due = deadlines.due_status(petition, today)
+    return {
+        "tracking_number": petition.tracking_number,
+        "kind": str(petition.kind_enum.label),
+        "channel": str(petition.channel_enum.label),
+        "status": str(State(petition.status).label),
+        "received_on": petition.received_on,
+        "ack_due_on": petition.ack_due_on,
+        "acknowledged_on": _local_day(petition.acknowledged_at),
+        "answer_due_on": petition.answer_due_on,
+        "first_answered_on": _local_day(petition.first_answered_at),
+        "next_due_on": due.due_on if due else None,
+        "days_overdue": due.days_overdue if due and due.is_overdue else None,
+        "handler": petition.assigned_to.name if petition.assigned_to else None,
+        "lead_leader": petition.lead_leader.name if petition.lead_leader else None,
+        "unreachable": str(petition.unreachable_enum.label) if petition.unreachable_enum else None,
+        "subject": petition.subject,
+        "name": petition.name,
+        "mobile": petition.mobile,
+        "email": petition.email,
+        "address": petition.address,
+    }
+
+
+def queue_export(code: str, user, today: date, **filters) -> Table:
+    """The queue with its filters, every page of it, as a table for core/exports.py."""
+    petitions = queue_rows(code, user, today, **filters)
+    return Table(
+        name=f"petitions-{code.replace('_', '-')}",
+        columns=QUEUE_EXPORT_COLUMNS,
+        rows=(export_row(petition, today) for petition in petitions),
+    )
+
+
+# ---- what the statistics count of each petition (portal/statistics) ---------------------------
+# The statistics domain keeps running totals of these facts. The judgements they rest on are the
+# petitions' own: a reply is in time when its due date is not overdue on the day it was sent
+# (`deadlines.is_overdue`), "overdue now" is `deadlines.overdue_sql`, a grade counts as satisfied
+# by `Grade.is_satisfied`. Which class a petitioner is counted in for the reply rates is decided
+# here too, in Python and, beside it, in SQL.
+
+REACHABLE, ANONYMOUS, UNREACHABLE = "reachable", "anonymous", "unreachable"
+REACH_CLASSES = (REACHABLE, ANONYMOUS, UNREACHABLE)
+STATISTICS_STATES = (State.RECEIVED.value, *_open)  # the states in which a deadline can run out
+
+
+def reach_class(is_anonymous: bool, unreachable_reason: str | None) -> str:
+    """Anonymous first (an anonymous reporter is never owed a reply by name, even when staff also
+    found the number they left for messages dead), then unreachable, else reachable."""
+    if is_anonymous:
+        return ANONYMOUS
+    return UNREACHABLE if unreachable_reason else REACHABLE
+
+
+def reach_class_sql():
+    """`reach_class` as a SQL expression over the petitions table."""
+    return sa.case(
+        (Petition.is_anonymous, ANONYMOUS),
+        (Petition.unreachable_reason.is_not(None), UNREACHABLE),
+        else_=REACHABLE,
+    )
+
+
+def replied_in_time(due_on: date, replied_on: date) -> bool:
+    """A reply sent on its due date is in time; the day after is late (deadlines.is_overdue)."""
+    return not deadlines.is_overdue(due_on, replied_on)
+
+
+def is_satisfied_grade(grade: str) -> bool:
+    return Grade(grade).is_satisfied
+
+
+@dataclass(frozen=True)
+class PetitionFacts:
+    """The stored facts of one petition the statistics count (nothing personal)."""
+
+    petition_id: int
+    received_on: date
+    kind: str
+    channel: str
+    handler_id: int | None
+    reach: str
+    is_merged: bool
+    ack_due_on: date
+    acknowledged_on: date | None  # local date of the procedural reply
+    answer_due_on: date
+    first_answered_on: date | None  # local date of the first substantive reply
+    grades: tuple[tuple[str, int], ...]  # (Grade value, how many replies got it)
+
+
+def petition_facts(connection, petition_ids=None, *, after_id: int = 0, limit: int | None = None):
+    """The facts of the given petitions (or, without ids, of every petition with an id above
+    `after_id`, in id order, at most `limit`: the rebuild walks the table in batches). Read with
+    `connection` (Core, no autoflush), so that a flush hook can read the state before and after
+    the flush it watches."""
+    grades = (
+        sa.select(Reply.petition_id, Reply.grade, sa.func.count().label("n"))
+        .where(Reply.grade.is_not(None))
+        .group_by(Reply.petition_id, Reply.grade)
+    )
+    query = sa.select(
+        Petition.id,
+        Petition.received_on,
+        Petition.kind,
+        Petition.channel,
+        Petition.assigned_to_id,
+        Petition.is_anonymous,
+        Petition.unreachable_reason,
+        Petition.status,
+        Petition.ack_due_on,
+        Petition.acknowledged_at,
+        Petition.answer_due_on,
+        Petition.first_answered_at,
+    ).order_by(Petition.id)
+    if petition_ids is not None:
+        ids = sorted(petition_ids)
+        query = query.where(Petition.id.in_(ids))
+        grades = grades.where(Reply.petition_id.in_(ids))
+    else:
+        query = query.where(Petition.id > after_id).limit(limit)
+    rows = connection.execute(query).all()
+    if not rows:
+        return []
+    if petition_ids is None:
+        grades = grades.where(Reply.petition_id.between(rows[0].id, rows[-1].id))
+    graded: dict[int, list] = {}
+    for petition_id, grade, n in connection.execute(grades):
+        graded.setdefault(petition_id, []).append((grade, n))
+    return [
+        PetitionFacts(
+            petition_id=row.id,
+            received_on=row.received_on,
+            kind=row.kind,
+            channel=row.channel,
+            handler_id=row.assigned_to_id,
+            reach=reach_class(row.is_anonymous, row.unreachable_reason),
+            is_merged=row.status == State.MERGED.value,
+            ack_due_on=row.ack_due_on,
+            acknowledged_on=_local_day(row.acknowledged_at),
+            answer_due_on=row.answer_due_on,
+            first_answered_on=_local_day(row.first_answered_at),
+            grades=tuple(sorted(graded.get(row.id, ()))),
+        )
+        for row in rows
+    ]
+
+
+def petition_ids_in_flush(session) -> set[int]:
+    """The petitions a flush is about to change (or has just changed): their own rows, and those
+    whose replies change. A petition not yet flushed has no id and is left out."""
+    ids = set()
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(instance, Petition):
+            ids.add(instance.id)
+        elif isinstance(instance, Reply):
+            ids.add(instance.petition_id or (instance.petition and instance.petition.id))
+    ids.discard(None)
+    return ids
+
+
+@dataclass(frozen=True)
+class DeadlineCounts:
+    """Petitions of one group still waiting, counted today (they change with the date, so they
+    are counted live, over the late petitions only)."""
+
+    received_on: date
+    kind: str
+    channel: str
+    handler_id: int | None
+    reach: str
+    overdue_now: int  # deadlines.overdue_sql: the next deadline is past
+    ack_overdue: int  # no procedural reply, and its due date is past
+    answer_overdue: int  # no substantive reply, and the 3-month date is past
+
+
+def answer_overdue_sql(today: date):
+    """Still without a substantive reply (received or open) and its 3-month date is past: a range
+    of the index on (status, first_answered_at, answer_due_on)."""
+    return sa.and_(
+        Petition.status.in_(STATISTICS_STATES),
+        Petition.first_answered_at.is_(None),
+        Petition.answer_due_on < today,
+    )
+
+
+def open_deadline_counts(
+    today: date, *, received_from=None, received_until=None, kind=None, channel=None, handler=None
+) -> list[DeadlineCounts]:
+    """Counted over the late petitions only: both judgements are index ranges (deadlines.
+    overdue_sql, answer_overdue_sql), so the count reads the rows that are late, however many
+    others are open or closed."""
+
+    def count_if(condition):
+        return sa.func.sum(sa.case((condition, 1), else_=0))
+
+    overdue_now, answer_overdue = deadlines.overdue_sql(today), answer_overdue_sql(today)
+    reach = reach_class_sql()
+    query = (
+        sa.select(
+            Petition.received_on,
+            Petition.kind,
+            Petition.channel,
+            Petition.assigned_to_id,
+            reach,
+            count_if(overdue_now),
+            count_if(sa.and_(Petition.status == State.RECEIVED.value, overdue_now)),
+            count_if(answer_overdue),
+        )
+        .where(sa.or_(overdue_now, answer_overdue))
+        .group_by(
+            Petition.received_on, Petition.kind, Petition.channel, Petition.assigned_to_id, reach
+        )
+    )
+    if received_from is not None:
+        query = query.where(Petition.received_on >= received_from)
+    if received_until is not None:
+        query = query.where(Petition.received_on <= received_until)
+    # Kind, channel and handler are picked out of the few late groups here, not in SQL: as
+    # conditions they tempt SQLite's planner into reading every petition of that kind, channel or
+    # handler through their own indexes instead of only the late ones (seen in bench/statistics).
+    return [
+        counts
+        for counts in (DeadlineCounts(*row) for row in db.session.execute(query))
+        if (not kind or counts.kind == kind)
+        and (not channel or counts.channel == channel)
+        and (handler is None or (counts.handler_id or 0) == handler)
+    ]

@@ -110,7 +110,7 @@ def request_code(tracking_number: str, contact: str) -> None:
         "petition.recovery_code_sent",
         actor_kind=audit.ACTOR_PETITIONER,
         subject=petition,
-        detail=f"by {channel}",
+        detail={"sent_by": channel},
     )
     _send_code(petition, channel, code, minutes)
 

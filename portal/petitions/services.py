@@ -215,7 +215,7 @@ def submit_petition(
         actor_kind=audit.ACTOR_STAFF if registered_by else audit.ACTOR_PETITIONER,
         subject=petition,
         to_state=State.RECEIVED,
-        detail=f"channel={channel}; rule={due.rule_code}",
+        detail={"channel": channel, "rule": due.rule_code},
     )
     db.session.flush()
     return Receipt(petition, query_code, is_repeat=False)
@@ -404,8 +404,11 @@ def add_material(petition: Petition, data: MaterialData, *, submission_key: str)
         "petition.material_added",
         actor_kind=audit.ACTOR_PETITIONER,
         subject=petition,
-        detail=f"addition={addition.id}; files={len(data.uploads)}"
-        + (f"; request={request.id}" if request else ""),
+        detail={
+            "addition": addition.id,
+            "files": len(data.uploads),
+            "request": request.id if request else None,
+        },
     )
     db.session.flush()
     return MaterialReceipt(addition, is_repeat=False)
@@ -447,7 +450,7 @@ def attachment_for_staff(petition: Petition, attachment_id: int, reader) -> Atta
         "petition.attachment_downloaded",
         actor=reader,
         subject=petition,
-        detail=f"attachment={attachment.id}",
+        detail={"attachment": attachment.id},
     )
     return attachment
 
@@ -573,6 +576,6 @@ def escalate(petitions: list[Petition]) -> int:
         audit.record(
             "petition.overdue_escalated",
             subject=petition,
-            detail=f"{deadline.kind} due {deadline.due_on}",
+            detail={"deadline": deadline.kind, "due_on": deadline.due_on.isoformat()},
         )
     return len(recorded)

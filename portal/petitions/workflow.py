@@ -42,27 +42,31 @@ reminded), and would hide where the petition really stands.
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from portal.calendar.services import load_calendar
-from portal.core import audit, clock
-from portal.core.audit import EventType
+from portal.core import audit, clock, outbox
+from portal.core.audit import DetailKey, EventType
 from portal.core.permissions import Role
 from portal.core.workflow import PETITIONER, SYSTEM, InvalidTransition, Transition, Workflow
 from portal.extensions import db
-from portal.petitions import deadlines, documents, notices  # noqa: F401  (notices: tells the petitioner of each step)
+from portal.petitions import deadlines, documents, notices, queries  # noqa: F401  (notices: tells the petitioner of each step)
 from portal.petitions.models import (
     FINAL_STATES,
+    Channel,
     Grade,
+    Kind,
     MaterialRequest,
     Petition,
     Reply,
     ReplyKind,
     State,
+    Unreachable,
 )
 
 audit.register_event_types(
@@ -97,8 +101,67 @@ audit.register_event_types(
         "petition.reply_graded": EventType(
             _l("The petitioner rated a progress reply"), public=True
         ),
+        # Staff only: the petitioner is not told that they could not be told (detail: the
+        # `Unreachable` code, nothing personal).
+        "petition.unreachable_recorded": EventType(_l("Petitioner recorded as unreachable")),
+        "petition.contact_restored": EventType(_l("Contact with the petitioner made again")),
+        "petition.list_exported": EventType(_l("List of petitions downloaded")),
     }
 )
+
+
+def _deadline_label(code: str):
+    return {deadlines.ACKNOWLEDGMENT: _l("procedural reply"), deadlines.REPLY: _l("reply")}[code]
+
+
+def _local_day(iso_day: str) -> str:
+    return format_date(date.fromisoformat(iso_day))
+
+
+# What petition events' details say, in the reader's language; ids and counts read as numbers,
+# names and what staff typed as written. `legacy`: how details read before they were structured.
+audit.register_detail_keys(
+    ["petition"],
+    {
+        "channel": DetailKey(_l("Channel"), lambda code: Channel(code).label),
+        "rule": DetailKey(
+            _l("Time limits"), lambda code: deadlines.DeadlineRule.from_code(code).describe()
+        ),
+        "handler": DetailKey(_l("Handler")),
+        "kind": DetailKey(_l("Kind of reply"), lambda code: ReplyKind(code).label),
+        "grade": DetailKey(_l("Petitioner's rating"), lambda code: Grade(code).label),
+        "reply": DetailKey(_l("Reply no.")),
+        "request": DetailKey(_l("Request no.")),
+        "addition": DetailKey(_l("Addition no.")),
+        "additions": DetailKey(_l("Additions read")),
+        "files": DetailKey(_l("Files")),
+        "attachment": DetailKey(_l("Attachment no.")),
+        "authority": DetailKey(_l("Transferred to")),
+        "into": DetailKey(_l("Handled with petition")),
+        "days": DetailKey(_l("Days without objection")),
+        "deadline": DetailKey(_l("Deadline"), _deadline_label),
+        "due_on": DetailKey(_l("Due on"), _local_day),
+        "sent_by": DetailKey(_l("Sent by"), lambda code: SENT_BY[code]),
+        "document": DetailKey(_l("Document number")),
+        "unreachable": DetailKey(_l("Cannot be reached"), lambda code: Unreachable(code).label),
+        "queue": DetailKey(_l("List"), lambda code: queries.QUEUE_LABELS[code]),
+        "petition_kind": DetailKey(_l("Kind of petition"), lambda code: Kind(code).label),
+        "state": DetailKey(_l("State"), lambda code: State(code).label),
+    },
+    legacy={
+        "petition.reply_drafted": r"(?P<kind>[a-z_]+)",
+        "petition.transferred": r"(?P<authority>.+)",
+        "petition.merged": r"(?P<into>.+)",
+        "petition.draft_returned": r"(?P<comment>.+)",
+        "petition.closed": r"(?P<reason>.+)",
+        "petition.auto_closed": r"(?P<days>[0-9]+) days",
+        "petition.overdue_escalated": r"(?P<deadline>[a-z]+) due (?P<due_on>[0-9]{4}-[0-9]{2}-[0-9]{2})",
+        "petition.recovery_code_sent": r"by (?P<sent_by>[a-z]+)",
+        "petition.notice_posted": r"(?P<document>.+)",
+        "petition.notice_downloaded": r"(?P<document>.+)",
+    },
+)
+SENT_BY = {"sms": _l("SMS"), "email": _l("E-mail")}
 
 
 class Action(enum.StrEnum):
@@ -260,7 +323,7 @@ def allowed_actions(petition: Petition, actor) -> list[Action]:
     return WORKFLOW.allowed_actions(petition, actor)
 
 
-def _apply(petition: Petition, action: Action, actor, *, detail: str | None = None) -> Transition:
+def _apply(petition: Petition, action: Action, actor, *, detail: dict | None = None) -> Transition:
     return WORKFLOW.apply(petition, action, actor, detail=detail)
 
 
@@ -313,7 +376,7 @@ def acknowledge(petition: Petition, actor, *, notice: str) -> Reply:
 def transfer(petition: Petition, actor, *, authority: str, notice: str) -> Reply:
     authority = _required(authority, _l("Name the authority the petition is transferred to."))
     notice = _required(notice, _l("Write the notice that tells the petitioner where it went."))
-    _apply(petition, Action.TRANSFER, actor, detail=authority)
+    _apply(petition, Action.TRANSFER, actor, detail={"authority": authority})
     now = clock.now()
     petition.transferred_to = authority
     petition.acknowledged_at, petition.acknowledged_by_id = now, actor.id
@@ -356,7 +419,7 @@ def merge(petition: Petition, actor, *, into: Petition, notice: str) -> Reply:
     notice = _required(notice, _l("Write the notice the petitioner will read."))
     if refusal := merge_refusal(petition, into):
         raise InvalidTransition(refusal)
-    _apply(petition, Action.MERGE, actor, detail=into.tracking_number)
+    _apply(petition, Action.MERGE, actor, detail={"into": into.tracking_number})
     petition.merged_into = into
     petition.acknowledged_at, petition.acknowledged_by_id = clock.now(), actor.id
     petition.reply_due_on = None
@@ -369,7 +432,7 @@ def merge(petition: Petition, actor, *, into: Petition, notice: str) -> Reply:
 def assign(petition: Petition, actor, *, handler) -> None:
     if handler is None or not handler.is_active or handler.role not in (Role.HANDLER, Role.LEADER):
         raise InvalidTransition(_l("Choose an active handler."))
-    _apply(petition, Action.ASSIGN, actor, detail=f"handler={handler.name}")
+    _apply(petition, Action.ASSIGN, actor, detail={"handler": handler.name})
     petition.assigned_to_id = handler.id
 
 
@@ -378,7 +441,7 @@ def draft_reply(petition: Petition, actor, *, kind: ReplyKind | str, body: str) 
     if kind not in (ReplyKind.PROGRESS, ReplyKind.RESULT):
         raise InvalidTransition(_l("A drafted reply gives either the result or the progress."))
     body = _required(body, _l("Write the reply."))
-    _apply(petition, Action.DRAFT_REPLY, actor, detail=kind.value)
+    _apply(petition, Action.DRAFT_REPLY, actor, detail={"kind": kind.value})
     reply = Reply(kind=kind.value, body=body, drafted_at=clock.now(), drafted_by_id=actor.id)
     petition.replies.append(reply)
     return reply
@@ -387,7 +450,7 @@ def draft_reply(petition: Petition, actor, *, kind: ReplyKind | str, body: str) 
 def return_draft(petition: Petition, actor, *, comment: str) -> None:
     comment = _required(comment, _l("Say what should change in the draft."))
     draft = petition.pending_draft
-    _apply(petition, Action.RETURN_DRAFT, actor, detail=comment)
+    _apply(petition, Action.RETURN_DRAFT, actor, detail={"comment": comment})
     draft.returned_at, draft.return_comment = clock.now(), comment
 
 
@@ -450,7 +513,7 @@ def grade_reply(petition: Petition, *, reply_id: int | None, grade: Grade | str,
         "petition.reply_graded",
         actor=PETITIONER,
         subject=petition,
-        detail=f"reply={reply.id}; grade={grade}",
+        detail={"reply": reply.id, "grade": grade.value},
     )
     return reply
 
@@ -474,7 +537,7 @@ def record_satisfaction(petition: Petition, *, grade=Grade.SATISFIED, comment=No
     if not grade.is_satisfied:
         raise ValueError("a dissatisfied grade is an objection: object_to_reply")
     reply = petition.latest_sent_reply
-    _apply(petition, Action.SATISFIED, PETITIONER, detail=f"grade={grade}")
+    _apply(petition, Action.SATISFIED, PETITIONER, detail={"grade": grade.value})
     _record_grade(reply, grade, comment)
     petition.closed_at = clock.now()
 
@@ -488,7 +551,7 @@ def object_to_reply(petition: Petition, *, objection: str) -> None:
     )
     if reply is not None and reply.objected_at is not None:
         raise InvalidTransition(_l("You have already objected to this reply."))
-    _apply(petition, Action.OBJECT, PETITIONER, detail=f"grade={Grade.DISSATISFIED}")
+    _apply(petition, Action.OBJECT, PETITIONER, detail={"grade": Grade.DISSATISFIED.value})
     _record_grade(reply, Grade.DISSATISFIED, objection)
     today = clock.local_today()
     petition.concluded_at = None
@@ -509,13 +572,13 @@ def start_review(petition: Petition, actor, *, handler) -> None:
             ),
             field="handler_id",
         )
-    _apply(petition, Action.START_REVIEW, actor, detail=f"handler={handler.name}")
+    _apply(petition, Action.START_REVIEW, actor, detail={"handler": handler.name})
     petition.assigned_to_id = handler.id
 
 
 def close(petition: Petition, actor, *, reason: str) -> None:
     reason = _required(reason, _l("Give the reason for closing."))
-    _apply(petition, Action.CLOSE, actor, detail=reason)
+    _apply(petition, Action.CLOSE, actor, detail={"reason": reason})
     petition.closed_at = clock.now()
 
 
@@ -530,7 +593,7 @@ def auto_close_if_quiet(petition: Petition) -> bool:
     if reply is None or clock.as_utc(reply.sent_at) > _quiet_since():
         return False
     _apply(
-        petition, Action.AUTO_CLOSE, SYSTEM, detail=f"{current_app.config['AUTO_CLOSE_DAYS']} days"
+        petition, Action.AUTO_CLOSE, SYSTEM, detail={"days": current_app.config["AUTO_CLOSE_DAYS"]}
     )
     petition.closed_at = clock.now()
     return True
@@ -584,25 +647,38 @@ REQUEST_MATERIAL_ROLES = (Role.CLERK, Role.HANDLER, Role.LEADER)
 CLERK_REQUEST_STATES = frozenset({State.RECEIVED, State.ACCEPTED})
 
 
-def _check_request_material(petition: Petition, actor) -> None:
+def _check_contact_work(petition: Petition, actor, refusals: dict[str, object]) -> None:
+    """Who may act towards the petitioner outside the transitions (ask for material, record
+    that they cannot be reached): a clerk at intake, before the petition has a handler; a
+    handler on a petition they work on, as for drafting; a leader on any; never on a finished
+    petition. `refusals` words the refusal of each rule ("role", "clerk", "handler") for the
+    action concerned."""
     role = getattr(actor, "role", None)
     if role not in REQUEST_MATERIAL_ROLES:
-        raise InvalidTransition(
-            _l("Your role cannot ask the petitioner for material."), forbidden=True
-        )
+        raise InvalidTransition(refusals["role"], forbidden=True)
     state = State(petition.status)
     if state in FINAL_STATES:
         raise InvalidTransition(_l("This petition is already finished."))
     if role == Role.CLERK and state not in CLERK_REQUEST_STATES:
-        raise InvalidTransition(
-            _l("Once a handler has the petition, the handler or a leader asks for material."),
-            forbidden=True,
-        )
+        raise InvalidTransition(refusals["clerk"], forbidden=True)
     if role == Role.HANDLER and not _works_on(petition, actor):
-        raise InvalidTransition(
-            _l("Only the assigned handler or a leader can ask for material on this petition."),
-            forbidden=True,
-        )
+        raise InvalidTransition(refusals["handler"], forbidden=True)
+
+
+def _check_request_material(petition: Petition, actor) -> None:
+    _check_contact_work(
+        petition,
+        actor,
+        {
+            "role": _l("Your role cannot ask the petitioner for material."),
+            "clerk": _l(
+                "Once a handler has the petition, the handler or a leader asks for material."
+            ),
+            "handler": _l(
+                "Only the assigned handler or a leader can ask for material on this petition."
+            ),
+        },
+    )
 
 
 def can_request_material(petition: Petition, user) -> bool:
@@ -625,7 +701,7 @@ def request_material(petition: Petition, actor, *, body: str) -> MaterialRequest
     db.session.add(request)
     db.session.flush()
     audit.record(
-        "petition.material_requested", actor=actor, subject=petition, detail=f"request={request.id}"
+        "petition.material_requested", actor=actor, subject=petition, detail={"request": request.id}
     )
     return request
 
@@ -646,6 +722,125 @@ def mark_material_read(petition: Petition, actor) -> int:
     for addition in unread:
         addition.read_at, addition.read_by_id = now, actor.id
     audit.record(
-        "petition.material_read", actor=actor, subject=petition, detail=f"additions={len(unread)}"
+        "petition.material_read", actor=actor, subject=petition, detail={"additions": len(unread)}
     )
     return len(unread)
+
+
+# ---- a petitioner who cannot be reached ------------------------------------------------------
+# Not a state either: handling goes on (the reply is still written and sent, and shown on the
+# progress page), but the reply rates count the petition apart, as the national figures count
+# petitioners who cannot be contacted (DESIGN §5c). Staff record it, with the same roles as
+# asking for material; the outbox records it too when the petitioner's only contact, an e-mail
+# address, is refused for good (notices.py). Anonymous petitions have no contact to fail.
+
+
+def _check_unreachable(petition: Petition, actor) -> None:
+    if petition.is_anonymous:
+        raise InvalidTransition(
+            _l("An anonymous petition has no contact details, so none can fail.")
+        )
+    if actor is SYSTEM:
+        if State(petition.status) in FINAL_STATES:
+            raise InvalidTransition(_l("This petition is already finished."))
+        return
+    _check_contact_work(
+        petition,
+        actor,
+        {
+            "role": _l("Your role cannot record whether the petitioner can be reached."),
+            "clerk": _l(
+                "Once a handler has the petition, the handler or a leader records whether the "
+                "petitioner can be reached."
+            ),
+            "handler": _l(
+                "Only the assigned handler or a leader can record whether the petitioner can "
+                "be reached."
+            ),
+        },
+    )
+
+
+def can_record_unreachable(petition: Petition, user) -> bool:
+    """Whether to offer "cannot be reached": allowed, and not recorded already."""
+    try:
+        _check_unreachable(petition, user)
+    except InvalidTransition:
+        return False
+    return petition.unreachable_reason is None
+
+
+def can_record_contact_restored(petition: Petition, user) -> bool:
+    try:
+        _check_unreachable(petition, user)
+    except InvalidTransition:
+        return False
+    return petition.unreachable_reason is not None
+
+
+def record_unreachable(petition: Petition, actor, *, reason: Unreachable | str) -> None:
+    """The petitioner cannot be reached, for `reason`, since now. Refused when it is recorded
+    already (record the contact made again first: the reason and its time are one fact)."""
+    try:
+        reason = Unreachable(reason)
+    except ValueError:
+        raise InvalidTransition(
+            _l("Choose why the petitioner cannot be reached."), field="reason"
+        ) from None
+    _check_unreachable(petition, actor)
+    if petition.unreachable_reason is not None:
+        raise InvalidTransition(
+            _l(
+                "The petitioner is already recorded as unreachable: “%(reason)s”.",
+                reason=Unreachable(petition.unreachable_reason).label,
+            )
+        )
+    petition.unreachable_reason, petition.unreachable_at = reason.value, clock.now()
+    audit.record(
+        "petition.unreachable_recorded",
+        actor=actor,
+        subject=petition,
+        detail={"unreachable": reason.value},
+    )
+
+
+def record_contact_restored(petition: Petition, actor) -> None:
+    """Contact with the petitioner was made again: the petition counts in the rates again."""
+    _check_unreachable(petition, actor)
+    if petition.unreachable_reason is None:
+        raise InvalidTransition(_l("The petitioner is not recorded as unreachable."))
+    previous = petition.unreachable_reason
+    petition.unreachable_reason, petition.unreachable_at = None, None
+    audit.record(
+        "petition.contact_restored",
+        actor=actor,
+        subject=petition,
+        detail={"unreachable": previous},
+    )
+
+
+def record_bounced_email(event: audit.AuditEvent) -> None:
+    """The outbox gave up an e-mail because the address does not exist (core/outbox.py): every
+    open petition whose only contact is that address has a petitioner who cannot be reached.
+    One who also gave a mobile number or a postal address can still be reached that way, and
+    staff decide. Runs in the outbox's transaction (a subscriber, see core/audit.py)."""
+    if event.details.get("cause") != outbox.RECIPIENT_REFUSED or event.subject_id is None:
+        return
+    message = db.session.get(outbox.OutboxMessage, int(event.subject_id))
+    if message is None or message.channel != outbox.ChannelName.EMAIL:
+        return
+    petitions = db.session.scalars(
+        sa.select(Petition).where(
+            Petition.email == message.recipient,
+            Petition.is_anonymous.is_(False),
+            Petition.mobile.is_(None),
+            Petition.address.is_(None),
+            Petition.unreachable_reason.is_(None),
+            Petition.status.not_in([state.value for state in FINAL_STATES]),
+        )
+    )
+    for petition in petitions:
+        record_unreachable(petition, SYSTEM, reason=Unreachable.EMAIL_BOUNCED)
+
+
+audit.subscribe(["outbox.given_up"], record_bounced_email)

@@ -60,16 +60,16 @@ def test_a_closure_cancels_the_bookings_in_it_and_mails_the_reason(
     assert db.session.get(Booking, confirmed.id).cancelled_by == "closure"
     assert db.session.get(Booking, outside.id).status == BookingState.REQUESTED
     [closure] = db.session.scalars(sa.select(Closure)).all()
-    assert [(e.code, e.actor_kind, e.detail) for e in audit.history(closure)] == [
+    assert [(e.code, e.actor_kind, e.details) for e in audit.history(closure)] == [
         (
             "appointments.closure_created",
             "staff",
-            "2 booking(s) cancelled; 检察院举行全院会议，当日暂停接待",
+            {"cancelled": "2", "reason": "检察院举行全院会议，当日暂停接待"},
         )
     ]
-    assert [(e.code, e.actor_kind, e.from_state, e.detail) for e in audit.history(confirmed)][
+    assert [(e.code, e.actor_kind, e.from_state, e.details) for e in audit.history(confirmed)][
         -1
-    ] == ("booking.cancelled_by_closure", "system", "confirmed", f"closure:{closure.id}")
+    ] == ("booking.cancelled_by_closure", "system", "confirmed", {"closure": str(closure.id)})
     # The closed day offers nothing any more, and a booking for it is refused.
     days = availability.availability(place.id, "file_reading", NOW.date(), 3)
     assert all(

@@ -131,7 +131,7 @@ def test_each_action_leads_to_its_state_with_one_audit_event(action):
     booking = _booking(sorted(sources)[0], kind)
     from_state = booking.status
     before = set(db.session.new)
-    workflow.apply(booking, workflow.Action(action), make_actor(), detail="why")
+    workflow.apply(booking, workflow.Action(action), make_actor(), detail={"reason": "why"})
     assert booking.status == target
     [event] = [row for row in set(db.session.new) - before if isinstance(row, audit.AuditEvent)]
     assert (event.code, event.from_state, event.to_state) == (code, from_state, target)
@@ -143,18 +143,28 @@ def test_the_audit_event_names_who_acted():
     """Staff by account; a lawyer or a visitor by kind, with who in the detail (the actor id is
     for staff accounts only); a closure as the system."""
     cases = [
-        (_staff("handler"), "lawyer's", "confirm", ("staff", 1, None)),
-        (_lawyer(LAWYER_ID), "lawyer's", "cancel", ("lawyer", None, f"lawyer:{LAWYER_ID}; why")),
-        (workflow.VISITOR, "visit", "cancel", ("petitioner", None, "visitor; why")),
-        (SYSTEM, "lawyer's", "cancel_by_closure", ("system", None, "why")),
+        (_staff("handler"), "lawyer's", "confirm", ("staff", 1, {})),
+        (
+            _lawyer(LAWYER_ID),
+            "lawyer's",
+            "cancel",
+            ("lawyer", None, {"lawyer": str(LAWYER_ID), "reason": "why"}),
+        ),
+        (
+            workflow.VISITOR,
+            "visit",
+            "cancel",
+            ("petitioner", None, {"holder": "visitor", "reason": "why"}),
+        ),
+        (SYSTEM, "lawyer's", "cancel_by_closure", ("system", None, {"reason": "why"})),
     ]
     for actor, kind, action, expected in cases:
         booking = _booking("requested", kind)
-        event_detail = None if action == "confirm" else "why"
+        event_detail = None if action == "confirm" else {"reason": "why"}
         before = set(db.session.new)
         workflow.apply(booking, workflow.Action(action), actor, detail=event_detail)
         [event] = [r for r in set(db.session.new) - before if isinstance(r, audit.AuditEvent)]
-        assert (event.actor_kind, event.actor_id, event.detail) == expected, action
+        assert (event.actor_kind, event.actor_id, event.details) == expected, action
         db.session.expunge_all()
 
 

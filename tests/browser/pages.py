@@ -76,6 +76,8 @@ PUBLIC_PAGES = {
     "login": _goto("/staff/login"),
     "login-errors": _submit_empty("/staff/login", "Log in"),
     "not-found": _goto("/no-such-page", status=404),
+    "transparency": _goto("/transparency"),
+    "transparency-bad-period": _goto("/transparency?year=1900", status=400),
     # Case information, disclosure, appointments and the lawyers' entry pages.
     "case-query": _goto("/cases/query"),
     "case-query-errors": _submit_empty("/cases/query", "Show the case"),
@@ -125,6 +127,7 @@ STAFF_PAGES = {
     "calendar": ("admin", _goto("/staff/calendar/")),
     "admin-dashboard": ("admin", _goto("/staff/")),
     "outbox": ("admin", _goto("/staff/outbox/")),
+    "audit-trail": ("admin", _goto("/staff/audit-trail")),
     "cases": ("clerk", _goto("/staff/cases/")),
     "case": ("clerk", _goto("/staff/cases/1")),
     "case-import": ("clerk", _goto("/staff/cases/import")),
@@ -138,12 +141,15 @@ STAFF_PAGES = {
     "appointments-week": ("clerk", _goto("/staff/appointments/week")),
     "reception-list": ("clerk", _goto("/staff/appointments/reception-day")),
     "places": ("admin", _goto("/staff/appointments/places")),
+    "statistics": ("leader", _goto("/staff/statistics/")),
+    "statistics-bad-filter": ("leader", _goto("/staff/statistics/?from=2026-13", status=400)),
 }
 
 # The public endpoints (GET, outside /staff and /api) and the entry above that shows each: a new
 # public page must be added to PUBLIC_PAGES and here (test_every_public_page_is_checked).
 PUBLIC_ENDPOINTS = {
     "site.home": "home",
+    "statistics.transparency": "transparency",
     "petitions.new_petition": "intake",
     "petitions.lookup": "lookup",
     "petitions.progress": "progress",
@@ -176,6 +182,7 @@ NOT_PAGES = {
     "lawyers.download_case_file",
     "petitions.download_receipt",
     "petitions.download_notice",
+    "statistics.transparency_csv",
 }
 # Public pages known to be unchecked, with what it takes to check them. Keep this short.
 _LAWYER = "needs a confirmed lawyer account logged in at /lawyer/login"

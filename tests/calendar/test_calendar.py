@@ -66,11 +66,11 @@ def test_an_administrator_lists_changes_and_removes_a_day(client_request, admin)
         _expected_redirect="calendar_admin.edit_calendar",
     )
     assert [d.day for d in db.session.scalars(sa.select(CalendarDay))] == [D("2026-10-01")]
-    trail = [(e.code, e.actor_id, e.detail) for e in audit.history(("day", "2026-10-10"))]
+    trail = [(e.code, e.actor_id, e.details) for e in audit.history(("day", "2026-10-10"))]
     assert trail == [
-        ("calendar.day_set", admin.id, "workday"),
-        ("calendar.day_set", admin.id, "holiday"),
-        ("calendar.day_removed", admin.id, None),
+        ("calendar.day_set", admin.id, {"kind": "workday"}),
+        ("calendar.day_set", admin.id, {"kind": "holiday"}),
+        ("calendar.day_removed", admin.id, {}),
     ]
 
 

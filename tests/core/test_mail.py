@@ -337,7 +337,7 @@ def test_an_administrator_sees_a_given_up_message_and_sends_it_again(
         message = db.session.get(OutboxMessage, message.id)
         assert message.status == OutboxState.PENDING and message.attempts == 0
         [retried] = [e for e in audit.history(message) if e.code == "outbox.retried"]
-        assert retried.actor_id == admin.id and retried.detail == "after 73 failed attempt(s)"
+        assert retried.actor_id == admin.id and retried.details == {"attempts": "73"}
 
         assert mail.deliver_pending() == DeliveryReport(sent=1)
     assert smtp_server.subjects() == ["不予受理告知"]

@@ -137,7 +137,7 @@ def test_binding_review_delivery_download_and_expiry(app):
     assert lawyer.response.headers["Cache-Control"] == "private, no-store"
     logged = _downloads()
     assert [(e.subject_kind, e.subject_id) for e in logged] == [("delivery", str(delivery.id))]
-    assert f"lawyer:{lawyer_account.id}" in logged[0].detail
+    assert logged[0].details == {"lawyer": str(lawyer_account.id)}
 
     # Another lawyer cannot; and after the period nobody can.
     _lawyer(app).get("lawyers.download_case_file", delivery_id=delivery.id, _expected_status=404)

@@ -131,11 +131,11 @@ def test_rejecting_writes_one_event_with_the_reason():
     services.reject_lawyer(lawyer, handler, " 执业证号不符 ")
     db.session.flush()
     [event] = history(lawyer)[before:]
-    assert (event.code, event.from_state, event.to_state, event.detail) == (
+    assert (event.code, event.from_state, event.to_state, event.details) == (
         "lawyer.rejected",
         "pending",
         "rejected",
-        "执业证号不符",
+        {"reason": "执业证号不符"},
     )
     assert lawyer.rejection_reason == "执业证号不符" and lawyer.rejected_by_id == handler.id
 
@@ -179,8 +179,8 @@ def test_approving_and_rejecting_a_binding_write_one_event_each():
     assert [(e.code, e.from_state, e.to_state) for e in history(approved)] == [
         ("binding.approved", "requested", "approved")
     ]
-    assert [(e.code, e.from_state, e.to_state, e.detail) for e in history(rejected)] == [
-        ("binding.rejected", "requested", "rejected", "委托书缺少签名")
+    assert [(e.code, e.from_state, e.to_state, e.details) for e in history(rejected)] == [
+        ("binding.rejected", "requested", "rejected", {"reason": "委托书缺少签名"})
     ]
     assert approved.decided_by_id == clerk.id and approved.active_key is not None
     assert rejected.active_key is None  # the lawyer may ask again

@@ -344,8 +344,8 @@ def test_notices_to_post_are_listed_until_a_clerk_marks_them_posted(client_reque
     assert to_post(client_request) == []
     page = client_request.get("backoffice.show_petition", number=letter.tracking_number)
     assert f"by {clerk.name}" in page.get_text()
-    posted = [(e.subject_id, e.actor_id, e.detail) for e in events("petition.notice_posted")]
-    assert posted == [(str(letter.id), clerk.id, "示检控告受〔2026〕1号")]
+    posted = [(e.subject_id, e.actor_id, e.details) for e in events("petition.notice_posted")]
+    assert posted == [(str(letter.id), clerk.id, {"document": "示检控告受〔2026〕1号"})]
 
     client_request.post(  # a second click, or a colleague a moment later
         "backoffice.mark_notice_posted",
@@ -391,8 +391,8 @@ def test_staff_print_the_notice_in_chinese_and_the_copy_is_on_the_record(client_
     response = client_request.response
     assert_private_pdf(response)
     assert "受理告知书" in pdf_text(response.data)
-    copies = [(e.actor_id, e.detail) for e in events("petition.notice_downloaded")]
-    assert copies == [(team[Role.HANDLER].id, "示检控告受〔2026〕1号")]
+    copies = [(e.actor_id, e.details) for e in events("petition.notice_downloaded")]
+    assert copies == [(team[Role.HANDLER].id, {"document": "示检控告受〔2026〕1号"})]
     other, _ = make_petition()
     client_request.get(
         "backoffice.download_notice",

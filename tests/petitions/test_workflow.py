@@ -725,7 +725,7 @@ def test_merge_only_into_an_earlier_open_petition(staff, frozen_now):
     db.session.commit()
     assert petition.status == State.MERGED and petition.merged_into_id == earlier_open.id
     [event] = events_for(petition, "petition.merged")
-    assert event.detail == earlier_open.tracking_number
+    assert event.details == {"into": earlier_open.tracking_number}
 
 
 def test_which_petition_is_earlier_follows_the_date_of_receipt(staff, frozen_now):

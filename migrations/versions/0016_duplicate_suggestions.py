@@ -6,8 +6,8 @@ each word appears; duplicate_fingerprints the words of each petition as compared
 duplicate_suggestions the pairs found (portal/petitions/duplicates.py). Petitions received before this revision are indexed with
 `flask --app portal petitions index-duplicates`.
 
-Revision ID: 0014_duplicate_suggestions
-Revises: 0012_unreachable
+Revision ID: 0016_duplicate_suggestions
+Revises: 0015_statistics
 Create Date: 2026-12-14 10:00:00.000000
 
 """
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014_duplicate_suggestions'
-down_revision = '0012_unreachable'
+revision = '0016_duplicate_suggestions'
+down_revision = '0015_statistics'
 branch_labels = None
 depends_on = None
 
