@@ -250,7 +250,7 @@ def main() -> None:
     from flask_migrate import upgrade
 
     from portal import create_app
-    from portal.disclosure import segmenter
+    from portal.core import segmenter
 
     app = create_app({"PORTAL_ENV": "testing", "SECRET_KEY": "bench", "UPLOAD_DIR": str(workdir)})
     with app.app_context():

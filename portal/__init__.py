@@ -150,11 +150,12 @@ def _register_cli(app: Flask) -> None:
     from portal.demo import demo_data
     from portal.operations.audit_cli import audit_cli
     from portal.operations.cli import send_mail, send_sms
-    from portal.petitions.cli import sweep_deadlines
+    from portal.petitions.cli import index_duplicates, sweep_deadlines
     from portal.statistics.cli import statistics_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(sweep_deadlines)
+    app.cli.add_command(index_duplicates)
     app.cli.add_command(send_mail)
     app.cli.add_command(send_sms)
     app.cli.add_command(demo_data)

@@ -31,8 +31,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from portal.core import clock
-from portal.disclosure import segmenter
+from portal.core import clock, segmenter
 from portal.disclosure.models import LegalDocument, Release, SearchEntry
 from portal.extensions import db
 

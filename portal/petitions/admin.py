@@ -37,7 +37,7 @@ from portal.core.permissions import (
 )
 from portal.extensions import db
 from portal.operations import queries as operations
-from portal.petitions import documents, forms, queries, services, workflow
+from portal.petitions import documents, duplicates, forms, queries, services, workflow
 from portal.petitions.deadlines import DeadlineRule, due_status
 from portal.petitions.models import Channel, Kind, Petition, State, WrittenNotice
 from portal.petitions.views import intake_data, render_receipt
@@ -332,6 +332,7 @@ def render_petition(petition: Petition, failed: tuple[str, object] | None = None
             action_forms["draft-reply"].body.data = last_returned.body
     events = audit.history(petition)
     today = clock.local_today()
+    suggestions = duplicates.suggestions_for(petition)
     return render_template(
         "backoffice/petition.html",
         petition=petition,
@@ -345,7 +346,30 @@ def render_petition(petition: Petition, failed: tuple[str, object] | None = None
             select(Petition).where(Petition.merged_into_id == petition.id)
         ).all(),
         notices=documents.notices_of(petition),
+        suggestions=suggestions,
+        suggestion_merge_forms=suggestion_merge_forms(petition, suggestions, action_forms),
     ), status
+
+
+def suggestion_merge_forms(petition: Petition, suggestions, action_forms) -> dict:
+    """One merge form per suggested earlier petition that can be merged into, when this user
+    may merge this petition now (the merge form is offered): the earlier number filled in and
+    the standard notice naming it, which staff may edit. They post to the same "merge" action
+    as the merge form; only their ids differ, one set per suggestion."""
+    if "merge" not in action_forms:
+        return {}
+    merge_forms = {}
+    for shown in suggestions:
+        if shown.merge_refusal is not None:
+            continue
+        number = shown.earlier.tracking_number
+        form = forms.MergeForm(formdata=None, prefix="merge")
+        form.into_number.data = number
+        form.notice.data = duplicates.merge_notice(petition, shown.earlier)
+        for field in (form.csrf_token, form.into_number, form.notice):
+            field.id = f"{field.id}-{number}"
+        merge_forms[number] = form
+    return merge_forms
 
 
 @bp.route("/petitions/<string:number>")

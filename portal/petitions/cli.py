@@ -3,7 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
-from portal.petitions import services
+from portal.petitions import duplicates, services
 
 
 @click.command("sweep-deadlines")
@@ -25,3 +25,15 @@ def sweep_deadlines():
         f"Escalated {result.escalated} missed deadline(s); closed {result.auto_closed} "
         "answered petition(s) with no objection."
     )
+
+
+@click.command("index-duplicates")
+@click.option("--batch", default=500, show_default=True, help="Petitions per transaction.")
+@with_appcontext
+def index_duplicates(batch):
+    """Index, for the duplicate suggestions, the petitions received before they existed.
+
+    Petitions already indexed are left alone, so it can be stopped and run again; each batch
+    is committed, so citizens' submissions do not wait behind it."""
+    done = duplicates.index_unindexed(batch)
+    click.echo(f"Indexed {done} petition(s) for the duplicate suggestions.")

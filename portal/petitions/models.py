@@ -611,3 +611,74 @@ class NoticeCounter(db.Model):
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     kind: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
     last_number: Mapped[int] = mapped_column(default=0)
+
+
+# ---- duplicate suggestions (duplicates.py) ---------------------------------------------------
+
+
+class DuplicateKey(db.Model):
+    """What a petition can be found again by: a 64-bit hash of its petitioner's normalised ID
+    number or mobile, or of one of its words (the hash input says which, so the same value never
+    matches across kinds); stock words already in many petitions are not posted. Looked up by
+    key through the primary key's index: finding the petitions that share a key never reads the
+    others' texts."""
+
+    __tablename__ = "duplicate_keys"
+
+    key: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    petition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("petitions.id"), primary_key=True, autoincrement=False
+    )
+
+
+class DuplicateFingerprint(db.Model):
+    """The words of a petition's subject and body as the suggester compares them (jieba's
+    segmentation, kept once at intake so that scoring a candidate does not segment it again)."""
+
+    __tablename__ = "duplicate_fingerprints"
+
+    petition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("petitions.id"), primary_key=True, autoincrement=False
+    )
+    # Space-separated, each word once, in the order of first appearance.
+    words: Mapped[str] = mapped_column(sa.Text)
+
+
+class DuplicateWordCount(db.Model):
+    """In how many petitions a word appears (keyed by the hash of the word, as in DuplicateKey),
+    counted at each intake, and under one key of its own how many petitions were indexed: how
+    rare a word is among our petitions, which is what it weighs in the text similarity."""
+
+    __tablename__ = "duplicate_word_counts"
+
+    key: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    petitions: Mapped[int] = mapped_column(default=0)
+
+
+class DuplicateSuggestion(db.Model):
+    """An earlier petition that looks like a repeat of this one, found when the later of the two
+    arrived; why (same ID number, same mobile, similar text with the words in common) and how
+    strongly (`score`, 0 to 1). Facts about the pair at that moment: whether the earlier one can
+    still be merged into is read from its state when shown."""
+
+    __tablename__ = "duplicate_suggestions"
+    __table_args__ = (
+        sa.CheckConstraint("earlier_id != petition_id", name="not_itself"),
+        sa.CheckConstraint("score > 0 AND score <= 1", name="score_range"),
+    )
+
+    petition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("petitions.id"), primary_key=True, autoincrement=False
+    )
+    earlier_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("petitions.id"), primary_key=True, autoincrement=False
+    )
+    score: Mapped[float] = mapped_column(sa.Float)
+    same_id_number: Mapped[bool] = mapped_column(default=False)
+    same_mobile: Mapped[bool] = mapped_column(default=False)
+    # The text similarity (0 when the texts do not look alike) and the words that made it.
+    text_score: Mapped[float] = mapped_column(sa.Float, default=0.0)
+    common_words: Mapped[str | None] = mapped_column(sa.Text)
+    found_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+    earlier = relationship("Petition", foreign_keys=[earlier_id])

@@ -6,7 +6,7 @@ its attachments' records and its audit event are stored together or not at all. 
 exception is the deadline sweep, which commits batch by batch. State changes after receipt are
 workflow.py's; the due dates and what "overdue" means are deadlines.py's (the
 sweep selects with `deadlines.overdue_sql` and names the missed deadline with
-`deadlines.next_deadline`). Staff accounts are read through portal.accounts.queries.
+`deadlines.next_deadline`); earlier petitions a new one may repeat are duplicates.py's. Staff accounts are read through portal.accounts.queries.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from portal.core.codes import format_code, normalise_code  # noqa: F401  (the vi
 from portal.core.lookups import LookupLocked, guarded_lookup  # noqa: F401  (raised to the views)
 from portal.core.permissions import Role
 from portal.extensions import db
-from portal.petitions import deadlines, workflow
+from portal.petitions import deadlines, duplicates, workflow
 from portal.petitions.models import (
     APPEAL_KINDS,
     FINAL_STATES,
@@ -208,6 +208,7 @@ def submit_petition(
             raise
         return Receipt(earlier, query_code, is_repeat=True)
     _store_attachments(petition, data.uploads, now)
+    duplicates.index(petition)
     audit.record(
         "petition.received",
         actor=registered_by,

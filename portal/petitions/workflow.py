@@ -393,26 +393,32 @@ def not_accept(petition: Petition, actor, *, reason: str) -> Reply:
     return _send(petition, ReplyKind.NOT_ACCEPTED, reason, actor)
 
 
-def _receipt_order(petition: Petition):
+def receipt_order(petition: Petition):
     """Which came first: the date of receipt (a letter can be registered days after it came),
-    then the moment of registration."""
-    return (petition.received_on, clock.as_utc(petition.received_at))
+    then the moment of registration, then the order of registration."""
+    return (petition.received_on, clock.as_utc(petition.received_at), petition.id)
+
+
+def merge_refusal(petition: Petition, into: Petition | None):
+    """Why `petition` cannot be merged into `into` (a message for staff), or None if it can as
+    far as the two petitions go (the actor's role and the state are the transition's)."""
+    if into is None or into.id == petition.id:
+        return _l("Choose an earlier petition to merge into.")
+    if receipt_order(into) > receipt_order(petition):
+        return _l("A petition can only be merged into an earlier one.")
+    if into.status in (State.MERGED, State.CLOSED):
+        return _l(
+            "Petition %(number)s is closed or has itself been merged; choose an open one.",
+            number=into.tracking_number,
+        )
+    return None
 
 
 def merge(petition: Petition, actor, *, into: Petition, notice: str) -> Reply:
     """A repeat petition: the earlier one answers both, and its replies show on this one's page."""
     notice = _required(notice, _l("Write the notice the petitioner will read."))
-    if into is None or into.id == petition.id:
-        raise InvalidTransition(_l("Choose an earlier petition to merge into."))
-    if _receipt_order(into) > _receipt_order(petition):
-        raise InvalidTransition(_l("A petition can only be merged into an earlier one."))
-    if into.status in (State.MERGED, State.CLOSED):
-        raise InvalidTransition(
-            _l(
-                "Petition %(number)s is closed or has itself been merged; choose an open one.",
-                number=into.tracking_number,
-            )
-        )
+    if refusal := merge_refusal(petition, into):
+        raise InvalidTransition(refusal)
     _apply(petition, Action.MERGE, actor, detail={"into": into.tracking_number})
     petition.merged_into = into
     petition.acknowledged_at, petition.acknowledged_by_id = clock.now(), actor.id

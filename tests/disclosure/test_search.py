@@ -10,7 +10,8 @@ from datetime import date
 
 import pytest
 
-from portal.disclosure import search, segmenter
+from portal.core import segmenter
+from portal.disclosure import search
 from portal.disclosure.search import Filters, QueryError
 from portal.extensions import db
 from tests.disclosure.factories import make_published_document, make_release, publisher

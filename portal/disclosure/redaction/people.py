@@ -232,14 +232,14 @@ def anonymised(name: str, suffix: str = "") -> str:
 
 def _is_known_name(word: str) -> bool:
     """A long name in jieba's dictionary (乌云其木格, a singer's), not a place's or an idiom."""
-    from portal.disclosure.segmenter import word_tag
+    from portal.core.segmenter import word_tag
 
     tag = word_tag(word) or ""
     return (tag.startswith("nr") or tag in ("ns", "nz")) and not any(ch in _PLACE for ch in word)
 
 
 def _frequency(word: str) -> int:
-    from portal.disclosure.segmenter import word_frequency
+    from portal.core.segmenter import word_frequency
 
     return word_frequency(word)
 

@@ -1,4 +1,6 @@
-"""Chinese word segmentation with jieba, loaded once and lazily.
+"""Chinese word segmentation with jieba, loaded once and lazily: for the search of legal
+documents (portal/disclosure/search.py) and the duplicate suggestions of petitions
+(portal/petitions/duplicates.py), so it lives in core.
 
 jieba ships its dictionary inside the package, so it works offline. Building its prefix
 dictionary takes about 1.3 s on this machine (the part-of-speech tagger adds its tables on first
