@@ -119,6 +119,7 @@ QUERY_PARAMETERS = {
     "accounts.login": ["next"],
     "lawyers.login": ["next"],
     "petitions.new_petition": ["kind"],
+    "statistics_api.public_statistics": ["year"],
 }
 
 # Endpoints the form sweep leaves alone: they end the session the sweep runs in.

@@ -27,6 +27,8 @@
                     that disagree; database.py  SQLite tuning; errors.py  error pages, and the
                     failed form drawn again;
     activecontent.py  macros and active PDF content in uploads; clamd.py  the virus scan;
+    api.py          what every part of the open data API (/api/v1) shares: errors in JSON, and
+                    its OpenAPI description assembled from each domain's part
     security.py     response headers; i18n.py  locale choice; ratelimit_store.py  the limiter's
                     shared store
 """

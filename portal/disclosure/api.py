@@ -1,4 +1,5 @@
-"""Read-only open data API for published documents and releases, described by openapi.py.
+"""Read-only open data API for published documents and releases, described by openapi.py;
+what every part of /api/v1 shares (JSON errors, the assembled description) is core/api.py.
 
 Every answer is JSON, errors included (400 for a malformed parameter, 404, 405, 410 for a
 withdrawn item with the reason, 500): never an HTML page. Only published text is served, never a
@@ -11,8 +12,8 @@ from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from portal.core import params
+from portal.core.api import PREFIX, answer_errors_in_json, describe, document, error
 from portal.core.clock import as_utc
-from portal.core.input_guard import ControlCharactersRefused
 from portal.core.urls import public_url
 from portal.disclosure import openapi, queries
 from portal.disclosure.models import (
@@ -25,36 +26,10 @@ from portal.disclosure.models import (
 from portal.disclosure.views import PUBLIC_TYPES
 from portal.extensions import csrf, db
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = Blueprint("api", __name__, url_prefix=PREFIX)
 csrf.exempt(bp)  # read-only: nothing to forge
-
-
-def _error(status: int, message: str, **extra):
-    response = jsonify({"error": {"status": status, "message": message, **extra}})
-    response.status_code = status
-    return response
-
-
-@bp.errorhandler(params.BadParameter)
-def bad_parameter(error):
-    return _error(400, str(error))
-
-
-@bp.errorhandler(ControlCharactersRefused)
-def control_characters(error):
-    return _error(400, "Parameters must not contain control characters.")
-
-
-@bp.errorhandler(HTTPException)
-def http_error(error):
-    return _error(error.code or 500, error.name)
-
-
-@bp.errorhandler(Exception)
-def unexpected_error(error):
-    current_app.logger.exception("Unhandled error in the API")
-    db.session.rollback()
-    return _error(500, "Internal Server Error")
+answer_errors_in_json(bp)
+describe(openapi.PATHS, **openapi.COMPONENTS)
 
 
 def _iso(moment) -> str | None:
@@ -130,9 +105,9 @@ def show_document(document_id: int):
 def _detail(record, name: str, withdrawn_state, to_json):
     """One published record as JSON; 404 when there is none, 410 with the reason once withdrawn."""
     if record is None:
-        return _error(404, f"No published {name} has this id.")
+        return error(404, f"No published {name} has this id.")
     if record.status == withdrawn_state:
-        return _error(
+        return error(
             410,
             f"This {name} was withdrawn.",
             reason=record.withdrawal_reason,
@@ -158,7 +133,8 @@ def show_release(release_id: int):
 
 @bp.route("/openapi.json")
 def openapi_document():
-    return jsonify(openapi.document())
+    """The description of the whole API, every domain's part (portal/core/api.py)."""
+    return jsonify(document())
 
 
 @bp.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
@@ -171,7 +147,7 @@ def not_found(anything: str):
     except HTTPException:
         endpoint = None
     if endpoint and endpoint != "api.not_found" and request.method != "GET":
-        response = _error(405, "This API is read-only: use GET.")
+        response = error(405, "This API is read-only: use GET.")
         response.headers["Allow"] = "GET, HEAD"
         return response
-    return _error(404, "No such API endpoint. See /api/v1/openapi.json.")
+    return error(404, "No such API endpoint. See /api/v1/openapi.json.")

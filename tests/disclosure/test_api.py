@@ -1,5 +1,6 @@
-"""The open data API and its OpenAPI description: every route described, responses conform,
-errors in JSON, and never a document's original text."""
+"""The open data API, every part of it whichever blueprint serves it, and its OpenAPI
+description: every route described, real responses conform, every part answers alike (errors in
+JSON, cacheable, read-only), and never a document's original text."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ import json
 import re
 
 import pytest
+import schemathesis
+import sqlalchemy as sa
 from flask import url_for
 
-from portal.disclosure import openapi, services
+from portal.core import api
+from portal.disclosure import services
 from portal.extensions import db
 from tests.disclosure import samples
 from tests.disclosure.factories import (
@@ -19,59 +23,33 @@ from tests.disclosure.factories import (
     publisher,
 )
 
-SPEC = openapi.document()
+
+def conforms(response, path: str, method: str = "GET") -> None:
+    """`response` is what the description documents for `path` (relative to the API's prefix),
+    `method` and its status: validated by Schemathesis, which reads OpenAPI 3.0 as written
+    (nullable, closed objects, patterns, formats, the content type)."""
+    operation = schemathesis.openapi.from_dict(api.document())[path][method]
+    operation.validate_response(response)
 
 
-def resolve(schema):
-    while "$ref" in schema:
-        *_, kind, name = schema["$ref"].split("/")
-        schema = SPEC["components"][kind][name]
-    return schema
-
-
-def conforms(value, schema, path="$"):
-    """A small validator for the subset of JSON Schema the description uses."""
-    schema = resolve(schema)
-    if "allOf" in schema:
-        for part in schema["allOf"]:
-            conforms(value, part, path)
-        return
-    kind = schema.get("type")
-    if kind == "object":
-        assert isinstance(value, dict), path
-        for key in schema.get("required", []):
-            assert key in value, f"{path}.{key} missing"
-        for key, sub in schema.get("properties", {}).items():
-            if key in value and value[key] is not None:
-                conforms(value[key], sub, f"{path}.{key}")
-    elif kind == "array":
-        assert isinstance(value, list), path
-        for index, item in enumerate(value):
-            conforms(item, schema["items"], f"{path}[{index}]")
-    elif kind == "integer":
-        assert isinstance(value, int), path
-    elif kind == "string":
-        assert isinstance(value, str), path
-        if "enum" in schema:
-            assert value in schema["enum"], path
-
-
-def response_schema(path, status, method="get"):
-    response = resolve(SPEC["paths"][path][method]["responses"][str(status)])
-    return response["content"]["application/json"]["schema"]
-
-
-def test_every_api_route_is_described(app):
-    # The description's paths are relative to the API's prefix (its `servers` entry).
-    prefix = app.blueprints["api"].url_prefix
-    described = set(SPEC["paths"])
+def api_rules(app):
+    """(rule, path in the description) of every route under the API's prefix, whatever blueprint
+    serves it, but the catch-all that answers what no route matches."""
     for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith("api.") or rule.endpoint == "api.not_found":
-            continue
-        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix(prefix))
-        assert path in described, path
+        if rule.rule.startswith(f"{api.PREFIX}/") and rule.endpoint != "api.not_found":
+            yield rule, re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix(api.PREFIX))
+
+
+def test_every_api_route_is_described_and_nothing_else(app):
+    # The description's paths are relative to the API's prefix (its `servers` entry).
+    spec = api.document()
+    assert spec["servers"] == [{"url": api.PREFIX}]
+    routes = dict((path, rule) for rule, path in api_rules(app))
+    assert {"/documents", "/statistics", "/openapi.json"} <= routes.keys()
+    assert set(spec["paths"]) == routes.keys()
+    for path, rule in routes.items():
         for method in rule.methods - {"HEAD", "OPTIONS"}:
-            assert method.lower() in SPEC["paths"][path], (path, method)
+            assert method.lower() in spec["paths"][path], (path, method)
 
 
 def get(client, endpoint, *, status=200, **values):
@@ -85,7 +63,8 @@ def get(client, endpoint, *, status=200, **values):
 def test_the_description_is_served(client):
     response = get(client, "api.openapi_document")
     assert response.json["openapi"].startswith("3.")
-    assert response.json == SPEC
+    assert response.json == api.document()
+    conforms(response, "/openapi.json")
 
 
 @pytest.fixture
@@ -100,16 +79,16 @@ def published():
 def test_lists_and_details_conform_to_the_description(client, published):
     document, release, _draft = published
     listing = get(client, "api.list_documents")
-    conforms(listing.json, response_schema("/documents", 200))
+    conforms(listing, "/documents")
     assert [item["id"] for item in listing.json["items"]] == [document.id]
     detail = get(client, "api.show_document", document_id=document.id)
-    conforms(detail.json, response_schema("/documents/{document_id}", 200))
+    conforms(detail, "/documents/{document_id}")
     assert detail.json["text"] == document.redacted_text
     releases = get(client, "api.list_releases", category="case_progress", per_page=5)
-    conforms(releases.json, response_schema("/releases", 200))
+    conforms(releases, "/releases")
     assert releases.json["total"] == 1 and releases.json["per_page"] == 5
     one = get(client, "api.show_release", release_id=release.id)
-    conforms(one.json, response_schema("/releases/{release_id}", 200))
+    conforms(one, "/releases/{release_id}")
 
 
 def test_the_original_is_never_served(client, published):
@@ -139,7 +118,7 @@ def test_filters(client, published):
 )  # fmt: skip
 def test_bad_parameters_are_400_in_json(client, endpoint, values):
     response = get(client, endpoint, status=400, **values)
-    conforms(response.json, response_schema("/documents", 400))
+    conforms(response, "/documents" if endpoint == "api.list_documents" else "/releases")
 
 
 @pytest.mark.parametrize(
@@ -157,11 +136,70 @@ def test_a_wrong_method_is_json(client):
     assert response.status_code == 405 and response.is_json
 
 
+# ---- every part of the API answers alike, whatever blueprint serves it -------------------------
+
+
+def api_paths(app) -> dict:
+    """An address of every API route (an id nothing has for a path parameter) by endpoint."""
+    return {
+        rule.endpoint: url_for(rule.endpoint, **dict.fromkeys(rule.arguments, 999))
+        for rule, _path in api_rules(app)
+    }
+
+
+def assert_error(response, status: int) -> None:
+    assert response.status_code == status, response.get_data(as_text=True)[:300]
+    assert response.mimetype == "application/json", response.mimetype
+    assert response.json["error"]["status"] == status and response.json["error"]["message"]
+
+
+def test_every_api_route_answers_errors_in_json(app, client):
+    paths = api_paths(app)
+    assert "statistics_api.public_statistics" in paths
+    for endpoint, path in paths.items():
+        assert_error(client.get(f"{path}?year=%1B"), 400)  # control characters (input_guard)
+        assert_error(client.get(f"{path}/nothing-here"), 404)
+        for method in ("POST", "PUT", "PATCH", "DELETE"):
+            response = client.open(path, method=method)
+            assert_error(response, 405)
+            assert response.headers["Allow"] == "GET, HEAD", endpoint
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [RuntimeError("a bug"), sa.exc.OperationalError("SELECT 1", {}, Exception("server gone"))],
+    ids=["bug", "database"],
+)
+def test_every_api_route_answers_a_failure_in_json(app, client, monkeypatch, failure):
+    """A bug or a lost database is a JSON 500 on every part, never the site's HTML error page."""
+
+    def failing_view(**_values):
+        raise failure
+
+    for endpoint, path in api_paths(app).items():
+        monkeypatch.setitem(app.view_functions, endpoint, failing_view)
+        assert_error(client.get(path), 500)
+
+
+def test_every_api_route_is_cacheable_json_with_the_same_headers(app, client):
+    """The answers are the same for everyone (no personal data), so caches may keep them; no
+    part adds or lacks a header the others have (CORS, rate limits, caching: none of them
+    carries a rate limit or CORS headers)."""
+    header_names = {}
+    for endpoint, path in api_paths(app).items():
+        response = client.get(path)
+        assert response.status_code in (200, 404), (endpoint, response.status_code)
+        assert response.mimetype == "application/json", endpoint
+        assert "no-store" not in response.headers.get("Cache-Control", ""), endpoint
+        header_names[endpoint] = {name.lower() for name in response.headers.keys()}
+    assert len({frozenset(names) for names in header_names.values()}) == 1, header_names
+
+
 def test_a_withdrawn_document_is_410_with_the_reason(client, published):
     document, _release, _draft = published
     services.withdraw_document(document, publisher(), reason="更正")
     db.session.commit()
     response = get(client, "api.show_document", status=410, document_id=document.id)
     assert response.json["error"]["reason"] == "更正"
-    conforms(response.json, response_schema("/documents/{document_id}", 410))
+    conforms(response, "/documents/{document_id}")
     assert get(client, "api.list_documents").json["total"] == 0

@@ -13,6 +13,7 @@ from portal.core.audit import AuditEvent
 from portal.core.permissions import Role
 from portal.extensions import db
 from portal.petitions import workflow
+from tests.disclosure.test_api import conforms
 from tests.factories import login, make_user
 from tests.petitions.test_export import rows_of
 from tests.statistics.test_statistics import TODAY, acknowledge, answer, at, receive
@@ -97,6 +98,20 @@ def test_a_bad_period_is_answered_with_what_is_allowed(english, year):
     english.get("statistics_api.public_statistics", year=year, _expected_status=400)
     assert "year" in english.response.get_json()["error"]["message"]
     english.get("statistics.transparency_csv", year=year, _expected_status=400)
+
+
+def test_the_api_answers_as_its_description_says(english, year_of_petitions):
+    """Real figures validate against the OpenAPI description: for a year and for the last 12
+    months, with rates both known and null (nothing to divide by), and a refused year."""
+    for values in ({"year": "2026"}, {}):
+        english.get("statistics_api.public_statistics", **values)
+        conforms(english.response, "/statistics")
+    total = english.response.get_json()["groups"][0]["figures"]
+    assert total["reachable"]["answered_rate"] == 50.0
+    assert total["reachable"]["average_days_to_answer"] is not None
+    assert total["anonymous"]["answered_rate"] is None
+    english.get("statistics_api.public_statistics", year="1999", _expected_status=400)
+    conforms(english.response, "/statistics")
 
 
 def test_the_api_and_the_csv_carry_the_figures_of_the_page(english, year_of_petitions):
