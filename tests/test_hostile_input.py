@@ -120,6 +120,18 @@ QUERY_PARAMETERS = {
     "lawyers.login": ["next"],
     "petitions.new_petition": ["kind"],
     "statistics_api.public_statistics": ["year"],
+    "statistics.transparency": ["year"],
+    "statistics.transparency_csv": ["year"],
+    "statistics_admin.show_statistics": ["by", "from", "to", "kind", "channel", "handler"],
+    "operations_admin.audit_trail": [
+        "from",
+        "to",
+        "type",
+        "actor",
+        "subject_kind",
+        "subject_id",
+        "before",
+    ],
 }
 
 # Endpoints the form sweep leaves alone: they end the session the sweep runs in.
