@@ -28,6 +28,7 @@ audit.register_detail_keys(
     },
 )
 ACCESS_LABELS = {"active": _l("restored"), "deactivated": _l("deactivated")}
+audit.register_subject_kinds({"user": audit.SubjectKind(_l("Staff account"))})
 audit.register_event_types(
     {
         "user.created": EventType(_l("User created")),

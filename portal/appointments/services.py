@@ -48,6 +48,13 @@ from portal.core.lookups import guarded_lookup
 from portal.core.workflow import SYSTEM, InvalidTransition
 from portal.extensions import db
 
+audit.register_subject_kinds(
+    {
+        "place": audit.SubjectKind(_l("Reception place")),
+        "closure": audit.SubjectKind(_l("Closure")),
+        "booking": audit.SubjectKind(_l("Booking"), BookingState),
+    }
+)
 audit.register_event_types(
     {
         "appointments.closure_created": EventType(_l("Closure set")),

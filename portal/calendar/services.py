@@ -20,6 +20,7 @@ audit.register_detail_keys(
     {"kind": audit.DetailKey(_l("Kind of day"), lambda code: DayKind(code).label)},
     legacy={"calendar.day_set": r"(?P<kind>[a-z]+)"},
 )
+audit.register_subject_kinds({"day": audit.SubjectKind(_l("Calendar day"))})
 audit.register_event_types(
     {
         "calendar.day_set": EventType(_l("Calendar day set")),

@@ -44,6 +44,12 @@ from portal.core.casenumbers import normalise_case_number
 from portal.core.lookups import LookupLocked, guarded_lookup  # noqa: F401  (raised to the views)
 from portal.extensions import db
 
+audit.register_subject_kinds(
+    {
+        "case": audit.SubjectKind(_l("Case"), Stage),
+        "grant": audit.SubjectKind(_l("Case query grant")),
+    }
+)
 audit.register_event_types({
     "case.created": EventType(_l("Case entered")),
     "case.imported": EventType(_l("Cases imported from a CSV file")),

@@ -41,6 +41,7 @@ test suite does to empty the trail between tests; `verify` is what catches such 
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import itertools
 import json
@@ -66,6 +67,35 @@ class EventType:
 
 # Filled by each domain with its own codes (`register_event_types`, at import of its module).
 CATALOGUE: dict[str, EventType] = {}
+
+
+@dataclass(frozen=True)
+class SubjectKind:
+    """What events can be about (a model's `audit_kind`, or the kind of a pair such as ("day",
+    ...)), as the trail names it: in words, and its states (`from_state`, `to_state`) through
+    the enum whose members carry a translated `label`, for records with a state machine."""
+
+    label: object
+    states: type[enum.Enum] | None = None
+
+    def state_label(self, code: str | None):
+        if code is None or self.states is None:
+            return code
+        try:
+            return self.states(code).label
+        except ValueError:
+            return code  # a state since renamed: shown as stored
+
+
+# Filled by each domain with the kinds of what its events are about (`register_subject_kinds`).
+SUBJECT_KINDS: dict[str, SubjectKind] = {}
+
+
+def register_subject_kinds(kinds: dict[str, SubjectKind]) -> None:
+    clash = set(kinds) & set(SUBJECT_KINDS)
+    if clash:
+        raise KeyError(f"audit subject kinds declared twice: {sorted(clash)}")
+    SUBJECT_KINDS.update(kinds)
 
 
 def register_event_types(event_types: dict[str, EventType]) -> None:
@@ -267,6 +297,22 @@ class AuditEvent(db.Model):
     def label(self):
         event_type = CATALOGUE.get(self.code)
         return event_type.label if event_type else self.code
+
+    @property
+    def subject_label(self):
+        """What the event is about, in words ("信访事项 12"); as stored for an unknown kind."""
+        if self.subject_kind is None:
+            return None
+        kind = SUBJECT_KINDS.get(self.subject_kind)
+        return f"{kind.label if kind else self.subject_kind} {self.subject_id}"
+
+    @property
+    def state_change(self) -> tuple | None:
+        """(from, to) in words, either possibly None; None when the state did not change."""
+        if self.from_state is None and self.to_state is None:
+            return None
+        kind = SUBJECT_KINDS.get(self.subject_kind or "", SubjectKind(""))
+        return kind.state_label(self.from_state), kind.state_label(self.to_state)
 
     @property
     def details(self) -> dict[str, str]:

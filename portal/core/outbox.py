@@ -148,6 +148,7 @@ audit.register_detail_keys(
     },
     legacy={"outbox.retried": r"after (?P<attempts>[0-9]+) failed attempt\(s\)"},
 )
+audit.register_subject_kinds({"outbox_message": audit.SubjectKind(_l("Message"), OutboxState)})
 audit.register_event_types(
     {
         "outbox.sent": EventType(_l("Message sent")),

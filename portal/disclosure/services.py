@@ -47,6 +47,12 @@ from portal.extensions import db
 
 # The event types of both kinds. The moves' events (reviewed, published, withdrawn, reopened) are
 # written by workflow.apply, one per move; the others by the functions here.
+audit.register_subject_kinds(
+    {
+        "document": audit.SubjectKind(_l("Legal document"), DocumentState),
+        "release": audit.SubjectKind(_l("Case release"), ReleaseState),
+    }
+)
 audit.register_event_types(
     {
         "document.created": EventType(_l("Legal document created")),

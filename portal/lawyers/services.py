@@ -41,10 +41,18 @@ from portal.core.credentials import AccountError, hasher, password_problem
 from portal.core.urls import public_url
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db, limiter
-from portal.lawyers.models import LawyerAccount, Verification
+from portal.lawyers.models import BindingStatus, LawyerAccount, Verification
 from portal.lawyers.workflow import ACCOUNT, AccountAction
 
 audit.register_detail_keys([], {}, legacy={"lawyer.rejected": r"(?P<reason>.+)"})
+audit.register_subject_kinds(
+    {
+        "lawyer": audit.SubjectKind(_l("Lawyer"), Verification),
+        "binding": audit.SubjectKind(_l("Lawyer's case"), BindingStatus),
+        "delivery": audit.SubjectKind(_l("Electronic case file")),
+        "category": audit.SubjectKind(_l("Case category closed to online reading")),
+    }
+)
 audit.register_event_types(
     {
         "lawyer.registered": EventType(_l("Lawyer registered")),

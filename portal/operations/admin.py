@@ -93,7 +93,7 @@ def audit_trail():
         code=params.lenient(params.choice_arg, args, "type", audit.CATALOGUE),
         actor_kind=actor if actor in audit.ACTOR_KINDS and actor != audit.ACTOR_STAFF else None,
         actor_id=params.bounded_int(actor),
-        subject_kind=params.lenient(params.text_arg, args, "subject_kind", max_length=30),
+        subject_kind=params.lenient(params.choice_arg, args, "subject_kind", audit.SUBJECT_KINDS),
         subject_id=params.lenient(params.text_arg, args, "subject_id", max_length=40),
     )
     before = params.bounded_int(args.get("before"), high=2**62)
@@ -109,6 +109,7 @@ def audit_trail():
         since=since,
         until=until,
         event_types=sorted(audit.CATALOGUE.items(), key=lambda item: str(item[1].label)),
+        subject_kinds=sorted(audit.SUBJECT_KINDS.items(), key=lambda item: str(item[1].label)),
         staff=accounts.every_staff_member(),
         is_first_page=before is None,
     )

@@ -69,6 +69,13 @@ from portal.petitions.models import (
     Unreachable,
 )
 
+audit.register_subject_kinds(
+    {
+        "petition": audit.SubjectKind(_l("Petition"), State),
+        "material_request": audit.SubjectKind(_l("Request for material")),
+        "query_code_recovery": audit.SubjectKind(_l("Query code recovery")),
+    }
+)
 audit.register_event_types(
     {
         "petition.received": EventType(_l("Petition received"), public=True),

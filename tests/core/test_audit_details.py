@@ -144,3 +144,36 @@ def test_the_trail_page_pages_by_sequence(client, client_request):
     assert first.select_one(f".pager a[href*='before={last.sequence - 49}']") is not None
     second = client_request.get("operations_admin.audit_trail", before=6)
     assert _rows(second) == ["5", "4", "3", "2", "1"]
+
+
+def test_the_trail_names_what_each_event_is_about_and_its_states_in_the_readers_language(
+    client, client_request
+):
+    _clerk, admin, mine = _events()
+    audit.record(
+        "petition.acknowledged", subject=("petition", 7), from_state="received", to_state="accepted"
+    )
+    db.session.commit()
+    login(client, admin)
+    page = client_request.get("operations_admin.audit_trail", subject_kind="petition")
+    cells = [
+        [td.get_text(" ", strip=True) for td in row.find_all("td")]
+        for row in page.select("tbody tr")
+    ]
+    acknowledged = cells[0]
+    assert acknowledged[4] == "信访事项 7"
+    assert acknowledged[5] == "已收到 → 已受理"
+    assert "petition" not in page.select_one("tbody").get_text()
+    day = client_request.get("operations_admin.audit_trail", subject_kind="day")
+    assert "日历日 2026-10-02" in day.select_one("tbody").get_text()
+
+
+def test_everything_the_trail_can_be_about_has_a_name():
+    """A model's `audit_kind` without a registered SubjectKind would show as a code."""
+    audited = {
+        mapper.class_.audit_kind
+        for mapper in db.Model.registry.mappers
+        if getattr(mapper.class_, "audit_kind", None)
+    }
+    assert audited <= set(audit.SUBJECT_KINDS)
+    assert {"day", "place", "category"} <= set(audit.SUBJECT_KINDS)  # kinds named by a pair
