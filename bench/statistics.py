@@ -19,13 +19,25 @@ through the app (Flask's test client: the app's own time, no network), printing 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import random
 import sys
+import sysconfig
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+if __name__ == "statistics":
+    # This file is a script, named as the issue names it. A script's own folder leads sys.path,
+    # so another script here that imports the standard library's `statistics` finds this file
+    # first: it is handed the standard module instead (an import returns what sys.modules holds).
+    _spec = importlib.util.spec_from_file_location(
+        "statistics", Path(sysconfig.get_path("stdlib")) / "statistics.py"
+    )
+    sys.modules["statistics"] = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(sys.modules["statistics"])
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

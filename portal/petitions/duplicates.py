@@ -56,6 +56,7 @@ call in a process also loads jieba's dictionary, about 1 s).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -193,6 +194,7 @@ def _key(text: str) -> int:
     )
 
 
+@functools.lru_cache(maxsize=200_000)
 def word_key(word: str) -> int:
     return _key(f"word:{word}")
 
@@ -343,7 +345,12 @@ def _sharing_keys(
             candidate.same_mobile = True
         else:
             candidate.rare_words += rare[key]
-    by_person = [c for c in found.values() if c.same_id_number or c.same_mobile]
+    # A habitual petitioner may have filed hundreds: their most recent SCORED are enough (the
+    # page shows SHOWN), so that one person's history never makes an intake slow.
+    by_person = sorted(
+        (c for c in found.values() if c.same_id_number or c.same_mobile),
+        key=lambda c: -c.petition_id,
+    )[:SCORED]
     by_text = sorted(
         (c for c in found.values() if not (c.same_id_number or c.same_mobile)),
         key=lambda c: (-c.rare_words, -c.petition_id),
