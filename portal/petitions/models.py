@@ -161,7 +161,8 @@ class Petition(db.Model):
 
     subject: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)
-    # Personal data: shown only to staff who work petitions, never exported or logged.
+    # Personal data: shown only to staff who work petitions, never logged; exported only on
+    # request to the roles that contact petitioners (permissions.PETITIONER_DATA_ROLES).
     is_anonymous: Mapped[bool] = mapped_column(default=False)
     name: Mapped[str | None] = mapped_column(sa.String(100))
     id_number: Mapped[str | None] = mapped_column(sa.String(18), index=True)
