@@ -20,7 +20,6 @@ from datetime import datetime
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from flask import current_app, send_file
