@@ -4,7 +4,8 @@ show changes.
 **What is stored.** A view marked `@public_page(*topics)` (the home page, lists, documents,
 releases, the feed, the open data API, the transparency page) is stored after rendering when the
 response is the same for every anonymous reader: a GET by no one logged in, status 200 or 410,
-nothing written to the session and no cookie set. The entry keeps the status, the headers (the
+nothing written to the session, no cookie set and no CSRF token rendered (a form's token
+belongs to one reader's session). The entry keeps the status, the headers (the
 security headers included), the body, its ETag (a hash of the body) and the generation of every
 *topic* it was rendered from. Pages are stored per host, full path with query string, and
 language (the language cookie's value), so each language has its own copy.
@@ -287,8 +288,12 @@ def init_app(app: Flask, root: Path, *, is_logged_in: Callable[[], bool]) -> Non
             return response
         if "no-store" in response.headers.get("Cache-Control", ""):
             return response  # core/security.py judged it private: that rule has the last word
-        if session.modified or "Set-Cookie" in response.headers:
-            return response  # this answer was made for one reader
+        if (
+            session.modified
+            or "Set-Cookie" in response.headers
+            or g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+        ):
+            return response  # made for one reader: a message, a cookie, or their CSRF token
         if response.status_code not in STORED_STATUSES or response.direct_passthrough:
             return response
         response.headers["Cache-Control"] = CACHE_CONTROL

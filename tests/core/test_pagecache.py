@@ -167,6 +167,22 @@ def test_a_message_for_one_reader_is_not_stored_for_the_others(app):
     assert "只给这位读者的消息" not in fresh_get(app, url("site.home")).get_data(as_text=True)
 
 
+def test_a_page_that_renders_a_csrf_token_is_never_stored(app, monkeypatch):
+    """Should a public page ever hold a form, one reader's token must not reach the next."""
+    from flask import render_template_string
+
+    def page_with_a_form():
+        return render_template_string("<p>{{ csrf_token() }}</p>")
+
+    pagecache.public_page()(page_with_a_form)
+    monkeypatch.setitem(app.view_functions, "site.home", page_with_a_form)
+    reader = app.test_client()
+    reader.get(url("petitions.lookup"))  # a session with its token
+    first = reader.get(url("site.home")).get_data(as_text=True)
+    second = fresh_get(app, url("site.home")).get_data(as_text=True)
+    assert first != second
+
+
 def test_the_transparency_page_counts_a_petition_at_once(app):
     def received_total():
         return fresh_get(app, url("statistics_api.public_statistics")).json
