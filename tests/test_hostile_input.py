@@ -280,6 +280,7 @@ def _real_ids(petition) -> dict:
         "category": "state_secret",
         "filename": "missing.css",
         "anything": "nothing-here",
+        "locale": "en",
     }
     return ids
 
