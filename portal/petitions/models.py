@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core import codes
 from portal.core.database import enum_check, sql_in
 from portal.core.lookups import LookupLock  # noqa: F401  (the progress lookup's lock, now shared)
 from portal.core.workflow import StateEnum
@@ -231,6 +232,14 @@ class Petition(db.Model):
         sa.Index("ix_petitions_status_ack_due_on", "status", "ack_due_on"),
         sa.Index("ix_petitions_status_reply_due_on", "status", "reply_due_on"),
         sa.Index("ix_petitions_status_unanswered", "status", "first_answered_at", "answer_due_on"),
+        # The rows whose query code still has a legacy hash (core/codes.py): a lookup of an
+        # unknown number learns whether any remain with one probe.
+        sa.Index(
+            "ix_petitions_legacy_code_hash",
+            "id",
+            sqlite_where=codes.legacy_condition("query_code_hash"),
+            postgresql_where=codes.legacy_condition("query_code_hash"),
+        ),
         State.check_constraint("status", name="status"),
         enum_check("kind", Kind),
         enum_check("channel", Channel),
