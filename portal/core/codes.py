@@ -160,17 +160,19 @@ def legacy_hashes_remain(column) -> bool:
     checked = _legacy_checked.get(cache_key)
     if checked is not None and now - checked[0] < LEGACY_CHECK_SECONDS:
         return checked[1]
-    remain = (
-        db.session.scalar(
-            sa.select(sa.literal(1))
-            .select_from(column.table)
-            .where(legacy_condition(column.name))
-            .limit(1)
-        )
-        is not None
-    )
+    remain = db.session.scalar(legacy_probe(column)) is not None
     _legacy_checked[cache_key] = (now, remain)
     return remain
+
+
+def legacy_probe(column) -> sa.Select:
+    """The query that finds one row with a legacy hash in `column`, if any."""
+    return (
+        sa.select(sa.literal_column("1"))
+        .select_from(column.table)
+        .where(legacy_condition(column.name))
+        .limit(1)
+    )
 
 
 def legacy_condition(column_name: str) -> sa.TextClause:
