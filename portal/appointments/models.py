@@ -251,7 +251,8 @@ class Booking(db.Model):
     visitor_name: Mapped[str | None] = mapped_column(sa.String(50))
     visitor_mobile: Mapped[str | None] = mapped_column(sa.String(20))
     subject: Mapped[str | None] = mapped_column(sa.String(200))
-    # argon2 hash of the cancel code shown once to the visitor; the code is never stored.
+    # Keyed hash (core/codes.py) of the cancel code shown once to the visitor; the code itself
+    # is never stored.
     cancel_code_hash: Mapped[str | None] = mapped_column(sa.String(255))
 
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))

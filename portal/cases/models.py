@@ -189,7 +189,7 @@ VERIFICATION_LABELS = {
 class CaseQueryGrant(db.Model):
     """A per-person query code for one case, issued after staff verified who the person is.
 
-    The code is stored only as an argon2 hash. Its first TAG_LENGTH characters are also stored
+    The code is stored only as a keyed hash (core/codes.py). Its first TAG_LENGTH characters are also stored
     in the clear (`code_tag`): the lookup then verifies one hash (or a dummy one) whatever the
     number of people who hold codes for the case, so its timing tells nothing; the remaining
     characters alone still carry more than 50 bits. A revoked grant stays, for the record.

@@ -178,7 +178,8 @@ class Petition(db.Model):
 
     # The one-time key of the form that created it (hashed): a repeat post finds this petition.
     submission_key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    # argon2 hash of the query code; the code itself is never stored.
+    # Keyed hash of the query code (core/codes.py; argon2 before, until its next lookup); the
+    # code itself is never stored.
     query_code_hash: Mapped[str] = mapped_column(sa.String(255))
 
     # Receipt and the due dates fixed at receipt, with the rule that set them.
