@@ -12,7 +12,6 @@ import pytest
 from argon2 import PasswordHasher
 from flask import current_app
 
-from portal import create_app
 from portal.appointments.models import Booking
 from portal.cases import services as case_services
 from portal.config import ConfigurationError
@@ -22,6 +21,7 @@ from portal.extensions import db
 from portal.petitions import services
 from portal.petitions.models import Petition
 from tests.cases.factories import make_case, make_grant
+from tests.core.test_production import production_app
 from tests.factories import make_petition
 
 # Cheap parameters: the upgrade path does not depend on argon2's cost.
@@ -188,21 +188,15 @@ def test_the_legacy_question_is_answered_from_its_partial_index():
 
 def test_production_refuses_to_start_without_a_code_hash_key(tmp_path, monkeypatch):
     monkeypatch.delenv("CODE_HASH_KEY", raising=False)
-    settings = {
-        "PORTAL_ENV": "production",
-        "SECRET_KEY": "x" * 40,
-        "PUBLIC_BASE_URL": "https://portal.example.org",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
-    }
     with pytest.raises(ConfigurationError, match="CODE_HASH_KEY is not set"):
-        create_app(settings)
+        production_app(tmp_path, CODE_HASH_KEY=None)
     with pytest.raises(ConfigurationError, match="CODE_HASH_KEY must be at least"):
-        create_app({**settings, "CODE_HASH_KEY": "short"})
+        production_app(tmp_path, CODE_HASH_KEY="short")
     with pytest.raises(ConfigurationError, match="CODE_HASH_KEY must differ from SECRET_KEY"):
-        create_app({**settings, "CODE_HASH_KEY": "x" * 40})
+        production_app(tmp_path, CODE_HASH_KEY="x" * 40, SECRET_KEY="x" * 40)
     with pytest.raises(ConfigurationError, match="CODE_HASH_OLD_KEYS must be at least"):
-        create_app({**settings, "CODE_HASH_KEY": "y" * 40, "CODE_HASH_OLD_KEYS": ("old",)})
-    assert create_app({**settings, "CODE_HASH_KEY": secrets.token_hex(32)})
+        production_app(tmp_path, CODE_HASH_OLD_KEYS=("old",))
+    assert production_app(tmp_path, CODE_HASH_KEY=secrets.token_hex(32))
 
 
 def test_development_keeps_a_generated_key_under_instance(tmp_path, monkeypatch):
