@@ -14,7 +14,7 @@ from flask_babel import format_date, format_datetime, get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as portal_config
-from portal.core import credentials, errors, i18n, logs, ratelimit_store, security  # noqa: F401  (registers the limiter store)
+from portal.core import credentials, errors, i18n, logs, pagecache, ratelimit_store, security  # noqa: F401  (registers the limiter store)
 from portal.core.converters import register as register_converters
 from portal.core.database import tune_sqlite
 from portal.core.input_guard import register as register_input_guard
@@ -50,6 +50,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.init_app(
         app, cacheable_blueprints=("site", "disclosure", "api", "statistics", "statistics_api")
     )
+    # Public pages stored once rendered, and served before Flask while current.
+    pagecache.init_app(app, ROOT, is_logged_in=security.is_logged_in)
     return app
 
 

@@ -256,8 +256,18 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "CASE_FILE_ACCESS_DAYS": _env_int("CASE_FILE_ACCESS_DAYS", 15),
         # Number of reverse proxies in front whose X-Forwarded-For may be trusted.
         "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
+        # Redis, shared by every host: rate-limit counters and the page cache. Several hosts
+        # need it; one host does without (a table for the counters, memory and a file under
+        # instance/ for the pages).
+        "REDIS_URL": _env("REDIS_URL"),
+        # Public pages rendered once per language and served from a cache until what they show
+        # changes (portal/core/pagecache.py); every stored page is re-rendered at least every
+        # PAGE_CACHE_SECONDS. PAGE_CACHE_ENTRIES bounds each worker's store without Redis.
+        "PAGE_CACHE_ENABLED": _env_bool("PAGE_CACHE_ENABLED", True),
+        "PAGE_CACHE_SECONDS": _env_int("PAGE_CACHE_SECONDS", 600),
+        "PAGE_CACHE_ENTRIES": _env_int("PAGE_CACHE_ENTRIES", 2000),
     }
-    redis_url = _env("REDIS_URL")
+    redis_url = config["REDIS_URL"]
     if redis_url:
         config["RATELIMIT_STORAGE_URI"] = redis_url
     else:

@@ -17,7 +17,8 @@
 # signature file with the EICAR test signature).
 #
 # Settings: PG_BIN (default /usr/lib/postgresql/15/bin), TEST_PG_PORT (default: 54329, or a
-# free port if that one is taken), CHROMIUM_PATH (default /usr/bin/chromium), CLAMD_PATH (default
+# free port if that one is taken), CHROMIUM_PATH (default /usr/bin/chromium), REDIS_SERVER_PATH
+# (default /usr/bin/redis-server), CLAMD_PATH (default
 # /usr/sbin/clamd), PYTEST_ARGS
 # (extra arguments for every pytest step, e.g. "-x").
 set -euo pipefail
@@ -28,6 +29,8 @@ CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
 export CHROMIUM_PATH
 CLAMD_PATH=${CLAMD_PATH:-/usr/sbin/clamd}
 export CLAMD_PATH
+REDIS_SERVER_PATH=${REDIS_SERVER_PATH:-/usr/bin/redis-server}
+export REDIS_SERVER_PATH
 PYTEST=(.venv/bin/pytest -q ${PYTEST_ARGS:-})
 mkdir -p test-output
 
@@ -57,10 +60,11 @@ finish_step() {
 is_root() { [[ $(id -u) -eq 0 ]]; }
 
 # ---- 1. system packages ----------------------------------------------------------------------
-step "[1/7] system packages: chromium, postgresql (15), fonts-noto-cjk, clamav-daemon"
+step "[1/7] system packages: chromium, postgresql (15), fonts-noto-cjk, clamav-daemon, redis-server"
 missing=()
 [[ -x $CHROMIUM_PATH ]] || missing+=(chromium)
 [[ -x $CLAMD_PATH ]] || missing+=(clamav-daemon)
+[[ -x $REDIS_SERVER_PATH ]] || missing+=(redis-server)
 [[ -x $PG_BIN/initdb && -x $PG_BIN/pg_ctl && -x $PG_BIN/psql ]] || missing+=(postgresql)
 if command -v dpkg-query >/dev/null; then
     [[ $(dpkg-query -W -f='${db:Status-Status}' fonts-noto-cjk 2>/dev/null) == installed ]] \

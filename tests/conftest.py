@@ -86,6 +86,7 @@ def _app_context(app):
                 if table.name not in AUDIT_TABLES:
                     connection.execute(table.delete())
         limiter.reset()
+        app.extensions["pagecache"].clear()  # the tables were emptied behind its back
 
 
 @pytest.fixture
@@ -126,6 +127,16 @@ def clamd_socket(tmp_path_factory):
     process, socket_path = clamd.start(tmp_path_factory.mktemp("clamd"))
     yield socket_path
     clamd.stop(process)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A real Redis for this test session (tests/redis_server.py): its URL."""
+    from tests import redis_server
+
+    process, url = redis_server.start(tmp_path_factory.mktemp("redis"))
+    yield url
+    redis_server.stop(process)
 
 
 @pytest.fixture

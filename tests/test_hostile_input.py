@@ -231,7 +231,7 @@ def _bind_and_deliver(lawyer_client, staff_client, case_number):
     )
     binding = db.session.scalar(sa.select(CaseBinding))
     assert binding is not None, "the world needs a binding"
-    token = csrf_token(staff_client.get(_path("site.home")).get_data(as_text=True))
+    token = csrf_token(staff_client.get(_path("petitions.lookup")).get_data(as_text=True))
     staff_client.post(
         _path("lawyers_admin.approve_binding", binding_id=binding.id), data={"csrf_token": token}
     )
@@ -348,7 +348,7 @@ class Sweep:
 
 
 def _token(client) -> str:
-    return csrf_token(client.get(_path("site.home")).get_data(as_text=True))
+    return csrf_token(client.get(_path("petitions.lookup")).get_data(as_text=True))
 
 
 # ---- path parameters --------------------------------------------------------------------------

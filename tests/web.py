@@ -94,5 +94,5 @@ class ClientRequest:
         }
 
     def csrf_token(self) -> str:
-        """A token for this client's session: every page carries one (the language switch)."""
-        return csrf_token(self.client.get(url("site.home")).get_data(as_text=True))
+        """A token for this client's session, from a page with a form (pages to read carry none)."""
+        return csrf_token(self.client.get(url("petitions.lookup")).get_data(as_text=True))

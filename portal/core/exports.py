@@ -33,10 +33,6 @@ from decimal import Decimal
 
 from flask import Response
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
@@ -118,6 +114,9 @@ def _csv_cell(value) -> str:
 
 
 def _xlsx_cell(sheet, value):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     if value is None or is_number(value):
         return value
     cell = WriteOnlyCell(sheet)
@@ -143,6 +142,10 @@ def _csv_bytes(columns: Sequence[Column], rows: list[Mapping]) -> bytes:
 
 
 def _xlsx_bytes(columns: Sequence[Column], rows: list[Mapping]) -> bytes:
+    # openpyxl is imported by the first export, not by every worker at start.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     header = []

@@ -20,13 +20,14 @@ from datetime import datetime
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import segno
 from flask import current_app, send_file
-from fontTools.ttLib import TTCollection
-from fpdf import FPDF
 
 from portal.config import missing_notice_font
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 # fontTools logs every step of subsetting at INFO: a screenful per PDF in the server's log.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -79,25 +80,32 @@ def _face_number(path: Path) -> int:
     font."""
     if path.suffix.lower() not in (".ttc", ".otc"):
         return 0
+    from fontTools.ttLib import TTCollection
+
     names = [face["name"].getDebugName(1) or "" for face in TTCollection(str(path)).fonts]
     return next((i for i, name in enumerate(names) if name.endswith(" SC")), 0)
 
 
-class _Page(FPDF):
-    def __init__(self, footer_note: str):
-        super().__init__(format="A4", unit="mm")
-        self.footer_note = footer_note
+def _new_document(footer_note: str) -> FPDF:
+    """An A4 document whose pages end with `footer_note` and the page number. fpdf2 (some 30 MB
+    with fontTools) is imported by the first letter, not by every worker at start."""
+    from fpdf import FPDF
 
-    def footer(self):
-        self.set_y(-15)
-        self.set_font("body", size=8)
-        self.cell(0, 5, f"{self.footer_note}  {self.page_no()}/{{nb}}", align="C")
+    pdf = FPDF(format="A4", unit="mm")
+
+    def footer():
+        pdf.set_y(-15)
+        pdf.set_font("body", size=8)
+        pdf.cell(0, 5, f"{footer_note}  {pdf.page_no()}/{{nb}}", align="C")
+
+    pdf.footer = footer
+    return pdf
 
 
 def render(letter: Letter) -> bytes:
     """The letter as the bytes of a PDF. Raises FontMissing when the font is not installed."""
     font = font_path(current_app.config)
-    pdf = _Page(letter.number or letter.title)
+    pdf = _new_document(letter.number or letter.title)
     # One font, one weight: reading and subsetting a CJK font is most of the time a PDF takes
     # (bench/notices.py), and a second weight would double it; headings are set larger instead.
     pdf.add_font("body", fname=str(font), collection_font_number=_face_number(font))
@@ -167,6 +175,8 @@ def render(letter: Letter) -> bytes:
 def _draw_qr(pdf: FPDF, url: str) -> None:
     """The QR code for `url`, with error correction level M (a folded or smudged letter still
     scans), as filled squares; the quiet zone is left white around it."""
+    import segno
+
     qr = segno.make_qr(url, error="m")
     rows = list(qr.matrix_iter(scale=1, border=4))
     module = QR_SIZE / len(rows)

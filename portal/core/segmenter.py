@@ -46,6 +46,11 @@ def _jieba():
     return jieba
 
 
+def load() -> None:
+    """Load the dictionary now rather than on the first use (core/serving.py)."""
+    _jieba()
+
+
 def pos_cut(text: str) -> list[tuple[str, str]]:
     """(word, part-of-speech flag) pairs, with HMM on: the tagger's best guess at names."""
     _jieba()

@@ -14,9 +14,11 @@ from werkzeug.exceptions import HTTPException
 from portal.core import params
 from portal.core.api import PREFIX, answer_errors_in_json, describe, document, error
 from portal.core.clock import as_utc
+from portal.core.pagecache import public_page
 from portal.core.urls import public_url
 from portal.disclosure import openapi, queries
 from portal.disclosure.models import (
+    TOPIC,
     DocumentState,
     LegalDocument,
     Release,
@@ -87,6 +89,7 @@ def _page_json(query, page: int, per_page: int, serialise) -> dict:
 
 
 @bp.route("/documents")
+@public_page(TOPIC)
 def list_documents():
     doc_type = params.choice_arg(request.args, "type", PUBLIC_TYPES)
     procuratorate = params.text_arg(request.args, "procuratorate")
@@ -97,6 +100,7 @@ def list_documents():
 
 
 @bp.route("/documents/<int:document_id>")
+@public_page(TOPIC)
 def show_document(document_id: int):
     document = queries.public_document(document_id)
     return _detail(document, "document", DocumentState.WITHDRAWN, document_json)
@@ -117,6 +121,7 @@ def _detail(record, name: str, withdrawn_state, to_json):
 
 
 @bp.route("/releases")
+@public_page(TOPIC)
 def list_releases():
     category = params.choice_arg(request.args, "category", list(ReleaseCategory))
     year = params.int_arg(request.args, "year", **params.YEARS)
@@ -126,12 +131,14 @@ def list_releases():
 
 
 @bp.route("/releases/<int:release_id>")
+@public_page(TOPIC)
 def show_release(release_id: int):
     release = queries.public_release(release_id)
     return _detail(release, "release", ReleaseState.WITHDRAWN, release_json)
 
 
 @bp.route("/openapi.json")
+@public_page()
 def openapi_document():
     """The description of the whole API, every domain's part (portal/core/api.py)."""
     return jsonify(document())

@@ -64,6 +64,10 @@ DOCUMENT_TYPE_ZH = {
     DocumentType.REVIEW_REPORT: "审查报告",
     DocumentType.INTERNAL_MEMO: "内部工作文书",
 }
+# The public pages that show published documents and releases (portal/core/pagecache.py):
+# a change to any of the models below makes them stale.
+TOPIC = "disclosure"
+
 PUBLISHABLE_TYPES = frozenset(
     {
         DocumentType.INDICTMENT,
@@ -131,6 +135,7 @@ class ReleaseState(StateEnum):
 
 class LegalDocument(db.Model):
     __tablename__ = "legal_documents"
+    page_topics = (TOPIC,)
     audit_kind = "document"  # names it in the audit trail
     __table_args__ = (
         enum_check("doc_type", DocumentType),
@@ -216,6 +221,7 @@ class Release(db.Model):
     """An important case release (重要案件信息): written for the public by a publisher."""
 
     __tablename__ = "case_releases"
+    page_topics = (TOPIC,)
     audit_kind = "release"  # names it in the audit trail
     __table_args__ = (
         enum_check("category", ReleaseCategory),
@@ -290,6 +296,7 @@ class SearchEntry(db.Model):
     """
 
     __tablename__ = "search_entries"
+    page_topics = (TOPIC,)
     __table_args__ = (
         sa.UniqueConstraint("kind", "ref_id"),
         sa.CheckConstraint("kind IN ('document', 'release')", name="kind"),

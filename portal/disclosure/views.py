@@ -14,10 +14,12 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from portal.core import params
 from portal.core.clock import as_utc
+from portal.core.pagecache import public_page
 from portal.core.urls import public_url
 from portal.disclosure import queries, search
 from portal.disclosure.models import (
     PUBLISHABLE_TYPES,
+    TOPIC,
     DocumentState,
     DocumentType,
     ReleaseCategory,
@@ -39,6 +41,7 @@ def _page() -> int:
 
 
 @bp.route("/case-information/releases")
+@public_page(TOPIC)
 def list_releases():
     category = params.lenient(params.choice_arg, request.args, "category", list(ReleaseCategory))
     page = db.paginate(
@@ -53,6 +56,7 @@ def list_releases():
 
 
 @bp.route("/case-information/releases/<int:release_id>")
+@public_page(TOPIC)
 def show_release(release_id: int):
     release = queries.public_release(release_id) or abort(404)
     if release.status == ReleaseState.WITHDRAWN:
@@ -70,6 +74,7 @@ def _xml_text(value: str) -> str:
 
 
 @bp.route("/case-information/releases/feed.atom")
+@public_page(TOPIC)
 def releases_feed():
     """An Atom feed of the latest releases, built with ElementTree so every value is escaped.
     Its links are built from PUBLIC_BASE_URL (core.urls), never from the request's Host, so a
@@ -126,6 +131,7 @@ def _document_filters():
 
 
 @bp.route("/case-information/documents")
+@public_page(TOPIC)
 def list_documents():
     filters = _document_filters()
     page = db.paginate(
@@ -144,6 +150,7 @@ def list_documents():
 
 
 @bp.route("/case-information/documents/<int:document_id>")
+@public_page(TOPIC)
 def show_document(document_id: int):
     document = queries.public_document(document_id) or abort(404)
     if document.status == DocumentState.WITHDRAWN:
@@ -157,6 +164,8 @@ def show_document(document_id: int):
 
 
 @bp.route("/case-information/search")
+# Validators, but no stored copies: the addresses of searches are without number.
+@public_page(TOPIC, store=False)
 @limiter.limit(lambda: current_app.config["SEARCH_LIMIT"])
 def search_page():
     filters = _document_filters()

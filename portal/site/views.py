@@ -2,10 +2,11 @@
 petition through portal.petitions.queries (a domain reads another only through its services
 and queries)."""
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, make_response, redirect, render_template, url_for
 from sqlalchemy import text
 
 from portal.core.i18n import locale_cookie
+from portal.core.pagecache import public_page
 from portal.core.permissions import next_or
 from portal.extensions import db
 from portal.petitions import queries as petitions
@@ -14,13 +15,16 @@ bp = Blueprint("site", __name__)
 
 
 @bp.route("/")
+@public_page()
 def home():
     return render_template("site/home.html", kinds=petitions.intake_kinds())
 
 
-@bp.route("/language", methods=["POST"])
-def switch_language():
-    locale = request.form.get("locale")
+@bp.route("/language/<string:locale>")
+def switch_language(locale: str):
+    """The language link in every page's header: remember the choice in a cookie of its own and
+    go back. A link rather than a form, so that no public page needs a session (and a CSRF
+    token) for it; someone else's link can at worst change the language of the pages."""
     response = make_response(redirect(next_or(url_for(".home"))))
     if locale in current_app.config["LANGUAGES"]:
         response.set_cookie(

@@ -11,8 +11,10 @@ from flask import Blueprint, jsonify, request
 
 from portal.core import clock
 from portal.core.api import PREFIX, answer_errors_in_json, describe
+from portal.core.pagecache import public_page
 from portal.extensions import csrf
 from portal.statistics import openapi, queries, reports
+from portal.statistics.models import TOPIC
 from portal.statistics.views import requested_scope
 
 bp = Blueprint("statistics_api", __name__, url_prefix=f"{PREFIX}/statistics")
@@ -22,6 +24,7 @@ describe(openapi.PATHS, **openapi.COMPONENTS)
 
 
 @bp.route("")
+@public_page(TOPIC, daily=True)
 def public_statistics():
     today = clock.local_today()
     scope, year = requested_scope(request.args, today)

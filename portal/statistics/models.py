@@ -19,6 +19,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from portal.extensions import db
 
 # The counters of a row, in the order services.py adds them up.
+# The public pages these totals are shown on (portal/core/pagecache.py).
+TOPIC = "statistics"
+
 COUNTERS = (
     "received",
     "acknowledged_in_time",

@@ -44,10 +44,11 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from portal.core import pagecache
 from portal.core.database import insert
 from portal.extensions import db
 from portal.petitions import queries as petitions
-from portal.statistics.models import COUNTERS, PetitionTally
+from portal.statistics.models import COUNTERS, TOPIC, PetitionTally
 
 KEY = ("month", "kind", "channel", "handler_id", "reach")
 ALL_HANDLERS = -1  # the handler_id of the rows that add up every handler's (and none)
@@ -142,6 +143,7 @@ def _add_the_difference(session, _flush_context):
     _add(totals, before, -1)
     _add(totals, petitions.petition_facts(session.connection(), ids), +1)
     apply_totals(session.connection(), totals)
+    pagecache.changed(TOPIC, session=session)  # the public figures count these petitions
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -167,4 +169,5 @@ def rebuild(connection=None, *, batch: int = REBUILD_BATCH, progress=None) -> in
         if progress:
             progress(counted)
     apply_totals(connection, totals)
+    pagecache.changed(TOPIC)
     return counted

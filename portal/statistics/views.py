@@ -16,7 +16,9 @@ from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext as _
 
 from portal.core import clock, params
+from portal.core.pagecache import public_page
 from portal.statistics import queries, reports
+from portal.statistics.models import TOPIC
 
 bp = Blueprint("statistics", __name__)
 
@@ -31,6 +33,7 @@ def requested_scope(args, today):
 
 
 @bp.route("/transparency")
+@public_page(TOPIC, daily=True)
 def transparency():
     today = clock.local_today()
     status, error = 200, None
@@ -61,6 +64,7 @@ def transparency():
 
 
 @bp.route("/transparency.csv")
+@public_page(TOPIC, daily=True)
 def transparency_csv():
     today = clock.local_today()
     try:

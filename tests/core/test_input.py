@@ -165,12 +165,16 @@ def test_anything_that_may_leave_the_site_is_not(target):
 
 @pytest.mark.parametrize("target", [t for t in UNSAFE if t])
 def test_the_language_switch_never_redirects_off_site(client_request, target):
-    client_request.post(
+    # A control character in the address is refused before any view (the input guard).
+    refused = any(ord(ch) < 32 for ch in target)
+    client_request.get(
         "site.switch_language",
-        _data={"locale": "en", "next": target},
-        _expected_redirect="site.home",
+        locale="en",
+        next=target,
+        _expected_status=400 if refused else 302,
+        _expected_redirect=None if refused else "site.home",
     )
-    assert not urlsplit(client_request.response.location).netloc
+    assert not urlsplit(client_request.response.location or "").netloc
 
 
 @pytest.mark.parametrize(

@@ -201,8 +201,9 @@ def test_links_in_e_mails_come_from_the_public_address(app, client):
 
 def test_production_cookies_carry_the_host_prefix(prod):
     client = https_client(prod)
-    # Any page with a form starts a session (its CSRF token).
-    cookies = set_cookies(https_get(client, "/"))
+    # A page with a form starts a session (its CSRF token); a page to read sets none.
+    assert not set_cookies(https_get(client, "/"))
+    cookies = set_cookies(https_get(client, "/progress"))
     assert set(cookies) == {"__Host-session"}
     assert attributes(cookies["__Host-session"]) >= {"secure", "httponly", "path=/", "samesite=Lax"}
     assert not any(a.startswith("domain=") for a in attributes(cookies["__Host-session"]))
@@ -215,7 +216,7 @@ def test_production_cookies_carry_the_host_prefix(prod):
     assert attributes(session_cookie) >= {"secure", "httponly", "path=/", "samesite=Lax"}
     assert https_get(client, "/staff/").status_code == 200  # the browser sends it back
     # The language cookie too.
-    response = https_post(client, "/language", {"locale": "en", "next": "/"})
+    response = https_get(client, "/language/en?next=/")
     locale_cookie = set_cookies(response)["__Host-locale"]
     assert attributes(locale_cookie) >= {"secure", "httponly", "path=/", "samesite=Lax"}
     assert not any(a.startswith("domain=") for a in attributes(locale_cookie))

@@ -1,0 +1,200 @@
+"""Public pages under load, as ratios to a bare Flask app served the same way.
+
+Builds a portal on a fresh database (SQLite, or --database-url for PostgreSQL): the migrations,
+the demo data, and N published documents of realistic Chinese legal prose (bench/search.py's
+generator, 20,000 by default). Starts it and a bare Flask "hello" app (bench/bare_app.py) under
+gunicorn with the same settings (gunicorn.conf.py, --workers sync workers each), and loads
+both in turns, one page at a time, in one run: wrk with --threads threads and --connections
+connections where installed, else a Python load generator. For each public page it prints
+requests per second of the portal and of the bare app measured next to it, the portal's p99,
+and the ratio; then each worker's memory after the run (RSS, and PSS, which counts the memory
+the workers share with the master once).
+
+Targets (issue 14), each missed one printed on a line starting "MISSED:":
+- every public read page >= 0.5x the bare app, p99 <= 50 ms;
+- the search page over at least 100 distinct queries in rotation (so that no cache helps; search
+  pages are never stored anyway) >= 0.1x, p99 <= 100 ms;
+- at most 150 MB RSS per worker after the run.
+The petition form is printed for information: it starts a session (its CSRF token) and is
+never stored, so it has no target here.
+
+    .venv/bin/python bench/pages.py
+    .venv/bin/python bench/pages.py --documents 20000 --seconds 10 --database-url postgresql://...
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import search as search_bench  # noqa: E402
+from bench.serving import (  # noqa: E402
+    BARE_APP,
+    flask,
+    portal_env,
+    run_load,
+    start_gunicorn,
+    warm_up,
+    worker_memory,
+)
+
+READ_TARGET, READ_P99_MS = 0.5, 50.0
+SEARCH_TARGET, SEARCH_P99_MS = 0.1, 100.0
+RSS_TARGET_MB = 150.0
+DOCUMENT_ID_OFFSET = 1000  # the generated documents' ids start above the demo data's
+
+
+def search_paths(count: int, seed: int) -> list[str]:
+    """`count` distinct searches a public reader might make: common and rare two-character
+    words, several words, quoted phrases, English, filters by type, year and procuratorate, and
+    second pages."""
+    rng = random.Random(seed)
+    words = [w for _crime, _act, w in search_bench.CRIMES]
+    crimes = [c for c, _act, _w in search_bench.CRIMES]
+    nouns = search_bench.ITEMS + search_bench.PLACES + search_bench.PRETEXTS
+    english = ["fraud", "theft", "bribery", "indictment", "money laundering", "victim",
+               '"electric bicycles"', "mobile payment", "restitution", "sentence"]  # fmt: skip
+    queries: set[tuple] = set()
+    while len(queries) < count:
+        shape = rng.randrange(8)
+        if shape == 0:
+            q = rng.choice(words)
+        elif shape == 1:
+            q = f"{rng.choice(words)} {rng.choice(nouns)}"
+        elif shape == 2:
+            q = f'"{rng.choice(search_bench.PRETEXTS)}"'
+        elif shape == 3:
+            q = rng.choice(crimes)
+        elif shape == 4:
+            q = rng.choice(english)
+        elif shape == 5:
+            q = f"{rng.choice(search_bench.DISTRICTS)} {rng.choice(words)}"
+        elif shape == 6:
+            q = rng.choice(nouns)
+        else:
+            q = f"{rng.choice(search_bench.SURNAMES)}某 {rng.choice(words)}"
+        params = {"q": q}
+        extra = rng.randrange(5)
+        if extra == 1:
+            params["type"] = rng.choice(search_bench.TYPES)
+        elif extra == 2:
+            params["year"] = str(rng.randint(2018, 2024))
+        elif extra == 3:
+            params["procuratorate"] = rng.choice(search_bench.PROCURATORATES)
+        elif extra == 4:
+            params["page"] = "2"
+        queries.add(tuple(sorted(params.items())))
+    return [
+        "/case-information/search?" + urllib.parse.urlencode(dict(q)) for q in sorted(queries)
+    ]
+
+
+def build_portal(workdir: Path, database_url: str | None, documents: int) -> dict:
+    settings = {"UPLOAD_DIR": str(workdir / "uploads")}
+    settings["DATABASE_URL"] = database_url or f"sqlite:///{workdir / 'pages.sqlite'}"
+    env = portal_env(**settings)
+    started = time.perf_counter()
+    flask(env, "db", "upgrade")
+    flask(env, "demo-data")
+    os.environ.update(settings)
+    from portal import create_app
+
+    app = create_app({"PORTAL_ENV": "testing", "SECRET_KEY": "bench"})
+    docs = search_bench.generate(documents, seed=20261201)
+    for doc in docs:
+        doc["id"] += DOCUMENT_ID_OFFSET
+    search_bench.load(app, docs, workers=os.cpu_count() or 1)
+    print(f"portal built in {time.perf_counter() - started:.0f} s: demo data + {documents:,} "
+          f"published documents on {settings['DATABASE_URL'].split(':')[0]}")  # fmt: skip
+    return env
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=20_000)
+    parser.add_argument("--searches", type=int, default=120, help="distinct searches in rotation")
+    parser.add_argument("--seconds", type=int, default=8, help="of load per page and server")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers, each")
+    parser.add_argument("--database-url", help="PostgreSQL (emptied!); default: a new SQLite")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-pages-"))
+    env = build_portal(workdir, args.database_url, args.documents)
+    some_document = DOCUMENT_ID_OFFSET + args.documents // 2
+    pages = [
+        ("home", ["/"]),
+        ("document list", ["/case-information/documents"]),
+        ("document list, filtered, page 3",
+         ["/case-information/documents?type=non_prosecution&page=3"]),
+        ("a document", [f"/case-information/documents/{some_document}"]),
+        ("1,000 documents in rotation", [
+            f"/case-information/documents/{DOCUMENT_ID_OFFSET + 1 + i * (args.documents // 1000)}"
+            for i in range(1000)]),
+        ("release list", ["/case-information/releases"]),
+        ("a release", ["/case-information/releases/1"]),
+        ("release feed (Atom)", ["/case-information/releases/feed.atom"]),
+        ("API: document list", ["/api/v1/documents"]),
+        ("API: a document", [f"/api/v1/documents/{some_document}"]),
+        ("transparency page", ["/transparency"]),
+        ("API: statistics", ["/api/v1/statistics"]),
+    ]  # fmt: skip
+    searches = search_paths(args.searches, seed=7)
+    form = ("petition form (no target)", ["/petitions/new"])
+
+    portal = start_gunicorn("wsgi:app", args.workers, env, ready_path="/healthz")
+    bare = start_gunicorn(BARE_APP, args.workers, env)
+    misses = []
+    try:
+        warm_up(portal, [p for _label, paths in pages for p in paths[:50]] + searches[:5])
+        load = {"seconds": args.seconds, "connections": args.connections, "threads": args.threads}
+        tool = "wrk" if __import__("shutil").which("wrk") else "a Python load generator"
+        print(f"\n{args.workers} sync workers each; {tool}, {args.threads} threads, "
+              f"{args.connections} connections, {args.seconds} s per page and server, in turns\n")  # fmt: skip
+        print(f"{'page':36} {'portal/s':>9} {'bare/s':>8} {'ratio':>6} {'p99 ms':>7}  target")
+        for label, paths, target, p99_limit in [
+            *[(label, paths, READ_TARGET, READ_P99_MS) for label, paths in pages],
+            (f"search, {len(searches)} queries in rotation", searches, SEARCH_TARGET,
+             SEARCH_P99_MS),
+            (*form, None, None),
+        ]:  # fmt: skip
+            baseline = run_load(bare.base, ["/"], **load)
+            measured = run_load(portal.base, paths, **load)
+            ratio = measured.requests_per_second / baseline.requests_per_second
+            goal = f">= {target}x, p99 <= {p99_limit:.0f} ms" if target else ""
+            print(f"{label:36} {measured.requests_per_second:9.0f} "
+                  f"{baseline.requests_per_second:8.0f} {ratio:6.2f} {measured.p99_ms:7.1f}  {goal}"
+                  + (f"  ({measured.errors} errors)" if measured.errors else ""))  # fmt: skip
+            if target and (ratio < target or measured.p99_ms > p99_limit or measured.errors):
+                misses.append(f"{label}: {ratio:.2f}x, p99 {measured.p99_ms:.1f} ms, "
+                              f"{measured.errors} errors (target {goal})")  # fmt: skip
+        print("\nworker memory after the run:")
+        for pid, rss, pss in worker_memory(portal):
+            print(f"  portal worker {pid}: RSS {rss:.0f} MB, PSS {pss:.0f} MB")
+            if rss > RSS_TARGET_MB:
+                misses.append(f"portal worker {pid}: RSS {rss:.0f} MB > {RSS_TARGET_MB:.0f} MB")
+        for pid, rss, pss in worker_memory(bare):
+            print(f"  bare worker {pid}: RSS {rss:.0f} MB, PSS {pss:.0f} MB")
+    finally:
+        portal.stop()
+        bare.stop()
+    print()
+    for miss in misses:
+        print("MISSED:", miss)
+    if not misses:
+        print("every target met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,418 @@
+"""Public pages rendered once and served from a cache, with HTTP validators, until what they
+show changes.
+
+**What is stored.** A view marked `@public_page(*topics)` (the home page, lists, documents,
+releases, the feed, the open data API, the transparency page) is stored after rendering when the
+response is the same for every anonymous reader: a GET by no one logged in, status 200 or 410,
+nothing written to the session, no cookie set and no CSRF token rendered (a form's token
+belongs to one reader's session). The entry keeps the status, the headers (the
+security headers included), the body, its ETag (a hash of the body) and the generation of every
+*topic* it was rendered from. Pages are stored per host, full path with query string, and
+language (the language cookie's value), so each language has its own copy.
+
+**Serving.** A WSGI middleware in front of Flask answers a GET or HEAD that carries no cookie
+but the language cookie from the store, when the entry is still current: 304 when the request's
+If-None-Match names its ETag, else the stored response. Anything else (a session cookie, a miss,
+a stale entry) goes to Flask as usual, and Flask's answer to a conditional request is a 304 too.
+Public responses say `Cache-Control: public, no-cache` and `Vary: Cookie`: a browser or proxy may
+keep a copy but asks every time, so a withdrawn document disappears at once everywhere; asking
+costs a 304.
+
+**Invalidation.** A *topic* ("disclosure", "statistics") names what changes together. A model
+says which topics it shows on (`page_topics = ("disclosure",)`); any insert, update or delete of
+one in a flush marks them, and code that writes with SQL statements marks its topics with
+`changed()`. After the transaction commits, each marked topic's generation goes up by one, in a
+place every worker of every host reads: Redis when REDIS_URL is set, else a small file under
+instance/ (one host: all its workers). An entry rendered at an older generation is stale. The
+generations are read before a page is rendered, so a page rendered while a change commits is
+stored under the old generation and never outlives it. Every entry also expires after
+PAGE_CACHE_SECONDS, and pages that show the date (the transparency page) at the next local
+midnight: the bound for a change made outside the portal (SQL by hand), and
+`flask --app portal page-cache clear` for the impatient.
+
+**Keys** start with a fingerprint of the code, templates, catalogues and settings, so a deploy
+never serves pages rendered by the previous release from a shared Redis.
+
+Several hosts without Redis would each keep their own generation file, and a change on one host
+would not reach the others: several hosts need REDIS_URL (portal/config.py says so).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import functools
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import click
+from cachelib import BaseCache, RedisCache, SimpleCache
+from flask import Flask, current_app, g, has_app_context, request, session
+from flask.cli import with_appcontext
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+from werkzeug.http import parse_cookie
+
+from portal.core import clock
+
+log = logging.getLogger(__name__)
+
+EXTENSION = "pagecache"
+STORED_STATUSES = frozenset({200, 410})
+CACHE_CONTROL = "public, no-cache"
+# Only responses this size or smaller are stored (a page is 5 to 60 kB; a feed of 50 releases
+# a few hundred kB).
+MAX_BODY_BYTES = 2 * 1024 * 1024
+# A topic every entry depends on: `clear()` moves it on.
+EVERYTHING = "*"
+_TOPICS_KEY = "page_topics_changed"  # in session.info: the topics this transaction changed
+
+
+# ---- marking views and changes ----------------------------------------------------------------
+
+
+def public_page(*topics: str, store: bool = True, daily: bool = False) -> Callable:
+    """Mark a view as a public page shown alike to every anonymous reader, rendered from
+    `topics`. `store=False` gives it validators (ETag, 304) without storing it: pages whose
+    addresses are unbounded (search results). `daily` pages show today's date or figures up to
+    today: their entries end at the next local midnight."""
+
+    def mark(view):
+        view.page_topics = tuple(topics)
+        view.page_store = store
+        view.page_daily = daily
+        return view
+
+    return mark
+
+
+def changed(*topics: str, session: Session | None = None) -> None:
+    """Record that the current transaction changes what pages of `topics` show (for writes
+    made with SQL statements, which no flush sees)."""
+    from portal.extensions import db
+
+    target = session if session is not None else db.session()
+    target.info.setdefault(_TOPICS_KEY, set()).update(topics)
+
+
+@event.listens_for(Session, "before_flush")
+def _mark_changed_models(session, _context, _instances):
+    topics = set()
+    for obj in (*session.new, *session.deleted):
+        topics.update(getattr(obj, "page_topics", ()))
+    for obj in session.dirty:
+        object_topics = getattr(obj, "page_topics", ())
+        if object_topics and session.is_modified(obj, include_collections=False):
+            topics.update(object_topics)
+    if topics:
+        session.info.setdefault(_TOPICS_KEY, set()).update(topics)
+
+
+@event.listens_for(Session, "after_commit")
+def _bump_after_commit(session):
+    topics = session.info.pop(_TOPICS_KEY, None)
+    if topics and has_app_context() and EXTENSION in current_app.extensions:
+        current_app.extensions[EXTENSION].generations.bump(topics)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session, previous_transaction):
+    if previous_transaction.parent is None:  # the outermost transaction: nothing was committed
+        session.info.pop(_TOPICS_KEY, None)
+
+
+# ---- generations -------------------------------------------------------------------------------
+
+
+class FileGenerations:
+    """Generations in a small file that every worker on this host reads: one line per topic,
+    replaced whole (a reader sees the old file or the new one); increments take a lock file."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.lock_path = path.with_suffix(".lock")
+
+    def read(self) -> dict[str, int]:
+        try:
+            text = self.path.read_text()
+        except FileNotFoundError:
+            return {}
+        generations = {}
+        for line in text.splitlines():
+            topic, _sep, number = line.partition(" ")
+            if number.isdigit():
+                generations[topic] = int(number)
+        return generations
+
+    def bump(self, topics) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            generations = self.read()
+            for topic in topics:
+                generations[topic] = generations.get(topic, 0) + 1
+            fresh = self.path.with_suffix(f".{os.getpid()}.tmp")
+            fresh.write_text("".join(f"{t} {n}\n" for t, n in sorted(generations.items())))
+            os.replace(fresh, self.path)
+
+
+class RedisGenerations:
+    """Generations in one Redis hash, shared by every host."""
+
+    def __init__(self, client, key: str):
+        self.client, self.key = client, key
+
+    def read(self) -> dict[str, int]:
+        return {k.decode(): int(v) for k, v in self.client.hgetall(self.key).items()}
+
+    def bump(self, topics) -> None:
+        pipe = self.client.pipeline()
+        for topic in sorted(topics):
+            pipe.hincrby(self.key, topic, 1)
+        pipe.execute()
+
+
+# ---- the cache ---------------------------------------------------------------------------------
+
+
+class PageCache:
+    def __init__(self, entries: BaseCache, generations, *, prefix: str, seconds: int):
+        self.entries = entries
+        self.generations = generations
+        self.prefix = prefix
+        self.seconds = seconds
+
+    def key(self, host: str, path: str, query: str, locale: str) -> str:
+        return f"{self.prefix}:{locale}:{host}{path}?{query}"
+
+    def current(self, key: str):
+        """The entry stored under `key` if it is still current, else None."""
+        entry = self.entries.get(key)
+        if entry is None or entry["expires"] <= clock.now().timestamp():
+            return None
+        now = self.generations.read()
+        if any(now.get(t, 0) != n for t, n in entry["topics"].items()):
+            return None
+        return entry
+
+    def clear(self) -> None:
+        """Make every stored page stale, on every worker and host."""
+        self.generations.bump([EVERYTHING])
+        self.entries.clear()
+
+
+@functools.cache
+def _release_fingerprint(root: Path) -> str:
+    """The code, templates and catalogues this process runs, as a hash (read once)."""
+    digest = hashlib.sha256()
+    for folder, pattern in (("portal", "*.py"), ("templates", "*.html"), ("translations", "*.mo")):
+        for path in sorted((root / folder).rglob(pattern)):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _fingerprint(app: Flask, root: Path) -> str:
+    """What a stored page was made from besides the data: the release and the settings (secrets
+    left out), as a short hash."""
+    digest = hashlib.sha256(_release_fingerprint(root).encode())
+    settings = {
+        name: value
+        for name, value in app.config.items()
+        if isinstance(value, str | int | bool)
+        and not any(word in name for word in ("SECRET", "PASSWORD", "KEY", "TOKEN"))
+    }
+    digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
+    return digest.hexdigest()[:16]
+
+
+def build(app: Flask, root: Path) -> PageCache:
+    config = app.config
+    prefix = "page:" + _fingerprint(app, root)
+    seconds = config["PAGE_CACHE_SECONDS"]
+    if config.get("REDIS_URL"):
+        import redis
+
+        client = redis.Redis.from_url(config["REDIS_URL"])
+        entries = RedisCache(client, default_timeout=seconds, key_prefix="portal:")
+        generations = RedisGenerations(client, "portal:page-generations")
+    else:
+        entries = SimpleCache(threshold=config["PAGE_CACHE_ENTRIES"], default_timeout=seconds)
+        generations = FileGenerations(Path(app.instance_path) / "page-generations")
+    return PageCache(entries, generations, prefix=prefix, seconds=seconds)
+
+
+# ---- Flask side: validators, storing ------------------------------------------------------------
+
+
+def _marked_view():
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return view if view is not None and hasattr(view, "page_topics") else None
+
+
+def _locale_of(cookies) -> str:
+    from portal.core.i18n import locale_cookie
+
+    return cookies.get(locale_cookie(), "")
+
+
+def _next_midnight() -> float:
+    today = clock.local_today()
+    return clock.start_of_local_day(today + timedelta(days=1)).timestamp()
+
+
+def init_app(app: Flask, root: Path, *, is_logged_in: Callable[[], bool]) -> None:
+    """Wire the cache: the middleware, the hooks that read generations before a marked view and
+    store its response after, and the CLI command. Call it after every other after-request hook
+    is registered, so the stored response already carries the security headers."""
+    cache = build(app, root)
+    app.extensions[EXTENSION] = cache
+    if not app.config["PAGE_CACHE_ENABLED"]:
+        cache.entries = _NoEntries()
+    app.wsgi_app = CachedPagesMiddleware(app.wsgi_app, app, cache)
+
+    @app.before_request
+    def read_generations():
+        if _marked_view() is not None:
+            g.page_generations = cache.generations.read()
+
+    # Registered first among the after-request hooks would make it run last; Flask runs them in
+    # reverse order of registration, so it is inserted at the front explicitly.
+    def store_public_page(response):
+        view = _marked_view()
+        if view is None or request.method not in ("GET", "HEAD") or is_logged_in():
+            return response
+        if "no-store" in response.headers.get("Cache-Control", ""):
+            return response  # core/security.py judged it private: that rule has the last word
+        if (
+            session.modified
+            or "Set-Cookie" in response.headers
+            or g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+        ):
+            return response  # made for one reader: a message, a cookie, or their CSRF token
+        if response.status_code not in STORED_STATUSES or response.direct_passthrough:
+            return response
+        response.headers["Cache-Control"] = CACHE_CONTROL
+        response.vary.add("Cookie")
+        body = response.get_data()
+        if response.status_code == 200:  # a 410 is stored, but only a 200 is revalidated
+            response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+        if view.page_store and request.method == "GET" and len(body) <= MAX_BODY_BYTES:
+            generations = g.get("page_generations", {})
+            expires = clock.now().timestamp() + cache.seconds
+            if view.page_daily:
+                expires = min(expires, _next_midnight())
+            cache.entries.set(
+                cache.key(
+                    request.host,
+                    request.path,
+                    request.query_string.decode("latin-1"),
+                    _locale_of(request.cookies),
+                ),  # fmt: skip
+                {
+                    "status": response.status,
+                    "headers": list(response.headers.items()),
+                    "body": body,
+                    "etag": response.get_etag()[0],
+                    "topics": {t: generations.get(t, 0) for t in (EVERYTHING, *view.page_topics)},
+                    "expires": expires,
+                },
+            )
+        return response.make_conditional(request)
+
+    app.after_request_funcs.setdefault(None, []).insert(0, store_public_page)
+    app.cli.add_command(page_cache_cli)
+
+
+class _NoEntries(SimpleCache):
+    """PAGE_CACHE_ENABLED=false: validators still work, nothing is kept."""
+
+    def get(self, key):
+        return None
+
+    def set(self, key, value, timeout=None):
+        return True
+
+
+# ---- the middleware ----------------------------------------------------------------------------
+
+
+class CachedPagesMiddleware:
+    """Answers from the store before Flask runs (see the module docstring for when)."""
+
+    def __init__(self, wsgi_app, app: Flask, cache: PageCache):
+        self.wsgi_app = wsgi_app
+        self.cache = cache
+        self.locale_cookie = app.config.get("LOCALE_COOKIE_NAME", "portal_locale")
+
+    def __call__(self, environ, start_response):
+        method = environ.get("REQUEST_METHOD")
+        if method in ("GET", "HEAD"):
+            entry = self._entry_for(environ)
+            if entry is not None:
+                return self._serve(entry, environ, start_response, head=method == "HEAD")
+        return self.wsgi_app(environ, start_response)
+
+    def _entry_for(self, environ):
+        locale = ""
+        raw_cookies = environ.get("HTTP_COOKIE")
+        if raw_cookies:
+            cookies = parse_cookie(raw_cookies)
+            if any(name != self.locale_cookie for name in cookies):
+                return None  # a session (or anything else): Flask decides
+            locale = cookies.get(self.locale_cookie, "")
+        try:
+            key = self.cache.key(
+                environ.get("HTTP_HOST", ""),
+                environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8"),
+                environ.get("QUERY_STRING", ""),
+                locale,
+            )
+            return self.cache.current(key)
+        except UnicodeError:
+            return None  # a malformed path: Flask answers it
+        except Exception:  # the cache is an optimisation: if Redis is down, render
+            log.warning("page cache unavailable", exc_info=True)
+            return None
+
+    def _serve(self, entry, environ, start_response, *, head: bool):
+        etag = entry["etag"]
+        if etag and _etag_matches(environ.get("HTTP_IF_NONE_MATCH"), etag):
+            headers = [
+                (name, value)
+                for name, value in entry["headers"]
+                if name in ("Cache-Control", "ETag", "Vary")
+            ]
+            start_response("304 NOT MODIFIED", headers)
+            return []
+        start_response(entry["status"], entry["headers"])
+        return [] if head else [entry["body"]]
+
+
+def _etag_matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    return any(tag.strip().removeprefix("W/").strip('"') == etag for tag in header.split(","))
+
+
+# ---- CLI ---------------------------------------------------------------------------------------
+
+
+@click.group("page-cache")
+def page_cache_cli():
+    """The cache of public pages."""
+
+
+@page_cache_cli.command("clear")
+@with_appcontext
+def clear_command():
+    """Forget every stored page (after changing published data by hand in the database)."""
+    cache: PageCache = current_app.extensions[EXTENSION]
+    cache.clear()
+    click.echo("Every stored page is stale now: each is rendered again on its next request.")
