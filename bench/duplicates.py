@@ -520,8 +520,6 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-dupes-"))
     app = make_app(args.database_url or f"sqlite:///{workdir / 'bench.sqlite'}")
 
-    from argon2 import PasswordHasher
-
     from portal.extensions import db
     from portal.petitions import duplicates, services
     from portal.petitions.models import (
@@ -531,8 +529,6 @@ def main() -> int:
         DuplicateWordCount,
     )
 
-    # The query code's argon2 hash is not what is measured here.
-    services.code_hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     timings: list[float] = []
     index = duplicates.index
 

@@ -3,7 +3,7 @@
 `PORTAL_ENV` picks the profile: ``production`` (the default, so that a forgotten variable fails
 safe), ``development`` (what `make run` uses: a generated secret kept under ``instance/``, cookies
 without ``Secure`` because the demo is served over plain HTTP on localhost) or ``testing``.
-Production refuses to start without ``SECRET_KEY``.
+Production refuses to start without ``SECRET_KEY`` and ``CODE_HASH_KEY``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,10 @@ from urllib.parse import urlsplit
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Where Debian's fonts-noto-cjk puts its fonts.
 NOTO_CJK = "/usr/share/fonts/opentype/noto"
+
+
+# Shorter than this, a code hash key is a password, not a key (token_hex(32) gives 64).
+MIN_CODE_HASH_KEY_LENGTH = 32
 
 
 class ConfigurationError(RuntimeError):
@@ -62,9 +66,9 @@ def _templates(name: str) -> dict[str, str]:
     return templates
 
 
-def _development_secret(instance_path: Path) -> str:
+def _development_secret(instance_path: Path, name: str = "secret_key") -> str:
     """A random secret generated once per checkout, so `make run` needs no setup."""
-    path = instance_path / "secret_key"
+    path = instance_path / name
     if not path.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_hex(32))
@@ -84,6 +88,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
     secret = _env("SECRET_KEY")
     if secret is None and not is_production:
         secret = _development_secret(instance_path)
+    code_hash_key = _env("CODE_HASH_KEY")
+    if code_hash_key is None and not is_production:
+        code_hash_key = _development_secret(instance_path, "code_hash_key")
 
     default_db = f"sqlite:///{instance_path / 'portal.sqlite'}"
     database_url = _env("DATABASE_URL", default_db)
@@ -95,6 +102,14 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
     config = {
         "PORTAL_ENV": env,
         "SECRET_KEY": secret,
+        # Query, cancel and case codes are stored as HMACs under this key (portal/core/codes.py),
+        # kept out of the database. To rotate it, set a new CODE_HASH_KEY and list the previous
+        # ones, comma-separated, in CODE_HASH_OLD_KEYS: their hashes keep working and are
+        # replaced at each code's next successful lookup.
+        "CODE_HASH_KEY": code_hash_key,
+        "CODE_HASH_OLD_KEYS": tuple(
+            k.strip() for k in (_env("CODE_HASH_OLD_KEYS") or "").split(",") if k.strip()
+        ),
         "SQLALCHEMY_DATABASE_URI": database_url,
         # A pooled connection is checked before each use and replaced if the server dropped it
         # (PostgreSQL restarted, connections killed), so the first request after needs no retry.
@@ -315,6 +330,7 @@ def validate(config: dict) -> None:
             "long random value (for example: python -c 'import secrets; print(secrets.token_hex(32))'); "
             "for a local demo set PORTAL_ENV=development."
         )
+    _validate_code_hash_keys(config)
     try:
         base = urlsplit(config["PUBLIC_BASE_URL"])
         host = base.hostname
@@ -386,6 +402,29 @@ def validate(config: dict) -> None:
             "Uploads are not scanned for viruses: set CLAMD_SOCKET or CLAMD_HOST to the address "
             "of a clamd that freshclam keeps current."
         )
+
+
+def _validate_code_hash_keys(config: dict) -> None:
+    """The key must exist, be long enough to be a key, and not be SECRET_KEY (each is rotated on
+    its own: a new SECRET_KEY must not turn every stored code into a wrong one)."""
+    key = config.get("CODE_HASH_KEY")
+    if not key:
+        raise ConfigurationError(
+            "CODE_HASH_KEY is not set. In production set the CODE_HASH_KEY environment variable "
+            "to a long random value, different from SECRET_KEY and kept out of the database "
+            "(for example: python -c 'import secrets; print(secrets.token_hex(32))'). Query "
+            "codes are stored as HMACs under it; for a local demo set PORTAL_ENV=development."
+        )
+    for name, value in [("CODE_HASH_KEY", key)] + [
+        ("CODE_HASH_OLD_KEYS", old) for old in config.get("CODE_HASH_OLD_KEYS", ())
+    ]:
+        if len(value) < MIN_CODE_HASH_KEY_LENGTH:
+            raise ConfigurationError(
+                f"{name} must be at least {MIN_CODE_HASH_KEY_LENGTH} characters of a random "
+                "value (for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        if value == config.get("SECRET_KEY"):
+            raise ConfigurationError(f"{name} must differ from SECRET_KEY.")
 
 
 def missing_notice_font(config) -> str | None:

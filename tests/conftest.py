@@ -38,6 +38,7 @@ def app(database_url, tmp_path_factory):
         {
             "PORTAL_ENV": "testing",
             "SECRET_KEY": "test-secret-key-not-for-production",
+            "CODE_HASH_KEY": "test-code-hash-key-not-for-production-0123456789",
             # Limits stay on, as in production, but high; rate-limit tests lower them for a moment
             # (the limits are read from the config on every request).
             "PUBLIC_FORM_LIMIT": "1000 per minute",

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core import codes
 from portal.core.database import enum_check, sql_in
 from portal.core.workflow import StateEnum
 from portal.extensions import db
@@ -221,6 +222,13 @@ class Booking(db.Model):
             "(status IN ('cancelled', 'declined')) = (active_key IS NULL)",
             name="active_key_while_held",
         ),
+        # Cancel codes still with a legacy hash (core/codes.py), found with one probe.
+        sa.Index(
+            "ix_bookings_legacy_code_hash",
+            "id",
+            sqlite_where=codes.legacy_condition("cancel_code_hash"),
+            postgresql_where=codes.legacy_condition("cancel_code_hash"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -243,7 +251,8 @@ class Booking(db.Model):
     visitor_name: Mapped[str | None] = mapped_column(sa.String(50))
     visitor_mobile: Mapped[str | None] = mapped_column(sa.String(20))
     subject: Mapped[str | None] = mapped_column(sa.String(200))
-    # argon2 hash of the cancel code shown once to the visitor; the code is never stored.
+    # Keyed hash (core/codes.py) of the cancel code shown once to the visitor; the code itself
+    # is never stored.
     cancel_code_hash: Mapped[str | None] = mapped_column(sa.String(255))
 
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))

@@ -284,7 +284,6 @@ def book_reception_visit(
     """A citizen reserves a reception-day visit without an account. The receipt carries the
     cancel code to show once (the same code again when the same form is posted again)."""
     code = cancel_code_for(submission_key)
-    code_hash = codes.hasher.hash(code)  # slow on purpose: before the first query takes the lock
     earlier = queries.booking_by_submission_key(submission_key)
     if earlier is not None:
         return VisitReceipt(earlier, code, is_repeat=True)
@@ -300,7 +299,7 @@ def book_reception_visit(
         visitor_name=name.strip(),
         visitor_mobile=mobile,
         subject=subject.strip(),
-        cancel_code_hash=code_hash,
+        cancel_code_hash=codes.hash_code(code),
         active_key=key,
         created_at=clock.now(),
     )
@@ -311,14 +310,23 @@ def book_reception_visit(
 def find_visit_for_cancel(reference: str, code: str) -> Booking | None:
     """The reception visit for a matching reference and cancel code, else None (the same answer
     for an unknown reference); failures count towards the lookup lock (portal.core.lookups), so
-    the caller commits also when nothing is found. Raises LookupLocked when locked."""
+    the caller commits also when nothing is found, and with a match the code's hash under the
+    current key when it was stored under an old one (core/codes.py). Raises LookupLocked when
+    locked."""
     reference = normalise_reference(reference)
 
     def attempt():
         booking = queries.reception_visit(reference)
-        stored_hash = booking.cancel_code_hash if booking is not None else codes.DUMMY_HASH
-        matches = codes.code_matches(stored_hash, codes.normalise_code(code))
-        return booking if booking is not None and matches else None
+        check = codes.check_code(
+            booking.cancel_code_hash if booking is not None else None,
+            codes.normalise_code(code),
+            legacy_column=Booking.cancel_code_hash,
+        )
+        if not check.matches:
+            return None
+        if check.upgraded_hash:
+            booking.cancel_code_hash = check.upgraded_hash
+        return booking
 
     return guarded_lookup("reception_visit", reference, attempt)
 

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core import codes
 from portal.core.database import enum_check
 from portal.core.workflow import StateEnum
 from portal.extensions import db
@@ -188,7 +189,7 @@ VERIFICATION_LABELS = {
 class CaseQueryGrant(db.Model):
     """A per-person query code for one case, issued after staff verified who the person is.
 
-    The code is stored only as an argon2 hash. Its first TAG_LENGTH characters are also stored
+    The code is stored only as a keyed hash (core/codes.py). Its first TAG_LENGTH characters are also stored
     in the clear (`code_tag`): the lookup then verifies one hash (or a dummy one) whatever the
     number of people who hold codes for the case, so its timing tells nothing; the remaining
     characters alone still carry more than 50 bits. A revoked grant stays, for the record.
@@ -201,6 +202,13 @@ class CaseQueryGrant(db.Model):
         enum_check("verification", Verification),
         sa.CheckConstraint(
             "revoked_at IS NULL OR revoked_by_id IS NOT NULL", name="revoked_has_actor"
+        ),
+        # Codes still with a legacy hash (core/codes.py), found with one probe.
+        sa.Index(
+            "ix_case_query_grants_legacy_code_hash",
+            "id",
+            sqlite_where=codes.legacy_condition("code_hash"),
+            postgresql_where=codes.legacy_condition("code_hash"),
         ),
     )
 

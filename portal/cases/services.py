@@ -66,8 +66,6 @@ LOOKUP_SCOPE = "case_query"
 # required.
 CODE_LENGTH = 14
 TAG_LENGTH = 2
-# A module attribute, so that tests can swap in a cheap one.
-code_hasher = codes.hasher
 
 
 class CaseError(ValueError):
@@ -629,7 +627,6 @@ def issue_query_code(
     """A fresh code for one verified person. The same form posted twice issues one code; the
     repeat learns only that it was issued (the code is shown once and not stored)."""
     code = codes.new_code(CODE_LENGTH)
-    code_hash = code_hasher.hash(code)  # slow: before the first query takes SQLite's write lock
     key_hash = _key_hash(submission_key)
 
     def earlier():
@@ -646,7 +643,7 @@ def issue_query_code(
         verification=verification,
         verification_note=(verification_note or "").strip() or None,
         code_tag=code[:TAG_LENGTH],
-        code_hash=code_hash,
+        code_hash=codes.hash_code(code),
         submission_key_hash=key_hash,
         issued_at=clock.now(),
         issued_by_id=actor.id,
@@ -691,6 +688,7 @@ def revoke_grant(grant: CaseQueryGrant, actor) -> None:
 class QueryAccess:
     case: Case
     grant: CaseQueryGrant
+    check: codes.CodeCheck
 
 
 def find_for_query(case_number: str, code: str) -> QueryAccess | None:
@@ -711,20 +709,25 @@ def find_for_query(case_number: str, code: str) -> QueryAccess | None:
                     CaseQueryGrant.code_tag == code[:TAG_LENGTH],
                 )
             ).all()
-        if not candidates:
-            codes.code_matches(codes.DUMMY_HASH, code, code_hasher)  # the same work as a match
-        for grant in candidates:
-            if codes.code_matches(grant.code_hash, code, code_hasher):
-                return QueryAccess(case, grant)
+        for grant in candidates or [None]:  # none: the same work on no hash, as for a match
+            check = codes.check_code(
+                grant.code_hash if grant is not None else None,
+                code,
+                legacy_column=CaseQueryGrant.code_hash,
+            )
+            if check.matches:
+                return QueryAccess(case, grant, check)
         return None
 
     access = guarded_lookup(LOOKUP_SCOPE, number, attempt)
     if access is not None:
+        if access.check.upgraded_hash:
+            access.grant.code_hash = access.check.upgraded_hash
         audit.record(
             "case.queried",
             actor_kind=audit.ACTOR_PETITIONER,
             subject=access.case,
-            detail={"grant": access.grant.id},
+            detail={"grant": access.grant.id, **access.check.audit_detail},
         )
     return access
 

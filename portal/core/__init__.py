@@ -14,7 +14,7 @@
                     ID numbers, lengths, confirm and login forms)
     casenumbers.py  the one rule for how case and document numbers are written and normalised
     clock.py        now() and local dates; the one clock tests freeze
-    codes.py        query codes: generation, hashing, formatting
+    codes.py        query codes: generation, keyed hashing (and its rotation), formatting
     lookups.py      throttled lookups by number and code
     outbox.py       messages queued in the caller's transaction, claimed with a lease, retried
                     with backoff, given up where administrators see them; every channel's

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core import codes
 from portal.core.database import enum_check, sql_in
 from portal.core.lookups import LookupLock  # noqa: F401  (the progress lookup's lock, now shared)
 from portal.core.workflow import StateEnum
@@ -177,7 +178,8 @@ class Petition(db.Model):
 
     # The one-time key of the form that created it (hashed): a repeat post finds this petition.
     submission_key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    # argon2 hash of the query code; the code itself is never stored.
+    # Keyed hash of the query code (core/codes.py; argon2 before, until its next lookup); the
+    # code itself is never stored.
     query_code_hash: Mapped[str] = mapped_column(sa.String(255))
 
     # Receipt and the due dates fixed at receipt, with the rule that set them.
@@ -231,6 +233,14 @@ class Petition(db.Model):
         sa.Index("ix_petitions_status_ack_due_on", "status", "ack_due_on"),
         sa.Index("ix_petitions_status_reply_due_on", "status", "reply_due_on"),
         sa.Index("ix_petitions_status_unanswered", "status", "first_answered_at", "answer_due_on"),
+        # The rows whose query code still has a legacy hash (core/codes.py): a lookup of an
+        # unknown number learns whether any remain with one probe.
+        sa.Index(
+            "ix_petitions_legacy_code_hash",
+            "id",
+            sqlite_where=codes.legacy_condition("query_code_hash"),
+            postgresql_where=codes.legacy_condition("query_code_hash"),
+        ),
         State.check_constraint("status", name="status"),
         enum_check("kind", Kind),
         enum_check("channel", Channel),

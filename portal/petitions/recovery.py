@@ -169,7 +169,7 @@ def reset_query_code(tracking_number: str, code: str) -> str | None:
     attempt.succeeded()
     recovery.used_at = clock.now()
     new_code = codes.new_code()
-    petition.query_code_hash = services.code_hasher.hash(new_code)
+    petition.query_code_hash = codes.hash_code(new_code)
     # Failed lookups with the lost code are forgotten: the owner proved who they are.
     throttle.forgive(f"lookup/{services.LOOKUP_SCOPE}", number)
     audit.record("petition.query_code_reset", actor_kind=audit.ACTOR_PETITIONER, subject=petition)

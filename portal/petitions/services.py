@@ -48,8 +48,6 @@ from portal.petitions.models import (
 
 TRACKING_PREFIX = "XF"
 LOOKUP_SCOPE = "petition_progress"
-# Query codes (portal/core/codes.py). A module attribute, so that tests can swap in a cheap one.
-code_hasher = codes.hasher
 
 
 class SubmissionError(ValueError):
@@ -142,9 +140,7 @@ def submit_petition(
     """Record a petition from the web form or from staff intake (`registered_by`, the clerk's
     account), or return the earlier receipt when this form (same submission key) was already
     submitted. Flushes; the caller commits."""
-    # Hashing is slow on purpose; do it before the first query takes SQLite's write lock.
     query_code = query_code_for(submission_key)
-    query_code_hash = code_hasher.hash(query_code)
     earlier = find_by_submission_key(submission_key)
     if earlier is not None:
         return Receipt(earlier, query_code, is_repeat=True)
@@ -181,7 +177,7 @@ def submit_petition(
         body=data.body.strip(),
         is_anonymous=data.is_anonymous,
         submission_key_hash=_key_hash(submission_key),
-        query_code_hash=query_code_hash,
+        query_code_hash=codes.hash_code(query_code),
         received_at=now,
         received_on=received_on,
         ack_due_on=due.ack_due_on,
@@ -283,21 +279,31 @@ def find_for_petitioner(tracking_number: str, code: str) -> Petition | None:
     """The petition for a matching number and code, else None: the same answer whether the
     number exists or not. Repeated failures lock the number (known or not) for a while for the
     client that made them; raises LookupLocked then (portal/core/lookups.py). The caller commits
-    (the audit event of a success)."""
+    the audit event of a success, and with it the code's hash under the current key when it was
+    stored under an old one (core/codes.py: the event says so)."""
     number, code = normalise_tracking_number(tracking_number), normalise_code(code)
 
-    def attempt() -> Petition | None:
+    def attempt() -> tuple[Petition, codes.CodeCheck] | None:
         petition = db.session.scalar(sa.select(Petition).where(Petition.tracking_number == number))
-        if petition is None:
-            _code_matches(codes.DUMMY_HASH, code)  # same work, same timing, as for a known number
-            return None
-        return petition if _code_matches(petition.query_code_hash, code) else None
-
-    petition = guarded_lookup(LOOKUP_SCOPE, number, attempt)
-    if petition is not None:
-        audit.record(
-            "petition.progress_viewed", actor_kind=audit.ACTOR_PETITIONER, subject=petition
+        check = codes.check_code(
+            petition.query_code_hash if petition is not None else None,
+            code,
+            legacy_column=Petition.query_code_hash,
         )
+        return (petition, check) if check.matches else None
+
+    found = guarded_lookup(LOOKUP_SCOPE, number, attempt)
+    if found is None:
+        return None
+    petition, check = found
+    if check.upgraded_hash:
+        petition.query_code_hash = check.upgraded_hash
+    audit.record(
+        "petition.progress_viewed",
+        actor_kind=audit.ACTOR_PETITIONER,
+        subject=petition,
+        detail=check.audit_detail,
+    )
     return petition
 
 
@@ -306,10 +312,6 @@ def code_mark(petition: Petition) -> str:
     reveals nothing of the code): a progress session keeps it, and a code replaced since (a
     recovered one) no longer opens the page for sessions opened with the old one."""
     return hashlib.sha256(petition.query_code_hash.encode()).hexdigest()[:16]
-
-
-def _code_matches(code_hash: str, code: str) -> bool:
-    return codes.code_matches(code_hash, code, code_hasher)
 
 
 def replies_for_petitioner(petition: Petition):

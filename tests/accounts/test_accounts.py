@@ -81,6 +81,7 @@ def test_production_cookies_are_secure_and_secret_is_required(tmp_path, monkeypa
     with pytest.raises(portal_config.ConfigurationError, match="SECRET_KEY"):
         create_app()
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("CODE_HASH_KEY", "y" * 40)
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://portal.example.org")
     config = portal_config.load(tmp_path)
     assert config["SESSION_COOKIE_SECURE"] is True

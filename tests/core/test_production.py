@@ -35,6 +35,7 @@ def production_app(tmp_path, **overrides):
         {
             "PORTAL_ENV": "production",
             "SECRET_KEY": "production-test-secret-" + "x" * 32,
+            "CODE_HASH_KEY": "production-test-code-hash-key-" + "y" * 32,
             "PUBLIC_BASE_URL": BASE,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'production.sqlite'}",
             "RATELIMIT_STORAGE_OPTIONS": {
@@ -105,7 +106,7 @@ def test_production_needs_its_public_address(tmp_path, monkeypatch):
 
     monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
     with pytest.raises(ConfigurationError, match="PUBLIC_BASE_URL is not set"):
-        create_app({"PORTAL_ENV": "production", "SECRET_KEY": "x" * 40})
+        create_app({"PORTAL_ENV": "production", "SECRET_KEY": "x" * 40, "CODE_HASH_KEY": "y" * 40})
     with pytest.raises(ConfigurationError, match="PUBLIC_BASE_URL"):
         production_app(tmp_path, PUBLIC_BASE_URL="portal.example.org")
 

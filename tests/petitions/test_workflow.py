@@ -119,7 +119,6 @@ CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 @pytest.fixture(autouse=True)
 def cheap_hashing(monkeypatch):
     monkeypatch.setattr(accounts_services, "hasher", CHEAP_HASHER)
-    monkeypatch.setattr(services, "code_hasher", CHEAP_HASHER)
 
 
 @dataclass

@@ -7,7 +7,6 @@ from argon2 import PasswordHasher
 
 from portal.accounts import services as accounts_services
 from portal.core.permissions import Role
-from portal.petitions import services
 from tests.factories import make_user
 
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -16,7 +15,6 @@ CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 @pytest.fixture(autouse=True)
 def cheap_hashing(monkeypatch):
     monkeypatch.setattr(accounts_services, "hasher", CHEAP_HASHER)
-    monkeypatch.setattr(services, "code_hasher", CHEAP_HASHER)
 
 
 @pytest.fixture
