@@ -133,6 +133,8 @@ class LegalDocument(db.Model):
     __tablename__ = "legal_documents"
     audit_kind = "document"  # names it in the audit trail
     __table_args__ = (
+        # The procuratorates of the public filters, one index lookup each (queries.py).
+        sa.Index("ix_legal_documents_status_procuratorate", "status", "procuratorate"),
         enum_check("doc_type", DocumentType),
         DocumentState.check_constraint("status", name="status"),
         sa.CheckConstraint(
