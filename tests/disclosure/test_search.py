@@ -172,6 +172,9 @@ def test_the_search_page(english_client, client_request, corpus):
     page = client_request.get("disclosure.search_page", q="盗窃", type="", year="")
     assert [mark.get_text() for mark in page.select("mark")] == ["盗窃", "盗窃"]
     assert "2 results" in page.get_text()
+    fraud = client_request.get("disclosure.search_page", q="诈骗")
+    kinds = [line.get_text().split(" · ")[0] for line in fraud.select(".result-list .muted")]
+    assert kinds == ["Important case information", "Non-prosecution decision"]
     empty = client_request.get("disclosure.search_page", q='""', _expected_status=400)
     assert empty.select_one(".error-summary")
     client_request.get("disclosure.search_page")
