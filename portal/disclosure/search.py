@@ -264,6 +264,15 @@ def _matching_sql(query: ParsedQuery, filters: Filters, params: dict) -> tuple[s
     return from_where, "ORDER BY e.id DESC", from_where
 
 
+# The published text of a hit (never the original), for its snippet: a subquery in the SELECT
+# list, so that it is looked up only for the rows of the page, in the same statement.
+_TEXT = (
+    "CASE e.kind WHEN 'document' "
+    "THEN (SELECT d.redacted_text FROM legal_documents d WHERE d.id = e.ref_id) "
+    "ELSE (SELECT r.public_body FROM case_releases r WHERE r.id = e.ref_id) END AS text"
+)
+
+
 def search(raw_query: str | None, filters: Filters = Filters(), *, page: int = 1,
            per_page: int = PER_PAGE) -> SearchPage:  # fmt: skip
     """Raises QueryError for a query that cannot be run; never a database error for any text."""
@@ -271,19 +280,19 @@ def search(raw_query: str | None, filters: Filters = Filters(), *, page: int = 1
     page = min(max(page, 1), MAX_PAGE)
     params: dict = {}
     from_where, order, count_from = _matching_sql(query, filters, params)
+    # Only fixed SQL fragments are interpolated; every user value is a bound parameter.
     rows = db.session.execute(
         sa.text(
-            "SELECT e.kind, e.ref_id, e.type_code, e.procuratorate, e.published_on, e.title "
-            f"{from_where} {order} LIMIT :limit OFFSET :offset"
+            "SELECT e.kind, e.ref_id, e.type_code, e.procuratorate, e.published_on, e.title, "
+            f"{_TEXT} {from_where} {order} LIMIT :limit OFFSET :offset"  # noqa: S608
         ),
         {**params, "limit": per_page, "offset": (page - 1) * per_page},
     ).all()
     total = db.session.scalar(
-        # Only fixed SQL fragments are interpolated; every user value is a bound parameter.
         sa.text(f"SELECT count(*) FROM (SELECT 1 {count_from} LIMIT :cap) AS capped"),  # noqa: S608
         {**params, "cap": COUNT_CAP + 1},
     )
-    texts = _texts(rows)
+    terms = query.highlights
     hits = [
         Hit(
             kind=row.kind,
@@ -291,8 +300,8 @@ def search(raw_query: str | None, filters: Filters = Filters(), *, page: int = 1
             type_code=row.type_code,
             procuratorate=row.procuratorate,
             published_on=_as_date(row.published_on),
-            title=highlight(row.title, query.highlights),
-            snippet=snippet(texts.get((row.kind, row.ref_id), ""), query.highlights),
+            title=highlight(row.title, terms),
+            snippet=snippet(row.text or "", terms),
         )
         for row in rows
     ]
@@ -301,26 +310,6 @@ def search(raw_query: str | None, filters: Filters = Filters(), *, page: int = 1
 
 def _as_date(value) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _texts(rows) -> dict[tuple[str, int], str]:
-    """The published text of each hit, for its snippet (never the original)."""
-    texts = {}
-    document_ids = [row.ref_id for row in rows if row.kind == "document"]
-    release_ids = [row.ref_id for row in rows if row.kind == "release"]
-    if document_ids:
-        for ref_id, text in db.session.execute(
-            sa.select(LegalDocument.id, LegalDocument.redacted_text).where(
-                LegalDocument.id.in_(document_ids)
-            )
-        ):
-            texts[("document", ref_id)] = text or ""
-    if release_ids:
-        for ref_id, text in db.session.execute(
-            sa.select(Release.id, Release.public_body).where(Release.id.in_(release_ids))
-        ):
-            texts[("release", ref_id)] = text or ""
-    return texts
 
 
 # ---- highlighting ----------------------------------------------------------------------------
