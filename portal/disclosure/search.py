@@ -250,7 +250,7 @@ def _matching_sql(query: ParsedQuery, filters: Filters, params: dict) -> tuple[s
         count_from = from_where if phrases else "FROM search_fts WHERE search_fts MATCH :match"
         return from_where, "ORDER BY search_fts.rowid DESC", count_from
     params["tsquery"] = query.tsquery()
-    conditions = ["to_tsvector('simple', e.tokens) @@ to_tsquery('simple', :tsquery)"]
+    conditions = ["e.search_vector @@ to_tsquery('simple', :tsquery)"]
     if filters.type_code:
         conditions.append("e.type_code = :type_code")
         params["type_code"] = filters.type_code
