@@ -193,9 +193,14 @@ def load(app, items: list[dict], workers: int) -> None:
                 connection.execute(
                     sa.text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))")
                 )
-            connection.execute(sa.text("ANALYZE"))
         else:
             connection.execute(sa.text("ANALYZE"))
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            # As after any bulk load: statistics, and the visibility map of the heap.
+            autocommit = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            with autocommit as connection:
+                connection.execute(sa.text("VACUUM ANALYZE"))
     print(f"  loaded in {time.perf_counter() - started:.1f} s")
 
 
