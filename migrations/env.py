@@ -48,10 +48,11 @@ def get_metadata():
 
 
 # Schema objects that are not in the models: the rate-limit counters (created by the limiter
-# store) and the full-text search index of migration 0003 (SQLite's FTS5 table with its shadow
-# tables, PostgreSQL's expression index).
+# store) and the full-text search index of migrations 0003 and 0019 (SQLite's FTS5 table with
+# its shadow tables; PostgreSQL's stored search vector and its GIN index).
 EXCLUDED_TABLES = {"rate_limit_counters", "search_fts"}
 EXCLUDED_INDEXES = {"ix_search_entries_tsv"}
+EXCLUDED_COLUMNS = {("search_entries", "search_vector")}
 
 
 def include_object(obj, name, type_, reflected, compare_to):
@@ -59,6 +60,8 @@ def include_object(obj, name, type_, reflected, compare_to):
         return name not in EXCLUDED_TABLES and not name.startswith("search_fts_")
     if type_ == "index":
         return name not in EXCLUDED_INDEXES
+    if type_ == "column":
+        return (obj.table.name, name) not in EXCLUDED_COLUMNS
     return True
 
 

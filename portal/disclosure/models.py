@@ -138,6 +138,8 @@ class LegalDocument(db.Model):
     page_topics = (TOPIC,)
     audit_kind = "document"  # names it in the audit trail
     __table_args__ = (
+        # The procuratorates of the public filters, one index lookup each (queries.py).
+        sa.Index("ix_legal_documents_status_procuratorate", "status", "procuratorate"),
         enum_check("doc_type", DocumentType),
         DocumentState.check_constraint("status", name="status"),
         sa.CheckConstraint(
@@ -290,8 +292,9 @@ class SearchEntry(db.Model):
 
     `tokens` holds the space-joined search tokens (segmenter.index_tokens). The full-text index
     over it lives outside the models, created by migration 0003: an FTS5 table `search_fts` over
-    tokens and facets (external content, kept in step by triggers) on SQLite, and a GIN index on
-    to_tsvector('simple', tokens) on PostgreSQL. `plain` is the normalised lowercase text, for
+    tokens and facets (external content, kept in step by triggers) on SQLite, and on PostgreSQL a
+    stored generated column `search_vector` (strip(to_tsvector('simple', tokens)), migration
+    0019) with a GIN index. `plain` is the normalised lowercase text, for
     exact phrase matching. Results are listed newest first: by id, which grows with publication.
     """
 

@@ -58,16 +58,32 @@ def public_release(release_id: int) -> Release | None:
     return release
 
 
-def procuratorates() -> list[str]:
-    """The procuratorates that have published documents, for the filters."""
-    return list(
-        db.session.scalars(
-            sa.select(LegalDocument.procuratorate)
-            .where(LegalDocument.status == DocumentState.PUBLISHED.value)
-            .distinct()
-            .order_by(LegalDocument.procuratorate)
-        )
+def _procuratorates_query() -> sa.Select:
+    """The procuratorates that have published documents, for the filters of every list and
+    search page. Not a DISTINCT, which reads every published document: a hop from one name to
+    the next in the index on (status, procuratorate), one lookup per procuratorate (a loose
+    index scan, written as a recursive query that SQLite and PostgreSQL both run)."""
+    published = LegalDocument.status == DocumentState.PUBLISHED.value
+    names = (
+        sa.select(sa.func.min(LegalDocument.procuratorate).label("name"))
+        .where(published)
+        .cte("names", recursive=True)
     )
+    following = sa.select(
+        sa.select(sa.func.min(LegalDocument.procuratorate))
+        .where(published, LegalDocument.procuratorate > names.c.name)
+        .scalar_subquery()
+    ).where(names.c.name.is_not(None))
+    names = names.union_all(following)
+    return sa.select(names.c.name).where(names.c.name.is_not(None)).order_by(names.c.name)
+
+
+# Built once: a page pays only for running it.
+_PROCURATORATES = _procuratorates_query()
+
+
+def procuratorates() -> list[str]:
+    return list(db.session.scalars(_PROCURATORATES))
 
 
 def staff_documents(limit: int = 200):

@@ -11,6 +11,7 @@ import re
 from xml.etree import ElementTree as ET
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext as _
 
 from portal.core import params
 from portal.core.clock import as_utc
@@ -192,6 +193,10 @@ def search_page():
         error=error,
         filters={**filters, "type": type_code},
         types=PUBLIC_TYPES,
-        type_labels={t.value: t.label for t in PUBLIC_TYPES},
+        # Translated once here rather than once per result.
+        kind_labels={
+            "release": _("Important case information"),
+            **{t.value: str(t.label) for t in PUBLIC_TYPES},
+        },
         procuratorates=queries.procuratorates(),
     ), (400 if error else 200)

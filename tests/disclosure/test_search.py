@@ -14,7 +14,12 @@ from portal.core import segmenter
 from portal.disclosure import search
 from portal.disclosure.search import Filters, QueryError
 from portal.extensions import db
-from tests.disclosure.factories import make_published_document, make_release, publisher
+from tests.disclosure.factories import (
+    make_document,
+    make_published_document,
+    make_release,
+    publisher,
+)
 
 THEFT = "经审查查明：被害人在商场内被盗窃手机一部，价值人民币三千元。被不起诉人如实供述。"
 THEFT_CRIME = "被不起诉人涉嫌盗窃罪一案，本院审查认为情节显著轻微。"
@@ -167,8 +172,31 @@ def test_the_search_page(english_client, client_request, corpus):
     page = client_request.get("disclosure.search_page", q="盗窃", type="", year="")
     assert [mark.get_text() for mark in page.select("mark")] == ["盗窃", "盗窃"]
     assert "2 results" in page.get_text()
+    fraud = client_request.get("disclosure.search_page", q="诈骗")
+    kinds = [line.get_text().split(" · ")[0] for line in fraud.select(".result-list .muted")]
+    assert kinds == ["Important case information", "Non-prosecution decision"]
     empty = client_request.get("disclosure.search_page", q='""', _expected_status=400)
     assert empty.select_one(".error-summary")
     client_request.get("disclosure.search_page")
     # Malformed filters on the page are ignored rather than refused.
     client_request.get("disclosure.search_page", q="盗窃", year="abc", page=-3, type="nope")
+
+
+def test_the_procuratorate_filter_offers_those_with_published_documents(client_request):
+    from portal.disclosure import services
+
+    user = publisher()
+    for procuratorate in [
+        "示例市西城区人民检察院",
+        "示例市东城区人民检察院",
+        "示例市西城区人民检察院",
+    ]:
+        make_published_document(user, text="盗窃。", procuratorate=procuratorate)
+    withdrawn = make_published_document(user, text="盗窃。", procuratorate="示例市北湖区人民检察院")
+    services.withdraw_document(withdrawn, user, reason="有误")
+    make_document(user, text="盗窃。", procuratorate="示例市南山区人民检察院")  # a draft
+    make_release(user, procuratorate="示例市江北区人民检察院")
+    db.session.commit()
+    page = client_request.get("disclosure.search_page")
+    offered = [o.get_text() for o in page.select("#filter-procuratorate option")][1:]
+    assert offered == ["示例市东城区人民检察院", "示例市西城区人民检察院"]
