@@ -32,18 +32,12 @@ import argparse
 import multiprocessing
 import os
 import random
-import re
-import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -304,187 +298,45 @@ def rotation_paths() -> list[str]:
     return paths
 
 
-def hello_app():
-    """The bare app the portal is compared with: `gunicorn 'bench.search:hello_app()'`."""
-    from flask import Flask
-
-    app = Flask("hello")
-
-    @app.route("/", defaults={"path": ""})
-    @app.route("/<path:path>")
-    def hello(path):
-        return "Hello, World!"
-
-    return app
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(app_spec: str, env: dict, workers: int) -> tuple[subprocess.Popen, str]:
-    """`app_spec` under gunicorn with `workers` sync workers on a free port: the server (stop it
-    with stop()) and its base URL, once it answers."""
-    port = free_port()
-    server = subprocess.Popen(
-        [BIN / "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", app_spec],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(base + "/", timeout=2)
-            return server, base
-        except urllib.error.HTTPError:
-            return server, base
-        except OSError:
-            time.sleep(0.1)
-    stop(server)
-    raise RuntimeError(f"{app_spec} did not start")
-
-
-def stop(server: subprocess.Popen) -> None:
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=20)
-
-
-def _fetch(url: str) -> tuple[int, float]:
-    started = time.perf_counter()
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            response.read()
-            status = response.status
-    except urllib.error.HTTPError as error:
-        status = error.code
-    except OSError:
-        status = 0
-    return status, time.perf_counter() - started
-
-
-def python_load(base: str, paths: list[str], seconds: float, connections: int) -> dict:
-    """A small load generator for machines without wrk: `connections` clients in threads, each
-    rotating through the paths from its own offset for `seconds`."""
-    deadline = time.perf_counter() + seconds
-
-    def client(offset: int) -> list[tuple[int, float]]:
-        results, index = [], offset
-        while time.perf_counter() < deadline:
-            results.append(_fetch(base + paths[index % len(paths)]))
-            index += 1
-        return results
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(connections) as pool:
-        outcomes = [r for rs in pool.map(client, range(0, 7 * connections, 7)) for r in rs]
-    elapsed = time.perf_counter() - started
-    return {
-        "rps": len(outcomes) / elapsed,
-        "p99_ms": percentile([latency for _, latency in outcomes], 99) * 1000,
-        "errors": sum(1 for status, _ in outcomes if status != 200),
-    }
-
-
-WRK_SCRIPT = """
-local paths = {%s}
-local threads = 0
-function setup(thread)
-  thread:set("offset", threads * 37)
-  threads = threads + 1
-end
-function init(args)
-  counter = offset
-end
-function request()
-  counter = counter + 1
-  return wrk.format("GET", paths[(counter %% #paths) + 1])
-end
-"""
-
-
-def wrk_load(base: str, paths: list[str], seconds: float, connections: int, script: Path) -> dict:
-    script.write_text(WRK_SCRIPT % ", ".join(f'"{path}"' for path in paths))
-    output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency", "-s", str(script), base],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)  # fmt: skip
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p99_ms": _wrk_ms(re.search(r"\s99%\s+([\d.]+\w+)", output).group(1)),
-        "errors": (int(errors.group(1)) if errors else 0)
-        + (sum(map(int, socket_errors.groups())) if socket_errors else 0),
-    }
-
-
-def _wrk_ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
-
-
 def serve_and_compare(database_url: str, workdir: Path, args) -> None:
+    from bench import serving
+
     paths = rotation_paths()
-    use_wrk = shutil.which("wrk") is not None and not args.python_load
-    script = workdir / "rotation.lua"
-
-    def load_once(base: str, seconds: float) -> dict:
-        if use_wrk:
-            return wrk_load(base, paths, seconds, args.connections, script)
-        return python_load(base, paths, seconds, args.connections)
-
-    portal_env = {
-        **os.environ,
-        "PORTAL_ENV": "development",
-        "SECRET_KEY": "bench-secret",
-        "DATABASE_URL": database_url,
-        "UPLOAD_DIR": str(workdir / "uploads"),
-        "RATELIMIT_DATABASE_URL": f"sqlite:///{workdir / 'limits.sqlite'}"
+    env = serving.portal_env(
+        DATABASE_URL=database_url,
+        UPLOAD_DIR=str(workdir / "uploads"),
+        RATELIMIT_DATABASE_URL=f"sqlite:///{workdir / 'limits.sqlite'}"
         if database_url.startswith("sqlite")
         else database_url,
-        "SEARCH_LIMIT": "10000000 per minute",
-    }
-    servers = {
-        "hello": start_gunicorn(
-            "bench.search:hello_app()", dict(os.environ), args.gunicorn_workers
-        ),
-        "search": start_gunicorn("wsgi:app", portal_env, args.gunicorn_workers),
-    }
+    )
+    portal = serving.start_gunicorn("wsgi:app", args.gunicorn_workers, env, ready_path="/healthz")
+    bare = serving.start_gunicorn(serving.BARE_APP, args.gunicorn_workers, env)
+    load = {"seconds": args.seconds, "connections": args.connections, "threads": 2,
+            "python": args.python_load}  # fmt: skip
     print(f"HTTP: {len(paths)} distinct search paths in rotation, gunicorn {args.gunicorn_workers} "
-          f"sync workers each, {'wrk -t2' if use_wrk else 'Python load'} -c{args.connections}, "
-          f"{args.rounds} rounds of {args.seconds:g} s each in turns")  # fmt: skip
+          f"sync workers each, -c{args.connections}, {args.rounds} rounds of {args.seconds} s "
+          f"each in turns")  # fmt: skip
     try:
-        for name, (_, base) in servers.items():
-            # Each worker loads the dictionary on its first search, which takes longer than
-            # wrk waits: the Python load waits for it, and its 16 clients reach every worker.
-            warm = python_load(base, paths, args.warm_up, args.connections)
-            print(f"  warm-up {name}: {warm['rps']:,.0f} requests/s, {warm['errors']} errors")
-        results = {name: [] for name in servers}
+        serving.warm_up(portal, paths, rounds=1)
+        results = {"hello": [], "search": []}
         for round_number in range(args.rounds):
-            for name, (_, base) in servers.items():
-                result = load_once(base, args.seconds)
+            for name, server, server_paths in (("hello", bare, ["/"]), ("search", portal, paths)):
+                result = serving.run_load(server.base, server_paths, **load)
                 results[name].append(result)
-                print(f"  round {round_number + 1} {name:6} {result['rps']:9,.1f} requests/s  "
-                      f"p99 {result['p99_ms']:7.1f} ms  errors {result['errors']}")  # fmt: skip
+                print(f"  round {round_number + 1} {name:6} {result.requests_per_second:9,.1f} "
+                      f"requests/s  p99 {result.p99_ms:7.1f} ms  errors {result.errors}")  # fmt: skip
     finally:
-        for server, _ in servers.values():
-            stop(server)
+        portal.stop()
+        bare.stop()
     report(results)
 
 
 def report(results: dict) -> None:
-    hello_rps = statistics.median(r["rps"] for r in results["hello"])
-    search_rps = statistics.median(r["rps"] for r in results["search"])
-    search_p99 = max(r["p99_ms"] for r in results["search"])
-    hello_p99 = max(r["p99_ms"] for r in results["hello"])
-    errors = sum(r["errors"] for r in results["search"])
+    hello_rps = statistics.median(r.requests_per_second for r in results["hello"])
+    search_rps = statistics.median(r.requests_per_second for r in results["search"])
+    search_p99 = max(r.p99_ms for r in results["search"])
+    hello_p99 = max(r.p99_ms for r in results["hello"])
+    errors = sum(r.errors for r in results["search"])
     ratio = search_rps / hello_rps
     print(f"hello   {hello_rps:9,.1f} requests/s  p99 {hello_p99:6.1f} ms   (median of rounds; "
           f"worst p99)")  # fmt: skip
@@ -513,8 +365,7 @@ def main() -> None:
     parser.add_argument("--gunicorn-workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=10, help="of each round")
-    parser.add_argument("--warm-up", type=float, default=10, help="seconds, before measuring")
+    parser.add_argument("--seconds", type=int, default=10, help="of each round")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-search-"))

@@ -128,17 +128,29 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS[unit]
 
 
-def run_load(base: str, paths: list[str], *, seconds: int, connections: int, threads: int) -> Load:
-    """Closed-loop load on `paths` (several: taken in rotation) for `seconds`."""
-    if shutil.which("wrk"):
+def run_load(
+    base: str, paths: list[str], *, seconds: int, connections: int, threads: int, python=False
+) -> Load:
+    """Closed-loop load on `paths` (several: taken in rotation) for `seconds`: wrk where
+    installed (unless `python`), else the Python load generator."""
+    if shutil.which("wrk") and not python:
         return _wrk(base, paths, seconds=seconds, connections=connections, threads=threads)
     return _python_load(base, paths, seconds=seconds, connections=connections)
 
 
+# Each wrk thread starts at its own place in the rotation, so the threads do not ask for the
+# same path at the same moment.
 _ROTATION_LUA = """
-paths = {%s}
-counter = 0
-request = function()
+local paths = {%s}
+local threads = 0
+function setup(thread)
+  thread:set("offset", threads * 37)
+  threads = threads + 1
+end
+function init(args)
+  counter = offset
+end
+function request()
   counter = counter + 1
   return wrk.format("GET", paths[(counter %% #paths) + 1])
 end

@@ -12,7 +12,7 @@
   table once.
 
 Revision ID: 0019_search_speed
-Revises: 0016_duplicate_suggestions
+Revises: 0017_code_hmac
 Create Date: 2026-12-20 10:00:00.000000
 
 """
@@ -21,7 +21,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0019_search_speed'
-down_revision = '0016_duplicate_suggestions'
+down_revision = '0017_code_hmac'
 branch_labels = None
 depends_on = None
 
