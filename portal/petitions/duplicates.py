@@ -306,11 +306,12 @@ def index(petition: Petition) -> list[DuplicateSuggestion]:
         )
         if suggestion is not None:
             stored.append(suggestion)
-    for suggestion in stored:
+    if stored:  # one statement for them all: a habitual petitioner brings up to SCORED
         db.session.execute(
-            database.insert(DuplicateSuggestion)
-            .values(**suggestion)
-            .on_conflict_do_nothing(index_elements=["petition_id", "earlier_id"])
+            database.insert(DuplicateSuggestion).on_conflict_do_nothing(
+                index_elements=["petition_id", "earlier_id"]
+            ),
+            stored,
         )
     db.session.flush()
     return stored
