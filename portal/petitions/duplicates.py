@@ -281,7 +281,8 @@ def index(petition: Petition) -> list[DuplicateSuggestion]:
     posted = [*person, *(key for key in keys if before.get(key, 0) < STOCK_WORD)]
     if posted:
         db.session.execute(
-            sa.insert(DuplicateKey.__table__), [{"key": key, "petition_id": petition.id} for key in posted]
+            sa.insert(DuplicateKey.__table__),
+            [{"key": key, "petition_id": petition.id} for key in posted],
         )
     db.session.add(DuplicateFingerprint(petition_id=petition.id, words=" ".join(words)))
     # Of the candidates, only what the score and the order of receipt need: one query, no
