@@ -16,6 +16,13 @@ latency p95, the ratio portal/minimal, and a line starting "MISSED:" when the ra
     .venv/bin/python bench/intake.py --clients 16 --citizens 200 --workers 2 --rounds 2
     .venv/bin/python bench/intake.py --database-url postgresql://user:pass@127.0.0.1/bench
 
+Measured on the shared 2-core machine (load average 6-8 from other sessions' tests and
+benchmarks, so compare ratios only), 16 clients, 150 citizens, 2 rounds, 2 workers each:
+SQLite 0.26x with query codes on HMAC but before the intake's own work (portal 6.5/s,
+minimal 24.6/s), 0.32-0.35x after (12.1/s against 38.1/s); PostgreSQL 0.22x after (10.8/s against 49.5/s). 0 lost, 0 doubled.
+Every citizen here gives the same mobile, so each intake scores SCORED same-person candidates
+(a habitual petitioner's worst case for duplicates.index).
+
 With --database-url, the portal's tables are migrated there (`flask db upgrade`) and left with
 the rows the run added (each run's rows carry its own tag); the minimal app's table is created
 and dropped. Without it, everything lives in a temporary directory.

@@ -231,11 +231,14 @@ def count_words(counts: dict[int, int]) -> None:
     in key order so that two intakes at once never wait for each other's rows crosswise."""
     if not counts:
         return
-    statement = database.insert(DuplicateWordCount)
+    # Tables, not ORM entities, in these bulk writes: the ORM's bulk path costs more per row
+    # than the database does.
+    table = DuplicateWordCount.__table__
+    statement = database.insert(table)
     db.session.execute(
         statement.on_conflict_do_update(
             index_elements=["key"],
-            set_={"petitions": DuplicateWordCount.petitions + statement.excluded.petitions},
+            set_={"petitions": table.c.petitions + statement.excluded.petitions},
         ),
         [{"key": key, "petitions": n} for key, n in sorted(counts.items())],
     )
@@ -278,19 +281,23 @@ def index(petition: Petition) -> list[DuplicateSuggestion]:
     posted = [*person, *(key for key in keys if before.get(key, 0) < STOCK_WORD)]
     if posted:
         db.session.execute(
-            sa.insert(DuplicateKey), [{"key": key, "petition_id": petition.id} for key in posted]
+            sa.insert(DuplicateKey.__table__),
+            [{"key": key, "petition_id": petition.id} for key in posted],
         )
     db.session.add(DuplicateFingerprint(petition_id=petition.id, words=" ".join(words)))
-    ids = [candidate.petition_id for candidate in candidates]
-    others = {p.id: p for p in db.session.scalars(sa.select(Petition).where(Petition.id.in_(ids)))}
-    their_words = {
-        petition_id: text.split()
-        for petition_id, text in db.session.execute(
-            sa.select(DuplicateFingerprint.petition_id, DuplicateFingerprint.words).where(
-                DuplicateFingerprint.petition_id.in_(ids)
+    # Of the candidates, only what the score and the order of receipt need: one query, no
+    # ORM objects (a habitual petitioner brings SCORED of them to every intake).
+    others = {
+        row.id: row
+        for row in db.session.execute(
+            sa.select(
+                Petition.id, Petition.received_on, Petition.received_at, DuplicateFingerprint.words
             )
+            .outerjoin(DuplicateFingerprint, DuplicateFingerprint.petition_id == Petition.id)
+            .where(Petition.id.in_([candidate.petition_id for candidate in candidates]))
         )
     }
+    their_words = {row.id: row.words.split() for row in others.values() if row.words}
     everyone = set(words).union(*their_words.values())
     now_counts = _counts(word_key(word) for word in everyone)
     with_it = {word: now_counts.get(word_key(word), 1) for word in everyone}
@@ -306,11 +313,12 @@ def index(petition: Petition) -> list[DuplicateSuggestion]:
         )
         if suggestion is not None:
             stored.append(suggestion)
-    for suggestion in stored:
+    if stored:  # one statement for them all: a habitual petitioner brings up to SCORED
         db.session.execute(
-            database.insert(DuplicateSuggestion)
-            .values(**suggestion)
-            .on_conflict_do_nothing(index_elements=["petition_id", "earlier_id"])
+            database.insert(DuplicateSuggestion.__table__).on_conflict_do_nothing(
+                index_elements=["petition_id", "earlier_id"]
+            ),
+            stored,
         )
     db.session.flush()
     return stored
@@ -324,15 +332,9 @@ def _sharing_keys(
     keys = [*person, *rare]
     if not keys:
         return []
-    per_key = [
-        sa.select(DuplicateKey.key, DuplicateKey.petition_id)
-        .where(DuplicateKey.key == key)
-        .order_by(DuplicateKey.petition_id.desc())
-        .limit(PER_KEY)
-        .subquery()
-        for key in keys
-    ]
-    rows = db.session.execute(sa.union_all(*(sa.select(part) for part in per_key))).all()
+    rows = db.session.execute(
+        _sharing_statement(len(keys)), {f"key{i}": key for i, key in enumerate(keys)}
+    ).all()
     found: dict[int, _Candidate] = {}
     for key, other_id in rows:
         if other_id == petition_id:
@@ -358,7 +360,22 @@ def _sharing_keys(
     return by_person + by_text[: max(SCORED - len(by_person), 0)]
 
 
-def _scored(petition, text_score, common, candidate: _Candidate, other: Petition) -> dict | None:
+@functools.cache  # at most FIND_BY + 2 shapes
+def _sharing_statement(n_keys: int):
+    """The union of `n_keys` bounded index lookups (parameters key0, key1, ...), built once per
+    number of keys: building and compiling it afresh cost more than running it."""
+    per_key = [
+        sa.select(DuplicateKey.key, DuplicateKey.petition_id)
+        .where(DuplicateKey.key == sa.bindparam(f"key{i}", type_=sa.BigInteger))
+        .order_by(DuplicateKey.petition_id.desc())
+        .limit(PER_KEY)
+        .subquery()
+        for i in range(n_keys)
+    ]
+    return sa.union_all(*(sa.select(part) for part in per_key))
+
+
+def _scored(petition, text_score, common, candidate: _Candidate, other) -> dict | None:
     """The suggestion row for the pair (the later petition pointing at the earlier), or None
     when they do not look alike enough: the texts alike (`common` their words in common, empty
     when not) or the person the same."""

@@ -38,14 +38,15 @@ over it. SQLite has one writer at a time anyway.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from portal.core import pagecache
-from portal.core.database import insert
 from portal.extensions import db
 from portal.petitions import queries as petitions
 from portal.statistics.models import COUNTERS, TOPIC, PetitionTally
@@ -113,16 +114,21 @@ def apply_totals(connection, totals: dict) -> None:
         for key, changes in sorted(totals.items())
         if any(changes.values())
     ]
-    if not rows:
-        return
+    if rows:  # one small upsert on the primary key per row, in that order
+        connection.execute(_tally_upsert(connection.dialect.name), rows)
+
+
+@functools.cache
+def _tally_upsert(dialect_name: str):
+    """The upsert of a group's changes, built once per database: building its ON CONFLICT
+    clause (a proxy of every counter column) cost more than running it, at every intake."""
     table = PetitionTally.__table__
-    statement = insert(table)
-    statement = statement.on_conflict_do_update(
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    return statement.on_conflict_do_update(
         index_elements=[table.c[name] for name in KEY],
         set_={name: table.c[name] + statement.excluded[name] for name in COUNTERS},
     )
-    for row in rows:  # one statement per row: each is a small upsert on the primary key
-        connection.execute(statement, row)
 
 
 @event.listens_for(Session, "before_flush")
