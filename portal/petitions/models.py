@@ -187,7 +187,7 @@ class Petition(db.Model):
     answer_due_on: Mapped[date] = mapped_column(sa.Date)
     # Due date of the next substantive reply (result or progress): the 3-month answer at first,
     # then a month after each progress reply while the petition is not concluded.
-    reply_due_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    reply_due_on: Mapped[date | None] = mapped_column(sa.Date)
     deadline_rule: Mapped[str] = mapped_column(sa.String(40))
     registered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
@@ -228,8 +228,15 @@ class Petition(db.Model):
         # sweep and the statistics' live count (queries.open_deadline_counts) read only the rows
         # in those ranges. The third serves the statistics' "no substantive reply after 3
         # months" (queries.answer_overdue_sql).
-        sa.Index("ix_petitions_status_ack_due_on", "status", "ack_due_on"),
-        sa.Index("ix_petitions_status_reply_due_on", "status", "reply_due_on"),
+        # The same ranges, and the queues' pages, in the queues' order (queries.
+        # petitions_in_queue reads received, open and the rest as three ranges and merges them):
+        # the due date, then receipt, then id.
+        sa.Index("ix_petitions_status_ack_due_order", "status", "ack_due_on", "received_at", "id"),
+        sa.Index(
+            "ix_petitions_status_reply_due_order", "status", "reply_due_on", "received_at", "id"
+        ),
+        sa.Index("ix_petitions_reply_due_order", "reply_due_on", "received_at", "id"),
+        sa.Index("ix_petitions_status_received", "status", "received_at", "id"),
         sa.Index("ix_petitions_status_unanswered", "status", "first_answered_at", "answer_due_on"),
         State.check_constraint("status", name="status"),
         enum_check("kind", Kind),

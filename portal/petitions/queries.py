@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from portal.core import clock
+from portal.core import clock, paging
 from portal.core.exports import Column, Table
 from portal.extensions import db
 from portal.petitions import deadlines
@@ -143,11 +143,117 @@ def queue_query(
     return query.order_by(next_due.is_(None), next_due, Petition.received_at, Petition.id)
 
 
+# ---- a page of a queue ------------------------------------------------------------------------
+# The queue's order (`queue_query`) is: what has a next deadline, soonest first, then the rest;
+# ties by receipt. The next deadline is a different column by state (deadlines.next_due_on_sql),
+# so one ORDER BY over it can only be served by sorting every row of the queue: with a million
+# petitions, the "all" queue. A page is therefore read as three ranges, each in the order of an
+# index (models.Petition), and merged: received (by ack_due_on), open with a reply due (by
+# reply_due_on), and the rest (by received_at). Pages start after (or end before) a petition's id,
+# the position of that petition in the order (core/paging.py).
+
+_RECEIVED, _OPEN_DUE, _NO_DUE = range(3)
+
+
+def _group_of(petition: Petition) -> int:
+    if petition.status == State.RECEIVED.value:
+        return _RECEIVED
+    if petition.status in _open and petition.reply_due_on is not None:
+        return _OPEN_DUE
+    return _NO_DUE
+
+
+def _order_columns(group: int) -> list:
+    due = {_RECEIVED: Petition.ack_due_on, _OPEN_DUE: Petition.reply_due_on}.get(group)
+    return [*([due] if due is not None else []), Petition.received_at, Petition.id]
+
+
+def _order_key(petition: Petition) -> tuple:
+    """Where the petition stands in the queue's order, comparable across the three groups."""
+    group = _group_of(petition)
+    due = {_RECEIVED: petition.ack_due_on, _OPEN_DUE: petition.reply_due_on}.get(group)
+    return (group == _NO_DUE, due or date.min, clock.as_utc(petition.received_at), petition.id)
+
+
+def _in_group(group: int):
+    if group == _RECEIVED:
+        return Petition.status == State.RECEIVED.value
+    if group == _OPEN_DUE:
+        return sa.and_(Petition.status.in_(_open), Petition.reply_due_on.is_not(None))
+    return sa.not_(
+        sa.or_(
+            Petition.status == State.RECEIVED.value,
+            sa.and_(Petition.status.in_(_open), Petition.reply_due_on.is_not(None)),
+        )
+    )
+
+
+def _filtered(code: str, user, today: date, *, due_soon_days: int, kind, channel, state):
+    conditions = [queue_filter(code, user, today, due_soon_days)]
+    for column, value in ((Petition.kind, kind), (Petition.channel, channel)):
+        if value:
+            conditions.append(column == value)
+    if state:
+        conditions.append(Petition.status == state)
+    return conditions
+
+
 def petitions_in_queue(
-    code: str, user, today: date, *, page: int = 1, per_page: int = 50, **filters
-):
-    query = queue_query(code, user, today, **filters)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    code: str,
+    user,
+    today: date,
+    *,
+    after: int | None = None,
+    before: int | None = None,
+    per_page: int = 50,
+    due_soon_days: int,
+    kind=None,
+    channel=None,
+    state=None,
+) -> paging.KeysetPage:
+    """The page of the queue after petition `after` (or before petition `before`; else the
+    first page), with the queue's count capped (core/paging.py). An id that is no petition is
+    the first page."""
+    conditions = _filtered(
+        code, user, today, due_soon_days=due_soon_days, kind=kind, channel=channel, state=state
+    )
+    anchor_id = after if after is not None else before
+    anchor = db.session.get(Petition, anchor_id) if anchor_id is not None else None
+    forward = anchor is None or after is not None
+    anchor_key = _order_key(anchor) if anchor is not None else None
+    groups = [_RECEIVED, _OPEN_DUE, _NO_DUE]
+    rows: list[Petition] = []
+    for group in groups if forward else reversed(groups):
+        if len(rows) > per_page and group == (_NO_DUE if forward else _OPEN_DUE):
+            break  # the half already read fills the page (received and open interleave)
+        columns = _order_columns(group)
+        query = sa.select(Petition).where(*conditions, _in_group(group))
+        if anchor is not None:
+            anchor_group = _group_of(anchor)
+            if (anchor_group == _NO_DUE) != (group == _NO_DUE):
+                # The anchor is in the other half of the order: all or none of this group.
+                if (group == _NO_DUE) != forward:
+                    continue
+            else:
+                # The anchor's place in the merged order: (due date,) receipt, id.
+                values = anchor_key[1:] if group != _NO_DUE else anchor_key[2:]
+                key = paging.after_key if forward else paging.before_key
+                query = query.where(key(columns, values))
+        order = columns if forward else [column.desc() for column in columns]
+        rows.extend(db.session.scalars(query.order_by(*order).limit(per_page + 1)))
+    rows.sort(key=_order_key, reverse=not forward)
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if not forward:
+        rows.reverse()
+    if forward:
+        after_id = rows[-1].id if more and rows else None
+        before_id = rows[0].id if anchor is not None and rows else None
+    else:
+        after_id = rows[-1].id if rows else None
+        before_id = rows[0].id if more and rows else None
+    total = paging.capped_count(sa.select(Petition.id).where(*conditions))
+    return paging.KeysetPage(rows, total, after_id, before_id)
 
 
 def queue_rows(code: str, user, today: date, **filters) -> list[Petition]:
@@ -159,12 +265,12 @@ def queue_rows(code: str, user, today: date, **filters) -> list[Petition]:
     return list(db.session.scalars(query))
 
 
-def queue_counts(user, today: date, due_soon_days: int) -> dict[str, int]:
+def queue_counts(user, today: date, due_soon_days: int) -> dict[str, paging.CappedCount]:
+    """Each queue's size for the dashboard, counted up to a cap ("1,000+"): a count of the
+    "all" queue would otherwise read every petition on every visit."""
     return {
-        queue.code: db.session.scalar(
-            sa.select(sa.func.count(Petition.id)).where(
-                queue_filter(queue.code, user, today, due_soon_days)
-            )
+        queue.code: paging.capped_count(
+            sa.select(Petition.id).where(queue_filter(queue.code, user, today, due_soon_days))
         )
         for queue in QUEUES
     }

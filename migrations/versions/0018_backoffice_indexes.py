@@ -1,0 +1,51 @@
+"""back-office indexes: each queue's filter and order, so a page reads its rows and no others
+
+The queues are read as three index ranges in their order (petitions/queries.py): received
+petitions by (status, ack_due_on, received_at, id), open ones by (reply_due_on, received_at, id)
+or, with a state chosen, (status, reply_due_on, received_at, id), and the rest by
+(status, received_at, id). The first two replace the (status, due date) indexes they extend,
+the third the index on reply_due_on alone.
+
+Revision ID: 0018_backoffice_indexes
+Revises: 0016_duplicate_suggestions
+Create Date: 2026-12-20 10:00:00.000000
+
+"""
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = '0018_backoffice_indexes'
+down_revision = '0016_duplicate_suggestions'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_index(
+        'ix_petitions_status_ack_due_order',
+        'petitions',
+        ['status', 'ack_due_on', 'received_at', 'id'],
+    )
+    op.create_index(
+        'ix_petitions_status_reply_due_order',
+        'petitions',
+        ['status', 'reply_due_on', 'received_at', 'id'],
+    )
+    op.create_index(
+        'ix_petitions_reply_due_order', 'petitions', ['reply_due_on', 'received_at', 'id']
+    )
+    op.create_index('ix_petitions_status_received', 'petitions', ['status', 'received_at', 'id'])
+    op.drop_index('ix_petitions_status_ack_due_on', table_name='petitions')
+    op.drop_index('ix_petitions_status_reply_due_on', table_name='petitions')
+    op.drop_index('ix_petitions_reply_due_on', table_name='petitions')
+
+
+def downgrade():
+    op.create_index('ix_petitions_reply_due_on', 'petitions', ['reply_due_on'])
+    op.create_index('ix_petitions_status_reply_due_on', 'petitions', ['status', 'reply_due_on'])
+    op.create_index('ix_petitions_status_ack_due_on', 'petitions', ['status', 'ack_due_on'])
+    op.drop_index('ix_petitions_status_received', table_name='petitions')
+    op.drop_index('ix_petitions_reply_due_order', table_name='petitions')
+    op.drop_index('ix_petitions_status_reply_due_order', table_name='petitions')
+    op.drop_index('ix_petitions_status_ack_due_order', table_name='petitions')
