@@ -155,7 +155,7 @@ class Petition(db.Model):
     # Readable and sequential per year, e.g. XF2026-000123 (see services.next_tracking_number).
     tracking_number: Mapped[str] = mapped_column(sa.String(20), unique=True)
     kind: Mapped[str] = mapped_column(sa.String(30), index=True)
-    channel: Mapped[str] = mapped_column(sa.String(10), index=True)
+    channel: Mapped[str] = mapped_column(sa.String(10))
     # A `State`; changed only by workflow.py.
     status: Mapped[str] = mapped_column(sa.String(20), index=True)
 
@@ -193,9 +193,9 @@ class Petition(db.Model):
 
     acknowledged_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    assigned_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    assigned_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # 领导包案: the leader who personally takes charge.
-    lead_leader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    lead_leader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     transferred_to: Mapped[str | None] = mapped_column(sa.String(200))
     merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("petitions.id"))
     # First substantive reply (meets the 3-month answer), latest one, and the result reply.
@@ -237,6 +237,9 @@ class Petition(db.Model):
         ),
         sa.Index("ix_petitions_reply_due_order", "reply_due_on", "received_at", "id"),
         sa.Index("ix_petitions_status_received", "status", "received_at", "id"),
+        # "Mine": one person's petitions in the states the queue shows, read from the index.
+        sa.Index("ix_petitions_assigned_to_status", "assigned_to_id", "status"),
+        sa.Index("ix_petitions_lead_leader_status", "lead_leader_id", "status"),
         sa.Index("ix_petitions_status_unanswered", "status", "first_answered_at", "answer_due_on"),
         State.check_constraint("status", name="status"),
         enum_check("kind", Kind),

@@ -110,7 +110,9 @@ def queue_filter(code: str, user, today: date, due_soon_days: int):
 
 
 def _has_unread_material():
-    return sa.exists().where(Addition.petition_id == Petition.id, Addition.read_at.is_(None))
+    """Driven from the few unread additions (their index on read_at), not tested petition by
+    petition as EXISTS would be on SQLite."""
+    return Petition.id.in_(sa.select(Addition.petition_id).where(Addition.read_at.is_(None)))
 
 
 def with_unread_material(petition_ids: list[int]) -> set[int]:
@@ -145,12 +147,15 @@ def queue_query(
 
 # ---- a page of a queue ------------------------------------------------------------------------
 # The queue's order (`queue_query`) is: what has a next deadline, soonest first, then the rest;
-# ties by receipt. The next deadline is a different column by state (deadlines.next_due_on_sql),
-# so one ORDER BY over it can only be served by sorting every row of the queue: with a million
-# petitions, the "all" queue. A page is therefore read as three ranges, each in the order of an
-# index (models.Petition), and merged: received (by ack_due_on), open with a reply due (by
-# reply_due_on), and the rest (by received_at). Pages start after (or end before) a petition's id,
-# the position of that petition in the order (core/paging.py).
+# ties by receipt. Pages start after (or end before) a petition's id: the position of that
+# petition in the order (core/paging.py), so the thousandth page costs what the first does.
+#
+# Every queue but "all" is a few index ranges (the late, the new, one person's...): its rows are
+# read through the queue's own condition and sorted, a few thousand at most. "All" is every
+# petition: sorting it would read a million rows for each page. Its next deadline is a different
+# column by state (deadlines.next_due_on_sql), so it is read as three ranges, each in the order
+# of an index (models.Petition), and merged: received (by ack_due_on), open with a reply due (by
+# reply_due_on), and the rest (by received_at).
 
 _RECEIVED, _OPEN_DUE, _NO_DUE = range(3)
 
@@ -163,34 +168,56 @@ def _group_of(petition: Petition) -> int:
     return _NO_DUE
 
 
-def _order_columns(group: int) -> list:
-    due = {_RECEIVED: Petition.ack_due_on, _OPEN_DUE: Petition.reply_due_on}.get(group)
-    return [*([due] if due is not None else []), Petition.received_at, Petition.id]
-
-
 def _order_key(petition: Petition) -> tuple:
-    """Where the petition stands in the queue's order, comparable across the three groups."""
+    """Where the petition stands in the queue's order: (no deadline, due date, receipt, id)."""
     group = _group_of(petition)
     due = {_RECEIVED: petition.ack_due_on, _OPEN_DUE: petition.reply_due_on}.get(group)
-    return (group == _NO_DUE, due or date.min, clock.as_utc(petition.received_at), petition.id)
-
-
-def _in_group(group: int):
-    if group == _RECEIVED:
-        return Petition.status == State.RECEIVED.value
-    if group == _OPEN_DUE:
-        return sa.and_(Petition.status.in_(_open), Petition.reply_due_on.is_not(None))
-    return sa.not_(
-        sa.or_(
-            Petition.status == State.RECEIVED.value,
-            sa.and_(Petition.status.in_(_open), Petition.reply_due_on.is_not(None)),
-        )
+    return (
+        int(group == _NO_DUE),
+        due or date.min,
+        clock.as_utc(petition.received_at),
+        petition.id,
     )
+
+
+@dataclass(frozen=True)
+class _Range:
+    """Rows read in one index order: which, in what order, and from which part of `_order_key`
+    that order starts (the three ranges of "all" leave out what their group holds alike)."""
+
+    condition: object
+    columns: list
+    key_from: int
+    group: int | None = None  # of "all": the group; else None, the whole order in one range
+
+
+def _ranges(code: str) -> list[_Range]:
+    if code != "all":
+        next_due = deadlines.next_due_on_sql()
+        whole_order = [
+            sa.case((next_due.is_(None), 1), else_=0),
+            sa.func.coalesce(next_due, date.min),
+            Petition.received_at,
+            Petition.id,
+        ]
+        return [_Range(sa.true(), whole_order, 0)]
+    open_due = sa.and_(Petition.status.in_(_open), Petition.reply_due_on.is_not(None))
+    received = Petition.status == State.RECEIVED.value
+    return [
+        _Range(received, [Petition.ack_due_on, Petition.received_at, Petition.id], 1, _RECEIVED),
+        _Range(open_due, [Petition.reply_due_on, Petition.received_at, Petition.id], 1, _OPEN_DUE),
+        _Range(
+            sa.not_(sa.or_(received, open_due)), [Petition.received_at, Petition.id], 2, _NO_DUE
+        ),
+    ]
 
 
 def _filtered(code: str, user, today: date, *, due_soon_days: int, kind, channel, state):
     conditions = [queue_filter(code, user, today, due_soon_days)]
-    for column, value in ((Petition.kind, kind), (Petition.channel, channel)):
+    # The kind is compared as an expression (kind || ''), which no index serves: a kind is up to
+    # a third of all petitions, and SQLite's planner, offered the index on kind (kept for intake's
+    # search for earlier appeals), reads every petition of that kind instead of the queue's rows.
+    for column, value in ((Petition.kind + "", kind), (Petition.channel, channel)):
         if value:
             conditions.append(column == value)
     if state:
@@ -221,25 +248,21 @@ def petitions_in_queue(
     anchor = db.session.get(Petition, anchor_id) if anchor_id is not None else None
     forward = anchor is None or after is not None
     anchor_key = _order_key(anchor) if anchor is not None else None
-    groups = [_RECEIVED, _OPEN_DUE, _NO_DUE]
+    ranges = _ranges(code)
     rows: list[Petition] = []
-    for group in groups if forward else reversed(groups):
-        if len(rows) > per_page and group == (_NO_DUE if forward else _OPEN_DUE):
+    for part in ranges if forward else reversed(ranges):
+        if len(rows) > per_page and part.group == (_NO_DUE if forward else _OPEN_DUE):
             break  # the half already read fills the page (received and open interleave)
-        columns = _order_columns(group)
-        query = sa.select(Petition).where(*conditions, _in_group(group))
+        query = sa.select(Petition).where(*conditions, part.condition)
         if anchor is not None:
-            anchor_group = _group_of(anchor)
-            if (anchor_group == _NO_DUE) != (group == _NO_DUE):
+            if part.group is not None and (part.group == _NO_DUE) != bool(anchor_key[0]):
                 # The anchor is in the other half of the order: all or none of this group.
-                if (group == _NO_DUE) != forward:
+                if (part.group == _NO_DUE) != forward:
                     continue
             else:
-                # The anchor's place in the merged order: (due date,) receipt, id.
-                values = anchor_key[1:] if group != _NO_DUE else anchor_key[2:]
                 key = paging.after_key if forward else paging.before_key
-                query = query.where(key(columns, values))
-        order = columns if forward else [column.desc() for column in columns]
+                query = query.where(key(part.columns, anchor_key[part.key_from :]))
+        order = part.columns if forward else [column.desc() for column in part.columns]
         rows.extend(db.session.scalars(query.order_by(*order).limit(per_page + 1)))
     rows.sort(key=_order_key, reverse=not forward)
     more = len(rows) > per_page
