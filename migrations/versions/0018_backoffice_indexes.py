@@ -9,6 +9,12 @@ the third the index on reply_due_on alone. "Mine" reads (assigned_to_id, status)
 goes: a channel is a tenth to a half of all petitions, too many to read through an index, and
 SQLite's planner, offered it, read every petition of a channel instead of a queue's few rows.
 
+The audit trail page lists newest first by time, then chain number, alone or filtered by event
+type, staff member, kind of actor or subject, with or without dates: one index per filter whose
+order is the page's, (filter, at, sequence); they replace the indexes by (code, sequence),
+(actor_id, sequence), (subject_kind, subject_id) and (at). Plain indexes: the append-only
+triggers on audit_events stay as they are.
+
 Revision ID: 0018_backoffice_indexes
 Revises: 0016_duplicate_suggestions
 Create Date: 2026-12-20 10:00:00.000000
@@ -22,6 +28,21 @@ revision = '0018_backoffice_indexes'
 down_revision = '0016_duplicate_suggestions'
 branch_labels = None
 depends_on = None
+
+AUDIT_INDEXES = {
+    'ix_audit_events_at_sequence': ['at', 'sequence'],
+    'ix_audit_events_code_at': ['code', 'at', 'sequence'],
+    'ix_audit_events_actor_at': ['actor_id', 'at', 'sequence'],
+    'ix_audit_events_actor_kind_at': ['actor_kind', 'at', 'sequence'],
+    'ix_audit_events_subject_kind_at': ['subject_kind', 'at', 'sequence'],
+    'ix_audit_events_subject_at': ['subject_kind', 'subject_id', 'at', 'sequence'],
+}
+OLD_AUDIT_INDEXES = {
+    'ix_audit_events_at': ['at'],
+    'ix_audit_events_code_sequence': ['code', 'sequence'],
+    'ix_audit_events_actor_sequence': ['actor_id', 'sequence'],
+    'ix_audit_events_subject': ['subject_kind', 'subject_id'],
+}
 
 
 def upgrade():
@@ -47,9 +68,17 @@ def upgrade():
     op.drop_index('ix_petitions_status_ack_due_on', table_name='petitions')
     op.drop_index('ix_petitions_status_reply_due_on', table_name='petitions')
     op.drop_index('ix_petitions_reply_due_on', table_name='petitions')
+    for name, columns in AUDIT_INDEXES.items():
+        op.create_index(name, 'audit_events', columns)
+    for name in OLD_AUDIT_INDEXES:
+        op.drop_index(name, table_name='audit_events')
 
 
 def downgrade():
+    for name, columns in OLD_AUDIT_INDEXES.items():
+        op.create_index(name, 'audit_events', columns)
+    for name in AUDIT_INDEXES:
+        op.drop_index(name, table_name='audit_events')
     op.create_index('ix_petitions_channel', 'petitions', ['channel'])
     op.create_index('ix_petitions_lead_leader_id', 'petitions', ['lead_leader_id'])
     op.create_index('ix_petitions_assigned_to_id', 'petitions', ['assigned_to_id'])
