@@ -9,6 +9,9 @@ the third the index on reply_due_on alone. "Mine" reads (assigned_to_id, status)
 goes: a channel is a tenth to a half of all petitions, too many to read through an index, and
 SQLite's planner, offered it, read every petition of a channel instead of a queue's few rows.
 
+The notices to post are read oldest first from (by_post, posted_at, issued_at, id), which
+replaces (by_post, posted_at).
+
 The audit trail page lists newest first by time, then chain number, alone or filtered by event
 type, staff member, kind of actor or subject, with or without dates: one index per filter whose
 order is the page's, (filter, at, sequence); they replace the indexes by (code, sequence),
@@ -68,6 +71,10 @@ def upgrade():
     op.drop_index('ix_petitions_status_ack_due_on', table_name='petitions')
     op.drop_index('ix_petitions_status_reply_due_on', table_name='petitions')
     op.drop_index('ix_petitions_reply_due_on', table_name='petitions')
+    op.create_index(
+        'ix_written_notices_to_post', 'written_notices', ['by_post', 'posted_at', 'issued_at', 'id']
+    )
+    op.drop_index('ix_written_notices_awaiting_post', table_name='written_notices')
     for name, columns in AUDIT_INDEXES.items():
         op.create_index(name, 'audit_events', columns)
     for name in OLD_AUDIT_INDEXES:
@@ -75,6 +82,8 @@ def upgrade():
 
 
 def downgrade():
+    op.create_index('ix_written_notices_awaiting_post', 'written_notices', ['by_post', 'posted_at'])
+    op.drop_index('ix_written_notices_to_post', table_name='written_notices')
     for name, columns in OLD_AUDIT_INDEXES.items():
         op.create_index(name, 'audit_events', columns)
     for name in AUDIT_INDEXES:

@@ -579,7 +579,8 @@ class WrittenNotice(db.Model):
         enum_check("kind", ReplyKind),
         sa.UniqueConstraint("kind", "year", "serial"),
         sa.UniqueConstraint("reply_id", "petition_id"),
-        sa.Index("ix_written_notices_awaiting_post", "by_post", "posted_at"),
+        # The notices to post, oldest first (documents.notices_to_post): read in this order.
+        sa.Index("ix_written_notices_to_post", "by_post", "posted_at", "issued_at", "id"),
         sa.CheckConstraint("posted_at IS NULL OR by_post", name="posted_only_by_post"),
         sa.CheckConstraint("(posted_at IS NULL) = (posted_by_id IS NULL)", name="posted_has_who"),
     )
