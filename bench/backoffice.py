@@ -114,7 +114,7 @@ def workflow_rows(count: int, today: date, handler_ids, leader_ids, seed: int = 
         yield row, reply, extras
 
 
-def event_keys(row, at_code: dict) -> list[int]:
+def event_keys(row) -> list[int]:
     """The petition's audit events as sortable integers: seconds since EPOCH, the petition's
     id and the step (decoded again by `decode`), so that millions sort in little memory."""
     steps = [(row["received_at"], "petition.received")]
@@ -188,7 +188,7 @@ def load(count: int, today: date) -> dict[str, int]:
             number = row["id"]
             channel_of[number] = row["channel"] != "web"
             handler_of[number] = row["assigned_to_id"] or 0
-            keys.extend(event_keys(row, {}))
+            keys.extend(event_keys(row))
             for draft in extras.get("drafts", ()):
                 reply_id += 1
                 batches["replies"].append({"id": reply_id, **draft})
@@ -313,7 +313,7 @@ def busy_petition(events: int) -> tuple[str, str]:
     return petition.tracking_number, receipt.query_code
 
 
-def sizes(database_url: str) -> str:
+def sizes() -> str:
     from portal.extensions import db
 
     counts = {
@@ -321,6 +321,7 @@ def sizes(database_url: str) -> str:
         for table in ("petitions", "audit_events", "replies", "written_notices", "escalations")
     }
     if db.engine.dialect.name == "sqlite":
+        db.session.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)"))
         size = Path(db.engine.url.database).stat().st_size
     else:
         size = db.session.scalar(sa.text("SELECT pg_database_size(current_database())"))
@@ -515,7 +516,7 @@ def main() -> None:
             print(
                 f"{engine}: reused the loaded database (migrated in {time.perf_counter() - started:.0f} s)"
             )
-        print(sizes(os.environ["DATABASE_URL"]))
+        print(sizes())
         handler_id = db.session.scalar(
             sa.text("SELECT id FROM users WHERE email = 'handler0@bench.example'")
         )
