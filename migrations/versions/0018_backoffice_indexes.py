@@ -1,13 +1,15 @@
 """back-office indexes: each queue's filter and order, so a page reads its rows and no others
 
-The queues are read as three index ranges in their order (petitions/queries.py): received
+The "all" queue is read as three index ranges in its order (petitions/queries.py): received
 petitions by (status, ack_due_on, received_at, id), open ones by (reply_due_on, received_at, id)
 or, with a state chosen, (status, reply_due_on, received_at, id), and the rest by
 (status, received_at, id). The first two replace the (status, due date) indexes they extend,
 the third the index on reply_due_on alone. "Mine" reads (assigned_to_id, status) and
-(lead_leader_id, status), which replace the indexes on those columns alone. The index on channel
-goes: a channel is a tenth to a half of all petitions, too many to read through an index, and
-SQLite's planner, offered it, read every petition of a channel instead of a queue's few rows.
+(lead_leader_id, status), which replace the indexes on those columns alone. The petitions
+merged into one are found by an index on merged_into_id (the petition page lists them; before,
+each petition page read every petition). The index on channel goes: a channel is a tenth to a
+half of all petitions, too many to read through an index, and SQLite's planner, offered it,
+read every petition of a channel instead of a queue's few rows.
 
 The notices to post are read oldest first from (by_post, posted_at, issued_at, id), which
 replaces (by_post, posted_at).
@@ -63,6 +65,7 @@ def upgrade():
         'ix_petitions_reply_due_order', 'petitions', ['reply_due_on', 'received_at', 'id']
     )
     op.create_index('ix_petitions_status_received', 'petitions', ['status', 'received_at', 'id'])
+    op.create_index('ix_petitions_merged_into_id', 'petitions', ['merged_into_id'])
     op.create_index('ix_petitions_assigned_to_status', 'petitions', ['assigned_to_id', 'status'])
     op.create_index('ix_petitions_lead_leader_status', 'petitions', ['lead_leader_id', 'status'])
     op.drop_index('ix_petitions_assigned_to_id', table_name='petitions')
@@ -96,6 +99,7 @@ def downgrade():
     op.create_index('ix_petitions_reply_due_on', 'petitions', ['reply_due_on'])
     op.create_index('ix_petitions_status_reply_due_on', 'petitions', ['status', 'reply_due_on'])
     op.create_index('ix_petitions_status_ack_due_on', 'petitions', ['status', 'ack_due_on'])
+    op.drop_index('ix_petitions_merged_into_id', table_name='petitions')
     op.drop_index('ix_petitions_status_received', table_name='petitions')
     op.drop_index('ix_petitions_reply_due_order', table_name='petitions')
     op.drop_index('ix_petitions_status_reply_due_order', table_name='petitions')

@@ -197,7 +197,8 @@ class Petition(db.Model):
     # 领导包案: the leader who personally takes charge.
     lead_leader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     transferred_to: Mapped[str | None] = mapped_column(sa.String(200))
-    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("petitions.id"))
+    # Indexed: the petition page lists those merged into it, and a reply's notices go to them.
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("petitions.id"), index=True)
     # First substantive reply (meets the 3-month answer), latest one, and the result reply.
     first_answered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     last_replied_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
