@@ -3,7 +3,8 @@
 The "all" queue is read as three index ranges in its order (petitions/queries.py): received
 petitions by (status, ack_due_on, received_at, id), open ones by (reply_due_on, received_at, id)
 or, with a state chosen, (status, reply_due_on, received_at, id), and the rest by
-(status, received_at, id). The first two replace the (status, due date) indexes they extend,
+(status, received_at, id) or (received_at, id), which replaces the index on received_at alone
+(PostgreSQL would otherwise sort the ties of a page). The first two replace the (status, due date) indexes they extend,
 the third the index on reply_due_on alone. "Mine" reads (assigned_to_id, status) and
 (lead_leader_id, status), which replace the indexes on those columns alone. The petitions
 merged into one are found by an index on merged_into_id (the petition page lists them; before,
@@ -66,6 +67,8 @@ def upgrade():
     )
     op.create_index('ix_petitions_status_received', 'petitions', ['status', 'received_at', 'id'])
     op.create_index('ix_petitions_merged_into_id', 'petitions', ['merged_into_id'])
+    op.create_index('ix_petitions_received_order', 'petitions', ['received_at', 'id'])
+    op.drop_index('ix_petitions_received_at', table_name='petitions')
     op.create_index('ix_petitions_assigned_to_status', 'petitions', ['assigned_to_id', 'status'])
     op.create_index('ix_petitions_lead_leader_status', 'petitions', ['lead_leader_id', 'status'])
     op.drop_index('ix_petitions_assigned_to_id', table_name='petitions')
@@ -99,6 +102,8 @@ def downgrade():
     op.create_index('ix_petitions_reply_due_on', 'petitions', ['reply_due_on'])
     op.create_index('ix_petitions_status_reply_due_on', 'petitions', ['status', 'reply_due_on'])
     op.create_index('ix_petitions_status_ack_due_on', 'petitions', ['status', 'ack_due_on'])
+    op.create_index('ix_petitions_received_at', 'petitions', ['received_at'])
+    op.drop_index('ix_petitions_received_order', table_name='petitions')
     op.drop_index('ix_petitions_merged_into_id', table_name='petitions')
     op.drop_index('ix_petitions_status_received', table_name='petitions')
     op.drop_index('ix_petitions_reply_due_order', table_name='petitions')

@@ -181,7 +181,7 @@ class Petition(db.Model):
     query_code_hash: Mapped[str] = mapped_column(sa.String(255))
 
     # Receipt and the due dates fixed at receipt, with the rule that set them.
-    received_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
+    received_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     received_on: Mapped[date] = mapped_column(sa.Date)
     ack_due_on: Mapped[date] = mapped_column(sa.Date, index=True)
     answer_due_on: Mapped[date] = mapped_column(sa.Date)
@@ -238,6 +238,7 @@ class Petition(db.Model):
         ),
         sa.Index("ix_petitions_reply_due_order", "reply_due_on", "received_at", "id"),
         sa.Index("ix_petitions_status_received", "status", "received_at", "id"),
+        sa.Index("ix_petitions_received_order", "received_at", "id"),
         # "Mine": one person's petitions in the states the queue shows, read from the index.
         sa.Index("ix_petitions_assigned_to_status", "assigned_to_id", "status"),
         sa.Index("ix_petitions_lead_leader_status", "lead_leader_id", "status"),
