@@ -1,16 +1,17 @@
 """back-office indexes: each queue's filter and order, so a page reads its rows and no others
 
 The "all" queue is read as three index ranges in its order (petitions/queries.py): received
-petitions by (status, ack_due_on, received_at, id), open ones by (reply_due_on, received_at, id)
-or, with a state chosen, (status, reply_due_on, received_at, id), and the rest by
-(status, received_at, id) or (received_at, id), which replaces the index on received_at alone
-(PostgreSQL would otherwise sort the ties of a page). The first two replace the (status, due date) indexes they extend,
-the third the index on reply_due_on alone. "Mine" reads (assigned_to_id, status) and
-(lead_leader_id, status), which replace the indexes on those columns alone. The petitions
-merged into one are found by an index on merged_into_id (the petition page lists them; before,
-each petition page read every petition). The index on channel goes: a channel is a tenth to a
-half of all petitions, too many to read through an index, and SQLite's planner, offered it,
-read every petition of a channel instead of a queue's few rows.
+petitions by (status, ack_due_on, received_at, id); open ones by (reply_due_on, received_at, id)
+or, with a state chosen, (status, reply_due_on, received_at, id); the rest by
+(received_at, id) or, with a state chosen, (status, received_at, id). They replace the
+indexes on (status, ack_due_on), (status, reply_due_on), reply_due_on and received_at, which
+they extend (PostgreSQL would otherwise sort the ties of each page). "Mine" reads
+(assigned_to_id, status) and (lead_leader_id, status), which replace the indexes on those
+columns alone. The petitions merged into one are found by an index on merged_into_id (the
+petition page lists them; before, each petition page read every petition). The index on
+channel goes: a channel is a tenth to a half of all petitions, too many to read through an
+index, and SQLite's planner, offered it, read every petition of a channel instead of a queue's
+few rows.
 
 The notices to post are read oldest first from (by_post, posted_at, issued_at, id), which
 replaces (by_post, posted_at).
