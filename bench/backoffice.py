@@ -531,6 +531,7 @@ def main() -> None:
             statistics.rebuild()
             db.session.commit()
             print(f"busy petition and statistics totals in {time.perf_counter() - started:.0f} s")
+        db.session.remove()  # its read transaction would keep SQLite's ANALYZE waiting
         with db.engine.begin() as connection:
             connection.execute(sa.text("ANALYZE"))
         print(sizes())
