@@ -150,12 +150,13 @@ def queue_query(
 # ties by receipt. Pages start after (or end before) a petition's id: the position of that
 # petition in the order (core/paging.py), so the thousandth page costs what the first does.
 #
-# Every queue but "all" is a few index ranges (the late, the new, one person's...): its rows are
-# read through the queue's own condition and sorted, a few thousand at most. "All" is every
-# petition: sorting it would read a million rows for each page. Its next deadline is a different
-# column by state (deadlines.next_due_on_sql), so it is read as three ranges, each in the order
-# of an index (models.Petition), and merged: received (by ack_due_on), open with a reply due (by
-# reply_due_on), and the rest (by received_at).
+# The next deadline is a different column by state (deadlines.next_due_on_sql), so one ORDER BY
+# over it is served by no index: the database would sort every row of the queue for each page,
+# a million for "all". A queue is therefore read as up to three ranges, each in the order of an
+# index (models.Petition), and merged: received (by ack_due_on), open with a reply due (by
+# reply_due_on), and the rest (by received_at). A queue defined by a deadline's dates has rows
+# in the first two only; "mine", "new material" and the drafts awaiting approval can be
+# anywhere in the order but are a few thousand at most: they are read whole and sorted.
 
 _RECEIVED, _OPEN_DUE, _NO_DUE = range(3)
 
@@ -191,8 +192,18 @@ class _Range:
     group: int | None = None  # of "all": the group; else None, the whole order in one range
 
 
+_QUEUE_GROUPS = {
+    "new": (_RECEIVED,),
+    "due_soon": (_RECEIVED, _OPEN_DUE),
+    "overdue": (_RECEIVED, _OPEN_DUE),
+    "escalated": (_RECEIVED, _OPEN_DUE),
+    "follow_up": (_OPEN_DUE,),
+    "all": (_RECEIVED, _OPEN_DUE, _NO_DUE),
+}
+
+
 def _ranges(code: str) -> list[_Range]:
-    if code != "all":
+    if code not in _QUEUE_GROUPS:
         next_due = deadlines.next_due_on_sql()
         whole_order = [
             sa.case((next_due.is_(None), 1), else_=0),
@@ -203,13 +214,14 @@ def _ranges(code: str) -> list[_Range]:
         return [_Range(sa.true(), whole_order, 0)]
     open_due = sa.and_(Petition.status.in_(_open), Petition.reply_due_on.is_not(None))
     received = Petition.status == State.RECEIVED.value
-    return [
+    ranges = [
         _Range(received, [Petition.ack_due_on, Petition.received_at, Petition.id], 1, _RECEIVED),
         _Range(open_due, [Petition.reply_due_on, Petition.received_at, Petition.id], 1, _OPEN_DUE),
         _Range(
             sa.not_(sa.or_(received, open_due)), [Petition.received_at, Petition.id], 2, _NO_DUE
         ),
     ]
+    return [part for part in ranges if part.group in _QUEUE_GROUPS[code]]
 
 
 def _filtered(code: str, user, today: date, *, due_soon_days: int, kind, channel, state):
