@@ -55,7 +55,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from portal.core import clock, database
+from portal.core import clock, database, paging
 from portal.extensions import db
 
 
@@ -266,10 +266,16 @@ class AuditEvent(db.Model):
         sa.CheckConstraint(
             "actor_kind IN ('staff', 'petitioner', 'lawyer', 'system')", name="actor_kind"
         ),
-        sa.Index("ix_audit_events_subject", "subject_kind", "subject_id"),
-        # The admin's trail page: newest first, filtered by event type or by actor.
-        sa.Index("ix_audit_events_code_sequence", "code", "sequence"),
-        sa.Index("ix_audit_events_actor_sequence", "actor_id", "sequence"),
+        # The admin's trail page (`trail_page`): newest first, by time then chain number, alone
+        # or filtered by one of event type, staff member, kind of actor, what it is about, each
+        # with or without dates: an index for each, whose order is the page's, so a page reads
+        # its rows only, a million events or not. The last also gives a record its history.
+        sa.Index("ix_audit_events_at_sequence", "at", "sequence"),
+        sa.Index("ix_audit_events_code_at", "code", "at", "sequence"),
+        sa.Index("ix_audit_events_actor_at", "actor_id", "at", "sequence"),
+        sa.Index("ix_audit_events_actor_kind_at", "actor_kind", "at", "sequence"),
+        sa.Index("ix_audit_events_subject_kind_at", "subject_kind", "at", "sequence"),
+        sa.Index("ix_audit_events_subject_at", "subject_kind", "subject_id", "at", "sequence"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -277,7 +283,7 @@ class AuditEvent(db.Model):
     sequence: Mapped[int] = mapped_column(sa.BigInteger, unique=True)
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
     hash: Mapped[str] = mapped_column(sa.String(64))
-    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     code: Mapped[str] = mapped_column(sa.String(60))
     actor_kind: Mapped[str] = mapped_column(sa.String(20))
     # The staff member who acted; empty for the petitioner, a lawyer and the system.
@@ -667,10 +673,12 @@ class TrailPage:
 
 
 def trail_page(wanted: TrailFilter, *, before: int | None = None, per_page: int = 50) -> TrailPage:
-    """The newest events matching `wanted` with a sequence below `before`: keyset pages, so that
-    the thousandth page of a million events costs what the first does (indexes on code, actor
-    and subject, each with the sequence, or the time)."""
-    query = sa.select(AuditEvent).order_by(AuditEvent.sequence.desc()).limit(per_page + 1)
+    """The newest events matching `wanted` that come before the event numbered `before` (in
+    time, then chain number): keyset pages, so that the thousandth page of a million events
+    costs what the first does. Each filter, with dates or without, is a range of one index in
+    the page's order (AuditEvent's indexes). A `before` that numbers no event pages by number."""
+    order = [AuditEvent.at, AuditEvent.sequence]
+    query = sa.select(AuditEvent).order_by(*(column.desc() for column in order)).limit(per_page + 1)
     for column, value in [
         (AuditEvent.code, wanted.code),
         (AuditEvent.actor_kind, wanted.actor_kind),
@@ -685,7 +693,12 @@ def trail_page(wanted: TrailFilter, *, before: int | None = None, per_page: int 
     if wanted.until is not None:
         query = query.where(AuditEvent.at < wanted.until)
     if before is not None:
-        query = query.where(AuditEvent.sequence < before)
+        anchor_at = db.session.scalar(sa.select(AuditEvent.at).where(AuditEvent.sequence == before))
+        query = query.where(
+            paging.before_key(order, [anchor_at, before])
+            if anchor_at is not None
+            else AuditEvent.sequence < before
+        )
     events = list(db.session.scalars(query))
     more = len(events) > per_page
     events = events[:per_page]
@@ -698,7 +711,7 @@ def history_query(subject) -> sa.Select:
     return (
         sa.select(AuditEvent)
         .where(AuditEvent.subject_kind == kind, AuditEvent.subject_id == identifier)
-        .order_by(AuditEvent.at, AuditEvent.id)
+        .order_by(AuditEvent.at, AuditEvent.sequence)
     )
 
 

@@ -92,7 +92,8 @@ def list_petitions():
         current_user,
         today,
         due_soon_days=current_app.config["DUE_SOON_DAYS"],
-        page=params.page_arg(request.args),
+        after=params.bounded_int(request.args.get("after")),
+        before=params.bounded_int(request.args.get("before")),
         **filters,
     )
     export_form = forms.QueueExportForm(queue=code, **{k: v or "" for k, v in filters.items()})

@@ -212,9 +212,13 @@ def is_due_soon(due_on: date | None, today: date, within_days: int) -> bool:
 
 
 def due_soon_sql(today: date, within_days: int):
-    """`is_due_soon(next_deadline(petition).due_on, today, within_days)` in SQL."""
-    next_due = next_due_on_sql()
-    return sa.and_(next_due >= today, next_due <= today + timedelta(days=within_days))
+    """`is_due_soon(next_deadline(petition).due_on, today, within_days)` in SQL, one date range
+    per state as in `overdue_sql` (index ranges, not a scan of every open petition)."""
+    soon = today + timedelta(days=within_days)
+    return sa.or_(
+        sa.and_(Petition.status == State.RECEIVED.value, Petition.ack_due_on.between(today, soon)),
+        sa.and_(Petition.status.in_(_OPEN), Petition.reply_due_on.between(today, soon)),
+    )
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from flask import current_app
 from flask_babel import force_locale, format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from portal.core import audit, clock, database, pdf
 from portal.core.audit import EventType
@@ -150,11 +151,13 @@ def _awaiting_post():
 
 
 def notices_to_post(*, page: int = 1, per_page: int = 50):
-    """The notices still to be printed and posted, the oldest first."""
+    """The notices still to be printed and posted, the oldest first, each with its petition
+    (the list shows its number and address: one query for the page, not one per row)."""
     query = (
         sa.select(WrittenNotice)
         .where(_awaiting_post())
         .order_by(WrittenNotice.issued_at, WrittenNotice.id)
+        .options(selectinload(WrittenNotice.petition))
     )
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 

@@ -156,7 +156,7 @@ class Petition(db.Model):
     # Readable and sequential per year, e.g. XF2026-000123 (see services.next_tracking_number).
     tracking_number: Mapped[str] = mapped_column(sa.String(20), unique=True)
     kind: Mapped[str] = mapped_column(sa.String(30), index=True)
-    channel: Mapped[str] = mapped_column(sa.String(10), index=True)
+    channel: Mapped[str] = mapped_column(sa.String(10))
     # A `State`; changed only by workflow.py.
     status: Mapped[str] = mapped_column(sa.String(20), index=True)
 
@@ -183,23 +183,24 @@ class Petition(db.Model):
     query_code_hash: Mapped[str] = mapped_column(sa.String(255))
 
     # Receipt and the due dates fixed at receipt, with the rule that set them.
-    received_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
+    received_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     received_on: Mapped[date] = mapped_column(sa.Date)
     ack_due_on: Mapped[date] = mapped_column(sa.Date, index=True)
     answer_due_on: Mapped[date] = mapped_column(sa.Date)
     # Due date of the next substantive reply (result or progress): the 3-month answer at first,
     # then a month after each progress reply while the petition is not concluded.
-    reply_due_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    reply_due_on: Mapped[date | None] = mapped_column(sa.Date)
     deadline_rule: Mapped[str] = mapped_column(sa.String(40))
     registered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     acknowledged_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    assigned_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    assigned_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # 领导包案: the leader who personally takes charge.
-    lead_leader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    lead_leader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     transferred_to: Mapped[str | None] = mapped_column(sa.String(200))
-    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("petitions.id"))
+    # Indexed: the petition page lists those merged into it, and a reply's notices go to them.
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("petitions.id"), index=True)
     # First substantive reply (meets the 3-month answer), latest one, and the result reply.
     first_answered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     last_replied_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -230,8 +231,19 @@ class Petition(db.Model):
         # sweep and the statistics' live count (queries.open_deadline_counts) read only the rows
         # in those ranges. The third serves the statistics' "no substantive reply after 3
         # months" (queries.answer_overdue_sql).
-        sa.Index("ix_petitions_status_ack_due_on", "status", "ack_due_on"),
-        sa.Index("ix_petitions_status_reply_due_on", "status", "reply_due_on"),
+        # The same ranges, and the queues' pages, in the queues' order (queries.
+        # petitions_in_queue reads received, open and the rest as three ranges and merges them):
+        # the due date, then receipt, then id.
+        sa.Index("ix_petitions_status_ack_due_order", "status", "ack_due_on", "received_at", "id"),
+        sa.Index(
+            "ix_petitions_status_reply_due_order", "status", "reply_due_on", "received_at", "id"
+        ),
+        sa.Index("ix_petitions_reply_due_order", "reply_due_on", "received_at", "id"),
+        sa.Index("ix_petitions_status_received", "status", "received_at", "id"),
+        sa.Index("ix_petitions_received_order", "received_at", "id"),
+        # "Mine": one person's petitions in the states the queue shows, read from the index.
+        sa.Index("ix_petitions_assigned_to_status", "assigned_to_id", "status"),
+        sa.Index("ix_petitions_lead_leader_status", "lead_leader_id", "status"),
         sa.Index("ix_petitions_status_unanswered", "status", "first_answered_at", "answer_due_on"),
         # The rows whose query code still has a legacy hash (core/codes.py): a lookup of an
         # unknown number learns whether any remain with one probe.
@@ -579,7 +591,8 @@ class WrittenNotice(db.Model):
         enum_check("kind", ReplyKind),
         sa.UniqueConstraint("kind", "year", "serial"),
         sa.UniqueConstraint("reply_id", "petition_id"),
-        sa.Index("ix_written_notices_awaiting_post", "by_post", "posted_at"),
+        # The notices to post, oldest first (documents.notices_to_post): read in this order.
+        sa.Index("ix_written_notices_to_post", "by_post", "posted_at", "issued_at", "id"),
         sa.CheckConstraint("posted_at IS NULL OR by_post", name="posted_only_by_post"),
         sa.CheckConstraint("(posted_at IS NULL) = (posted_by_id IS NULL)", name="posted_has_who"),
     )

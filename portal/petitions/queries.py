@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from portal.core import clock
+from portal.core import clock, paging
 from portal.core.exports import Column, Table
 from portal.extensions import db
 from portal.petitions import deadlines
@@ -110,7 +110,9 @@ def queue_filter(code: str, user, today: date, due_soon_days: int):
 
 
 def _has_unread_material():
-    return sa.exists().where(Addition.petition_id == Petition.id, Addition.read_at.is_(None))
+    """Driven from the few unread additions (their index on read_at), not tested petition by
+    petition as EXISTS would be on SQLite."""
+    return Petition.id.in_(sa.select(Addition.petition_id).where(Addition.read_at.is_(None)))
 
 
 def with_unread_material(petition_ids: list[int]) -> set[int]:
@@ -143,11 +145,150 @@ def queue_query(
     return query.order_by(next_due.is_(None), next_due, Petition.received_at, Petition.id)
 
 
+# ---- a page of a queue ------------------------------------------------------------------------
+# The queue's order (`queue_query`) is: what has a next deadline, soonest first, then the rest;
+# ties by receipt. Pages start after (or end before) a petition's id: the position of that
+# petition in the order (core/paging.py), so the thousandth page costs what the first does.
+#
+# The next deadline is a different column by state (deadlines.next_due_on_sql), so one ORDER BY
+# over it is served by no index: the database would sort every row of the queue for each page,
+# a million for "all". A queue is therefore read as up to three ranges, each in the order of an
+# index (models.Petition), and merged: received (by ack_due_on), open with a reply due (by
+# reply_due_on), and the rest (by received_at). A queue defined by a deadline's dates has rows
+# in the first two only; "mine", "new material" and the drafts awaiting approval can be
+# anywhere in the order but are a few thousand at most: they are read whole and sorted.
+
+_RECEIVED, _OPEN_DUE, _NO_DUE = range(3)
+
+
+def _group_of(petition: Petition) -> int:
+    if petition.status == State.RECEIVED.value:
+        return _RECEIVED
+    if petition.status in _open and petition.reply_due_on is not None:
+        return _OPEN_DUE
+    return _NO_DUE
+
+
+def _order_key(petition: Petition) -> tuple:
+    """Where the petition stands in the queue's order: (no deadline, due date, receipt, id)."""
+    group = _group_of(petition)
+    due = {_RECEIVED: petition.ack_due_on, _OPEN_DUE: petition.reply_due_on}.get(group)
+    return (
+        int(group == _NO_DUE),
+        due or date.min,
+        clock.as_utc(petition.received_at),
+        petition.id,
+    )
+
+
+@dataclass(frozen=True)
+class _Range:
+    """Rows read in one index order: which, in what order, and from which part of `_order_key`
+    that order starts (the three ranges of "all" leave out what their group holds alike)."""
+
+    condition: object
+    columns: list
+    key_from: int
+    group: int | None = None  # of "all": the group; else None, the whole order in one range
+
+
+_QUEUE_GROUPS = {
+    "new": (_RECEIVED,),
+    "due_soon": (_RECEIVED, _OPEN_DUE),
+    "overdue": (_RECEIVED, _OPEN_DUE),
+    "escalated": (_RECEIVED, _OPEN_DUE),
+    "follow_up": (_OPEN_DUE,),
+    "all": (_RECEIVED, _OPEN_DUE, _NO_DUE),
+}
+
+
+def _ranges(code: str) -> list[_Range]:
+    if code not in _QUEUE_GROUPS:
+        next_due = deadlines.next_due_on_sql()
+        whole_order = [
+            sa.case((next_due.is_(None), 1), else_=0),
+            sa.func.coalesce(next_due, date.min),
+            Petition.received_at,
+            Petition.id,
+        ]
+        return [_Range(sa.true(), whole_order, 0)]
+    open_due = sa.and_(Petition.status.in_(_open), Petition.reply_due_on.is_not(None))
+    received = Petition.status == State.RECEIVED.value
+    ranges = [
+        _Range(received, [Petition.ack_due_on, Petition.received_at, Petition.id], 1, _RECEIVED),
+        _Range(open_due, [Petition.reply_due_on, Petition.received_at, Petition.id], 1, _OPEN_DUE),
+        _Range(
+            sa.not_(sa.or_(received, open_due)), [Petition.received_at, Petition.id], 2, _NO_DUE
+        ),
+    ]
+    return [part for part in ranges if part.group in _QUEUE_GROUPS[code]]
+
+
+def _filtered(code: str, user, today: date, *, due_soon_days: int, kind, channel, state):
+    conditions = [queue_filter(code, user, today, due_soon_days)]
+    # The kind is compared as an expression (kind || ''), which no index serves: a kind is up to
+    # a third of all petitions, and SQLite's planner, offered the index on kind (kept for intake's
+    # search for earlier appeals), reads every petition of that kind instead of the queue's rows.
+    for column, value in ((Petition.kind + "", kind), (Petition.channel, channel)):
+        if value:
+            conditions.append(column == value)
+    if state:
+        conditions.append(Petition.status == state)
+    return conditions
+
+
 def petitions_in_queue(
-    code: str, user, today: date, *, page: int = 1, per_page: int = 50, **filters
-):
-    query = queue_query(code, user, today, **filters)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    code: str,
+    user,
+    today: date,
+    *,
+    after: int | None = None,
+    before: int | None = None,
+    per_page: int = 50,
+    due_soon_days: int,
+    kind=None,
+    channel=None,
+    state=None,
+) -> paging.KeysetPage:
+    """The page of the queue after petition `after` (or before petition `before`; else the
+    first page), with the queue's count capped (core/paging.py). An id that is no petition is
+    the first page."""
+    conditions = _filtered(
+        code, user, today, due_soon_days=due_soon_days, kind=kind, channel=channel, state=state
+    )
+    anchor_id = after if after is not None else before
+    anchor = db.session.get(Petition, anchor_id) if anchor_id is not None else None
+    forward = anchor is None or after is not None
+    anchor_key = _order_key(anchor) if anchor is not None else None
+    ranges = _ranges(code)
+    rows: list[Petition] = []
+    for part in ranges if forward else reversed(ranges):
+        if len(rows) > per_page and part.group == (_NO_DUE if forward else _OPEN_DUE):
+            break  # the half already read fills the page (received and open interleave)
+        query = sa.select(Petition).where(*conditions, part.condition)
+        if anchor is not None:
+            if part.group is not None and (part.group == _NO_DUE) != bool(anchor_key[0]):
+                # The anchor is in the other half of the order: all or none of this group.
+                if (part.group == _NO_DUE) != forward:
+                    continue
+            else:
+                key = paging.after_key if forward else paging.before_key
+                query = query.where(key(part.columns, anchor_key[part.key_from :]))
+        order = part.columns if forward else [column.desc() for column in part.columns]
+        rows.extend(db.session.scalars(query.order_by(*order).limit(per_page + 1)))
+    rows.sort(key=_order_key, reverse=not forward)
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if not forward:
+        rows.reverse()
+    if forward:
+        after_id = rows[-1].id if more and rows else None
+        before_id = rows[0].id if anchor is not None and rows else None
+    else:
+        after_id = rows[-1].id if rows else None
+        before_id = rows[0].id if more and rows else None
+    total = paging.capped_count(sa.select(Petition.id).where(*conditions))
+    return paging.KeysetPage(rows, total, after_id, before_id)
 
 
 def queue_rows(code: str, user, today: date, **filters) -> list[Petition]:
@@ -159,12 +300,12 @@ def queue_rows(code: str, user, today: date, **filters) -> list[Petition]:
     return list(db.session.scalars(query))
 
 
-def queue_counts(user, today: date, due_soon_days: int) -> dict[str, int]:
+def queue_counts(user, today: date, due_soon_days: int) -> dict[str, paging.CappedCount]:
+    """Each queue's size for the dashboard, counted up to a cap ("1,000+"): a count of the
+    "all" queue would otherwise read every petition on every visit."""
     return {
-        queue.code: db.session.scalar(
-            sa.select(sa.func.count(Petition.id)).where(
-                queue_filter(queue.code, user, today, due_soon_days)
-            )
+        queue.code: paging.capped_count(
+            sa.select(Petition.id).where(queue_filter(queue.code, user, today, due_soon_days))
         )
         for queue in QUEUES
     }

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from flask_babel import force_locale
 
 from portal.core import audit, clock
+from portal.core.audit import AuditEvent
 from portal.core.permissions import Role
 from portal.extensions import db
 from portal.petitions.models import Grade, ReplyKind
@@ -177,3 +179,44 @@ def test_everything_the_trail_can_be_about_has_a_name():
     }
     assert audited <= set(audit.SUBJECT_KINDS)
     assert {"day", "place", "category"} <= set(audit.SUBJECT_KINDS)  # kinds named by a pair
+
+
+def test_trail_pages_walk_every_event_once_newest_first_with_and_without_filters(app):
+    """Keyset pages (audit.trail_page): by time, then chain number, even where the clock and the
+    chain disagree (an event recorded with an earlier time after a later one), through every
+    filter the page offers, with dates."""
+    moments = [datetime(2026, 10, d, 2, 0, tzinfo=UTC) for d in (5, 1, 5, 3, 5, 2, 4)]
+    for n, moment in enumerate(moments):
+        with clock.frozen(moment):
+            audit.record("calendar.day_removed", subject=("day", f"2026-12-{n + 1:02d}"))
+    db.session.commit()
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.code == "calendar.day_removed")
+    ).all()
+    newest_first = [
+        e.sequence for e in sorted(events, key=lambda e: (e.at, e.sequence), reverse=True)
+    ]
+    for wanted, expected in [
+        (audit.TrailFilter(code="calendar.day_removed"), newest_first),
+        (audit.TrailFilter(actor_kind="system", subject_kind="day"), newest_first),
+        (
+            audit.TrailFilter(
+                code="calendar.day_removed",
+                since=datetime(2026, 10, 2, tzinfo=UTC),
+                until=datetime(2026, 10, 5, tzinfo=UTC),
+            ),
+            [s for s in newest_first if 2 <= clock.as_utc(_at(events, s)).day < 5],
+        ),
+    ]:
+        shown, before = [], None
+        while True:
+            page = audit.trail_page(wanted, before=before, per_page=2)
+            shown += [event.sequence for event in page.events]
+            if page.older_than is None:
+                break
+            before = page.older_than
+        assert shown == expected, wanted
+
+
+def _at(events, sequence):
+    return next(event.at for event in events if event.sequence == sequence)

@@ -55,12 +55,32 @@ def test_the_next_page_of_a_queue_keeps_the_queue_and_its_filters(client_request
         make_petition(kind="report", commit=False)
     db.session.commit()
     page = client_request.get("backoffice.list_petitions", queue="new", kind="report")
-    (next_link,) = page.select("nav.pager a")
+    first_page = numbers_in(page)
+    (next_link,) = page.select("nav.pager a[rel=next]")
     target = urlsplit(next_link["href"])
     assert target.path == url("backoffice.list_petitions")
-    assert parse_qs(target.query) == {"queue": ["new"], "kind": ["report"], "page": ["2"]}
-    second = client_request.get("backoffice.list_petitions", queue="new", kind="report", page=2)
+    last_shown = db.session.scalar(
+        sa.select(Petition.id).where(Petition.tracking_number == first_page[-1])
+    )
+    assert parse_qs(target.query) == {
+        "queue": ["new"],
+        "kind": ["report"],
+        "after": [str(last_shown)],
+    }
+    second = follow(client_request, next_link)
     assert len(numbers_in(second)) == 1
+    assert not second.select("nav.pager a[rel=next]")
+    # Back from the last page: the previous link and the first-page link show the first page.
+    assert numbers_in(follow(client_request, second.select_one("nav.pager a[rel=prev]"))) == (
+        first_page
+    )
+    assert numbers_in(follow(client_request, second.select("nav.pager a")[0])) == first_page
+
+
+def follow(client_request, link):
+    """The queue page a pager link leads to."""
+    query = parse_qs(urlsplit(link["href"]).query)
+    return client_request.get("backoffice.list_petitions", **{k: v[0] for k, v in query.items()})
 
 
 def test_queues_follow_the_deadlines(client_request, clerk, frozen_now):
