@@ -23,7 +23,7 @@ order is the page's, (filter, at, sequence); they replace the indexes by (code, 
 triggers on audit_events stay as they are.
 
 Revision ID: 0018_backoffice_indexes
-Revises: 0016_duplicate_suggestions
+Revises: 0019_search_speed
 Create Date: 2026-12-20 10:00:00.000000
 
 """
@@ -32,7 +32,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0018_backoffice_indexes'
-down_revision = '0016_duplicate_suggestions'
+down_revision = '0019_search_speed'
 branch_labels = None
 depends_on = None
 
