@@ -8,6 +8,7 @@ its own (see config.py), so that counting never competes with a request's own wr
 
 from __future__ import annotations
 
+import os
 import time
 
 import sqlalchemy as sa
@@ -41,6 +42,31 @@ class SQLStorage(Storage):
             # Every use here writes, so always take the write lock up front.
             tune_sqlite(self.engine, always_immediate=True)
         _metadata.create_all(self.engine, checkfirst=True)
+        # gunicorn builds the app before it forks its workers (gunicorn.conf.py): a worker must
+        # never use a connection the master opened (create_all above), so each forgets them.
+        os.register_at_fork(after_in_child=lambda: self.engine.dispose(close=False))
+        self._increment = self._increment_statement()
+
+    def _increment_statement(self):
+        """incr's statement, built once: building it cost more than running it (a search or a
+        form post counts on every request)."""
+        insert = self._insert(counters).values(
+            key=sa.bindparam("key"),
+            count=sa.bindparam("amount"),
+            expires_at=sa.bindparam("expires_at"),
+        )
+        expired = counters.c.expires_at <= sa.bindparam("now")  # in SET: the row as it was
+        return insert.on_conflict_do_update(
+            index_elements=[counters.c.key],
+            set_={
+                "count": sa.case(
+                    (expired, insert.excluded.count), else_=counters.c.count + insert.excluded.count
+                ),
+                "expires_at": sa.case(
+                    (expired, insert.excluded.expires_at), else_=counters.c.expires_at
+                ),
+            },
+        ).returning(counters.c.count)
 
     @property
     def base_exceptions(self):
@@ -58,21 +84,9 @@ class SQLStorage(Storage):
         duplicate key.)
         """
         now = time.time()
-        insert = self._insert(counters).values(key=key, count=amount, expires_at=now + expiry)
-        expired = counters.c.expires_at <= now  # in SET, columns name the row as it was
-        statement = insert.on_conflict_do_update(
-            index_elements=[counters.c.key],
-            set_={
-                "count": sa.case(
-                    (expired, insert.excluded.count), else_=counters.c.count + insert.excluded.count
-                ),
-                "expires_at": sa.case(
-                    (expired, insert.excluded.expires_at), else_=counters.c.expires_at
-                ),
-            },
-        ).returning(counters.c.count)
+        values = {"key": key, "amount": amount, "expires_at": now + expiry, "now": now}
         with self.engine.begin() as conn:
-            return conn.execute(statement).scalar_one()
+            return conn.execute(self._increment, values).scalar_one()
 
     def get(self, key: str) -> int:
         with self.engine.connect() as conn:
