@@ -245,6 +245,8 @@ class Petition(db.Model):
         sa.Index("ix_petitions_assigned_to_status", "assigned_to_id", "status"),
         sa.Index("ix_petitions_lead_leader_status", "lead_leader_id", "status"),
         sa.Index("ix_petitions_status_unanswered", "status", "first_answered_at", "answer_due_on"),
+        # A person's earlier petitions by mobile (a first appeal or a repeat, at each submission).
+        sa.Index("ix_petitions_mobile", "mobile"),
         # The rows whose query code still has a legacy hash (core/codes.py): a lookup of an
         # unknown number learns whether any remain with one probe.
         sa.Index(
