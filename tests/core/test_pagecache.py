@@ -3,8 +3,6 @@ moment something is published, withdrawn or changed (portal/core/pagecache.py)."
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from click.testing import CliRunner
 
@@ -196,15 +194,17 @@ def test_the_transparency_page_counts_a_petition_at_once(app):
     assert after != before
 
 
-def _second_worker(**settings):
-    """Another worker of the same portal (its own process memory, the same database)."""
+def _second_worker(app, **settings):
+    """Another worker of the same portal (its own process memory, the same database). It shares
+    the test app's rate-limit store too: the limiter is one object, and the last app set up
+    decides where it counts."""
     return create_app(
         {
             "PORTAL_ENV": "testing",
             "SECRET_KEY": "test-secret-key-not-for-production",
-            "SQLALCHEMY_DATABASE_URI": os.environ["DATABASE_URL"].replace(
-                "postgresql://", "postgresql+psycopg://"
-            ),
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "RATELIMIT_STORAGE_URI": app.config["RATELIMIT_STORAGE_URI"],
+            "RATELIMIT_STORAGE_OPTIONS": app.config["RATELIMIT_STORAGE_OPTIONS"],
             **settings,
         }
     )
@@ -212,7 +212,7 @@ def _second_worker(**settings):
 
 def test_a_change_made_by_one_worker_reaches_the_others(app, published):
     document, _release = published
-    other = _second_worker()
+    other = _second_worker(app)
     page = url("disclosure.show_document", document_id=document.id)
     assert fresh_get(other, page).status_code == 200  # stored in the other worker
     services.withdraw_document(document, publisher(), reason="更正")
@@ -222,7 +222,10 @@ def test_a_change_made_by_one_worker_reaches_the_others(app, published):
 
 def test_hosts_sharing_redis_share_pages_and_their_invalidation(app, published, redis_url):
     document, _release = published
-    first, second = _second_worker(REDIS_URL=redis_url), _second_worker(REDIS_URL=redis_url)
+    first, second = (
+        _second_worker(app, REDIS_URL=redis_url),
+        _second_worker(app, REDIS_URL=redis_url),
+    )
     listing = url("disclosure.list_documents")
     stored = fresh_get(first, listing)
     calls = []
