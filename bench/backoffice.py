@@ -477,25 +477,14 @@ def main() -> None:
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-backoffice-"))
     sqlite_file = Path(args.keep) if args.keep else workdir / "bench.sqlite"
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{sqlite_file}"
-
     from flask_migrate import upgrade
 
-    from portal import create_app
+    from bench.serving import in_process_app
     from portal.core import clock
     from portal.extensions import db
     from portal.statistics import services as statistics
 
-    app = create_app(
-        {
-            "PORTAL_ENV": "testing",
-            "SECRET_KEY": "bench",
-            "UPLOAD_DIR": str(workdir / "uploads"),
-            "LOGIN_LIMIT": "100000 per minute",
-            "LOOKUP_LIMIT": "100000 per minute",
-            "RATELIMIT_STORAGE_OPTIONS": {"database_url": f"sqlite:///{workdir / 'limits.sqlite'}"},
-        }
-    )
+    app = in_process_app(workdir, args.database_url or f"sqlite:///{sqlite_file}")
     today = clock.local_today()
     with app.app_context():
         engine = db.engine.dialect.name

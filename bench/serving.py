@@ -49,6 +49,26 @@ def portal_env(**settings: str) -> dict:
     }
 
 
+def in_process_app(workdir: Path, database_url: str, **settings):
+    """The portal as a benchmark drives it in process (Flask's test client, the app's own
+    time): on `database_url`, its uploads and rate-limit counters in `workdir`, limits that a
+    benchmark's requests from one address do not reach."""
+    os.environ["DATABASE_URL"] = database_url
+    from portal import create_app
+
+    return create_app(
+        {
+            "PORTAL_ENV": "testing",
+            "SECRET_KEY": "bench",
+            "UPLOAD_DIR": str(workdir / "uploads"),
+            "LOGIN_LIMIT": "100000 per minute",
+            "LOOKUP_LIMIT": "100000 per minute",
+            "RATELIMIT_STORAGE_OPTIONS": {"database_url": f"sqlite:///{workdir / 'limits.sqlite'}"},
+            **settings,
+        }
+    )
+
+
 def flask(env: dict, *args: str) -> str:
     result = subprocess.run(
         [str(BIN / "flask"), "--app", "portal", *args],

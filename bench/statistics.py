@@ -244,24 +244,14 @@ def main() -> None:
     )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-statistics-"))
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'bench.sqlite'}"
-
     from flask_migrate import upgrade
 
-    from portal import create_app
+    from bench.serving import in_process_app
     from portal.core import clock
     from portal.extensions import db
     from portal.statistics import services
 
-    app = create_app(
-        {
-            "PORTAL_ENV": "testing",
-            "SECRET_KEY": "bench",
-            "UPLOAD_DIR": str(workdir / "uploads"),
-            "LOGIN_LIMIT": "100000 per minute",
-            "RATELIMIT_STORAGE_OPTIONS": {"database_url": f"sqlite:///{workdir / 'limits.sqlite'}"},
-        }
-    )
+    app = in_process_app(workdir, args.database_url or f"sqlite:///{workdir / 'bench.sqlite'}")
     with app.app_context():
         engine_name = db.engine.dialect.name
         metadata = sa.MetaData()

@@ -5,6 +5,7 @@ that CI never passes by skipping silently."""
 from __future__ import annotations
 
 import os
+import subprocess
 
 import pytest
 
@@ -18,3 +19,14 @@ def missing_capability(message: str):
     if STRICT:
         pytest.fail(f"{message} (CI=true or PORTAL_TEST_STRICT=1: not skipping)", pytrace=False)
     pytest.skip(message)
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Stop a server a test started (clamd, redis-server): politely, then for good."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

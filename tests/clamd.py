@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from portal.core.clamd import Scanner
-from tests.capabilities import missing_capability
+from tests.capabilities import missing_capability, stop_process
 
 # The EICAR anti-virus test file (eicar.org), in two halves so that this source file is not
 # itself reported by a scanner.
@@ -66,16 +66,6 @@ def start(directory: Path) -> tuple[subprocess.Popen, str]:
         if socket_path.exists() and scanner.ping():
             return process, str(socket_path)
         time.sleep(0.2)
-    stop(process)
+    stop_process(process)
     output = (directory / "clamd.out").read_text(errors="replace")
     pytest.fail(f"clamd did not start:\n{output}", pytrace=False)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

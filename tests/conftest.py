@@ -17,6 +17,7 @@ from flask_migrate import upgrade
 from portal import create_app
 from portal.core import audit, clock
 from portal.extensions import db, limiter
+from tests.capabilities import stop_process
 
 # The local SMS gateway (`sms_gateway`), for the tests of messages to petitioners.
 pytest_plugins = ["tests.sms_gateway"]
@@ -126,7 +127,7 @@ def clamd_socket(tmp_path_factory):
 
     process, socket_path = clamd.start(tmp_path_factory.mktemp("clamd"))
     yield socket_path
-    clamd.stop(process)
+    stop_process(process)
 
 
 @pytest.fixture(scope="session")
@@ -136,7 +137,7 @@ def redis_url(tmp_path_factory):
 
     process, url = redis_server.start(tmp_path_factory.mktemp("redis"))
     yield url
-    redis_server.stop(process)
+    stop_process(process)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.capabilities import missing_capability
+from tests.capabilities import missing_capability, stop_process
 
 
 def redis_binary() -> str | None:
@@ -70,16 +70,6 @@ def start(directory: Path) -> tuple[subprocess.Popen, str]:
                 return process, url
         except redis.exceptions.ConnectionError:
             time.sleep(0.1)
-    stop(process)
+    stop_process(process)
     output = (directory / "redis.out").read_text(errors="replace")
     pytest.fail(f"redis-server did not start:\n{output}", pytrace=False)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
