@@ -173,10 +173,11 @@ PUBLIC_ENDPOINTS = {
     "lawyers.bind_case": "lawyer-bind-case",
     "lawyers.change_password": "lawyer-password",
 }
-# Not HTML pages: files, feeds, the health check.
+# Not HTML pages: files, feeds, the health check, the language link (a redirect).
 NOT_PAGES = {
     "static",
     "site.health",
+    "site.switch_language",
     "disclosure.releases_feed",
     "appointments.booking_ics",
     "lawyers.download_case_file",

@@ -62,7 +62,7 @@ def test_a_citizen_files_in_chinese_and_follows_it_on_the_progress_page(page):
 
 def test_a_citizen_switches_to_english_and_files_with_an_attachment(page, staff_page, tmp_path):
     page.goto("/")
-    english = page.locator("header form.language-switch button")
+    english = page.locator("header .language-switch a")
     assert english.inner_text().strip() == "English" and english.get_attribute("lang") == "en"
     switch_language(page)
     assert html_lang(page) == "en"
