@@ -479,7 +479,7 @@ def main() -> None:
     sqlite_file = Path(args.keep) if args.keep else workdir / "bench.sqlite"
     from flask_migrate import upgrade
 
-    from bench.serving import in_process_app
+    from bench.serving import fresh_database, in_process_app
     from portal.core import clock
     from portal.extensions import db
     from portal.statistics import services as statistics
@@ -496,12 +496,7 @@ def main() -> None:
         db.session.remove()
         started = time.perf_counter()
         if loaded != args.petitions:
-            metadata = sa.MetaData()
-            metadata.reflect(db.engine)
-            metadata.drop_all(db.engine)
-            with db.engine.begin() as connection:
-                connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
-            upgrade()
+            fresh_database()
             written = load(args.petitions, today)
             print(
                 f"{engine}: loaded in {time.perf_counter() - started:.0f} s: "

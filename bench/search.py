@@ -198,29 +198,6 @@ def load(app, items: list[dict], workers: int) -> None:
     print(f"  loaded in {time.perf_counter() - started:.1f} s")
 
 
-def fresh_database(app) -> None:
-    """Empty the database (a throwaway one) and build it with the migrations."""
-    import sqlalchemy as sa
-    from flask_migrate import upgrade
-
-    from portal.core import audit
-    from portal.extensions import db
-
-    metadata = sa.MetaData()
-    metadata.reflect(db.engine)
-    with db.engine.begin() as connection:
-        if "audit_events" in metadata.tables:
-            audit.drop_guard(connection)
-        if connection.dialect.name == "sqlite":
-            for trigger in ("search_entries_ai", "search_entries_ad", "search_entries_au"):
-                connection.execute(sa.text(f"DROP TRIGGER IF EXISTS {trigger}"))
-            connection.execute(sa.text("DROP TABLE IF EXISTS search_fts"))
-    metadata.drop_all(db.engine)
-    with db.engine.begin() as connection:
-        connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
-    upgrade()
-
-
 # ---- in process ----------------------------------------------------------------------------
 
 
@@ -371,6 +348,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-search-"))
     database_url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite'}"
     os.environ["DATABASE_URL"] = database_url
+    from bench.serving import fresh_database
     from portal import create_app
     from portal.core import segmenter
 
@@ -383,7 +361,7 @@ def main() -> None:
         }
     )
     with app.app_context():
-        fresh_database(app)
+        fresh_database()
         started = time.perf_counter()
         segmenter.index_tokens("初始化")
         print(f"jieba loaded in {time.perf_counter() - started:.2f} s")

@@ -69,6 +69,30 @@ def in_process_app(workdir: Path, database_url: str, **settings):
     )
 
 
+def fresh_database() -> None:
+    """Empty the database of the current app (a throwaway one: its audit trail and SQLite's
+    full-text triggers included) and build it with the migrations."""
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from portal.core import audit
+    from portal.extensions import db
+
+    metadata = sa.MetaData()
+    metadata.reflect(db.engine)
+    with db.engine.begin() as connection:
+        if "audit_events" in metadata.tables:
+            audit.drop_guard(connection)
+        if connection.dialect.name == "sqlite":
+            for trigger in ("search_entries_ai", "search_entries_ad", "search_entries_au"):
+                connection.execute(sa.text(f"DROP TRIGGER IF EXISTS {trigger}"))
+            connection.execute(sa.text("DROP TABLE IF EXISTS search_fts"))
+    metadata.drop_all(db.engine)
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade()
+
+
 def flask(env: dict, *args: str) -> str:
     result = subprocess.run(
         [str(BIN / "flask"), "--app", "portal", *args],

@@ -244,9 +244,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-statistics-"))
-    from flask_migrate import upgrade
 
-    from bench.serving import in_process_app
+    from bench.serving import fresh_database, in_process_app
     from portal.core import clock
     from portal.extensions import db
     from portal.statistics import services
@@ -254,12 +253,7 @@ def main() -> None:
     app = in_process_app(workdir, args.database_url or f"sqlite:///{workdir / 'bench.sqlite'}")
     with app.app_context():
         engine_name = db.engine.dialect.name
-        metadata = sa.MetaData()
-        metadata.reflect(db.engine)
-        metadata.drop_all(db.engine)
-        with db.engine.begin() as connection:
-            connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
-        upgrade()
+        fresh_database()
         today = clock.local_today()
         started = time.perf_counter()
         load(app, args.petitions, today, args.late_share)
