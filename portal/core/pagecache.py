@@ -54,9 +54,10 @@ from flask import Flask, current_app, g, has_app_context, request, session
 from flask.cli import with_appcontext
 from sqlalchemy import event
 from sqlalchemy.orm import Session
-from werkzeug.http import parse_cookie
+from werkzeug.http import parse_cookie, parse_etags
 
 from portal.core import clock
+from portal.core.i18n import LOCALE_COOKIE, locale_cookie
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,7 @@ def _mark_changed_models(session, _context, _instances):
 def _bump_after_commit(session):
     topics = session.info.pop(_TOPICS_KEY, None)
     if topics and has_app_context() and EXTENSION in current_app.extensions:
-        current_app.extensions[EXTENSION].generations.bump(topics)
+        current_app.extensions[EXTENSION].changed(topics)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -190,15 +191,44 @@ class PageCache:
     def key(self, host: str, path: str, query: str, locale: str) -> str:
         return f"{self.prefix}:{locale}:{host}{path}?{query}"
 
+    # The cache is an optimisation: when its store fails (Redis down), pages are rendered as if
+    # nothing were stored, and the failure is logged; it never fails a request.
+
     def current(self, key: str):
         """The entry stored under `key` if it is still current, else None."""
-        entry = self.entries.get(key)
-        if entry is None or entry["expires"] <= clock.now().timestamp():
+        try:
+            entry = self.entries.get(key)
+            if entry is None or entry["expires"] <= clock.now().timestamp():
+                return None
+            now = self.generations.read(entry["topics"])
+        except Exception:
+            log.warning("page cache unavailable", exc_info=True)
             return None
-        now = self.generations.read(entry["topics"])
         if any(now[t] != n for t, n in entry["topics"].items()):
             return None
         return entry
+
+    def generations_now(self, topics) -> dict | None:
+        """The topics' generations, or None when they cannot be read (then nothing is stored)."""
+        try:
+            return self.generations.read(topics)
+        except Exception:
+            log.warning("page cache unavailable", exc_info=True)
+            return None
+
+    def store(self, key: str, entry: dict) -> None:
+        try:
+            self.entries.set(key, entry)
+        except Exception:
+            log.warning("page cache unavailable", exc_info=True)
+
+    def changed(self, topics) -> None:
+        """Move the topics on after a commit. A failure is an ERROR: pages of these topics may
+        then be served stale until PAGE_CACHE_SECONDS have passed."""
+        try:
+            self.generations.bump(topics)
+        except Exception:
+            log.error("page cache: topics %s not moved on", sorted(topics), exc_info=True)
 
     def clear(self) -> None:
         """Make every stored page stale, on every worker and host."""
@@ -256,8 +286,6 @@ def _marked_view():
 
 
 def _locale_of(cookies) -> str:
-    from portal.core.i18n import locale_cookie
-
     return cookies.get(locale_cookie(), "")
 
 
@@ -268,8 +296,7 @@ def _next_midnight() -> float:
 
 def init_app(app: Flask, root: Path, *, is_logged_in: Callable[[], bool]) -> None:
     """Wire the cache: the middleware, the hooks that read generations before a marked view and
-    store its response after, and the CLI command. Call it after every other after-request hook
-    is registered, so the stored response already carries the security headers."""
+    store its response after, and the CLI command."""
     cache = build(app, root)
     app.extensions[EXTENSION] = cache
     if not app.config["PAGE_CACHE_ENABLED"]:
@@ -279,11 +306,11 @@ def init_app(app: Flask, root: Path, *, is_logged_in: Callable[[], bool]) -> Non
     @app.before_request
     def read_generations():
         view = _marked_view()
-        if view is not None:
-            g.page_generations = cache.generations.read((EVERYTHING, *view.page_topics))
+        if view is not None and view.page_store:
+            g.page_generations = cache.generations_now((EVERYTHING, *view.page_topics))
 
-    # Registered first among the after-request hooks would make it run last; Flask runs them in
-    # reverse order of registration, so it is inserted at the front explicitly.
+    # Flask runs after-request hooks in reverse order of registration: inserted first, this one
+    # runs last, once the security headers are on the response it stores.
     def store_public_page(response):
         view = _marked_view()
         if view is None or request.method not in ("GET", "HEAD") or is_logged_in():
@@ -303,12 +330,12 @@ def init_app(app: Flask, root: Path, *, is_logged_in: Callable[[], bool]) -> Non
         body = response.get_data()
         if response.status_code == 200:  # a 410 is stored, but only a 200 is revalidated
             response.set_etag(hashlib.sha256(body).hexdigest()[:32])
-        if view.page_store and request.method == "GET" and len(body) <= MAX_BODY_BYTES:
-            generations = g.page_generations
+        generations = g.get("page_generations")
+        if generations is not None and request.method == "GET" and len(body) <= MAX_BODY_BYTES:
             expires = clock.now().timestamp() + cache.seconds
             if view.page_daily:
                 expires = min(expires, _next_midnight())
-            cache.entries.set(
+            cache.store(
                 cache.key(
                     request.host,
                     request.path,
@@ -349,7 +376,7 @@ class CachedPagesMiddleware:
     def __init__(self, wsgi_app, app: Flask, cache: PageCache):
         self.wsgi_app = wsgi_app
         self.cache = cache
-        self.locale_cookie = app.config.get("LOCALE_COOKIE_NAME", "portal_locale")
+        self.locale_cookie = app.config.get("LOCALE_COOKIE_NAME", LOCALE_COOKIE)
 
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD")
@@ -368,22 +395,17 @@ class CachedPagesMiddleware:
                 return None  # a session (or anything else): Flask decides
             locale = cookies.get(self.locale_cookie, "")
         try:
-            key = self.cache.key(
-                environ.get("HTTP_HOST", ""),
-                environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8"),
-                environ.get("QUERY_STRING", ""),
-                locale,
-            )
-            return self.cache.current(key)
+            path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
         except UnicodeError:
             return None  # a malformed path: Flask answers it
-        except Exception:  # the cache is an optimisation: if Redis is down, render
-            log.warning("page cache unavailable", exc_info=True)
-            return None
+        key = self.cache.key(
+            environ.get("HTTP_HOST", ""), path, environ.get("QUERY_STRING", ""), locale
+        )
+        return self.cache.current(key)
 
     def _serve(self, entry, environ, start_response, *, head: bool):
         etag = entry["etag"]
-        if etag and _etag_matches(environ.get("HTTP_IF_NONE_MATCH"), etag):
+        if etag and parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains_weak(etag):
             headers = [
                 (name, value)
                 for name, value in entry["headers"]
@@ -393,14 +415,6 @@ class CachedPagesMiddleware:
             return []
         start_response(entry["status"], entry["headers"])
         return [] if head else [entry["body"]]
-
-
-def _etag_matches(header: str | None, etag: str) -> bool:
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    return any(tag.strip().removeprefix("W/").strip('"') == etag for tag in header.split(","))
 
 
 # ---- CLI ---------------------------------------------------------------------------------------

@@ -258,3 +258,21 @@ def test_clearing_makes_every_stored_page_stale(app, published):
     result = CliRunner().invoke(app.cli, ["page-cache", "clear"], obj=None)
     assert result.exit_code == 0, result.output
     assert cache.current(key) is None
+
+
+def test_pages_are_served_and_changes_saved_when_redis_is_down(app, published):
+    """The cache is an optimisation: without its store, pages are rendered and publishing
+    still commits."""
+    document, _release = published
+    cut_off = _second_worker(app, REDIS_URL="redis://127.0.0.1:1/0")  # nothing listens there
+    page = url("disclosure.show_document", document_id=document.id)
+    for _visit in (1, 2):
+        response = fresh_get(cut_off, page)
+        assert response.status_code == 200 and document.title in response.get_data(as_text=True)
+    with cut_off.app_context():
+        newer = make_published_document(text=samples.NON_PROSECUTION.replace("盗窃", "抢夺"))
+        newer_id = newer.id
+        db.session.remove()
+    assert f"/documents/{newer_id}" in fresh_get(
+        cut_off, url("disclosure.list_documents")
+    ).get_data(as_text=True)
