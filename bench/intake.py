@@ -36,7 +36,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -51,15 +50,13 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+from bench.serving import free_port, portal_env  # noqa: E402  (sweep.py and recovery.py too)
+
 FORM_PATH = "/petitions/new"  # the minimal app serves the same path and field names
 TARGET_RATIO = 0.5
 NUMBER_RE = re.compile(r"XF\d{4}-\d{6}|MIN-\d{6}")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def bench_settings(workdir: Path, database_url: str | None = None) -> dict:
@@ -71,17 +68,6 @@ def bench_settings(workdir: Path, database_url: str | None = None) -> dict:
         "UPLOAD_DIR": str(workdir / "uploads"),
         "PUBLIC_FORM_LIMIT": "100000 per minute",
         "LOOKUP_LIMIT": "100000 per minute",
-    }
-
-
-def portal_env(**settings: str) -> dict:
-    """The environment of a benchmark's portal (server and `flask` commands alike)."""
-    return {
-        **os.environ,
-        "PORTAL_ENV": "development",
-        "SECRET_KEY": "bench-secret",
-        "CODE_HASH_KEY": "bench-code-hash-key-0123456789abcdef0123456789",
-        **settings,
     }
 
 
