@@ -81,6 +81,13 @@ def insert(table):
     return (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(table)
 
 
+def filter_only(column):
+    """The column as SQLite's planner may only filter on, never pick an index for (SQLite's own
+    idiom, an expression on it); itself on PostgreSQL, whose statistics estimate it well and
+    whose estimate of the expression would be a blind guess."""
+    return column + "" if db.engine.dialect.name == "sqlite" else column
+
+
 def make_way_for_waiting_writers(held_seconds: float) -> None:
     """Between the batches of a long job, leave SQLite's write lock free as long as the batch
     held it.

@@ -32,6 +32,10 @@ class CappedCount:
     def is_capped(self) -> bool:
         return self.count > self.cap
 
+    def capped_at(self, cap: int) -> CappedCount:
+        """The same count as a lower cap shows it (a count taken for another purpose)."""
+        return CappedCount(min(self.count, cap + 1), cap)
+
     def __bool__(self) -> bool:
         return self.count > 0
 

@@ -155,7 +155,7 @@ class Petition(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Readable and sequential per year, e.g. XF2026-000123 (see services.next_tracking_number).
     tracking_number: Mapped[str] = mapped_column(sa.String(20), unique=True)
-    kind: Mapped[str] = mapped_column(sa.String(30), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(30))
     channel: Mapped[str] = mapped_column(sa.String(10))
     # A `State`; changed only by workflow.py.
     status: Mapped[str] = mapped_column(sa.String(20), index=True)
@@ -245,6 +245,12 @@ class Petition(db.Model):
         sa.Index("ix_petitions_assigned_to_status", "assigned_to_id", "status"),
         sa.Index("ix_petitions_lead_leader_status", "lead_leader_id", "status"),
         sa.Index("ix_petitions_status_unanswered", "status", "first_answered_at", "answer_due_on"),
+        # The "all" list filtered by kind, channel or state: how many match, and when they are
+        # few, which (queries.petitions_in_queue); none starts with the status, so that the
+        # queues' ranges by state keep their ordered indexes above.
+        sa.Index("ix_petitions_kind_channel_status", "kind", "channel", "status"),
+        sa.Index("ix_petitions_kind_status", "kind", "status"),
+        sa.Index("ix_petitions_channel_status", "channel", "status"),
         # A person's earlier petitions by mobile (a first appeal or a repeat, at each submission).
         sa.Index("ix_petitions_mobile", "mobile"),
         # The rows whose query code still has a legacy hash (core/codes.py): a lookup of an

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from portal.core import clock, paging
+from portal.core import clock, database, paging
 from portal.core.exports import Column, Table
 from portal.extensions import db
 from portal.petitions import deadlines
@@ -214,9 +214,20 @@ def _ranges(code: str) -> list[_Range]:
         return [_Range(sa.true(), whole_order, 0)]
     open_due = sa.and_(Petition.status.in_(_open), Petition.reply_due_on.is_not(None))
     received = Petition.status == State.RECEIVED.value
+    # One range per open state: each is an ordered stretch of (status, reply_due_on, received_at,
+    # id), read from the anchor on for a page's rows; for the four states at once neither
+    # database can merge the stretches, and PostgreSQL read and sorted every open petition.
     ranges = [
         _Range(received, [Petition.ack_due_on, Petition.received_at, Petition.id], 1, _RECEIVED),
-        _Range(open_due, [Petition.reply_due_on, Petition.received_at, Petition.id], 1, _OPEN_DUE),
+        *(
+            _Range(
+                sa.and_(Petition.status == state, Petition.reply_due_on.is_not(None)),
+                [Petition.reply_due_on, Petition.received_at, Petition.id],
+                1,
+                _OPEN_DUE,
+            )
+            for state in sorted(_open)
+        ),
         _Range(
             sa.not_(sa.or_(received, open_due)), [Petition.received_at, Petition.id], 2, _NO_DUE
         ),
@@ -226,15 +237,87 @@ def _ranges(code: str) -> list[_Range]:
 
 def _filtered(code: str, user, today: date, *, due_soon_days: int, kind, channel, state):
     conditions = [queue_filter(code, user, today, due_soon_days)]
-    # The kind is compared as an expression (kind || ''), which no index serves: a kind is up to
-    # a third of all petitions, and SQLite's planner, offered the index on kind (kept for intake's
-    # search for earlier appeals), reads every petition of that kind instead of the queue's rows.
-    for column, value in ((Petition.kind + "", kind), (Petition.channel, channel)):
+    # A kind or a channel is up to half of all petitions, and SQLite's planner, offered their
+    # indexes, reads every petition of that kind instead of the few rows at the start of the
+    # queue's order: on SQLite they only filter (core/database.py).
+    for column, value in (
+        (database.filter_only(Petition.kind), kind),
+        (database.filter_only(Petition.channel), channel),
+    ):
         if value:
             conditions.append(column == value)
     if state:
         conditions.append(Petition.status == state)
     return conditions
+
+
+# The "all" queue narrowed by kind, channel or state to a few thousand petitions is read whole
+# through the filters' own indexes, (kind, channel, status), (status, kind) and (channel, status),
+# and ordered here: walking the queue's order for a rare combination (a kind by phone, answered)
+# would read most of a million petitions to fill one page. Past this many, the filters match at
+# least one petition in 200, and the walk finds a page within a few thousand rows.
+READ_WHOLE_UP_TO = 5000
+
+
+def _index_filters(kind, channel, state) -> list:
+    """The list's filters as the filters' indexes serve them (kind, channel, status)."""
+    return [
+        column == value
+        for column, value in (
+            (Petition.kind, kind),
+            (Petition.channel, channel),
+            (Petition.status, state),
+        )
+        if value
+    ]
+
+
+def _read_whole(conditions, anchor_key, forward: bool, per_page: int) -> list[Petition]:
+    """Up to per_page + 1 petitions after (or before) the anchor's place in the queue's order,
+    from the order columns of every petition the conditions select (at most READ_WHOLE_UP_TO)."""
+    keys = db.session.execute(
+        sa.select(
+            Petition.id,
+            Petition.status,
+            Petition.ack_due_on,
+            Petition.reply_due_on,
+            Petition.received_at,
+        ).where(*conditions)
+    ).all()
+    ordered = sorted(keys, key=_order_key, reverse=not forward)
+    if anchor_key is not None:
+        ordered = [
+            row
+            for row in ordered
+            if (_order_key(row) > anchor_key if forward else _order_key(row) < anchor_key)
+        ]
+    wanted = [row.id for row in ordered[: per_page + 1]]
+    return list(db.session.scalars(sa.select(Petition).where(Petition.id.in_(wanted))))
+
+
+def _walk(code: str, conditions, anchor_key, forward: bool, per_page: int) -> list[Petition]:
+    """Up to per_page + 1 petitions from each of the queue's ranges, read in index order from
+    the anchor's place on (or back)."""
+    ranges = _ranges(code)
+    rows: list[Petition] = []
+    previous = None
+    for part in ranges if forward else reversed(ranges):
+        crossing = previous is not None and (previous.group == _NO_DUE) != (part.group == _NO_DUE)
+        if crossing and len(rows) > per_page:
+            break  # the half already read fills the page (received and open interleave)
+        previous = part
+        query = sa.select(Petition).where(*conditions, part.condition)
+        if anchor_key is not None:
+            if part.group is not None and (part.group == _NO_DUE) != bool(anchor_key[0]):
+                # The anchor is in the other half of the order: all or none of this group.
+                if (part.group == _NO_DUE) != forward:
+                    continue
+            else:
+                key = paging.after_key if forward else paging.before_key
+                query = query.where(key(part.columns, anchor_key[part.key_from :]))
+        order = part.columns if forward else [column.desc() for column in part.columns]
+        rows.extend(db.session.scalars(query.order_by(*order).limit(per_page + 1)))
+    return rows
 
 
 def petitions_in_queue(
@@ -253,29 +336,29 @@ def petitions_in_queue(
     """The page of the queue after petition `after` (or before petition `before`; else the
     first page), with the queue's count capped (core/paging.py). An id that is no petition is
     the first page."""
-    conditions = _filtered(
-        code, user, today, due_soon_days=due_soon_days, kind=kind, channel=channel, state=state
-    )
     anchor_id = after if after is not None else before
     anchor = db.session.get(Petition, anchor_id) if anchor_id is not None else None
     forward = anchor is None or after is not None
     anchor_key = _order_key(anchor) if anchor is not None else None
-    ranges = _ranges(code)
-    rows: list[Petition] = []
-    for part in ranges if forward else reversed(ranges):
-        if len(rows) > per_page and part.group == (_NO_DUE if forward else _OPEN_DUE):
-            break  # the half already read fills the page (received and open interleave)
-        query = sa.select(Petition).where(*conditions, part.condition)
-        if anchor is not None:
-            if part.group is not None and (part.group == _NO_DUE) != bool(anchor_key[0]):
-                # The anchor is in the other half of the order: all or none of this group.
-                if (part.group == _NO_DUE) != forward:
-                    continue
-            else:
-                key = paging.after_key if forward else paging.before_key
-                query = query.where(key(part.columns, anchor_key[part.key_from :]))
-        order = part.columns if forward else [column.desc() for column in part.columns]
-        rows.extend(db.session.scalars(query.order_by(*order).limit(per_page + 1)))
+    filters = _index_filters(kind, channel, state) if code == "all" else []
+    matching = (
+        paging.capped_count(
+            sa.select(Petition.id).where(*filters), max(READ_WHOLE_UP_TO, paging.COUNT_CAP)
+        )
+        if filters
+        else None
+    )
+    if matching is not None and matching.count <= READ_WHOLE_UP_TO:
+        rows = _read_whole(filters, anchor_key, forward, per_page)
+    else:
+        conditions = _filtered(
+            code, user, today, due_soon_days=due_soon_days, kind=kind, channel=channel, state=state
+        )
+        rows = _walk(code, conditions, anchor_key, forward, per_page)
+    if matching is not None:
+        total = matching.capped_at(paging.COUNT_CAP)
+    else:
+        total = paging.capped_count(sa.select(Petition.id).where(*conditions))
     rows.sort(key=_order_key, reverse=not forward)
     more = len(rows) > per_page
     rows = rows[:per_page]
@@ -287,7 +370,6 @@ def petitions_in_queue(
     else:
         after_id = rows[-1].id if rows else None
         before_id = rows[0].id if more and rows else None
-    total = paging.capped_count(sa.select(Petition.id).where(*conditions))
     return paging.KeysetPage(rows, total, after_id, before_id)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from portal.core import clock, paging
@@ -28,6 +29,12 @@ def mixed_petitions(clerk, today):
     for petition in petitions[1::4]:
         if petition.status == "received":
             workflow.not_accept(petition, clerk, reason="不属于本院管辖。")
+    # Open petitions in two states, each a range of its own in the queue's order: the two in
+    # progress are due before the two still accepted, so a page read backwards from the end
+    # finds more than a page in one state and must still read the other.
+    handler = make_user(Role.HANDLER)
+    for petition in (petitions[0], petitions[9]):
+        workflow.assign(petition, clerk, handler=handler)
     db.session.commit()
 
 
@@ -76,19 +83,36 @@ def test_keyset_pages_show_every_petition_once_in_the_queue_order(app, frozen_no
         assert walk("all", clerk, today, per_page=per_page, forward=False)[0] == expected
 
 
-def test_keyset_pages_keep_the_filters(app, frozen_now):
+@pytest.mark.parametrize("read_whole_up_to", [queries.READ_WHOLE_UP_TO, 1])
+def test_keyset_pages_keep_the_filters(app, frozen_now, monkeypatch, read_whole_up_to):
+    """The same pages whether a filtered "all" list is read whole and ordered in Python (few
+    petitions) or walked in the order of the queue's indexes (many: forced here by a limit of 1)."""
+    monkeypatch.setattr(queries, "READ_WHOLE_UP_TO", read_whole_up_to)
     clerk = make_user(Role.CLERK)
     today = clock.local_today()
     mixed_petitions(clerk, today)
+    for petition in db.session.scalars(sa.select(Petition).where(Petition.id % 4 == 0)):
+        petition.kind, petition.channel = "report", "letter"
+    db.session.commit()
     for code, filters in [
         ("all", {"state": "accepted"}),
         ("all", {"state": "answered"}),
         ("new", {}),
         ("overdue", {}),
         ("all", {"kind": "complaint", "channel": "web"}),
+        ("all", {"kind": "report"}),
+        ("all", {"channel": "letter"}),
+        ("all", {"kind": "complaint", "state": "received"}),
+        ("all", {"channel": "web", "state": "answered"}),
+        ("all", {"kind": "report", "channel": "letter", "state": "accepted"}),
+        ("all", {"kind": "report", "channel": "web"}),
     ]:
         expected = in_queue_order(code, clerk, today, **filters)
         assert walk(code, clerk, today, per_page=2, **filters)[0] == expected, (code, filters)
+        backwards = walk(code, clerk, today, per_page=2, forward=False, **filters)[0]
+        assert backwards == expected, (code, filters)
+        first = queries.petitions_in_queue(code, clerk, today, due_soon_days=2, **filters)
+        assert first.total.count == len(expected), (code, filters)
 
 
 def test_a_page_starting_after_an_unknown_petition_is_the_first_page(app, frozen_now):
