@@ -202,16 +202,22 @@ _QUEUE_GROUPS = {
 }
 
 
+def _whole_order() -> _Range:
+    """The queue's order in one range, as expressions no index serves: for rows few enough for
+    the database to sort."""
+    next_due = deadlines.next_due_on_sql()
+    whole_order = [
+        sa.case((next_due.is_(None), 1), else_=0),
+        sa.func.coalesce(next_due, date.min),
+        Petition.received_at,
+        Petition.id,
+    ]
+    return _Range(sa.true(), whole_order, 0)
+
+
 def _ranges(code: str) -> list[_Range]:
     if code not in _QUEUE_GROUPS:
-        next_due = deadlines.next_due_on_sql()
-        whole_order = [
-            sa.case((next_due.is_(None), 1), else_=0),
-            sa.func.coalesce(next_due, date.min),
-            Petition.received_at,
-            Petition.id,
-        ]
-        return [_Range(sa.true(), whole_order, 0)]
+        return [_whole_order()]
     open_due = sa.and_(Petition.status.in_(_open), Petition.reply_due_on.is_not(None))
     received = Petition.status == State.RECEIVED.value
     # One range per open state: each is an ordered stretch of (status, reply_due_on, received_at,
@@ -252,10 +258,11 @@ def _filtered(code: str, user, today: date, *, due_soon_days: int, kind, channel
 
 
 # The "all" queue narrowed by kind, channel or state to a few thousand petitions is read whole
-# through the filters' own indexes, (kind, channel, status), (status, kind) and (channel, status),
-# and ordered here: walking the queue's order for a rare combination (a kind by phone, answered)
-# would read most of a million petitions to fill one page. Past this many, the filters match at
-# least one petition in 200, and the walk finds a page within a few thousand rows.
+# through the filters' own indexes, (kind, channel, status), (kind, status) and (channel, status),
+# and sorted by the database (a top-N sort of the queue's whole order): walking the order's
+# indexes for a rare combination (a kind by phone, answered) would read most of a million
+# petitions to fill one page. Past this many, the filters match at least one petition in 200,
+# and the walk finds a page within a few thousand rows.
 READ_WHOLE_UP_TO = 5000
 
 
@@ -272,33 +279,9 @@ def _index_filters(kind, channel, state) -> list:
     ]
 
 
-def _read_whole(conditions, anchor_key, forward: bool, per_page: int) -> list[Petition]:
-    """Up to per_page + 1 petitions after (or before) the anchor's place in the queue's order,
-    from the order columns of every petition the conditions select (at most READ_WHOLE_UP_TO)."""
-    keys = db.session.execute(
-        sa.select(
-            Petition.id,
-            Petition.status,
-            Petition.ack_due_on,
-            Petition.reply_due_on,
-            Petition.received_at,
-        ).where(*conditions)
-    ).all()
-    ordered = sorted(keys, key=_order_key, reverse=not forward)
-    if anchor_key is not None:
-        ordered = [
-            row
-            for row in ordered
-            if (_order_key(row) > anchor_key if forward else _order_key(row) < anchor_key)
-        ]
-    wanted = [row.id for row in ordered[: per_page + 1]]
-    return list(db.session.scalars(sa.select(Petition).where(Petition.id.in_(wanted))))
-
-
-def _walk(code: str, conditions, anchor_key, forward: bool, per_page: int) -> list[Petition]:
-    """Up to per_page + 1 petitions from each of the queue's ranges, read in index order from
-    the anchor's place on (or back)."""
-    ranges = _ranges(code)
+def _walk(ranges, conditions, anchor_key, forward: bool, per_page: int) -> list[Petition]:
+    """Up to per_page + 1 petitions from each range, read in its order from the anchor's place
+    on (or back)."""
     rows: list[Petition] = []
     previous = None
     for part in ranges if forward else reversed(ranges):
@@ -349,12 +332,12 @@ def petitions_in_queue(
         else None
     )
     if matching is not None and matching.count <= READ_WHOLE_UP_TO:
-        rows = _read_whole(filters, anchor_key, forward, per_page)
+        rows = _walk([_whole_order()], filters, anchor_key, forward, per_page)
     else:
         conditions = _filtered(
             code, user, today, due_soon_days=due_soon_days, kind=kind, channel=channel, state=state
         )
-        rows = _walk(code, conditions, anchor_key, forward, per_page)
+        rows = _walk(_ranges(code), conditions, anchor_key, forward, per_page)
     if matching is not None:
         total = matching.capped_at(paging.COUNT_CAP)
     else:
