@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as portal_config
@@ -117,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from portal.core.clock import local_today
+    from portal.core.i18n import format_date, format_datetime
     from portal.core.permissions import can_open
     from portal.core.urls import public_url
 
