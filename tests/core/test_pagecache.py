@@ -74,6 +74,27 @@ def test_pages_with_a_form_still_get_their_session(app):
     assert "no-store" in response.headers["Cache-Control"]
 
 
+def test_after_a_form_the_public_pages_leave_the_session_alone(app, published):
+    """A citizen who opened a form carries its session on every later page: those pages must
+    not rewrite it, nor clear a remember cookie, so that they stay cacheable (revalidated)."""
+    browser = app.test_client()
+    assert "Set-Cookie" in browser.get(url("petitions.lookup")).headers
+    for endpoint, values in read_pages(published):
+        response = browser.get(url(endpoint, **values))
+        assert response.status_code == 200, endpoint
+        assert "Set-Cookie" not in response.headers, endpoint
+        assert response.headers["Cache-Control"] == "public, no-cache", endpoint
+
+
+def test_a_staff_session_is_still_dropped_when_its_browser_changes(app):
+    """Session protection still holds where there is a login to protect."""
+    staff = app.test_client()
+    login(staff, make_user(Role.HANDLER))
+    assert staff.get(url("backoffice.dashboard")).status_code == 200
+    elsewhere = staff.get(url("backoffice.dashboard"), headers={"User-Agent": "another browser"})
+    assert elsewhere.status_code == 302 and "/login" in elsewhere.headers["Location"]
+
+
 def test_a_matching_validator_gets_304_without_a_body(app, published):
     document, _release = published
     for endpoint, values in [
