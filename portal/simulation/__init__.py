@@ -10,7 +10,7 @@
 - cli.py: `flask --app portal simulate`, which runs year.py on a scratch database and prints the
   figures month by month, with any invariant broken.
 
-The stateful property test (tests/simulation/test_year_properties.py) drives the same services
+The stateful property test (tests/petitions/test_year_properties.py) drives the same services
 action by action, with Hypothesis choosing the order, and checks invariants.py after each step.
 
 Like the demo loader (portal/demo.py), this package wires every domain together and drives them
