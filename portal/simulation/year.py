@@ -395,9 +395,8 @@ class Year:
     def step_review(self, petition: Petition, day: date) -> None:
         if petition.status != State.UNDER_REVIEW:
             return
-        answered_by = {r.drafted_by_id for r in petition.sent_replies} | {
-            r.approved_by_id for r in petition.sent_replies
-        }
+        objected = petition.latest_sent_reply  # the two-person rule: neither of its authors
+        answered_by = {objected.drafted_by_id, objected.approved_by_id}
         leader = self.rng.choice([u for u in self.staff[Role.LEADER] if u.id not in answered_by])
         handler = self.rng.choice([u for u in self.staff[Role.HANDLER] if u.id not in answered_by])
         workflow.start_review(petition, leader, handler=handler)
