@@ -154,6 +154,7 @@ def _register_cli(app: Flask) -> None:
     from portal.operations.audit_cli import audit_cli
     from portal.operations.cli import send_mail, send_sms
     from portal.petitions.cli import index_duplicates, sweep_deadlines
+    from portal.simulation.cli import simulate
     from portal.statistics.cli import statistics_cli
 
     app.cli.add_command(users_cli)
@@ -165,3 +166,4 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(check_files_command)
     app.cli.add_command(audit_cli)
     app.cli.add_command(statistics_cli)
+    app.cli.add_command(simulate)

@@ -78,16 +78,22 @@ def _drop_everything():
 def _app_context(app):
     with app.app_context():
         yield
-        db.session.remove()
-        with db.engine.begin() as connection:
-            # The trail refuses DELETE: emptied by lifting its guard, as only the schema's owner
-            # can (core/audit.py), before the users its events name.
-            audit.empty_trail(connection)
-            for table in reversed(db.metadata.sorted_tables):
-                if table.name not in AUDIT_TABLES:
-                    connection.execute(table.delete())
-        limiter.reset()
-        app.extensions["pagecache"].clear()  # the tables were emptied behind its back
+        empty_database(app)
+
+
+def empty_database(app):
+    """Every table emptied, as after each test (also between the examples of a property test,
+    which share one test's fixtures)."""
+    db.session.remove()
+    with db.engine.begin() as connection:
+        # The trail refuses DELETE: emptied by lifting its guard, as only the schema's owner
+        # can (core/audit.py), before the users its events name.
+        audit.empty_trail(connection)
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name not in AUDIT_TABLES:
+                connection.execute(table.delete())
+    limiter.reset()
+    app.extensions["pagecache"].clear()  # the tables were emptied behind its back
 
 
 @pytest.fixture

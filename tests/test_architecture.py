@@ -9,8 +9,9 @@
 3. Domains depend on each other without cycles, so each can be read, and tested, from the bottom
    up.
 
-The composition modules, the app factory (`portal/__init__.py`) and the demo loader
-(`portal/demo.py`), wire every domain together and are exempt.
+The composition modules, the app factory (`portal/__init__.py`), the demo loader
+(`portal/demo.py`) and the simulated year (`portal/simulation/`), wire every domain together and
+are exempt.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 
 PORTAL = Path(__file__).resolve().parent.parent / "portal"
 SHARED = {"core", "config", "extensions"}
-COMPOSITION = {PORTAL / "__init__.py", PORTAL / "demo.py"}
+COMPOSITION = {PORTAL / "__init__.py", PORTAL / "demo.py", *(PORTAL / "simulation").glob("*.py")}
 PUBLIC_MODULES = {"services", "queries"}
 
 

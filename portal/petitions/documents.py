@@ -97,7 +97,7 @@ def issue_notices(petition: Petition, reply: Reply) -> list[WrittenNotice]:
     now = clock.now()
     kind = ReplyKind(reply.kind)
     notices = []
-    for recipient in [petition, *_merged_into(petition)]:
+    for recipient in [petition, *petitions_merged_into(petition)]:
         serial, number = next_document_number(kind, clock.local_date(now).year)
         notice = WrittenNotice(
             petition=recipient,
@@ -115,7 +115,7 @@ def issue_notices(petition: Petition, reply: Reply) -> list[WrittenNotice]:
     return notices
 
 
-def _merged_into(petition: Petition) -> list[Petition]:
+def petitions_merged_into(petition: Petition) -> list[Petition]:
     """The petitions merged into this one, and into those, and so on."""
     found, frontier = [], [petition.id]
     while frontier:

@@ -29,6 +29,7 @@ from portal.core.audit import AuditEvent
 from portal.core.permissions import Role
 from portal.core.urls import public_url
 from portal.extensions import db
+from portal.petitions import documents
 from portal.petitions.models import MaterialRequest, Petition, ReplyKind
 
 # An SMS parameter is cut to this many characters: gateways refuse longer template values.
@@ -53,8 +54,15 @@ def _short(text: str | None) -> str:
 
 
 def _latest_reply(petition: Petition, *kinds: ReplyKind):
-    sent = [reply for reply in petition.sent_replies if reply.kind in kinds]
-    return sent[-1] if sent else None
+    """The latest sent reply of these kinds that the petitioner reads: their petition's own or,
+    once it is merged, that of the earlier petition answering for it (and so on)."""
+    answering = petition
+    while answering is not None:  # merges only go to earlier petitions, so this ends
+        sent = [reply for reply in answering.sent_replies if reply.kind in kinds]
+        if sent:
+            return sent[-1]
+        answering = answering.merged_into
+    return None
 
 
 def _reply_text(petition: Petition, *kinds: ReplyKind) -> str | None:
@@ -249,18 +257,30 @@ def language_of(petition: Petition) -> str:
     return petition.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+# A reply to a petition is also the reply to those merged into it (the earlier petition answers
+# for them, and their progress pages show it): their petitioners are told of it as well, each
+# under their own tracking number.
+ANSWERS_MERGED = frozenset({"petition.reply_sent", "petition.progress_reply_sent"})
+
+
 def tell_petitioner(event: AuditEvent) -> None:
-    """The subscriber: the message for this step, by the channels the petitioner chose."""
+    """The subscriber: the message for this step, by the channels each petitioner chose."""
     petition = _petition(event)
-    if petition is None or not (wants_sms(petition) or wants_email(petition)):
+    if petition is None:
         return
-    locale = language_of(petition)
-    with force_locale(locale):
-        if event.code == MATERIAL_REQUESTED:
-            told = _material_requested(petition, event, _asked(event))
-        else:
-            told = NOTICES[event.code](petition, event)
-        send(petition, told, locale)
+    recipients = [petition]
+    if event.code in ANSWERS_MERGED:
+        recipients += documents.petitions_merged_into(petition)
+    for recipient in recipients:
+        if not (wants_sms(recipient) or wants_email(recipient)):
+            continue
+        locale = language_of(recipient)
+        with force_locale(locale):
+            if event.code == MATERIAL_REQUESTED:
+                told = _material_requested(recipient, event, _asked(event))
+            else:
+                told = NOTICES[event.code](recipient, event)
+            send(recipient, told, locale)
 
 
 def wants_sms(petition: Petition) -> bool:

@@ -111,6 +111,32 @@ def test_a_transfer_says_where_to_and_a_refusal_says_why(team):
     assert_no_query_code(refused_code)
 
 
+def test_the_petitioner_of_a_merged_petition_is_told_when_the_earlier_one_is_answered(team):
+    """Found by the simulated year (portal/simulation): the earlier petition answers for the
+    repeat merged into it, and its reply shows on the repeat's progress page; the repeat's
+    petitioner, who chose e-mail, must hear of it too, under their own number."""
+    clerk, handler, leader = team[Role.CLERK], team[Role.HANDLER], team[Role.LEADER]
+    earlier, _ = make_petition(mobile="13900000010", notify_by_sms=False)
+    repeat, _ = make_petition(mobile="13900000011", email=EMAIL, notify_by_sms=False)
+    workflow.acknowledge(earlier, clerk, notice="已受理。")
+    workflow.merge(repeat, clerk, into=earlier, notice="已并入前次信访一并办理。")
+    workflow.assign(earlier, clerk, handler=handler)
+    workflow.draft_reply(earlier, handler, kind="progress", body="正在调取案卷。")
+    db.session.commit()
+    workflow.approve(earlier, leader)
+    workflow.draft_reply(earlier, handler, kind="result", body="经审查，已通知公安机关立案。")
+    db.session.commit()
+    workflow.approve(earlier, leader)
+    db.session.commit()
+
+    to_repeat = [m for m in messages("email") if m.recipient == EMAIL]
+    assert len(to_repeat) == 4  # received, merged, then the earlier petition's two replies
+    progress, result = to_repeat[2:]
+    assert repeat.tracking_number in progress.subject and "正在调取案卷" in progress.body
+    assert repeat.tracking_number in result.subject and "已通知公安机关立案" in result.body
+    assert earlier.tracking_number not in result.body
+
+
 def test_only_the_chosen_channels_are_used(team):
     sms_only, _ = make_petition(
         mobile=MOBILE, email=EMAIL, notify_by_sms=True, notify_by_email=False
