@@ -135,7 +135,8 @@ class Year:
                         f"{role.value}{n}@simulation.invalid",
                         f"{role.value} {n}",
                         role,
-                        secrets.token_urlsafe(24),
+                        # Random, and with a digit: a token of letters only is refused.
+                        secrets.token_urlsafe(24) + "0",
                     )
                     for n in range(1, count + 1)
                 ]
