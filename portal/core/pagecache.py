@@ -48,6 +48,7 @@ import os
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import click
 from cachelib import BaseCache, RedisCache, SimpleCache
@@ -286,9 +287,10 @@ def _marked_view():
 
 
 def variant_of(cookies, names) -> str:
-    """The variant of a page a reader with these cookies gets: the values of the cookies `names`
-    (PAGE_VARIANT_COOKIES), in order."""
-    return "|".join(cookies.get(name, "") for name in names)
+    """The variant of a page a reader with these cookies gets: the cookies `names`
+    (PAGE_VARIANT_COOKIES) that are set, URL-encoded so that no value, however made up, can
+    spell another reader's variant; empty for a reader with none."""
+    return urlencode([(name, cookies[name]) for name in names if cookies.get(name)])
 
 
 def _next_midnight() -> float:

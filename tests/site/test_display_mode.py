@@ -36,9 +36,7 @@ def test_every_page_offers_the_elderly_mode_and_the_way_back(client_request, end
     page = client_request.get(endpoint)
     assert "elderly-mode" in page.html["class"]
     assert page.select_one('link[href$="/static/elderly.css"]') is not None
-    assert display_switch(page)["href"].startswith(
-        url("site.switch_display_mode", mode="standard")
-    )
+    assert display_switch(page)["href"].startswith(url("site.switch_display_mode", mode="standard"))
 
 
 def test_the_switch_remembers_the_choice_in_its_own_cookie_and_goes_back(client):
