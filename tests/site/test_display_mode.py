@@ -139,3 +139,13 @@ def test_an_elderly_page_is_served_from_the_store(app, monkeypatch):
     assert len(calls) == 1
     assert all(is_elderly(page) for page in pages)
     assert len({page.headers["ETag"] for page in pages}) == 1
+
+
+def test_a_made_up_cookie_cannot_plant_a_page_for_other_readers(app):
+    home = url("site.home")
+    # Values spelling the English elderly variant under a naive join of the cookies' values.
+    reader(app, portal_locale="en|elderly").get(home)
+    reader(app, portal_locale="en&portal_display=elderly").get(home)
+    genuine = reader(app, portal_locale="en", portal_display="elderly").get(home)
+    assert is_elderly(genuine)
+    assert 'lang="en"' in genuine.get_data(as_text=True)
