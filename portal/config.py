@@ -154,6 +154,45 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "PROCURATORATE_NAME_EN": _env(
             "PROCURATORATE_NAME_EN", "Example City People's Procuratorate"
         ),
+        # The site's identity, in the header and footer of every page (portal/site/identity.py):
+        # the emblem (a file under static/; empty for none), and the registrations a Chinese
+        # government site shows in its footer, each shown only once set: the ICP filing number
+        # (ICP备案号), the public security filing number (公安机关备案号, its digits link to the
+        # filing record) and the government website code (政府网站标识码).
+        "SITE_EMBLEM": _env("SITE_EMBLEM", "emblem.svg"),
+        "SITE_ICP_NUMBER": _env("SITE_ICP_NUMBER", ""),
+        "SITE_PSB_NUMBER": _env("SITE_PSB_NUMBER", ""),
+        "SITE_GOV_CODE": _env("SITE_GOV_CODE", ""),
+        # The procuratorate's service centre (检察服务中心), on the contact page and in the footer:
+        # the demo procuratorate's until set. Phone numbers become tap-to-call links.
+        "SERVICE_CENTRE_ADDRESS": _env(
+            "SERVICE_CENTRE_ADDRESS", "示例市示例区人民路100号（邮编：100000）"
+        ),
+        "SERVICE_CENTRE_ADDRESS_EN": _env(
+            "SERVICE_CENTRE_ADDRESS_EN",
+            "100 Renmin Road, Example District, Example City (postcode 100000)",
+        ),
+        "SERVICE_CENTRE_PHONE": _env("SERVICE_CENTRE_PHONE", "010-12345678"),
+        "SERVICE_CENTRE_HOTLINE": _env("SERVICE_CENTRE_HOTLINE", "12309"),
+        "SERVICE_CENTRE_HOURS": _env(
+            "SERVICE_CENTRE_HOURS",
+            "周一至周五 9:00—12:00，13:30—17:30（法定节假日除外）",
+        ),
+        "SERVICE_CENTRE_HOURS_EN": _env(
+            "SERVICE_CENTRE_HOURS_EN",
+            "Monday to Friday, 9:00–12:00 and 13:30–17:30, except public holidays",
+        ),
+        "SERVICE_CENTRE_DIRECTIONS": _env(
+            "SERVICE_CENTRE_DIRECTIONS",
+            "地铁1号线人民路站B出口向北步行约300米；公交12路、35路在“市检察院”站下车。"
+            "服务中心在大楼东侧一层，入口有无障碍坡道。",
+        ),
+        "SERVICE_CENTRE_DIRECTIONS_EN": _env(
+            "SERVICE_CENTRE_DIRECTIONS_EN",
+            "Metro line 1 to Renmin Road, exit B, then about 300 m north; buses 12 and 35 to "
+            "the City Procuratorate stop. The service centre is on the ground floor of the east "
+            "side of the building; the entrance has a ramp.",
+        ),
         # Written notices (portal/petitions/documents.py): the prefix of their document numbers
         # (机关代字, e.g. 示检控告 gives 示检控告受〔2026〕12号), and the font embedded in the PDFs,
         # which must hold Chinese characters (a .ttc collection: its Simplified Chinese face).
@@ -302,9 +341,9 @@ def _production_guards(config: dict, is_production: bool) -> None:
     that leave the site are built from PUBLIC_BASE_URL (portal/core/urls.py), never from Host.
     Elsewhere every host is served unless TRUSTED_HOSTS is set.
 
-    Cookies: with Secure on (production), the session, remember and language cookies carry the
-    `__Host-` prefix, so the browser accepts them only over HTTPS, for this exact host (no
-    Domain) and Path=/; a sibling subdomain cannot plant or overwrite them. Development over
+    Cookies: with Secure on (production), the session, remember, language and display-mode
+    cookies carry the `__Host-` prefix, so the browser accepts them only over HTTPS, for this
+    exact host (no Domain) and Path=/; a sibling subdomain cannot plant or overwrite them. Development over
     plain HTTP keeps the plain names, which browsers accept without Secure.
     """
     extra = [h.strip() for h in (_env("TRUSTED_HOSTS") or "").split(",") if h.strip()]
@@ -315,6 +354,16 @@ def _production_guards(config: dict, is_production: bool) -> None:
     config.setdefault("SESSION_COOKIE_NAME", f"{prefix}session")
     config.setdefault("REMEMBER_COOKIE_NAME", f"{prefix}remember_token")
     config.setdefault("LOCALE_COOKIE_NAME", f"{prefix}locale" if prefix else "portal_locale")
+    # The elderly mode (长辈版) is remembered like the language, in a cookie of its own.
+    config.setdefault(
+        "DISPLAY_MODE_COOKIE_NAME", f"{prefix}display" if prefix else "portal_display"
+    )
+    # A public page is rendered differently for each value of these cookies; the page cache
+    # keeps a copy per combination (portal/core/pagecache.py).
+    config.setdefault(
+        "PAGE_VARIANT_COOKIES",
+        (config["LOCALE_COOKIE_NAME"], config["DISPLAY_MODE_COOKIE_NAME"]),
+    )
     # `__Host-` cookies must say Path=/ and carry no Domain, also under a script root.
     config.setdefault("SESSION_COOKIE_PATH", "/")
     config.setdefault("SESSION_COOKIE_DOMAIN", None)

@@ -10,8 +10,47 @@ document.addEventListener("DOMContentLoaded", function () {
       if (target) { event.preventDefault(); target.focus(); target.scrollIntoView({block: "center"}); }
     });
   });
+  keepFormsAcrossSwitches();
   document.querySelectorAll(".print-button").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
   });
 });
+
+// The language and elderly-mode switches are links that load the page again: what someone had
+// typed into a form on it would be lost. Keep it for that one reload, in this tab only
+// (sessionStorage), and remove it as soon as it is put back. Passwords and files are never kept.
+var SWITCH_KEY = "portal-form-before-switch";
+
+function keptFields() {
+  return document.querySelectorAll("main form input, main form textarea, main form select");
+}
+
+function isKept(field) {
+  return field.name && ["hidden", "password", "file", "submit", "button"].indexOf(field.type) < 0;
+}
+
+function keepFormsAcrossSwitches() {
+  var saved = null;
+  try { saved = JSON.parse(window.sessionStorage.getItem(SWITCH_KEY) || "null"); } catch (e) { return; }
+  window.sessionStorage.removeItem(SWITCH_KEY);
+  if (saved && saved.path === window.location.pathname) {
+    keptFields().forEach(function (field, index) {
+      var value = saved.fields[index];
+      if (!isKept(field) || !value || value.name !== field.name) { return; }
+      if (field.type === "checkbox" || field.type === "radio") { field.checked = value.checked; }
+      else { field.value = value.value; }
+    });
+  }
+  document.querySelectorAll(".display-switch a, .language-switch a").forEach(function (link) {
+    link.addEventListener("click", function () {
+      var fields = Array.prototype.map.call(keptFields(), function (field) {
+        return isKept(field) ? {name: field.name, value: field.value, checked: field.checked} : null;
+      });
+      if (!fields.length) { return; }
+      try {
+        window.sessionStorage.setItem(SWITCH_KEY, JSON.stringify({path: window.location.pathname, fields: fields}));
+      } catch (e) { /* storage full or refused: the switch still works */ }
+    });
+  });
+}

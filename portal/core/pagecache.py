@@ -8,10 +8,11 @@ nothing written to the session, no cookie set and no CSRF token rendered (a form
 belongs to one reader's session). The entry keeps the status, the headers (the
 security headers included), the body, its ETag (a hash of the body) and the generation of every
 *topic* it was rendered from. Pages are stored per host, full path with query string, and
-language (the language cookie's value), so each language has its own copy.
+*variant*: the values of the cookies a page is rendered by (PAGE_VARIANT_COOKIES: the language
+and the display mode, standard or elderly), so each language and mode has its own copy.
 
 **Serving.** A WSGI middleware in front of Flask answers a GET or HEAD that carries no cookie
-but the language cookie from the store, when the entry is still current: 304 when the request's
+but the variant cookies from the store, when the entry is still current: 304 when the request's
 If-None-Match names its ETag, else the stored response. Anything else (a session cookie, a miss,
 a stale entry) goes to Flask as usual, and Flask's answer to a conditional request is a 304 too.
 Public responses say `Cache-Control: public, no-cache` and `Vary: Cookie`: a browser or proxy may
@@ -47,6 +48,7 @@ import os
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import click
 from cachelib import BaseCache, RedisCache, SimpleCache
@@ -57,7 +59,6 @@ from sqlalchemy.orm import Session
 from werkzeug.http import parse_cookie, parse_etags
 
 from portal.core import clock
-from portal.core.i18n import LOCALE_COOKIE, locale_cookie
 
 log = logging.getLogger(__name__)
 
@@ -188,8 +189,8 @@ class PageCache:
         self.prefix = prefix
         self.seconds = seconds
 
-    def key(self, host: str, path: str, query: str, locale: str) -> str:
-        return f"{self.prefix}:{locale}:{host}{path}?{query}"
+    def key(self, host: str, path: str, query: str, variant: str) -> str:
+        return f"{self.prefix}:{variant}:{host}{path}?{query}"
 
     # The cache is an optimisation: when its store fails (Redis down), pages are rendered as if
     # nothing were stored, and the failure is logged; it never fails a request.
@@ -285,8 +286,11 @@ def _marked_view():
     return view if view is not None and hasattr(view, "page_topics") else None
 
 
-def _locale_of(cookies) -> str:
-    return cookies.get(locale_cookie(), "")
+def variant_of(cookies, names) -> str:
+    """The variant of a page a reader with these cookies gets: the cookies `names`
+    (PAGE_VARIANT_COOKIES) that are set, URL-encoded so that no value, however made up, can
+    spell another reader's variant; empty for a reader with none."""
+    return urlencode([(name, cookies[name]) for name in names if cookies.get(name)])
 
 
 def _next_midnight() -> float:
@@ -340,7 +344,7 @@ def init_app(app: Flask, root: Path, *, is_logged_in: Callable[[], bool]) -> Non
                     request.host,
                     request.path,
                     request.query_string.decode("latin-1"),
-                    _locale_of(request.cookies),
+                    variant_of(request.cookies, current_app.config["PAGE_VARIANT_COOKIES"]),
                 ),  # fmt: skip
                 {
                     "status": response.status,
@@ -376,7 +380,7 @@ class CachedPagesMiddleware:
     def __init__(self, wsgi_app, app: Flask, cache: PageCache):
         self.wsgi_app = wsgi_app
         self.cache = cache
-        self.locale_cookie = app.config.get("LOCALE_COOKIE_NAME", LOCALE_COOKIE)
+        self.variant_cookies = tuple(app.config["PAGE_VARIANT_COOKIES"])
 
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD")
@@ -387,19 +391,18 @@ class CachedPagesMiddleware:
         return self.wsgi_app(environ, start_response)
 
     def _entry_for(self, environ):
-        locale = ""
-        raw_cookies = environ.get("HTTP_COOKIE")
-        if raw_cookies:
-            cookies = parse_cookie(raw_cookies)
-            if any(name != self.locale_cookie for name in cookies):
-                return None  # a session (or anything else): Flask decides
-            locale = cookies.get(self.locale_cookie, "")
+        cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
+        if any(name not in self.variant_cookies for name in cookies):
+            return None  # a session (or anything else): Flask decides
         try:
             path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
         except UnicodeError:
             return None  # a malformed path: Flask answers it
         key = self.cache.key(
-            environ.get("HTTP_HOST", ""), path, environ.get("QUERY_STRING", ""), locale
+            environ.get("HTTP_HOST", ""),
+            path,
+            environ.get("QUERY_STRING", ""),
+            variant_of(cookies, self.variant_cookies),
         )
         return self.cache.current(key)
 

@@ -62,6 +62,9 @@ def _as_lawyer(url):
 
 PUBLIC_PAGES = {
     "home": _goto("/"),
+    "contact": _goto("/contact"),
+    "privacy": _goto("/privacy"),
+    "accessibility": _goto("/accessibility"),
     "intake": _goto("/petitions/new"),
     "intake-errors": _submit_empty("/petitions/new", "Submit petition"),
     "receipt": _receipt,
@@ -149,6 +152,9 @@ STAFF_PAGES = {
 # public page must be added to PUBLIC_PAGES and here (test_every_public_page_is_checked).
 PUBLIC_ENDPOINTS = {
     "site.home": "home",
+    "site.contact": "contact",
+    "site.privacy_statement": "privacy",
+    "site.accessibility_statement": "accessibility",
     "statistics.transparency": "transparency",
     "petitions.new_petition": "intake",
     "petitions.lookup": "lookup",
@@ -173,11 +179,13 @@ PUBLIC_ENDPOINTS = {
     "lawyers.bind_case": "lawyer-bind-case",
     "lawyers.change_password": "lawyer-password",
 }
-# Not HTML pages: files, feeds, the health check, the language link (a redirect).
+# Not HTML pages: files, feeds, the health check, the language and display-mode links
+# (redirects).
 NOT_PAGES = {
     "static",
     "site.health",
     "site.switch_language",
+    "site.switch_display_mode",
     "disclosure.releases_feed",
     "appointments.booking_ics",
     "lawyers.download_case_file",
