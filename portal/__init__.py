@@ -80,6 +80,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.core import outbox as _outbox  # noqa: F401
     from portal.disclosure import models as _disclosure  # noqa: F401
     from portal.lawyers import models as _lawyers  # noqa: F401
+    from portal.leads import models as _leads  # noqa: F401
     from portal.petitions import models as _petitions  # noqa: F401
     from portal.statistics import models as _statistics  # noqa: F401
     from portal.statistics import services as _statistics_totals  # noqa: F401  (the flush hook)
@@ -98,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.disclosure import views as disclosure
     from portal.lawyers import admin as lawyers_admin
     from portal.lawyers import views as lawyers
+    from portal.leads import views as leads
     from portal.operations import admin as operations_admin
     from portal.petitions import admin as backoffice
     from portal.petitions import views as petitions
@@ -109,7 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     for module in (
         site, petitions, accounts, backoffice, users_admin, calendar_admin,
         cases, cases_admin, disclosure, disclosure_admin, api,
-        lawyers, lawyers_admin, appointments, appointments_admin, operations_admin,
+        lawyers, lawyers_admin, appointments, appointments_admin, operations_admin, leads,
         statistics, statistics_admin, statistics_api,
     ):  # fmt: skip
         app.register_blueprint(module.bp)

@@ -27,6 +27,7 @@ from portal.core.permissions import Role
 from portal.disclosure import services as disclosure
 from portal.extensions import db
 from portal.lawyers import services as lawyers
+from portal.leads import services as leads
 from portal.petitions import services as petitions
 from portal.petitions import workflow
 
@@ -70,6 +71,7 @@ def demo_data():
         _sample_cases(users)
         _sample_appointments(users)
         _sample_disclosure(publisher=users[Role.PUBLISHER], reviewer=reviewer)
+        _sample_leads(users)
         db.session.commit()
         click.echo("Demo data loaded.")
     else:
@@ -129,6 +131,64 @@ def _sample_petitions(users):
         handler,
         kind="result",
         body="根据《国家赔偿法》第三十九条，请求国家赔偿的时效为两年。",
+    )
+    workflow.approve(answered, leader)
+
+
+# ---- public-interest litigation leads (portal/leads) -----------------------------------------
+
+
+def _demo_photo():
+    """A plain photo for the demo lead, through the same re-encoding as any uploaded one."""
+    import io
+
+    from PIL import Image
+
+    from portal.core.images import reencode_photo
+
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (70, 90, 60)).save(out, "JPEG")
+    return reencode_photo("河道排污口.jpg", out.getvalue())
+
+
+def _sample_leads(users):
+    """Two leads: an anonymous one with a photo and coordinates, waiting for its procedural
+    reply; and a named one already answered with the result."""
+    clerk, handler, leader = users[Role.CLERK], users[Role.HANDLER], users[Role.LEADER]
+    leads.report_lead(
+        petitions.IntakeData(
+            kind=leads.PETITION_KIND.value,
+            subject="化工厂夜间向河道排放污水",
+            body="东郊河段旁的化工厂每晚十点后通过暗管向河道排放黑色污水，河面出现死鱼。",
+            is_anonymous=True,
+        ),
+        leads.LeadData(
+            harm_field="ecology",
+            location="示例市东郊河段，化工路与滨河路交叉口以北约200米",
+            latitude=39.9042,
+            longitude=116.4074,
+            photos=[_demo_photo()],
+        ),
+        submission_key=secrets.token_urlsafe(32),
+    )
+    answered = leads.report_lead(
+        petitions.IntakeData(
+            kind=leads.PETITION_KIND.value,
+            subject="校园周边小卖部向学生售卖烟酒",
+            body="示例市第一小学校门对面的小卖部长期向小学生出售香烟和白酒，家长多次劝阻无效。",
+            name="郑某某",
+            mobile="13800000004",
+        ),
+        leads.LeadData(harm_field="minors", location="示例市第一小学校门对面"),
+        submission_key=secrets.token_urlsafe(32),
+    ).petition
+    workflow.acknowledge(answered, clerk, notice="您反映的公益诉讼线索已受理。")
+    workflow.assign(answered, clerk, handler=handler)
+    workflow.draft_reply(
+        answered,
+        handler,
+        kind="result",
+        body="经调查核实，我院已向市场监管部门发出检察建议，该小卖部已被责令整改并处罚款。",
     )
     workflow.approve(answered, leader)
 

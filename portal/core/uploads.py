@@ -111,6 +111,13 @@ def safe_display_name(filename: str | None) -> str:
 def check_upload(file_storage) -> CheckedUpload:
     """Read one uploaded file and accept it only if its bytes are an allowed type. Anything that
     is not an uploaded file (a file field sent as a plain text field) is rejected too."""
+    return check_file(*read_upload(file_storage))
+
+
+def read_upload(file_storage) -> tuple[str, bytes]:
+    """The display name and bytes of one uploaded file, at most MAX_ATTACHMENT_BYTES of them;
+    raises UploadRejected for what is not a file, an empty file or one too large. Shared by
+    `check_upload` and the photos re-encoded by core/images.py."""
     if not isinstance(file_storage, FileStorage):
         raise UploadRejected(_l("Choose the file again: what was sent was not a file."))
     limit = current_app.config["MAX_ATTACHMENT_BYTES"]
@@ -122,7 +129,7 @@ def check_upload(file_storage) -> CheckedUpload:
         raise UploadRejected(
             _l("The file %(name)s is larger than %(mb)s MB.", name=name, mb=limit // (1024 * 1024))
         )
-    return check_file(name, data)
+    return name, data
 
 
 def check_file(filename: str | None, data: bytes) -> CheckedUpload:

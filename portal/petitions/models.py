@@ -76,6 +76,9 @@ class Kind(enum.StrEnum):
     REPORT = "report"
     MISCONDUCT_REPORT = "misconduct_report"
     LEGAL_CONSULTATION = "legal_consultation"
+    # 公益诉讼线索: harm to the public interest; its field, place and coordinates are the leads
+    # domain's (portal/leads), beside the petition that carries it through the workflow.
+    PUBLIC_INTEREST = "public_interest"
     OTHER = "other"
 
     @property
@@ -101,9 +104,11 @@ KIND_LABELS = {
     Kind.REPORT: _l("Report (举报)"),
     Kind.MISCONDUCT_REPORT: _l("Report of misconduct by procuratorate staff"),
     Kind.LEGAL_CONSULTATION: _l("Legal consultation"),
+    Kind.PUBLIC_INTEREST: _l("Public-interest litigation lead (公益诉讼线索)"),
     Kind.OTHER: _l("Other letter or visit"),
 }
-ANONYMOUS_KINDS = frozenset({Kind.REPORT, Kind.MISCONDUCT_REPORT})
+# Reports may be anonymous, and so may a lead: whoever saw the harm need not give their name.
+ANONYMOUS_KINDS = frozenset({Kind.REPORT, Kind.MISCONDUCT_REPORT, Kind.PUBLIC_INTEREST})
 APPEAL_KINDS = frozenset({Kind.CRIMINAL_APPEAL, Kind.CIVIL_APPEAL, Kind.ADMINISTRATIVE_APPEAL})
 
 

@@ -37,6 +37,7 @@ from portal.petitions.models import (
     OPEN_STATES,
     Addition,
     Attachment,
+    Channel,  # noqa: F401  (other domains file petitions through this module: portal/leads)
     Escalation,
     Kind,
     MaterialRequest,

@@ -79,6 +79,8 @@ PUBLIC_PAGES = {
     "login": _goto("/staff/login"),
     "login-errors": _submit_empty("/staff/login", "Log in"),
     "not-found": _goto("/no-such-page", status=404),
+    "lead-report": _goto("/public-interest/report"),
+    "lead-report-errors": _submit_empty("/public-interest/report", "Send the report"),
     "transparency": _goto("/transparency"),
     "transparency-bad-period": _goto("/transparency?year=1900", status=400),
     # Case information, disclosure, appointments and the lawyers' entry pages.
@@ -157,6 +159,7 @@ PUBLIC_ENDPOINTS = {
     "site.accessibility_statement": "accessibility",
     "statistics.transparency": "transparency",
     "petitions.new_petition": "intake",
+    "leads.report_lead": "lead-report",
     "petitions.lookup": "lookup",
     "petitions.progress": "progress",
     "petitions.recover_code": "recover-code",

@@ -1071,7 +1071,8 @@ def test_a_second_appeal_from_the_same_person_is_not_assigned_again(frozen_now):
 def test_anonymous_only_for_reports(kind, frozen_now):
     data = intake(kind=kind.value, is_anonymous=True)
     key = secrets.token_urlsafe(32)
-    if kind in (Kind.REPORT, Kind.MISCONDUCT_REPORT):
+    # Reports, and public-interest leads (whoever saw the harm need not give their name).
+    if kind in (Kind.REPORT, Kind.MISCONDUCT_REPORT, Kind.PUBLIC_INTEREST):
         receipt = services.submit_petition(data, channel="web", submission_key=key)
         db.session.commit()
         petition = receipt.petition

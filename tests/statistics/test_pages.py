@@ -140,7 +140,7 @@ def test_the_api_and_the_csv_carry_the_figures_of_the_page(english, year_of_peti
         return row["dimension"], row["group"], row["reach"]
 
     assert sorted(as_text, key=order) == sorted(rows, key=order)
-    assert len(rows) == 3 * (1 + 11 + 10)  # each class: the total, 11 months, 10 kinds
+    assert len(rows) == 3 * (1 + 11 + 11)  # each class: the total, 11 months, 11 kinds
     may = next(g for g in data["groups"] if g["group"] == "2026-05")["figures"]["reachable"]
     assert (may["received"], may["received_web"], may["received_letter"]) == (2, 1, 1)
 
