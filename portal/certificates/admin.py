@@ -59,7 +59,8 @@ def _place_error(form, error: InvalidTransition) -> None:
 @bp.route("/")
 @roles_required(*READERS)
 def list_applications():
-    queue = queries.Queue(params.choice_arg(request.args, "queue", set(queries.Queue)) or "waiting")
+    chosen = params.lenient(params.choice_arg, request.args, "queue", list(queries.Queue))
+    queue = queries.Queue(chosen or queries.Queue.WAITING)
     return render_template(
         "certificates/admin/queue.html",
         queue=queue,
@@ -175,7 +176,7 @@ def download_certificate(application_id: int):
 @bp.route("/records")
 @roles_required(*READERS)
 def list_records():
-    typed = params.text_arg(request.args, "q") or ""
+    typed = params.lenient(params.text_arg, request.args, "q") or ""
     return render_template(
         "certificates/admin/records.html",
         page=queries.search_records(typed, page=params.page_arg(request.args)),
