@@ -24,9 +24,7 @@ COMPANY_CODE = "91350100M000100Y43"
 def _fill_application(page, t, letter) -> None:
     page.get_by_label(t("Company or organisation")).check()
     page.get_by_label(t("Name of the company or person")).fill("示例路桥工程有限公司")
-    page.get_by_label(t("Unified social credit code or resident ID card number")).fill(
-        COMPANY_CODE
-    )
+    page.get_by_label(t("Unified social credit code or resident ID card number")).fill(COMPANY_CODE)
     page.get_by_label(t("Purpose of the inquiry")).fill("参加工程投标")
     page.get_by_label(t("Project name (optional)")).fill("示例市第一中学教学楼工程")
     page.get_by_label(t("Tendering party (optional)")).fill("示例市教育局")
@@ -36,9 +34,7 @@ def _fill_application(page, t, letter) -> None:
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
-def test_apply_answer_download_verify_and_revoke(
-    new_context, staff_page, axe, tmp_path, language
-):
+def test_apply_answer_download_verify_and_revoke(new_context, staff_page, axe, tmp_path, language):
     t = texts(language)
     letter = tmp_path / "授权委托书.pdf"
     letter.write_bytes(PDF)
