@@ -76,6 +76,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.appointments import models as _appointments  # noqa: F401
     from portal.calendar import models as _calendar  # noqa: F401
     from portal.cases import models as _cases  # noqa: F401
+    from portal.certificates import models as _certificates  # noqa: F401
     from portal.core import audit as _audit  # noqa: F401
     from portal.core import outbox as _outbox  # noqa: F401
     from portal.disclosure import models as _disclosure  # noqa: F401
@@ -94,6 +95,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.calendar import admin as calendar_admin
     from portal.cases import admin as cases_admin
     from portal.cases import views as cases
+    from portal.certificates import admin as certificates_admin
+    from portal.certificates import views as certificates
     from portal.disclosure import admin as disclosure_admin
     from portal.disclosure import api
     from portal.disclosure import views as disclosure
@@ -113,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
         cases, cases_admin, disclosure, disclosure_admin, api,
         lawyers, lawyers_admin, appointments, appointments_admin, operations_admin, leads,
         statistics, statistics_admin, statistics_api,
+        certificates, certificates_admin,
     ):  # fmt: skip
         app.register_blueprint(module.bp)
 

@@ -22,8 +22,10 @@ from portal.accounts.models import User
 from portal.appointments.models import OpeningHours, Place, Service
 from portal.calendar import services as calendar
 from portal.cases import services as cases
+from portal.certificates import services as certificates
 from portal.core import clock
 from portal.core.permissions import Role
+from portal.core.uploads import check_file
 from portal.disclosure import services as disclosure
 from portal.extensions import db
 from portal.lawyers import services as lawyers
@@ -72,6 +74,7 @@ def demo_data():
         _sample_appointments(users)
         _sample_disclosure(publisher=users[Role.PUBLISHER], reviewer=reviewer)
         _sample_leads(users)
+        _sample_record_inquiries(users)
         db.session.commit()
         click.echo("Demo data loaded.")
     else:
@@ -274,3 +277,47 @@ def _sample_disclosure(*, publisher, reviewer):
     )
     disclosure.review(release, reviewer)
     disclosure.publish_release(release, publisher)
+
+
+# ---- the bribery-record inquiry (行贿犯罪档案查询) ------------------------------------------------
+
+# The smallest PDF the upload checks accept: the demo's authorisation letters.
+_DEMO_LETTER = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\nstartxref\n0\n%%EOF\n"
+)
+
+
+def _sample_record_inquiries(users):
+    """Two records of bribery crimes (a company and a person), an application waiting, one
+    answered with "records found", one answered with "no record found" and one refused."""
+    handler = users[Role.HANDLER]
+    for record in [
+        certificates.RecordData("company", "示例路桥工程有限公司", "91350100M000100Y43",
+                                "（2024）示刑初字第7号", "示例市中级人民法院", date(2024, 5, 20),
+                                "单位行贿罪", "罚金人民币五十万元"),
+        certificates.RecordData("person", "钱某某", "11010519491231002X",
+                                "（2023）示刑初字第3号", "示例市中级人民法院", date(2023, 3, 1),
+                                "行贿罪", "有期徒刑三年，并处罚金人民币二十万元"),
+    ]:  # fmt: skip
+        certificates.create_record(record, handler)
+
+    def apply(name, identifier, kind="company"):
+        data = certificates.ApplicationData(
+            holder_kind=kind, holder_name=name, identifier=identifier, purpose="参加工程投标",
+            project_name="示例市第一中学教学楼工程", tendering_party="示例市教育局",
+            contact_name="陈经办", mobile="13800000009", email="applicant@demo.local",
+            letter=check_file("授权委托书.pdf", _DEMO_LETTER), locale="zh_Hans_CN",
+        )  # fmt: skip
+        return certificates.submit_application(
+            data, submission_key=secrets.token_urlsafe(32)
+        ).application
+
+    apply("示例科技有限公司", "91110108MA01ABCD1E")  # waiting
+    certificates.issue_certificate(apply("示例科技有限公司", "91110108MA01ABCD1E"), handler)
+    certificates.issue_certificate(apply("示例路桥工程有限公司", "91350100M000100Y43"), handler)
+    certificates.refuse_application(
+        apply("示例商贸有限公司", "91350100M000100Y43"),
+        handler,
+        "授权委托书未加盖公章，请补正后重新申请。",
+    )

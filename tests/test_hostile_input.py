@@ -31,6 +31,7 @@ from werkzeug.exceptions import HTTPException
 
 from portal.appointments.models import Booking, OpeningHours, Place
 from portal.cases.models import Case, CaseQueryGrant
+from portal.certificates.models import BriberyRecord, RecordApplication
 from portal.core import clock
 from portal.core.outbox import OutboxMessage
 from portal.core.permissions import Role, can_open
@@ -113,6 +114,9 @@ QUERY_PARAMETERS = {
     "backoffice.list_petitions": ["queue", "kind", "channel", "state", "page"],
     "calendar_admin.edit_calendar": ["year"],
     "cases_admin.list_cases": ["q", "stage", "page"],
+    "certificates.verify": ["number"],
+    "certificates_admin.list_applications": ["queue", "page"],
+    "certificates_admin.list_records": ["q", "page"],
     "disclosure.list_documents": ["type", "procuratorate", "year", "page"],
     "disclosure.list_releases": ["category", "page"],
     "disclosure.search_page": ["q", "type", "procuratorate", "year", "page"],
@@ -167,6 +171,16 @@ FILL = {
     "department": "第一检察部",
     "cause_of_action": "盗窃罪",
     "code": "2345-6789-ABCD-EF",
+    "holder_kind": "company",
+    "holder_name": "示例建设有限公司",
+    "identifier": "91350100M000100Y43",
+    "purpose": "参加工程投标",
+    "contact_name": "陈经办",
+    "judgment_number": "（2025）示刑初字第1号",
+    "court": "示例市中级人民法院",
+    "judgment_on": "2025-06-01",
+    "offence": "行贿罪",
+    "sentence": "有期徒刑三年",
 }
 
 ROLES = ["anonymous", *Role, "lawyer"]
@@ -195,6 +209,7 @@ def world(app):
         db.session.commit()
         make_published_document(staff[Role.PUBLISHER], text="被不起诉人林某涉嫌盗窃罪。")
         make_release(staff[Role.PUBLISHER], by=second_publisher)
+        _record_inquiry(staff[Role.HANDLER])
 
         clients = {"anonymous": current_app.test_client()}
         for role, user in staff.items():
@@ -205,6 +220,18 @@ def world(app):
         _bind_and_deliver(clients["lawyer"], clients[Role.HANDLER], lawyer_case.case_number)
         users = {**staff, "anonymous": None, "lawyer": lawyer}
         yield {"clients": clients, "users": users, "ids": _real_ids(petition)}
+
+
+def _record_inquiry(handler):
+    """A bribery record, one application waiting and one answered with a certificate."""
+    from portal.certificates import services as certificates
+    from tests.certificates.factories import make_application, make_record
+
+    make_record(handler)
+    make_application()
+    answered, _code = make_application()
+    certificates.issue_certificate(answered, handler)
+    db.session.commit()
 
 
 def _upload(name, data):
@@ -247,6 +274,7 @@ def _bind_and_deliver(lawyer_client, staff_client, case_number):
 
 # Each path parameter's real value, by the parameter's name: written out by hand.
 ID_SOURCES = {
+    "application_id": RecordApplication.id,
     "attachment_id": Attachment.id,
     "binding_id": CaseBinding.id,
     "booking_id": Booking.id,
@@ -259,6 +287,7 @@ ID_SOURCES = {
     "message_id": OutboxMessage.id,
     "notice_id": WrittenNotice.id,
     "place_id": Place.id,
+    "record_id": BriberyRecord.id,
     "release_id": Release.id,
 }
 
@@ -281,6 +310,7 @@ def _real_ids(petition) -> dict:
         "filename": "missing.css",
         "anything": "nothing-here",
         "locale": "en",
+        "code": "2345-6789-ABCD",
     }
     return ids
 

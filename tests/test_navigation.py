@@ -27,6 +27,7 @@ from werkzeug.routing import RequestRedirect
 from portal.core.permissions import Role, can_open
 from portal.extensions import db
 from tests.cases.factories import make_case, make_grant
+from tests.certificates.factories import make_application, make_record
 from tests.disclosure.factories import make_document, make_release
 from tests.factories import login, make_petition, make_user, url
 from tests.lawyers.factories import add_hours, binding_form, login_lawyer, make_lawyer, make_place
@@ -46,6 +47,17 @@ SCHEDULES = {
     "appointments_admin.reception_list",
 }
 LAWYER_SERVICES = {"lawyers_admin.list_lawyers", "lawyers_admin.list_bindings"}
+# The bribery-record inquiry: clerks, handlers and leaders read the queue and the records; only
+# clerks and handlers enter and import records.
+RECORD_INQUIRY = {
+    "certificates_admin.list_applications",
+    "certificates_admin.list_records",
+}
+RECORD_KEEPING = {
+    "certificates_admin.new_record",
+    "certificates_admin.import_records",
+    "certificates_admin.download_template",
+}
 CASE_EDITING = {
     "cases_admin.new_case",
     "cases_admin.import_cases",
@@ -62,6 +74,8 @@ REACHES = {
         *SCHEDULES,
         "appointments_admin.closures",
         *LAWYER_SERVICES,
+        *RECORD_INQUIRY,
+        *RECORD_KEEPING,
     },
     Role.HANDLER: {
         "backoffice.dashboard",
@@ -72,6 +86,8 @@ REACHES = {
         *SCHEDULES,
         "appointments_admin.closures",
         *LAWYER_SERVICES,
+        *RECORD_INQUIRY,
+        *RECORD_KEEPING,
     },
     Role.LEADER: {
         "backoffice.dashboard",
@@ -80,6 +96,7 @@ REACHES = {
         "cases_admin.list_cases",
         *SCHEDULES,
         *LAWYER_SERVICES,
+        *RECORD_INQUIRY,
         "statistics_admin.show_statistics",
     },
     Role.PUBLISHER: {
@@ -120,11 +137,17 @@ PETITION_STAFF_RECORDS = {
     "appointments_admin.show_booking",
     "lawyers_admin.show_lawyer",
     "lawyers_admin.show_binding",
+    "certificates_admin.show_application",
+    "certificates_admin.download_letter",
 }
+RECORD_EDITING = {"certificates_admin.edit_record"}
 RECORDS = {
-    Role.CLERK: PETITION_STAFF_RECORDS | {"cases_admin.edit_case", "cases_admin.issue_query_code"},
+    Role.CLERK: PETITION_STAFF_RECORDS
+    | {"cases_admin.edit_case", "cases_admin.issue_query_code"}
+    | RECORD_EDITING,
     Role.HANDLER: PETITION_STAFF_RECORDS
-    | {"cases_admin.edit_case", "cases_admin.issue_query_code"},
+    | {"cases_admin.edit_case", "cases_admin.issue_query_code"}
+    | RECORD_EDITING,
     Role.LEADER: PETITION_STAFF_RECORDS,
     Role.PUBLISHER: {"disclosure_admin.show_document", "disclosure_admin.edit_release"},
     Role.ADMIN: {"appointments_admin.edit_place", "users_admin.edit_user"},
@@ -146,9 +169,22 @@ NEVER = {
         "operations_admin.list_outbox",
     },
     Role.HANDLER: {"backoffice.register_petition", "lawyers_admin.edit_exclusions"},
-    Role.LEADER: {"appointments_admin.closures", "cases_admin.new_case", "users_admin.list_users"},
-    Role.PUBLISHER: {"backoffice.list_petitions", "appointments_admin.day_schedule"},
-    Role.ADMIN: {"backoffice.list_petitions", "appointments_admin.day_schedule"},
+    Role.LEADER: {
+        "appointments_admin.closures",
+        "cases_admin.new_case",
+        "users_admin.list_users",
+        "certificates_admin.new_record",
+    },
+    Role.PUBLISHER: {
+        "backoffice.list_petitions",
+        "appointments_admin.day_schedule",
+        "certificates_admin.list_applications",
+    },
+    Role.ADMIN: {
+        "backoffice.list_petitions",
+        "appointments_admin.day_schedule",
+        "certificates_admin.list_records",
+    },
     "lawyer": {"backoffice.dashboard", "lawyers_admin.list_lawyers"},
     "unverified lawyer": {"appointments.new_booking", "lawyers.bind_case"},
 }
@@ -180,6 +216,8 @@ def demo(app, frozen_now):
     lawyer = make_lawyer()
     make_document(text="示例市人民检察院\n不起诉决定书\n被不起诉人张三，男。\n")
     make_release(publish=False)
+    make_record(make_user(Role.HANDLER))
+    make_application()
 
     as_lawyer = ClientRequest(app.test_client())
     login_lawyer(as_lawyer.client, lawyer)

@@ -42,6 +42,10 @@ CLERK, HANDLER, LEADER, PUBLISHER, ADMIN = (
 # - Appointments: clerks and handlers run the bookings (confirm, decline, check in, no-show);
 #   leaders read the schedules; places and opening hours are set by administrators; closures by
 #   administrators, clerks and handlers.
+# - Bribery-record inquiry: intake clerks and handlers check the records, answer applications
+#   (a certificate or a refusal), revoke certificates and keep the records (entry, correction,
+#   CSV import); leaders read the queue, the applications, their letters and certificates, and
+#   the records. Publishers and administrators never see them (personal data, convictions).
 # - Legal documents and releases (DESIGN §4): publishers only.
 # - Users and roles, and the holiday calendar: administrators only.
 # - Outgoing messages given up or stuck (the outbox page and its retries): administrators only;
@@ -100,6 +104,19 @@ EXPECTED = {
     "appointments_admin.places": {ADMIN},
     "appointments_admin.edit_place": {ADMIN},
     "appointments_admin.delete_hours": {ADMIN},
+    # bribery-record inquiry
+    "certificates_admin.list_applications": {CLERK, HANDLER, LEADER},
+    "certificates_admin.show_application": {CLERK, HANDLER, LEADER},
+    "certificates_admin.download_letter": {CLERK, HANDLER, LEADER},
+    "certificates_admin.download_certificate": {CLERK, HANDLER, LEADER},
+    "certificates_admin.issue_certificate": CASEWORK,
+    "certificates_admin.refuse_application": CASEWORK,
+    "certificates_admin.revoke_certificate": CASEWORK,
+    "certificates_admin.list_records": {CLERK, HANDLER, LEADER},
+    "certificates_admin.new_record": CASEWORK,
+    "certificates_admin.edit_record": CASEWORK,
+    "certificates_admin.import_records": CASEWORK,
+    "certificates_admin.download_template": CASEWORK,
     # legal documents and releases
     "disclosure_admin.index": {PUBLISHER},
     "disclosure_admin.new_document": {PUBLISHER},
@@ -153,6 +170,8 @@ SAMPLE_VALUES = {
     "category": "other_restricted",
     "message_id": 1,
     "notice_id": 1,
+    "application_id": 1,
+    "record_id": 1,
 }
 
 

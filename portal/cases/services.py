@@ -13,11 +13,7 @@ are stored together or not at all. CaseError messages are shown to the user as t
 
 from __future__ import annotations
 
-import codecs
-import csv
 import hashlib
-import io
-import re
 import unicodedata
 from dataclasses import dataclass, fields
 from datetime import date
@@ -38,9 +34,10 @@ from portal.cases.models import (
     Stage,
     Verification,
 )
-from portal.core import audit, clock, codes
+from portal.core import audit, clock, codes, csvimport
 from portal.core.audit import DetailKey, EventType
 from portal.core.casenumbers import normalise_case_number
+from portal.core.csvimport import ImportFailed  # noqa: F401  (raised to the views)
 from portal.core.lookups import LookupLocked, guarded_lookup  # noqa: F401  (raised to the views)
 from portal.extensions import db
 
@@ -327,21 +324,9 @@ CATEGORY_ALIASES = {
     "涉密": Category.STATE_SECRETS,
     "其他不公开": Category.OTHER_RESTRICTED,
 }
-# Marks around a header or a name that say nothing: a required-column star, a colon, quotes,
-# a stray full stop or comma (after NFKC, so full-width ones are among them).
-_NOISE = " \t*:;,.、。'\"“”‘’!?"
-_INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff]+")
-_BRACKETED_TAIL = re.compile(r"\([^()]*\)$")
+_NOISE = csvimport.NOISE
+_key = csvimport.key
 _STAGE_SUFFIX = "阶段"
-
-
-def _key(text: str) -> str:
-    """How a header, a stage or a category is compared: NFKC (full-width letters, digits,
-    brackets and spaces become plain ones), no spaces or invisible characters, no marks at the
-    ends, no bracketed tail such as "(optional)" / "（选填）", case-folded."""
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text or ""))
-    text = _BRACKETED_TAIL.sub("", text.strip(_NOISE)).strip(_NOISE)
-    return text.casefold()
 
 
 def column_labels() -> dict[str, object]:
@@ -375,72 +360,11 @@ def _category_names() -> dict[str, str]:
     return _names({category.value: category.label for category in Category}, CATEGORY_ALIASES)
 
 
-class ImportFailed(Exception):
-    """The file was refused as a whole; `errors` are messages naming the line of each problem."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__(f"{len(errors)} problems")
-        self.errors = errors
-
-
 def template_csv() -> bytes:
     """The header row staff fill in, in the reader's language (with a BOM, so that Excel opens
     it as UTF-8); the import reads it back in either language."""
     labels = column_labels()
-    out = io.StringIO(newline="")
-    csv.writer(out).writerow(str(labels[name]) for name in COLUMNS)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _decode(raw: bytes) -> tuple[str, str]:
-    """The file's text and its delimiter: UTF-8 (with or without a BOM), else Excel's "Unicode
-    text" (UTF-16 with a BOM, tab-separated), else GB18030 (which contains GBK and GB2312, what
-    Excel in China saves as plain CSV)."""
-    if len(raw) > MAX_IMPORT_BYTES:
-        raise ImportFailed([
-            _("The file is larger than %(mb)s MB. Split it into smaller files.", mb=2)
-        ])  # fmt: skip
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return raw.decode("utf-16"), "\t"
-        except UnicodeDecodeError:
-            pass
-    else:
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                return raw.decode(encoding), ","
-            except UnicodeDecodeError:
-                continue
-    raise ImportFailed(
-        [
-            _(
-                "The file's characters could not be read. In Excel, save it as “CSV UTF-8 "
-                "(comma delimited)” or “CSV (comma delimited)” and import it again."
-            )
-        ]
-    )
-
-
-def _clean(cell: str) -> str:
-    """A cell without the spaces around it, full-width and invisible ones too."""
-    return _INVISIBLE.sub(" ", cell).strip()
-
-
-def _read_rows(text: str, delimiter: str = ",") -> list[tuple[int, list[str]]]:
-    """Each record with the line it starts on (a quoted cell may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows = []
-    while True:
-        line = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return rows
-        except csv.Error:
-            raise ImportFailed([
-                _("Line %(line)s could not be read as CSV: check its quotation marks.", line=line)
-            ]) from None  # fmt: skip
-        rows.append((line, [_clean(cell) for cell in cells]))
+    return csvimport.template(labels[name] for name in COLUMNS)
 
 
 def _columns(header: list[str], labels: dict[str, object]) -> list[str]:
@@ -497,7 +421,7 @@ def parse_import(raw: bytes, *, default_procuratorate: str) -> list[CaseData]:
     """Every case in the file, or ImportFailed listing every problem with its line number."""
     from portal.cases.forms import CaseForm  # the same rules and messages as typing a case in
 
-    rows = _read_rows(*_decode(raw))
+    rows = csvimport.read_rows(*csvimport.decode(raw, MAX_IMPORT_BYTES))
     if not rows or not any(rows[0][1]):
         raise ImportFailed([_("Line 1: the header row is missing. Start from the template.")])
     labels = column_labels()

@@ -96,6 +96,20 @@ def new_code(length: int = CODE_LENGTH) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
+def derived_code(purpose: str, seed: str, length: int = CODE_LENGTH) -> str:
+    """A code derived from `seed` (a one-time random form key, or a number issued once) with the
+    app's SECRET_KEY: the same seed gives the same code again (a repeated form shows the same
+    receipt; a certificate reprinted carries the same verification code), while the database
+    alone, which keeps only `hash_code` of it, cannot give it back. `purpose` keeps the codes of
+    different uses apart."""
+    digest = hmac.new(
+        current_app.config["SECRET_KEY"].encode(),
+        f"{purpose}:{seed}".encode(),
+        hashlib.sha256,
+    ).digest()
+    return code_from_int(int.from_bytes(digest, "big"), length)
+
+
 def format_code(code: str) -> str:
     """Groups of four for display and print: ABCD-EFGH-JKMN."""
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))

@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -366,6 +367,49 @@ def store(session: Session | scoped_session, upload: CheckedUpload) -> str:
         log.error("upload not stored at %s: %s", path, error)
         raise StoreFailed(f"{path}: {error}") from error
     return key
+
+
+# ---- a file held while the rest of its form is corrected -------------------------------------
+# A form that fails on another field is shown again with what was typed; a browser cannot refill
+# a file input, so a file already accepted is held on disk and named in a hidden field, and the
+# person is not asked for it again. The name is random (128 bits), so only the browser it was
+# given to can name it; it is marked "held-", so a hidden field can never name a stored file.
+# A held file the form never comes back for is an orphan to `flask check-files` after an hour.
+
+HELD_PREFIX = "held-"
+_HELD_KEY = re.compile(rf"{HELD_PREFIX}[0-9a-f]{{32}}\.(pdf|jpg|png|docx)")
+
+
+def hold(upload: CheckedUpload) -> str:
+    """Keep an accepted file for the form's next try; the value for the form's hidden field."""
+    key = f"{HELD_PREFIX}{secrets.token_hex(16)}.{ALLOWED_TYPES[upload.content_type]}"
+    path = path_for(key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(upload.data)
+    except OSError as error:
+        _remove(path)
+        raise StoreFailed(f"{path}: {error}") from error
+    return f"{key}/{upload.filename}"
+
+
+def held(value: str | None) -> CheckedUpload | None:
+    """The file a hidden field's `value` names, checked again; None for anything else (nothing
+    held, a value that is not one `hold` gave, a file gone or no longer acceptable)."""
+    key, _, filename = (value or "").partition("/")
+    if not _HELD_KEY.fullmatch(key):
+        return None
+    try:
+        return check_file(filename, path_for(key).read_bytes())
+    except (OSError, UploadRejected):
+        return None
+
+
+def release(value: str | None) -> None:
+    """Remove a held file once what it was held for is stored (or given up)."""
+    key = (value or "").partition("/")[0]
+    if _HELD_KEY.fullmatch(key):
+        _remove(path_for(key))
 
 
 def _innermost_savepoint(session: Session | scoped_session) -> SessionTransaction | None:

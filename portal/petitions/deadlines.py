@@ -35,7 +35,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from portal.calendar.services import WorkCalendar
+from portal.calendar.services import WorkCalendar, add_working_days
 from portal.petitions.models import OPEN_STATES, Petition, State
 
 
@@ -100,15 +100,6 @@ def add_months(day: date, months: int) -> date:
 def roll_to_working_day(day: date, work_calendar: WorkCalendar) -> date:
     while not work_calendar.is_working_day(day):
         day += timedelta(days=1)
-    return day
-
-
-def add_working_days(day: date, count: int, work_calendar: WorkCalendar) -> date:
-    """The `count`-th working day after `day` (which itself is not counted)."""
-    while count > 0:
-        day += timedelta(days=1)
-        if work_calendar.is_working_day(day):
-            count -= 1
     return day
 
 
