@@ -78,6 +78,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.cases import models as _cases  # noqa: F401
     from portal.core import audit as _audit  # noqa: F401
     from portal.core import outbox as _outbox  # noqa: F401
+    from portal.deputies import models as _deputies  # noqa: F401
     from portal.disclosure import models as _disclosure  # noqa: F401
     from portal.lawyers import models as _lawyers  # noqa: F401
     from portal.petitions import models as _petitions  # noqa: F401
@@ -93,6 +94,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.calendar import admin as calendar_admin
     from portal.cases import admin as cases_admin
     from portal.cases import views as cases
+    from portal.deputies import admin as deputies_admin
+    from portal.deputies import views as deputies
     from portal.disclosure import admin as disclosure_admin
     from portal.disclosure import api
     from portal.disclosure import views as disclosure
@@ -111,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
         cases, cases_admin, disclosure, disclosure_admin, api,
         lawyers, lawyers_admin, appointments, appointments_admin, operations_admin,
         statistics, statistics_admin, statistics_api,
+        deputies, deputies_admin,
     ):  # fmt: skip
         app.register_blueprint(module.bp)
 

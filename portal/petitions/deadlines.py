@@ -28,7 +28,6 @@ today's date, never stored; templates only show what `due_status` returns.
 
 from __future__ import annotations
 
-import calendar as month_calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -36,6 +35,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from portal.calendar.services import WorkCalendar
+from portal.core.timelimits import add_months, add_working_days, roll_to_working_day
 from portal.petitions.models import OPEN_STATES, Petition, State
 
 
@@ -87,29 +87,6 @@ class ReceiptDeadlines:
     ack_due_on: date
     answer_due_on: date
     rule_code: str
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or that month's last day if it is shorter."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    last_day = month_calendar.monthrange(year, month)[1]
-    return date(year, month, min(day.day, last_day))
-
-
-def roll_to_working_day(day: date, work_calendar: WorkCalendar) -> date:
-    while not work_calendar.is_working_day(day):
-        day += timedelta(days=1)
-    return day
-
-
-def add_working_days(day: date, count: int, work_calendar: WorkCalendar) -> date:
-    """The `count`-th working day after `day` (which itself is not counted)."""
-    while count > 0:
-        day += timedelta(days=1)
-        if work_calendar.is_working_day(day):
-            count -= 1
-    return day
 
 
 def acknowledgment_due(received_on: date, rule: DeadlineRule, work_calendar: WorkCalendar) -> date:
