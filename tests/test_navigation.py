@@ -21,12 +21,15 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+import sqlalchemy as sa
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
 from portal.core.permissions import Role, can_open
+from portal.deputies.models import DeputyAccount
 from portal.extensions import db
 from tests.cases.factories import make_case, make_grant
+from tests.deputies.factories import login_deputy, make_deputy, make_event, make_suggestion
 from tests.disclosure.factories import make_document, make_release
 from tests.factories import login, make_petition, make_user, url
 from tests.lawyers.factories import add_hours, binding_form, login_lawyer, make_lawyer, make_place
@@ -46,6 +49,14 @@ SCHEDULES = {
     "appointments_admin.reception_list",
 }
 LAWYER_SERVICES = {"lawyers_admin.list_lawyers", "lawyers_admin.list_bindings"}
+# Deputies' liaison: petition staff read it and organise events; clerks and handlers register
+# deputies.
+DEPUTY_LIAISON = {
+    "deputies_admin.list_suggestions",
+    "deputies_admin.list_deputies",
+    "deputies_admin.list_events",
+    "deputies_admin.new_event",
+}
 CASE_EDITING = {
     "cases_admin.new_case",
     "cases_admin.import_cases",
@@ -62,6 +73,8 @@ REACHES = {
         *SCHEDULES,
         "appointments_admin.closures",
         *LAWYER_SERVICES,
+        *DEPUTY_LIAISON,
+        "deputies_admin.register_deputy",
     },
     Role.HANDLER: {
         "backoffice.dashboard",
@@ -72,6 +85,8 @@ REACHES = {
         *SCHEDULES,
         "appointments_admin.closures",
         *LAWYER_SERVICES,
+        *DEPUTY_LIAISON,
+        "deputies_admin.register_deputy",
     },
     Role.LEADER: {
         "backoffice.dashboard",
@@ -80,6 +95,7 @@ REACHES = {
         "cases_admin.list_cases",
         *SCHEDULES,
         *LAWYER_SERVICES,
+        *DEPUTY_LIAISON,
         "statistics_admin.show_statistics",
     },
     Role.PUBLISHER: {
@@ -108,6 +124,7 @@ REACHES = {
     },
     # Until staff have verified the licence, a lawyer can neither book nor bind a case.
     "unverified lawyer": {"lawyers.account", "lawyers.change_password"},
+    "deputy": {"deputies.account", "deputies.new_suggestion"},
 }
 
 # The demo records' pages each account must reach by following links (the records are made in
@@ -120,6 +137,9 @@ PETITION_STAFF_RECORDS = {
     "appointments_admin.show_booking",
     "lawyers_admin.show_lawyer",
     "lawyers_admin.show_binding",
+    "deputies_admin.show_deputy",
+    "deputies_admin.show_suggestion",
+    "deputies_admin.show_event",
 }
 RECORDS = {
     Role.CLERK: PETITION_STAFF_RECORDS | {"cases_admin.edit_case", "cases_admin.issue_query_code"},
@@ -135,6 +155,7 @@ RECORDS = {
         "lawyers.show_binding",
     },
     "unverified lawyer": set(),
+    "deputy": {"deputies.show_suggestion"},
 }
 
 # Pages a role must not even see a link to, however the crawl goes (a few, by hand).
@@ -151,14 +172,16 @@ NEVER = {
     Role.ADMIN: {"backoffice.list_petitions", "appointments_admin.day_schedule"},
     "lawyer": {"backoffice.dashboard", "lawyers_admin.list_lawyers"},
     "unverified lawyer": {"appointments.new_booking", "lawyers.bind_case"},
+    "deputy": {"backoffice.dashboard", "lawyers.account", "deputies_admin.list_suggestions"},
 }
 
 HOME = {
     **{role: "backoffice.dashboard" for role in Role},
     "lawyer": "lawyers.account",
     "unverified lawyer": "lawyers.account",
+    "deputy": "deputies.account",
 }
-LOGIN_PAGES = {"accounts.login", "lawyers.login"}
+LOGIN_PAGES = {"accounts.login", "lawyers.login", "deputies.login"}
 # A page linking to the next day or the next page would be followed for ever: each page (an
 # endpoint with its path values) is read with at most this many different query strings.
 VARIANTS_READ = 10
@@ -203,6 +226,9 @@ def demo(app, frozen_now):
     assert _endpoint(app, urlsplit(as_lawyer.response.location).path, "")[0] == (
         "lawyers.show_binding"
     )
+    deputy = make_deputy()
+    make_suggestion(deputy)
+    make_event(make_user(Role.CLERK))
     db.session.commit()
     return lawyer
 
@@ -283,7 +309,7 @@ def pages_it_may_open(app, user) -> set[str]:
     }
 
 
-ACCOUNTS = [*Role, "lawyer", "unverified lawyer"]
+ACCOUNTS = [*Role, "lawyer", "unverified lawyer", "deputy"]
 
 
 @pytest.mark.parametrize("account", ACCOUNTS, ids=str)
@@ -294,6 +320,9 @@ def test_every_link_opens_and_every_page_is_reachable(app, client, demo, account
     elif account == "unverified lawyer":
         user = make_lawyer(verified=False)
         login_lawyer(client, user)
+    elif account == "deputy":
+        user = db.session.scalar(sa.select(DeputyAccount))
+        login_deputy(client, user)
     else:
         user = make_user(account)
         login(client, user)
