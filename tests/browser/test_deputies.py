@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -103,7 +104,9 @@ def test_a_deputy_registers_sends_a_suggestion_reads_the_approved_answer_and_acc
     clerk.get_by_label(t("Kind of event")).select_option("open_day")
     title = f"检察开放日（{language}）"
     clerk.get_by_label(t("Title")).fill(title)
-    starts = (datetime.now() + timedelta(days=10)).strftime("%Y-%m-%dT09:30")
+    starts = (datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(days=10)).strftime(
+        "%Y-%m-%dT09:30"
+    )
     clerk.get_by_label(t("Starts at")).fill(starts)
     clerk.get_by_label(t("Place")).fill("示例市人民检察院")
     clerk.get_by_label(t("Description")).fill("参观检察服务中心，座谈交流。")
