@@ -79,6 +79,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.certificates import models as _certificates  # noqa: F401
     from portal.core import audit as _audit  # noqa: F401
     from portal.core import outbox as _outbox  # noqa: F401
+    from portal.deputies import models as _deputies  # noqa: F401
     from portal.disclosure import models as _disclosure  # noqa: F401
     from portal.lawyers import models as _lawyers  # noqa: F401
     from portal.leads import models as _leads  # noqa: F401
@@ -97,6 +98,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.cases import views as cases
     from portal.certificates import admin as certificates_admin
     from portal.certificates import views as certificates
+    from portal.deputies import admin as deputies_admin
+    from portal.deputies import views as deputies
     from portal.disclosure import admin as disclosure_admin
     from portal.disclosure import api
     from portal.disclosure import views as disclosure
@@ -117,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
         lawyers, lawyers_admin, appointments, appointments_admin, operations_admin, leads,
         statistics, statistics_admin, statistics_api,
         certificates, certificates_admin,
+        deputies, deputies_admin,
     ):  # fmt: skip
         app.register_blueprint(module.bp)
 

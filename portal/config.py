@@ -293,6 +293,14 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "PASSWORD_RESET_LIMIT": _env("PASSWORD_RESET_LIMIT", "5 per minute;20 per hour"),
         # How long a delivered electronic case file stays downloadable (互联网阅卷), by default.
         "CASE_FILE_ACCESS_DAYS": _env_int("CASE_FILE_ACCESS_DAYS", 15),
+        # Deputies' and members' liaison (portal/deputies): the months within which a
+        # suggestion is answered (services.py quotes the rule), how many days before that the
+        # staff queue calls it due soon, how long the link to choose a password stays valid,
+        # and the satisfaction target shown beside the rates (95%: the target of the seeds).
+        "DEPUTY_ANSWER_MONTHS": _env_int("DEPUTY_ANSWER_MONTHS", 3),
+        "DEPUTY_DUE_SOON_DAYS": _env_int("DEPUTY_DUE_SOON_DAYS", 10),
+        "DEPUTY_LINK_HOURS": _env_int("DEPUTY_LINK_HOURS", 72),
+        "DEPUTY_TARGET_PERCENT": _env_int("DEPUTY_TARGET_PERCENT", 95),
         # Number of reverse proxies in front whose X-Forwarded-For may be trusted.
         "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
         # Redis, shared by every host: rate-limit counters and the page cache. Several hosts
@@ -417,6 +425,8 @@ def validate(config: dict) -> None:
         "BOOKING_HORIZON_DAYS",
         "LAWYER_CONFIRM_HOURS",
         "CASE_FILE_ACCESS_DAYS",
+        "DEPUTY_ANSWER_MONTHS",
+        "DEPUTY_LINK_HOURS",
         "IDLE_TIMEOUT_MINUTES",
         "ABSOLUTE_TIMEOUT_HOURS",
         "CONFIRMATION_RESEND_PER_HOUR",

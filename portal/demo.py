@@ -10,7 +10,7 @@ published passwords, and its petitions, cases and releases are fiction.
 from __future__ import annotations
 
 import secrets
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import click
 from flask import current_app
@@ -26,6 +26,7 @@ from portal.certificates import services as certificates
 from portal.core import clock
 from portal.core.permissions import Role
 from portal.core.uploads import check_file
+from portal.deputies import services as deputies
 from portal.disclosure import services as disclosure
 from portal.extensions import db
 from portal.lawyers import services as lawyers
@@ -51,6 +52,17 @@ DEMO_LAWYER = lawyers.Registration(
     password="Demo-lawyer-2026",  # noqa: S106  (printed demo login, local only)
 )
 
+DEMO_DEPUTY = deputies.DeputyData(
+    name="郑代表",
+    body="congress",
+    level="city",
+    assembly="示例市第十七届人民代表大会",
+    unit="示例市第一中学校长",
+    mobile="13900000002",
+    email="deputy@demo.local",
+)
+DEMO_DEPUTY_PASSWORD = "Demo-deputy-2026"  # noqa: S105  (printed demo login, local only)
+
 
 @click.command("demo-data")
 @with_appcontext
@@ -75,6 +87,7 @@ def demo_data():
         _sample_disclosure(publisher=users[Role.PUBLISHER], reviewer=reviewer)
         _sample_leads(users)
         _sample_record_inquiries(users)
+        _sample_deputies(users)
         db.session.commit()
         click.echo("Demo data loaded.")
     else:
@@ -84,6 +97,8 @@ def demo_data():
         click.echo(f"  {role.value:<10} {email:<22} {password}")
     click.echo("Verified lawyer (http://127.0.0.1:8000/lawyer/login):")
     click.echo(f"  {'lawyer':<10} {DEMO_LAWYER.email:<22} {DEMO_LAWYER.password}")
+    click.echo("Verified deputy (http://127.0.0.1:8000/deputy/login):")
+    click.echo(f"  {'deputy':<10} {DEMO_DEPUTY.email:<22} {DEMO_DEPUTY_PASSWORD}")
 
 
 def _submit(kind, subject, body, **contact):
@@ -321,3 +336,54 @@ def _sample_record_inquiries(users):
         handler,
         "授权委托书未加盖公章，请补正后重新申请。",
     )
+
+
+def _sample_deputies(users):
+    """Deputies' liaison: a verified deputy with one suggestion answered (drafted by the
+    handler, approved by the leader) and one waiting, a CPPCC member waiting for verification,
+    and an open day a week ahead to which the deputy is invited."""
+    clerk, handler, leader = users[Role.CLERK], users[Role.HANDLER], users[Role.LEADER]
+    deputy = deputies.register_deputy(DEMO_DEPUTY, DEMO_DEPUTY_PASSWORD)
+    deputies.verify_deputy(deputy, clerk)
+    deputies.register_deputy(
+        deputies.DeputyData(
+            name="冯委员",
+            body="cppcc",
+            level="county",
+            assembly="示例县政协第十届委员会",
+            unit="示例县人民医院",
+            mobile="13900000003",
+            email="member@demo.local",
+        ),
+        "Demo-member-2026",
+    )
+
+    def suggest(subject, body):
+        return deputies.submit_suggestion(
+            deputy,
+            deputies.SuggestionData(kind="suggestion", subject=subject, body=body),
+            submission_key=secrets.token_urlsafe(32),
+        )[0]
+
+    answered = suggest(
+        "关于加强校园周边未成年人保护的建议",
+        "建议检察机关联合教育部门，在中小学开展法治宣传，并加强对校园周边场所的监督。",
+    )
+    deputies.draft_answer(
+        answered,
+        handler,
+        "我院已与市教育局建立法治副校长制度，本学期已在十二所学校开展法治课；校园周边监督纳入公益诉讼检察重点。",
+    )
+    deputies.approve_answer(answered, leader)
+    suggest("关于公开不起诉决定书的意见", "建议及时公开不起诉决定书，并说明理由。")
+    event = deputies.create_event(
+        deputies.EventData(
+            kind="open_day",
+            title="检察开放日：走进检察服务中心",
+            starts_at=clock.now() + timedelta(days=7),
+            place="示例市人民检察院检察服务中心",
+            description="参观检察服务中心和12309检察服务热线，听取对检察工作的意见建议。",
+        ),
+        clerk,
+    )
+    deputies.invite(event, [deputy.id], clerk)

@@ -35,6 +35,8 @@ from portal.certificates.models import BriberyRecord, RecordApplication
 from portal.core import clock
 from portal.core.outbox import OutboxMessage
 from portal.core.permissions import Role, can_open
+from portal.deputies import services as services_of_deputies
+from portal.deputies.models import DeputyAccount, Invitation, LiaisonEvent, Suggestion
 from portal.disclosure.models import LegalDocument, Release
 from portal.extensions import db
 from portal.lawyers.models import CaseBinding, CaseFileDelivery, LawyerAccount
@@ -42,6 +44,7 @@ from portal.petitions import workflow
 from portal.petitions.models import Attachment, Petition, WrittenNotice
 from tests.appointments.factories import book
 from tests.cases.factories import make_grant
+from tests.deputies.factories import login_deputy, make_deputy, make_event, make_suggestion
 from tests.disclosure.factories import make_published_document, make_release
 from tests.factories import PASSWORD, PDF, csrf_token, login, make_petition, make_user
 from tests.lawyers.factories import add_hours, login_lawyer, make_lawyer, make_place
@@ -139,7 +142,7 @@ QUERY_PARAMETERS = {
 }
 
 # Endpoints the form sweep leaves alone: they end the session the sweep runs in.
-SESSION_ENDING = {"accounts.logout", "lawyers.logout"}
+SESSION_ENDING = {"accounts.logout", "lawyers.logout", "deputies.logout"}
 TOKENS = ("csrf_token", "submission_key")
 FORM_POST = {"content_type": "application/x-www-form-urlencoded"}
 
@@ -183,7 +186,7 @@ FILL = {
     "sentence": "有期徒刑三年",
 }
 
-ROLES = ["anonymous", *Role, "lawyer"]
+ROLES = ["anonymous", *Role, "lawyer", "deputy"]
 
 
 # ---- the world --------------------------------------------------------------------------------
@@ -218,7 +221,13 @@ def world(app):
         clients["lawyer"] = current_app.test_client()
         login_lawyer(clients["lawyer"], lawyer)
         _bind_and_deliver(clients["lawyer"], clients[Role.HANDLER], lawyer_case.case_number)
-        users = {**staff, "anonymous": None, "lawyer": lawyer}
+        deputy = make_deputy()
+        make_suggestion(deputy)
+        services_of_deputies.invite(make_event(staff[Role.CLERK]), [deputy.id], staff[Role.CLERK])
+        db.session.commit()
+        clients["deputy"] = current_app.test_client()
+        login_deputy(clients["deputy"], deputy)
+        users = {**staff, "anonymous": None, "lawyer": lawyer, "deputy": deputy}
         yield {"clients": clients, "users": users, "ids": _real_ids(petition)}
 
 
@@ -280,6 +289,10 @@ ID_SOURCES = {
     "booking_id": Booking.id,
     "case_id": Case.id,
     "delivery_id": CaseFileDelivery.id,
+    "deputy_id": DeputyAccount.id,
+    "event_id": LiaisonEvent.id,
+    "invitation_id": Invitation.id,
+    "suggestion_id": Suggestion.id,
     "document_id": LegalDocument.id,
     "grant_id": CaseQueryGrant.id,
     "hours_id": OpeningHours.id,

@@ -21,13 +21,16 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+import sqlalchemy as sa
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
 from portal.core.permissions import Role, can_open
+from portal.deputies.models import DeputyAccount
 from portal.extensions import db
 from tests.cases.factories import make_case, make_grant
 from tests.certificates.factories import make_application, make_record
+from tests.deputies.factories import login_deputy, make_deputy, make_event, make_suggestion
 from tests.disclosure.factories import make_document, make_release
 from tests.factories import login, make_petition, make_user, url
 from tests.lawyers.factories import add_hours, binding_form, login_lawyer, make_lawyer, make_place
@@ -58,6 +61,14 @@ RECORD_KEEPING = {
     "certificates_admin.import_records",
     "certificates_admin.download_template",
 }
+# Deputies' liaison: petition staff read it and organise events; clerks and handlers register
+# deputies.
+DEPUTY_LIAISON = {
+    "deputies_admin.list_suggestions",
+    "deputies_admin.list_deputies",
+    "deputies_admin.list_events",
+    "deputies_admin.new_event",
+}
 CASE_EDITING = {
     "cases_admin.new_case",
     "cases_admin.import_cases",
@@ -76,6 +87,8 @@ REACHES = {
         *LAWYER_SERVICES,
         *RECORD_INQUIRY,
         *RECORD_KEEPING,
+        *DEPUTY_LIAISON,
+        "deputies_admin.register_deputy",
     },
     Role.HANDLER: {
         "backoffice.dashboard",
@@ -88,6 +101,8 @@ REACHES = {
         *LAWYER_SERVICES,
         *RECORD_INQUIRY,
         *RECORD_KEEPING,
+        *DEPUTY_LIAISON,
+        "deputies_admin.register_deputy",
     },
     Role.LEADER: {
         "backoffice.dashboard",
@@ -97,6 +112,7 @@ REACHES = {
         *SCHEDULES,
         *LAWYER_SERVICES,
         *RECORD_INQUIRY,
+        *DEPUTY_LIAISON,
         "statistics_admin.show_statistics",
     },
     Role.PUBLISHER: {
@@ -125,6 +141,7 @@ REACHES = {
     },
     # Until staff have verified the licence, a lawyer can neither book nor bind a case.
     "unverified lawyer": {"lawyers.account", "lawyers.change_password"},
+    "deputy": {"deputies.account", "deputies.new_suggestion"},
 }
 
 # The demo records' pages each account must reach by following links (the records are made in
@@ -139,6 +156,9 @@ PETITION_STAFF_RECORDS = {
     "lawyers_admin.show_binding",
     "certificates_admin.show_application",
     "certificates_admin.download_letter",
+    "deputies_admin.show_deputy",
+    "deputies_admin.show_suggestion",
+    "deputies_admin.show_event",
 }
 RECORD_EDITING = {"certificates_admin.edit_record"}
 RECORDS = {
@@ -158,6 +178,7 @@ RECORDS = {
         "lawyers.show_binding",
     },
     "unverified lawyer": set(),
+    "deputy": {"deputies.show_suggestion"},
 }
 
 # Pages a role must not even see a link to, however the crawl goes (a few, by hand).
@@ -187,14 +208,16 @@ NEVER = {
     },
     "lawyer": {"backoffice.dashboard", "lawyers_admin.list_lawyers"},
     "unverified lawyer": {"appointments.new_booking", "lawyers.bind_case"},
+    "deputy": {"backoffice.dashboard", "lawyers.account", "deputies_admin.list_suggestions"},
 }
 
 HOME = {
     **{role: "backoffice.dashboard" for role in Role},
     "lawyer": "lawyers.account",
     "unverified lawyer": "lawyers.account",
+    "deputy": "deputies.account",
 }
-LOGIN_PAGES = {"accounts.login", "lawyers.login"}
+LOGIN_PAGES = {"accounts.login", "lawyers.login", "deputies.login"}
 # A page linking to the next day or the next page would be followed for ever: each page (an
 # endpoint with its path values) is read with at most this many different query strings.
 VARIANTS_READ = 10
@@ -241,6 +264,9 @@ def demo(app, frozen_now):
     assert _endpoint(app, urlsplit(as_lawyer.response.location).path, "")[0] == (
         "lawyers.show_binding"
     )
+    deputy = make_deputy()
+    make_suggestion(deputy)
+    make_event(make_user(Role.CLERK))
     db.session.commit()
     return lawyer
 
@@ -321,7 +347,7 @@ def pages_it_may_open(app, user) -> set[str]:
     }
 
 
-ACCOUNTS = [*Role, "lawyer", "unverified lawyer"]
+ACCOUNTS = [*Role, "lawyer", "unverified lawyer", "deputy"]
 
 
 @pytest.mark.parametrize("account", ACCOUNTS, ids=str)
@@ -332,6 +358,9 @@ def test_every_link_opens_and_every_page_is_reachable(app, client, demo, account
     elif account == "unverified lawyer":
         user = make_lawyer(verified=False)
         login_lawyer(client, user)
+    elif account == "deputy":
+        user = db.session.scalar(sa.select(DeputyAccount))
+        login_deputy(client, user)
     else:
         user = make_user(account)
         login(client, user)

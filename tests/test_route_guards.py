@@ -48,6 +48,11 @@ CLERK, HANDLER, LEADER, PUBLISHER, ADMIN = (
 #   the records. Publishers and administrators never see them (personal data, convictions).
 # - Legal documents and releases (DESIGN §4): publishers only.
 # - Users and roles, and the holiday calendar: administrators only.
+# - Deputies' and members' liaison: clerks, handlers and leaders read the deputies, the queue of
+#   suggestions and the events, and organise events and invitations; clerks and handlers check
+#   registrations against the rosters (verify, reject) and register deputies; handlers and
+#   leaders draft answers; only leaders return or approve them (never their own draft: that is
+#   the workflow's, tests/deputies/test_services.py).
 # - Outgoing messages given up or stuck (the outbox page and its retries): administrators only;
 #   it shows citizens' addresses, and resending is an operator's decision.
 PETITION_STAFF = {CLERK, HANDLER, LEADER}
@@ -131,6 +136,22 @@ EXPECTED = {
     "disclosure_admin.review": {PUBLISHER},
     "disclosure_admin.publish": {PUBLISHER},
     "disclosure_admin.withdraw": {PUBLISHER},
+    # deputies' and members' liaison
+    "deputies_admin.list_deputies": PETITION_STAFF,
+    "deputies_admin.register_deputy": CASEWORK,
+    "deputies_admin.show_deputy": PETITION_STAFF,
+    "deputies_admin.verify_deputy": CASEWORK,
+    "deputies_admin.reject_deputy": CASEWORK,
+    "deputies_admin.list_suggestions": PETITION_STAFF,
+    "deputies_admin.show_suggestion": PETITION_STAFF,
+    "deputies_admin.draft_answer": {HANDLER, LEADER},
+    "deputies_admin.return_answer": {LEADER},
+    "deputies_admin.approve_answer": {LEADER},
+    "deputies_admin.download_attachment": PETITION_STAFF,
+    "deputies_admin.list_events": PETITION_STAFF,
+    "deputies_admin.new_event": PETITION_STAFF,
+    "deputies_admin.show_event": PETITION_STAFF,
+    "deputies_admin.invite_deputies": PETITION_STAFF,
     # administration
     "users_admin.list_users": {ADMIN},
     "users_admin.create_user": {ADMIN},
@@ -172,6 +193,9 @@ SAMPLE_VALUES = {
     "notice_id": 1,
     "application_id": 1,
     "record_id": 1,
+    "deputy_id": 1,
+    "suggestion_id": 1,
+    "event_id": 1,
 }
 
 

@@ -44,17 +44,6 @@ class WorkCalendar:
         return day.weekday() < 5
 
 
-def add_working_days(day: date, count: int, work_calendar: WorkCalendar) -> date:
-    """The `count`-th working day after `day` (which itself is not counted): the count of every
-    time limit in working days (a petition's procedural reply where a province counts so, the
-    bribery-record inquiry's answer)."""
-    while count > 0:
-        day += timedelta(days=1)
-        if work_calendar.is_working_day(day):
-            count -= 1
-    return day
-
-
 def load_calendar(start: date, days: int = 400) -> WorkCalendar:
     """The calendar from `start` over a window long enough for any deadline we compute."""
     rows = db.session.scalars(

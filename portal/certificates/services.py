@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from portal.calendar.services import WorkCalendar, add_working_days, load_calendar
+from portal.calendar.services import WorkCalendar, load_calendar
 from portal.certificates import notices  # noqa: F401  (tells the applicant of each step)
 from portal.certificates.models import (
     ApplicationCounter,
@@ -43,7 +43,7 @@ from portal.certificates.models import (
     RecordApplication,
 )
 from portal.certificates.workflow import APPLICATION, Action
-from portal.core import audit, clock, codes, database, uploads
+from portal.core import audit, clock, codes, database, timelimits, uploads
 from portal.core.audit import DetailKey, EventType
 from portal.core.forms import is_valid_resident_id
 from portal.core.lookups import LookupLocked, guarded_lookup  # noqa: F401  (raised to the views)
@@ -146,7 +146,7 @@ def identifier_problem(kind: str, identifier: str):
 
 def answer_due(received_on: date, work_calendar: WorkCalendar) -> date:
     """The third working day after the day of receipt (see the module docstring)."""
-    return add_working_days(received_on, ANSWER_WORKING_DAYS, work_calendar)
+    return timelimits.add_working_days(received_on, ANSWER_WORKING_DAYS, work_calendar)
 
 
 def is_overdue(application: RecordApplication, today: date) -> bool:

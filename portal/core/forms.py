@@ -12,12 +12,20 @@ import secrets
 from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, HiddenField, PasswordField, StringField
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    MultipleFileField,
+    PasswordField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.core import clock
 from portal.core.casenumbers import MAX_LENGTH as CASE_NUMBER_MAX_LENGTH
 from portal.core.casenumbers import case_number_year, is_case_number, normalise_case_number
+from portal.core.uploads import ALLOWED_LABEL
 
 CSRF_MESSAGE = _l(
     "This form has expired or was opened in another window. Check your entries and submit again."
@@ -230,3 +238,23 @@ def case_number_field(label=None, *, description=None) -> StringField:
             CaseNumber(),
         ],
     )
+
+
+# Files attached to a form: at most MAX_FILES, each checked by core/uploads.py.
+MAX_FILES = 5
+
+
+def attachments_field(label):
+    return MultipleFileField(
+        label,
+        description=_l(
+            "Up to %(n)s files of %(types)s, each at most 10 MB.", n=MAX_FILES, types=ALLOWED_LABEL
+        ),
+        render_kw={"accept": ".pdf,.jpg,.jpeg,.png,.docx"},
+    )
+
+
+def at_most_max_files(form, field):
+    files = [f for f in field.data or [] if f and getattr(f, "filename", True)]
+    if len(files) > MAX_FILES:
+        raise ValidationError(_l("Attach at most %(n)s files.", n=MAX_FILES))

@@ -2,7 +2,7 @@
 that page?".
 
 Who may open a view is declared once, by its guard decorator (`roles_required` here; lawyers'
-pages use `lawyer_required`, which admits the accounts of `portal.lawyers`). A guard marks the view function with
+pages use `lawyer_required`, deputies' pages `deputy_required`, both made by `account_required`). A guard marks the view function with
 `admits(user) -> bool`; `can_open(endpoint)` reads it, and templates and navigation call
 `can_open` instead of naming roles, so a link is shown exactly when the page would open. An
 architecture test walks the URL map and demands a guard on every back-office route.
@@ -75,36 +75,57 @@ def roles_required(*roles: Role):
 
 
 def is_lawyer(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_lawyer", False))
+    return is_account_of(user, "lawyer")
 
 
-def lawyer_required(view=None, *, verified: bool = False):
-    """Admit only a logged-in lawyer; with `verified`, only one whom staff verified."""
+def is_account_of(user, kind: str) -> bool:
+    """Whether `user` is logged in with an account of `kind` (its model's `login_kind`)."""
+    return bool(
+        getattr(user, "is_authenticated", False) and getattr(user, "login_kind", None) == kind
+    )
 
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                return redirect(url_for(LAWYER_LOGIN_ENDPOINT, next=request.full_path.rstrip("?")))
-            if not is_lawyer(current_user):
-                abort(403)
-            if verified and not current_user.is_verified:
-                return render_error(
-                    403,
-                    _l("Your account is not verified yet"),
-                    _l(
-                        "Only lawyers whom our staff have verified can book or bind cases. "
-                        "Your account page shows where your registration stands."
-                    ),
-                )
-            return view(*args, **kwargs)
 
-        wrapped.lawyer_only = True
-        wrapped.requires_verified_lawyer = verified
-        wrapped.admits = lambda user: is_lawyer(user) and (not verified or user.is_verified)
-        return wrapped
+def account_required(kind: str, login_endpoint: str, *, unverified_title, unverified_text):
+    """The guard of the pages of one kind of public account (lawyers, deputies): it admits only
+    a logged-in account of `kind` and, with `verified`, only one whom staff verified (the
+    account's `is_verified`); others are sent to `login_endpoint`, refused (403), or told
+    `unverified_title` and `unverified_text`. Marks the view with `account_kind`."""
 
-    return decorator(view) if view is not None else decorator
+    def required(view=None, *, verified: bool = False):
+        def decorator(view):
+            @wraps(view)
+            def wrapped(*args, **kwargs):
+                if not current_user.is_authenticated:
+                    return redirect(url_for(login_endpoint, next=request.full_path.rstrip("?")))
+                if not is_account_of(current_user, kind):
+                    abort(403)
+                if verified and not current_user.is_verified:
+                    return render_error(403, unverified_title, unverified_text)
+                return view(*args, **kwargs)
+
+            wrapped.account_kind = kind
+            wrapped.lawyer_only = kind == "lawyer"
+            wrapped.requires_verified_account = verified
+            wrapped.admits = lambda user: (
+                is_account_of(user, kind) and (not verified or user.is_verified)
+            )
+            return wrapped
+
+        return decorator(view) if view is not None else decorator
+
+    return required
+
+
+# Admit only a logged-in lawyer; with `verified`, only one whom staff verified.
+lawyer_required = account_required(
+    "lawyer",
+    LAWYER_LOGIN_ENDPOINT,
+    unverified_title=_l("Your account is not verified yet"),
+    unverified_text=_l(
+        "Only lawyers whom our staff have verified can book or bind cases. "
+        "Your account page shows where your registration stands."
+    ),
+)
 
 
 def _is_staff_in(user, roles) -> bool:

@@ -133,6 +133,20 @@ def read_upload(file_storage) -> tuple[str, bytes]:
     return name, data
 
 
+def checked_uploads(field) -> list[CheckedUpload] | None:
+    """The files of a file field, checked by content (core/uploads.py); on a bad file the error
+    goes on the field and None is returned, so the form is shown again with what was typed."""
+    checked = []
+    for file_storage in field.data or []:
+        if not file_storage or getattr(file_storage, "filename", None) == "":
+            continue  # an empty file input; anything else that is not a file, check_upload refuses
+        try:
+            checked.append(check_upload(file_storage))
+        except UploadRejected as error:
+            field.errors = list(field.errors) + [str(error)]
+    return None if field.errors else checked
+
+
 def check_file(filename: str | None, data: bytes) -> CheckedUpload:
     """The checks of the module docstring, on bytes already read; raises UploadRejected with a
     message for the user. The returned upload carries the safe name to store and serve."""

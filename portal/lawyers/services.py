@@ -31,11 +31,11 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from limits import parse_many
 from sqlalchemy.exc import IntegrityError
 
-from portal.core import audit, clock, credentials, identity, mail, sessions, throttle
+from portal.core import audit, clock, credentials, identity, mail, sessions, throttle, tokens
 from portal.core.audit import EventType
 from portal.core.credentials import AccountError, hasher, password_problem
 from portal.core.urls import public_url
@@ -183,17 +183,8 @@ def _tell_registration_attempt(lawyer: LawyerAccount) -> None:
 # ---- e-mail confirmation ---------------------------------------------------------------------
 
 
-class _ClockSigner(TimestampSigner):
-    """Signs and checks ages with the portal's one clock (tests freeze it), not the wall clock."""
-
-    def get_timestamp(self) -> int:
-        return int(clock.now().timestamp())
-
-
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(
-        current_app.config["SECRET_KEY"], salt=_CONFIRM_SALT, signer=_ClockSigner
-    )
+    return tokens.serializer(_CONFIRM_SALT)
 
 
 def confirmation_token(lawyer: LawyerAccount) -> str:
@@ -337,9 +328,7 @@ _RESET_SALT = "lawyer-password-reset"
 
 
 def _reset_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(
-        current_app.config["SECRET_KEY"], salt=_RESET_SALT, signer=_ClockSigner
-    )
+    return tokens.serializer(_RESET_SALT)
 
 
 def _reset_state(lawyer: LawyerAccount) -> str:

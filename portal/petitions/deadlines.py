@@ -28,14 +28,14 @@ today's date, never stored; templates only show what `due_status` returns.
 
 from __future__ import annotations
 
-import calendar as month_calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from portal.calendar.services import WorkCalendar, add_working_days
+from portal.calendar.services import WorkCalendar
+from portal.core.timelimits import add_months, add_working_days, roll_to_working_day
 from portal.petitions.models import OPEN_STATES, Petition, State
 
 
@@ -87,20 +87,6 @@ class ReceiptDeadlines:
     ack_due_on: date
     answer_due_on: date
     rule_code: str
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or that month's last day if it is shorter."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    last_day = month_calendar.monthrange(year, month)[1]
-    return date(year, month, min(day.day, last_day))
-
-
-def roll_to_working_day(day: date, work_calendar: WorkCalendar) -> date:
-    while not work_calendar.is_working_day(day):
-        day += timedelta(days=1)
-    return day
 
 
 def acknowledgment_due(received_on: date, rule: DeadlineRule, work_calendar: WorkCalendar) -> date:

@@ -8,7 +8,6 @@ from wtforms import (
     DateField,
     EmailField,
     HiddenField,
-    MultipleFileField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -24,30 +23,14 @@ from portal.core.forms import (
     OnceOnlyForm,
     PortalForm,
     ResidentId,
+    at_most_max_files,
+    attachments_field,
     max_length,
 )
-from portal.core.uploads import ALLOWED_LABEL
 from portal.petitions.models import Channel, Grade, Kind, ReplyKind, Unreachable
 
 SUBJECT_MAX, BODY_MIN, BODY_MAX = 100, 10, 10_000
-MAX_FILES = 5
 OBJECTION_MIN, COMMENT_MAX = 5, 5000
-
-
-def attachments_field(label):
-    return MultipleFileField(
-        label,
-        description=_l(
-            "Up to %(n)s files of %(types)s, each at most 10 MB.", n=MAX_FILES, types=ALLOWED_LABEL
-        ),
-        render_kw={"accept": ".pdf,.jpg,.jpeg,.png,.docx"},
-    )
-
-
-def at_most_max_files(form, field):
-    files = [f for f in field.data or [] if f and getattr(f, "filename", True)]
-    if len(files) > MAX_FILES:
-        raise ValidationError(_l("Attach at most %(n)s files.", n=MAX_FILES))
 
 
 def kind_choices():

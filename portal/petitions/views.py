@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 
 from portal.core import clock, pdf
 from portal.core.forms import ConfirmForm
-from portal.core.uploads import CheckedUpload, UploadRejected, check_upload
+from portal.core.uploads import checked_uploads
 from portal.extensions import db, limiter
 from portal.petitions import documents, queries, recovery, services, workflow
 from portal.petitions.forms import (
@@ -57,20 +57,6 @@ def lookup_limit():
 
 def recovery_limit():
     return current_app.config["RECOVERY_LIMIT"]
-
-
-def checked_uploads(field) -> list[CheckedUpload] | None:
-    """The files of a file field, checked by content (core/uploads.py); on a bad file the error
-    goes on the field and None is returned, so the form is shown again with what was typed."""
-    checked = []
-    for file_storage in field.data or []:
-        if not file_storage or getattr(file_storage, "filename", None) == "":
-            continue  # an empty file input; anything else that is not a file, check_upload refuses
-        try:
-            checked.append(check_upload(file_storage))
-        except UploadRejected as error:
-            field.errors = list(field.errors) + [str(error)]
-    return None if field.errors else checked
 
 
 def intake_data(form) -> services.IntakeData | None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.core import audit, clock, exports, params
 from portal.core.permissions import Role, roles_required
+from portal.deputies import queries as deputies
 from portal.statistics import queries, reports
 
 bp = Blueprint("statistics_admin", __name__, url_prefix="/staff/statistics")
@@ -122,6 +123,8 @@ def show_statistics():
             error=error,
             export_form=exports.ExportForm(),
             filter_names=FILTER_MESSAGES,
+            deputy_rates=deputies.monthly_rates(scope.first_month, scope.last_month, today),
+            deputy_target=current_app.config["DEPUTY_TARGET_PERCENT"],
         ),
         status,
     )

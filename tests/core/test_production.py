@@ -20,6 +20,7 @@ from portal.core import mail
 from portal.core.permissions import Role
 from portal.extensions import db
 from portal.petitions import services as petitions
+from tests.deputies.factories import login_deputy, make_deputy
 from tests.disclosure import samples
 from tests.disclosure.factories import make_published_document, make_release
 from tests.factories import PASSWORD, csrf_token, login, make_petition, make_user
@@ -270,7 +271,7 @@ def assert_cacheable_as_before(response, where):
     assert "Pragma" not in response.headers, where
 
 
-def test_every_staff_and_lawyer_page_is_no_store(app, new_client_request):
+def test_every_staff_lawyer_and_deputy_page_is_no_store(app, new_client_request):
     petition, _code = make_petition()
     browsers = {}
     for role in Role:
@@ -279,13 +280,16 @@ def test_every_staff_and_lawyer_page_is_no_store(app, new_client_request):
         browsers[role] = browser.client
     lawyer_browser = new_client_request()
     login_lawyer(lawyer_browser.client, make_lawyer())
+    deputy_browser = new_client_request()
+    login_deputy(deputy_browser.client, make_deputy())
+    account_browsers = {"lawyer": lawyer_browser.client, "deputy": deputy_browser.client}
     opened = 0
     rules = list(_guarded_get_rules(app))
     assert len(rules) > 30
     for rule, view in rules:
         path = _path(rule, petition.tracking_number)
-        if getattr(view, "lawyer_only", False):
-            client = lawyer_browser.client
+        if hasattr(view, "account_kind"):
+            client = account_browsers[view.account_kind]
         else:
             client = browsers[sorted(view.allowed_roles)[0]]
         response = client.get(path)

@@ -23,6 +23,7 @@ SAMPLE = {
     "day": "2027-01-01", "document_id": 1, "release_id": 1, "case_id": 1, "grant_id": 1,
     "booking_id": 1, "lawyer_id": 1, "binding_id": 1, "delivery_id": 1, "place_id": 1,
     "hours_id": 1, "category": "ordinary", "token": "x", "message_id": 1, "notice_id": 1,
+    "deputy_id": 1, "suggestion_id": 1, "event_id": 1,
 }  # fmt: skip
 PUBLIC_STAFF_ENDPOINTS = {"accounts.login", "accounts.logout"}
 
