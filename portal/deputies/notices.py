@@ -22,9 +22,7 @@ from portal.extensions import db
 
 
 def _send(deputy: DeputyAccount, kind: str, parameters: dict, headline: str, url: str) -> None:
-    sms.enqueue(
-        deputy.mobile, kind, parameters, _("%(headline)s %(url)s", headline=headline, url=url)
-    )
+    sms.enqueue(deputy.mobile, kind, parameters, f"{headline} {url}")
     subject = _(
         "%(procuratorate)s: deputies' liaison",
         procuratorate=current_app.config["PROCURATORATE_NAME"],
