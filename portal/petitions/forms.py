@@ -148,9 +148,17 @@ class PetitionForm(OnceOnlyForm):
 
     # Staff intake requires only a name and some way to reach the person; online, a mobile.
     requires_mobile = True
+    # Staff register every kind; online, a kind with a form of its own is filed there.
+    offers_every_kind = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.offers_every_kind:
+            self.kind.choices = [
+                choice
+                for choice in kind_choices()
+                if not (choice.value and Kind(choice.value).has_form_of_its_own)
+            ]
         for name, (label, hint) in self.wording.items():
             self[name].label.text = label
             self[name].description = hint
@@ -184,6 +192,8 @@ class PetitionForm(OnceOnlyForm):
 class StaffIntakeForm(PetitionForm):
     """A clerk registers a letter, a visit or a call: the same form, speaking to the clerk about
     the petitioner."""
+
+    offers_every_kind = True
 
     channel = RadioField(
         _l("How did the petition come in?"),

@@ -93,6 +93,10 @@ class Kind(enum.StrEnum):
     def is_appeal(self) -> bool:
         return self in APPEAL_KINDS
 
+    @property
+    def has_form_of_its_own(self) -> bool:
+        return self in OWN_FORM_KINDS
+
 
 KIND_LABELS = {
     Kind.COMPLAINT: _l("Complaint (控告)"),
@@ -110,6 +114,10 @@ KIND_LABELS = {
 # Reports may be anonymous, and so may a lead: whoever saw the harm need not give their name.
 ANONYMOUS_KINDS = frozenset({Kind.REPORT, Kind.MISCONDUCT_REPORT, Kind.PUBLIC_INTEREST})
 APPEAL_KINDS = frozenset({Kind.CRIMINAL_APPEAL, Kind.CIVIL_APPEAL, Kind.ADMINISTRATIVE_APPEAL})
+# Filed online through a form of their own, which asks what the general form does not (a lead's
+# field of harm and place: portal/leads); the general online form does not offer them. A clerk
+# registering one that came by letter, visit or call uses the general intake.
+OWN_FORM_KINDS = frozenset({Kind.PUBLIC_INTEREST})
 
 
 class Channel(enum.StrEnum):

@@ -16,7 +16,7 @@ from portal.extensions import db
 from portal.leads.models import PublicInterestLead
 from portal.leads.services import coordinates_problem
 from portal.petitions.models import Attachment, Petition
-from tests.factories import PDF, login, make_user
+from tests.factories import PDF, login, make_user, url
 from tests.images import (
     metadata_of,
     phone_jpeg,
@@ -251,3 +251,18 @@ def test_the_form_page_may_ask_for_the_position_and_works_in_both_languages(app,
     assert "no-store" in english.response.headers["Cache-Control"]
     chinese = browser(app).get("leads.report_lead")
     assert chinese.select_one("html")["lang"] == "zh-Hans"
+
+
+def test_a_lead_is_filed_through_its_own_form_online_and_by_a_clerk_through_intake(app):
+    """The general online form does not offer the lead kind (it would lose the field of harm and
+    the place): the home page sends that kind to the lead form; a clerk registering a lead that
+    came by letter still finds it in the staff intake."""
+    client = app.test_client()
+    home = client.get(url("site.home")).get_data(as_text=True)
+    assert f'href="{url("leads.report_lead")}"' in home
+    form = client.get(url("petitions.new_petition")).get_data(as_text=True)
+    assert 'value="public_interest"' not in form and 'value="report"' in form
+    clerk = app.test_client()
+    login(clerk, make_user(Role.CLERK))
+    intake = clerk.get(url("backoffice.register_petition")).get_data(as_text=True)
+    assert 'value="public_interest"' in intake
