@@ -323,6 +323,7 @@ def _real_ids(petition) -> dict:
         "filename": "missing.css",
         "anything": "nothing-here",
         "locale": "en",
+        "mode": "elderly",
         "code": "2345-6789-ABCD",
     }
     return ids

@@ -14,18 +14,13 @@ from portal.core.permissions import Role
 from portal.lawyers.views import PUBLIC_ENDPOINTS
 from tests.factories import login, make_user
 from tests.lawyers.factories import login_lawyer, make_lawyer
+from tests.test_route_guards import PUBLIC_STAFF_ENDPOINTS, SAMPLE_VALUES
 from tests.web import ClientRequest, url
 
 LAWYER_AREA = "/lawyer"  # the URL prefix whose every page is a lawyer's (see the docstring)
 STAFF_AREA = "/staff"
-SAMPLE = {
-    "number": "XF2026-000001", "user_id": 1, "attachment_id": 1, "action": "acknowledge",
-    "day": "2027-01-01", "document_id": 1, "release_id": 1, "case_id": 1, "grant_id": 1,
-    "booking_id": 1, "lawyer_id": 1, "binding_id": 1, "delivery_id": 1, "place_id": 1,
-    "hours_id": 1, "category": "ordinary", "token": "x", "message_id": 1, "notice_id": 1,
-    "deputy_id": 1, "suggestion_id": 1, "event_id": 1,
-}  # fmt: skip
-PUBLIC_STAFF_ENDPOINTS = {"accounts.login", "accounts.logout"}
+# The staff routes' sample values, with a petition number and the lawyers' own values.
+SAMPLE = {**SAMPLE_VALUES, "number": "XF2026-000001", "category": "ordinary", "token": "x"}
 
 
 def lawyer_rules(app):
