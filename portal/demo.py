@@ -58,7 +58,7 @@ DEMO_DEPUTY = deputies.DeputyData(
     level="city",
     assembly="示例市第十七届人民代表大会",
     unit="示例市第一中学校长",
-    mobile="13900000002",
+    mobile="13900000012",  # the browser tests text 13900000001 and 2 as petitioners
     email="deputy@demo.local",
 )
 DEMO_DEPUTY_PASSWORD = "Demo-deputy-2026"  # noqa: S105  (printed demo login, local only)

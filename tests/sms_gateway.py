@@ -28,6 +28,13 @@ TEMPLATES = {
     "review_result": "SMS_1010",
     "closed": "SMS_1011",
     "recovery_code": "SMS_1012",
+    "record_inquiry_received": "SMS_1013",
+    "record_inquiry_answered": "SMS_1014",
+    "record_inquiry_refused": "SMS_1015",
+    "record_certificate_revoked": "SMS_1016",
+    "deputy_received": "SMS_1017",
+    "deputy_answered": "SMS_1018",
+    "deputy_invited": "SMS_1019",
     "received.en": "SMS_2001",
 }
 

@@ -81,6 +81,18 @@ PUBLIC_PAGES = {
     "not-found": _goto("/no-such-page", status=404),
     "lead-report": _goto("/public-interest/report"),
     "lead-report-errors": _submit_empty("/public-interest/report", "Send the report"),
+    "record-inquiry": _goto("/record-inquiry/"),
+    "record-inquiry-apply": _goto("/record-inquiry/apply"),
+    "record-inquiry-apply-errors": _submit_empty("/record-inquiry/apply", "Submit application"),
+    "record-inquiry-status": _goto("/record-inquiry/status"),
+    "record-inquiry-status-errors": _submit_empty("/record-inquiry/status", "Show status"),
+    "record-inquiry-verify": _goto("/record-inquiry/verify"),
+    "record-inquiry-verify-errors": _submit_empty("/record-inquiry/verify", "Verify"),
+    "deputies": _goto("/deputy/"),
+    "deputy-register": _goto("/deputy/register"),
+    "deputy-register-errors": _submit_empty("/deputy/register", "Register"),
+    "deputy-login": _goto("/deputy/login"),
+    "deputy-login-errors": _submit_empty("/deputy/login", "Log in"),
     "transparency": _goto("/transparency"),
     "transparency-bad-period": _goto("/transparency?year=1900", status=400),
     # Case information, disclosure, appointments and the lawyers' entry pages.
@@ -160,6 +172,13 @@ PUBLIC_ENDPOINTS = {
     "statistics.transparency": "transparency",
     "petitions.new_petition": "intake",
     "leads.report_lead": "lead-report",
+    "certificates.start": "record-inquiry",
+    "certificates.new_application": "record-inquiry-apply",
+    "certificates.lookup": "record-inquiry-status",
+    "certificates.verify": "record-inquiry-verify",
+    "deputies.index": "deputies",
+    "deputies.register": "deputy-register",
+    "deputies.login": "deputy-login",
     "petitions.lookup": "lookup",
     "petitions.progress": "progress",
     "petitions.recover_code": "recover-code",
@@ -195,6 +214,9 @@ NOT_PAGES = {
     "petitions.download_receipt",
     "petitions.download_notice",
     "statistics.transparency_csv",
+    "certificates.download_certificate",
+    "deputies.answer_pdf",
+    "deputies.download_attachment",
 }
 # Public pages known to be unchecked, with what it takes to check them. Keep this short.
 _LAWYER = "needs a confirmed lawyer account logged in at /lawyer/login"
@@ -205,4 +227,12 @@ NOT_YET_CHECKED = {
     "lawyers.show_binding": _LAWYER + " and a case bound to it",
     "appointments.show_booking": _LAWYER + " and a booking",
     "appointments.reschedule_booking": _LAWYER + " and a booking",
+    # Checked with axe inside their services' journeys (tests/browser/test_certificates.py and
+    # test_deputies.py), which make the application, certificate or account they need.
+    "certificates.show_status": "needs an application's number and query code",
+    "certificates.verify_link": "needs an issued certificate's number and verification code",
+    "deputies.account": "needs a verified deputy logged in at /deputy/login",
+    "deputies.new_suggestion": "needs a verified deputy logged in at /deputy/login",
+    "deputies.show_suggestion": "needs a verified deputy logged in and a suggestion",
+    "deputies.set_password": "needs the token of a registration e-mail",
 }

@@ -22,7 +22,7 @@ COMPANY_CODE = "91350100M000100Y43"
 
 
 def _fill_application(page, t, letter) -> None:
-    page.get_by_label(t("Company or organisation")).check()
+    page.get_by_label(t("Company or organisation"), exact=True).check()
     page.get_by_label(t("Name of the company or person")).fill("示例路桥工程有限公司")
     page.get_by_label(t("Unified social credit code or resident ID card number")).fill(COMPANY_CODE)
     page.get_by_label(t("Purpose of the inquiry")).fill("参加工程投标")
