@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from portal.certificates import documents, services
 from portal.certificates.forms import ApplicationForm, StatusLookupForm, VerificationForm
 from portal.certificates.models import ApplicationStatus, RecordApplication
-from portal.core import audit, clock, codes, pdf, uploads
+from portal.core import access, audit, codes, pdf, uploads
 from portal.core.forms import ConfirmForm
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db, limiter
@@ -126,22 +126,12 @@ def new_application():
 def grant_access(application: RecordApplication) -> None:
     """This browser gave the number and code: it may open the status page for a while, as long
     as the code is not replaced (services.code_mark)."""
-    now = clock.now().timestamp()
-    grants = {
-        number: grant
-        for number, grant in session.get(ACCESS_KEY, {}).items()
-        if isinstance(grant, dict) and grant.get("until", 0) > now
-    }
-    grants[application.number] = {
-        "until": now + current_app.config["PROGRESS_ACCESS_MINUTES"] * 60,
-        "code": services.code_mark(application),
-    }
-    session[ACCESS_KEY] = grants
+    access.grant(ACCESS_KEY, application.number, services.code_mark(application))
 
 
 def application_with_access(number: str) -> RecordApplication:
-    grant = session.get(ACCESS_KEY, {}).get(number)
-    if not isinstance(grant, dict) or grant.get("until", 0) <= clock.now().timestamp():
+    grant = access.current(ACCESS_KEY, number)
+    if grant is None:
         abort(redirect(url_for(".lookup")))
     application = services.application_numbered(number) or abort(404)
     if grant.get("code") != services.code_mark(application):

@@ -20,7 +20,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from portal.core import clock, pdf
+from portal.core import access, pdf
 from portal.core.forms import ConfirmForm
 from portal.core.uploads import checked_uploads
 from portal.extensions import db, limiter
@@ -126,24 +126,14 @@ def new_petition():
 def grant_access(petition: Petition) -> None:
     """Remember in the (signed) session that this browser gave the number and code, and which
     code it was (services.code_mark): a code replaced since (a recovered one) ends the access."""
-    now = clock.now().timestamp()
-    grants = {
-        number: grant
-        for number, grant in session.get(ACCESS_KEY, {}).items()
-        if isinstance(grant, dict) and grant.get("until", 0) > now
-    }
-    grants[petition.tracking_number] = {
-        "until": now + current_app.config["PROGRESS_ACCESS_MINUTES"] * 60,
-        "code": services.code_mark(petition),
-    }
-    session[ACCESS_KEY] = grants
+    access.grant(ACCESS_KEY, petition.tracking_number, services.code_mark(petition))
 
 
 def petition_with_access(number: str) -> Petition:
     """The petition whose number and current code were given in this session, else back to the
     lookup form."""
-    grant = session.get(ACCESS_KEY, {}).get(number)
-    if not isinstance(grant, dict) or grant.get("until", 0) <= clock.now().timestamp():
+    grant = access.current(ACCESS_KEY, number)
+    if grant is None:
         abort(redirect(url_for(".lookup")))
     petition = queries.petition_numbered(number) or abort(404)
     if grant.get("code") != services.code_mark(petition):
