@@ -10,11 +10,13 @@ read-only, which is what broke the portal until it was restarted.
 from __future__ import annotations
 
 import gc
+import threading
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from portal.core.database import BUSY_TIMEOUT_MS, tune_sqlite
 from portal.core.ratelimit_store import SQLStorage
 from portal.extensions import db, limiter
 from portal.petitions.models import Petition
@@ -115,3 +117,56 @@ def test_after_every_postgresql_connection_is_killed_the_next_requests_succeed(c
     finally:
         store.reset()
         close_every_connection(store.engine)
+
+
+# ---- waiting for SQLite's write lock -----------------------------------------------------------
+
+
+def sqlite_engine(path: Path) -> sa.Engine:
+    """An engine tuned as the portal's (tune_sqlite): outside a request every transaction may
+    write, so each begins with BEGIN IMMEDIATE."""
+    engine = sa.create_engine(f"sqlite:///{path}", poolclass=sa.NullPool)
+    tune_sqlite(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (n INTEGER)")
+    return engine
+
+
+def test_a_writer_waits_for_the_lock_and_writes_once_it_is_free(tmp_path):
+    engine = sqlite_engine(tmp_path / "lock.sqlite")
+    holder = engine.connect()
+    holder.begin()
+    holder.exec_driver_sql("INSERT INTO t VALUES (1)")
+    written, waiting = [], threading.Event()
+
+    def second_writer():
+        waiting.set()
+        with engine.begin() as connection:  # waits here while the holder has the lock
+            connection.exec_driver_sql("INSERT INTO t VALUES (2)")
+        written.append(2)
+
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    waiting.wait()
+    thread.join(timeout=0.3)
+    assert thread.is_alive() and not written  # still waiting: one writer at a time
+    holder.commit()
+    holder.close()
+    thread.join(timeout=5)
+    assert written == [2]
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT n FROM t ORDER BY n").scalars().all() == [1, 2]
+        # The busy timeout is back for the statements of the transaction.
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == BUSY_TIMEOUT_MS
+
+
+def test_a_lock_held_past_the_busy_timeout_fails_as_any_statement_does(tmp_path, monkeypatch):
+    monkeypatch.setattr("portal.core.database.BUSY_TIMEOUT_MS", 200)
+    engine = sqlite_engine(tmp_path / "lock.sqlite")
+    with engine.connect() as holder:
+        holder.begin()
+        holder.exec_driver_sql("INSERT INTO t VALUES (1)")
+        with pytest.raises(sa.exc.OperationalError, match="database is locked"):
+            with engine.begin() as connection:
+                connection.exec_driver_sql("INSERT INTO t VALUES (2)")
+        holder.rollback()
