@@ -14,7 +14,16 @@ from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as portal_config
-from portal.core import credentials, errors, i18n, logs, pagecache, ratelimit_store, security  # noqa: F401  (registers the limiter store)
+from portal.core import (  # noqa: F401  (registers the limiter store)
+    assets,
+    credentials,
+    errors,
+    i18n,
+    logs,
+    pagecache,
+    ratelimit_store,
+    security,
+)
 from portal.core.converters import register as register_converters
 from portal.core.database import tune_sqlite
 from portal.core.input_guard import register as register_input_guard
@@ -52,6 +61,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     # Public pages stored once rendered, and served before Flask while current.
     pagecache.init_app(app, ROOT, is_logged_in=security.is_logged_in)
+    assets.init_app(app)  # static URLs named by content, kept a year
     return app
 
 

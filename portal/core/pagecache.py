@@ -31,7 +31,7 @@ after PAGE_CACHE_SECONDS, and pages that show the date (the transparency page) a
 local midnight: the bound for a change made outside the portal (SQL by hand), and
 `flask --app portal page-cache clear` for the impatient.
 
-**Keys** start with a fingerprint of the code, templates, catalogues and settings, so a deploy
+**Keys** start with a fingerprint of the code, templates, catalogues, static files and settings, so a deploy
 never serves pages rendered by the previous release from a shared Redis.
 
 Several hosts without Redis would each keep their own generation file, and a change on one host
@@ -239,9 +239,15 @@ class PageCache:
 
 @functools.cache
 def _release_fingerprint(root: Path) -> str:
-    """The code, templates and catalogues this process runs, as a hash (read once)."""
+    """The code, templates, catalogues and static files this process runs, as a hash (read
+    once). Static files too: pages link them by a hash of their content (core/assets.py)."""
     digest = hashlib.sha256()
-    for folder, pattern in (("portal", "*.py"), ("templates", "*.html"), ("translations", "*.mo")):
+    for folder, pattern in (
+        ("portal", "*.py"),
+        ("templates", "*.html"),
+        ("translations", "*.mo"),
+        ("static", "*"),
+    ):
         for path in sorted((root / folder).rglob(pattern)):
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(path.read_bytes())
