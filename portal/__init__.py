@@ -173,6 +173,7 @@ def _register_cli(app: Flask) -> None:
     from portal.demo import demo_data
     from portal.operations.audit_cli import audit_cli
     from portal.operations.cli import send_mail, send_sms
+    from portal.operations.worker import worker_command
     from portal.petitions.cli import index_duplicates, sweep_deadlines
     from portal.simulation.cli import simulate
     from portal.statistics.cli import statistics_cli
@@ -182,6 +183,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(index_duplicates)
     app.cli.add_command(send_mail)
     app.cli.add_command(send_sms)
+    app.cli.add_command(worker_command)
     app.cli.add_command(demo_data)
     app.cli.add_command(check_files_command)
     app.cli.add_command(audit_cli)

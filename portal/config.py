@@ -208,6 +208,10 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # The deadline sweep commits every this many petitions: on SQLite each batch holds the
         # write lock that citizens' submissions wait for (portal/petitions/services.py).
         "SWEEP_BATCH_SIZE": _env_int("SWEEP_BATCH_SIZE", 200),
+        # `flask worker` (portal/operations/worker.py): a round of sending every
+        # WORKER_POLL_SECONDS, the deadline sweep every SWEEP_EVERY_MINUTES.
+        "WORKER_POLL_SECONDS": _env_int("WORKER_POLL_SECONDS", 5),
+        "SWEEP_EVERY_MINUTES": _env_int("SWEEP_EVERY_MINUTES", 60),
         # Logins and lookups: failures per (account or number, client), per client, and per
         # account or number from all clients (the rule is in portal/core/throttle.py).
         "LOGIN_MAX_FAILURES": _env_int("LOGIN_MAX_FAILURES", 5),
@@ -405,7 +409,14 @@ def validate(config: dict) -> None:
         )
     if config["ACK_DAY_KIND"] not in {"calendar", "working"}:
         raise ConfigurationError("ACK_DAY_KIND must be 'calendar' or 'working'")
-    for key in ("ACK_DAYS", "ANSWER_MONTHS", "FOLLOW_UP_MONTHS", "SWEEP_BATCH_SIZE"):
+    for key in (
+        "ACK_DAYS",
+        "ANSWER_MONTHS",
+        "FOLLOW_UP_MONTHS",
+        "SWEEP_BATCH_SIZE",
+        "WORKER_POLL_SECONDS",
+        "SWEEP_EVERY_MINUTES",
+    ):
         if config[key] < 1:
             raise ConfigurationError(f"{key} must be at least 1")
     for key in ("BOOKING_MIN_NOTICE_MINUTES", "BOOKING_CHANGE_CUTOFF_HOURS"):

@@ -20,7 +20,7 @@ from portal.extensions import db, limiter
 from tests.capabilities import stop_process
 
 # The local SMS gateway (`sms_gateway`), for the tests of messages to petitioners.
-pytest_plugins = ["tests.sms_gateway"]
+pytest_plugins = ["tests.sms_gateway", "tests.smtp_server"]
 
 AUDIT_TABLES = {audit.AuditEvent.__tablename__, audit.AuditChainHead.__tablename__}
 

@@ -18,7 +18,6 @@ from portal.core.permissions import Role
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db
 from tests.appointments.factories import NOW, book
-from tests.core.test_mail import smtp_server  # noqa: F401  (the fixture)
 from tests.factories import login, make_user
 from tests.lawyers.factories import add_hours, make_lawyer, make_place
 

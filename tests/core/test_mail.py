@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import socket
 import threading
 from datetime import UTC, datetime, timedelta
 from email.header import decode_header, make_header
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 
 from portal.core import audit, clock, mail, outbox
 from portal.core.outbox import DeliveryReport, OutboxMessage, OutboxState
@@ -22,52 +19,10 @@ from portal.core.permissions import Role
 from portal.extensions import db
 from portal.petitions import workflow
 from tests.factories import login, make_petition, make_user
+from tests.smtp_server import free_port
 from tests.web import url
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
-
-
-class Inbox(Message):
-    """A mail server that keeps what it accepts; while `refusing`, it answers every recipient
-    with a temporary failure (451), as a server in trouble does; addresses in `unknown` it
-    refuses for good (550), as for a mailbox that does not exist."""
-
-    def __init__(self):
-        super().__init__()
-        self.messages = []
-        self.refusing = False
-        self.unknown = set()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.unknown:
-            return "550 5.1.1 No such mailbox"
-        if self.refusing:
-            return "451 4.3.0 Mailbox temporarily unavailable, try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    def handle_message(self, message):
-        self.messages.append(message)
-
-    def subjects(self) -> list[str]:
-        return [str(make_header(decode_header(m["Subject"]))) for m in self.messages]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(app):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
-    yield inbox
-    controller.stop()
-    app.config.update(MAIL_SERVER=None, MAIL_PORT=25)
 
 
 def test_a_sent_reply_is_mailed_once_without_the_query_code(app, smtp_server):

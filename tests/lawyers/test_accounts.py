@@ -18,7 +18,6 @@ from portal.core.permissions import Role
 from portal.extensions import db
 from portal.lawyers import services
 from portal.lawyers.models import LawyerAccount
-from tests.core.test_mail import smtp_server  # noqa: F401  (the fixture)
 from tests.factories import PASSWORD, login, make_user
 from tests.lawyers.factories import login_lawyer, make_lawyer
 from tests.web import ClientRequest, url

@@ -17,7 +17,7 @@ from portal.core.workflow import SYSTEM, InvalidTransition
 from portal.extensions import db
 from portal.petitions import workflow
 from portal.petitions.models import Note, State, Unreachable
-from tests.core.test_mail import T0, smtp_server  # noqa: F401  (the fixture)
+from tests.core.test_mail import T0
 from tests.factories import make_petition, make_user
 from tests.petitions.test_material import staff_act, staff_browser
 
