@@ -76,6 +76,14 @@ def _development_secret(instance_path: Path, name: str = "secret_key") -> str:
     return path.read_text().strip()
 
 
+def instance_path(default: Path) -> Path:
+    """This host's own folder (INSTANCE_PATH, else `instance/` in the checkout): the SQLite
+    database and uploads by default, the segmenter's dictionary, the page cache's generations
+    without Redis. Each host of a cluster has its own; what they share lives in PostgreSQL and
+    Redis."""
+    return Path(_env("INSTANCE_PATH", str(default)))
+
+
 def load(instance_path: Path, overrides: dict | None = None) -> dict:
     """Build the Flask config mapping from the environment (and test overrides)."""
     env = (overrides or {}).get("PORTAL_ENV") or _env("PORTAL_ENV", "production")
