@@ -40,7 +40,7 @@ test: ## Set up and run every test: SQLite, PostgreSQL, browser
 	bash scripts/test.sh
 
 test-fast: install-test translations ## The quick subset: SQLite only, no browser
-	$(BIN)/pytest -q -m "not browser"
+	$(BIN)/pytest -q -m "not browser and not cluster"
 
 lint: install-test ## ruff: the rules, and the formatting (`ruff format` fixes it)
 	$(BIN)/ruff check portal tests bench

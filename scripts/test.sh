@@ -8,7 +8,8 @@
 #   4. a throwaway PostgreSQL 15 server in a temporary directory, on 127.0.0.1, deleted on exit
 #      (the machine's own clusters are never touched);
 #   5. pytest on SQLite, 6. pytest on PostgreSQL (browser tests excluded from both),
-#   7. the browser tests (`-m browser`) in Chromium, against gunicorn on SQLite.
+#   7. the browser tests (`-m browser`) in Chromium, against gunicorn on SQLite;
+#   8. the cluster test (`-m cluster`): two hosts behind nginx on PostgreSQL and Redis.
 #
 # Every pytest step runs even if an earlier one failed; the script fails if any did. pytest's
 # exit code 5 (no tests collected) counts as a failure. Under CI=true nothing may be skipped for
@@ -18,8 +19,8 @@
 #
 # Settings: PG_BIN (default /usr/lib/postgresql/15/bin), TEST_PG_PORT (default: 54329, or a
 # free port if that one is taken), CHROMIUM_PATH (default /usr/bin/chromium), REDIS_SERVER_PATH
-# (default /usr/bin/redis-server), CLAMD_PATH (default
-# /usr/sbin/clamd), PYTEST_ARGS
+# (default /usr/bin/redis-server), CLAMD_PATH (default /usr/sbin/clamd), NGINX_PATH (default
+# /usr/sbin/nginx), PYTEST_ARGS
 # (extra arguments for every pytest step, e.g. "-x").
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -31,6 +32,8 @@ CLAMD_PATH=${CLAMD_PATH:-/usr/sbin/clamd}
 export CLAMD_PATH
 REDIS_SERVER_PATH=${REDIS_SERVER_PATH:-/usr/bin/redis-server}
 export REDIS_SERVER_PATH
+NGINX_PATH=${NGINX_PATH:-/usr/sbin/nginx}
+export NGINX_PATH
 PYTEST=(.venv/bin/pytest -q ${PYTEST_ARGS:-})
 mkdir -p test-output
 
@@ -60,11 +63,12 @@ finish_step() {
 is_root() { [[ $(id -u) -eq 0 ]]; }
 
 # ---- 1. system packages ----------------------------------------------------------------------
-step "[1/7] system packages: chromium, postgresql (15), fonts-noto-cjk, clamav-daemon, redis-server"
+step "[1/8] system packages: chromium, postgresql (15), fonts-noto-cjk, clamav-daemon, redis-server, nginx"
 missing=()
 [[ -x $CHROMIUM_PATH ]] || missing+=(chromium)
 [[ -x $CLAMD_PATH ]] || missing+=(clamav-daemon)
 [[ -x $REDIS_SERVER_PATH ]] || missing+=(redis-server)
+[[ -x $NGINX_PATH ]] || missing+=(nginx-light)
 [[ -x $PG_BIN/initdb && -x $PG_BIN/pg_ctl && -x $PG_BIN/psql ]] || missing+=(postgresql)
 if command -v dpkg-query >/dev/null; then
     [[ $(dpkg-query -W -f='${db:Status-Status}' fonts-noto-cjk 2>/dev/null) == installed ]] \
@@ -92,18 +96,18 @@ else
 fi
 
 # ---- 2. Python dependencies and translations -------------------------------------------------
-step "[2/7] make install-test translations"
+step "[2/8] make install-test translations"
 make --no-print-directory install-test translations
 
 # ---- 3. lint ---------------------------------------------------------------------------------
-step "[3/7] make lint (ruff check, ruff format --check)"
+step "[3/8] make lint (ruff check, ruff format --check)"
 if ! make --no-print-directory lint; then
     echo "FAILED: lint (run \`make lint\`; \`ruff format portal tests bench\` fixes the formatting)" >&2
     FAILED+=("lint")
 fi
 
 # ---- 4. a throwaway PostgreSQL server --------------------------------------------------------
-step "[4/7] start a throwaway PostgreSQL server"
+step "[4/8] start a throwaway PostgreSQL server"
 PG_TMP=$(mktemp -d "${TMPDIR:-/tmp}/portal-test-pg.XXXXXX")
 as_pg() {
     # PostgreSQL refuses to run as root: root runs it as the postgres user.
@@ -150,8 +154,10 @@ if ! as_pg "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w -t 60 \
     exit 1
 fi
 as_pg "$PG_BIN/psql" -q -v ON_ERROR_STOP=1 -h "$PG_TMP" -p "$PG_PORT" -U postgres -d postgres \
-    -c "CREATE ROLE portal LOGIN PASSWORD 'portal'" -c "CREATE DATABASE portal_test OWNER portal"
+    -c "CREATE ROLE portal LOGIN PASSWORD 'portal'" -c "CREATE DATABASE portal_test OWNER portal" \
+    -c "CREATE DATABASE portal_cluster OWNER portal"
 PG_URL="postgresql://portal:portal@127.0.0.1:$PG_PORT/portal_test"
+CLUSTER_URL="postgresql://portal:portal@127.0.0.1:$PG_PORT/portal_cluster"
 echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') at $PG_URL (data in $PG_TMP)"
 
 # ---- 5-7. the suite --------------------------------------------------------------------------
@@ -168,17 +174,21 @@ run_pytest() {
     ((rc == 0)) || FAILED+=("$name")
 }
 
-step "[5/7] pytest on SQLite (browser tests excluded)"
+step "[5/8] pytest on SQLite (browser tests excluded)"
 run_pytest "pytest on SQLite" env -u TEST_DATABASE_URL \
-    "${PYTEST[@]}" -m "not browser" --junitxml=test-output/junit-sqlite.xml
+    "${PYTEST[@]}" -m "not browser and not cluster" --junitxml=test-output/junit-sqlite.xml
 
-step "[6/7] pytest on PostgreSQL (browser tests excluded)"
+step "[6/8] pytest on PostgreSQL (browser tests excluded)"
 run_pytest "pytest on PostgreSQL" env TEST_DATABASE_URL="$PG_URL" \
-    "${PYTEST[@]}" -m "not browser" --junitxml=test-output/junit-postgresql.xml
+    "${PYTEST[@]}" -m "not browser and not cluster" --junitxml=test-output/junit-postgresql.xml
 
-step "[7/7] browser tests in Chromium (-m browser; gunicorn on SQLite)"
+step "[7/8] browser tests in Chromium (-m browser; gunicorn on SQLite)"
 run_pytest "browser tests" env -u TEST_DATABASE_URL PORTAL_TEST_STRICT=1 \
     "${PYTEST[@]}" -m browser --junitxml=test-output/junit-browser.xml
+
+step "[8/8] the cluster test (-m cluster; two hosts behind nginx, PostgreSQL, Redis)"
+run_pytest "cluster test" env -u TEST_DATABASE_URL CLUSTER_DATABASE_URL="$CLUSTER_URL" \
+    PORTAL_TEST_STRICT=1 "${PYTEST[@]}" -m cluster --junitxml=test-output/junit-cluster.xml
 
 finish_step
 printf '\n==> Summary (total %ss)\n' "$(($(date +%s) - RUN_START))"
