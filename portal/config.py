@@ -144,6 +144,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAX_ATTACHMENT_BYTES": _env_int("MAX_ATTACHMENT_MB", 10) * 1024 * 1024,
         "MAX_CONTENT_LENGTH": (5 * _env_int("MAX_ATTACHMENT_MB", 10) + 1) * 1024 * 1024,
         "UPLOAD_DIR": _env("UPLOAD_DIR", str(instance_path / "uploads")),
+        # Where uploaded files live (portal/core/filestore.py): "disk" (UPLOAD_DIR, one host) or
+        # "database" (the stored_files table, which every host reads).
+        "FILE_STORE": _env("FILE_STORE", "disk"),
         # Virus scan of every upload by ClamAV's clamd (portal/core/clamd.py): a Unix socket
         # and/or a TCP address; neither (the default) means no scan. Once configured, a scanner
         # that does not answer within CLAMD_TIMEOUT seconds refuses the upload: nothing is
@@ -415,6 +418,8 @@ def validate(config: dict) -> None:
         raise ConfigurationError(
             f"SMS_GATEWAY_URL must be the gateway's http(s) address, got {gateway!r}"
         )
+    if config["FILE_STORE"] not in {"disk", "database"}:
+        raise ConfigurationError("FILE_STORE must be 'disk' or 'database'")
     if config["ACK_DAY_KIND"] not in {"calendar", "working"}:
         raise ConfigurationError("ACK_DAY_KIND must be 'calendar' or 'working'")
     for key in (

@@ -5,8 +5,9 @@ transaction rolls back (core/uploads.py). A process killed between the two (a wo
 mid-request, a host that lost power) can still leave a file that no row names; a restore from
 backup or a lost disk can leave a row whose file is gone. Both are found here:
 
-- an orphan is a file under UPLOAD_DIR whose name no `storage_key` holds, older than
-  ORPHAN_MIN_AGE: a younger one may belong to a transaction that has not committed yet;
+- an orphan is a file in the FILE_STORE (core/filestore.py: under UPLOAD_DIR, or a row of
+  stored_files) whose key no `storage_key` holds, older than ORPHAN_MIN_AGE: a younger one may
+  belong to a transaction that has not committed yet, or be held for a form being corrected;
 - a row without its file is a row of any table with a `storage_key` column (found in the
   metadata, so that core names no domain) whose file is missing.
 """
@@ -15,15 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import current_app
 from flask.cli import with_appcontext
 
-from portal.core import clock
-from portal.core.uploads import path_for
+from portal.core import clock, filestore
 from portal.extensions import db
 
 # Far longer than any request that writes files takes to commit.
@@ -42,7 +40,7 @@ class FileCheck:
     files: int = 0
     rows: int = 0
     tables: list[str] = field(default_factory=list)
-    orphans: list[Path] = field(default_factory=list)
+    orphans: list[filestore.Entry] = field(default_factory=list)
     missing: list[MissingFile] = field(default_factory=list)
 
     @property
@@ -62,28 +60,23 @@ def check_files() -> FileCheck:
         (row_id,) = table.primary_key.columns
         query = sa.select(sa.literal(table.name), row_id, table.c.storage_key)
         rows.extend(db.session.execute(query).all())
-    # Only reads: end the transaction before the file system is walked (on SQLite a command's
+    store = filestore.current()
+    entries = store.entries()
+    # Only reads: end the transaction before the files are looked at (on SQLite a command's
     # transaction holds the write lock, core/database.py).
     db.session.rollback()
     result.rows = len(rows)
-    result.missing = [MissingFile(*row) for row in rows if not _is_stored(row.storage_key)]
+    stored = {entry.key for entry in entries}
+    result.missing = [MissingFile(*row) for row in rows if row.storage_key not in stored]
     keys = {row.storage_key for row in rows}
-    upload_dir = Path(current_app.config["UPLOAD_DIR"])
-    oldest_in_flight = (clock.now() - ORPHAN_MIN_AGE).timestamp()
-    for path in sorted(upload_dir.rglob("*")) if upload_dir.is_dir() else []:
-        if not path.is_file() or path.is_symlink():
-            continue
-        result.files += 1
-        if path.name not in keys and path.stat().st_mtime < oldest_in_flight:
-            result.orphans.append(path)
+    oldest_in_flight = clock.now() - ORPHAN_MIN_AGE
+    result.files = len(entries)
+    result.orphans = [
+        entry
+        for entry in entries
+        if entry.key not in keys and clock.as_utc(entry.stored_at) < oldest_in_flight
+    ]
     return result
-
-
-def _is_stored(key: str | None) -> bool:
-    try:
-        return path_for(key).is_file()
-    except ValueError:  # not a key store() could have made
-        return False
 
 
 @click.command("check-files")
@@ -93,7 +86,7 @@ def check_files_command(remove_orphans: bool):
     """Report stored files no row refers to and rows whose file is missing; exit 1 if any."""
     result = check_files()
     click.echo(
-        f"Checked {result.files} file(s) in {current_app.config['UPLOAD_DIR']} and "
+        f"Checked {result.files} file(s) in {filestore.current().describe()} and "
         f"{result.rows} row(s) in {', '.join(result.tables)}."
     )
     if result.orphans:
@@ -102,10 +95,11 @@ def check_files_command(remove_orphans: bool):
             f"{len(result.orphans)} orphan file(s) {verb} (no row refers to them; older than "
             f"{ORPHAN_MIN_AGE.total_seconds() / 60:.0f} minutes):"
         )
-        for path in result.orphans:
+        store = filestore.current()
+        for entry in result.orphans:
             if remove_orphans:
-                path.unlink(missing_ok=True)
-            click.echo(f"  {path}")
+                store.delete(entry.key)
+            click.echo(f"  {entry.location}")
     if result.missing:
         click.echo(f"{len(result.missing)} row(s) whose file is missing:")
         for row in result.missing:

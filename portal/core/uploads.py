@@ -15,32 +15,32 @@ format characters (bidi overrides), dots and characters Windows forbids replaced
 canonical extension of its type (``报告.exe.PDF`` becomes ``报告_exe.pdf``). Downloads use the
 same rule again, so a name stored before these checks is served safely too.
 
-A file is written to disk before the database commit that records it. If that transaction rolls
-back, the files it wrote are removed (session events below), so a failed submission leaves
-neither a record without a file nor an orphaned file; a file that cannot be written at all is
-removed at once (`store`, StoreFailed). `flask check-files` (portal/core/filecheck.py) reports
-what a crash between the two may still leave.
+A file is stored with the database transaction that records it (core/filestore.py: on disk,
+written before the commit and removed if the transaction rolls back; in the database, in the
+same transaction), so a failed submission leaves neither a record without a file nor an
+orphaned file; a file that cannot be written at all raises StoreFailed. `flask check-files`
+(portal/core/filecheck.py) reports what a crash may still leave on disk.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 import filetype
-from flask import current_app, send_file
+from flask import abort, current_app, send_file
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction, scoped_session
+from sqlalchemy.orm import Session, scoped_session
 from werkzeug.datastructures import FileStorage
 
-from portal.core import activecontent, clamd
+from portal.core import activecontent, clamd, filestore
+from portal.core.filestore import StoreFailed  # noqa: F401  (raised by store, hold)
 
 log = logging.getLogger(__name__)
 
@@ -71,12 +71,6 @@ _UNSAFE_CHARS = set('<>:"/\\|?*.;')
 
 class UploadRejected(ValueError):
     """The message is shown to the user as is."""
-
-
-class StoreFailed(Exception):
-    """A file could not be written (disk full, quota, no permission, read-only file system), and
-    nothing of it is left. The message is for the log; core/errors.py tells the person, and shows
-    the form again with what they typed."""
 
 
 @dataclass(frozen=True)
@@ -354,32 +348,13 @@ def served_name(filename: str | None, content_type: str) -> str:
     return safe_filename(stem, content_type)
 
 
-def _pending(session: Session) -> list[tuple[Path, SessionTransaction | None]]:
-    """The files written in `session`'s open transaction, each with the (sub)transaction it was
-    written in: a savepoint that rolls back removes only its own files."""
-    return session.info.setdefault("pending_upload_paths", [])
-
-
 def store(session: Session | scoped_session, upload: CheckedUpload) -> str:
-    """Write the file and return its storage key; removed again if `session` rolls back.
-
-    The path is registered for that removal before its first byte is written, so that no
-    failure at any later point leaves a file behind. A write that fails (disk full, quota, no
-    permission, read-only) removes what it created and raises StoreFailed; the caller's
-    transaction must then roll back, so no row without its file remains either."""
+    """Store the file in the FILE_STORE (core/filestore.py) with `session`'s transaction, and
+    return its storage key: it is kept if that transaction commits, and gone if it rolls back.
+    A file that cannot be written raises StoreFailed; the caller's transaction must then roll
+    back, so no row without its file remains either."""
     key = f"{secrets.token_hex(16)}.{ALLOWED_TYPES[upload.content_type]}"
-    path = path_for(key)
-    _pending(session).append((path, _innermost_savepoint(session)))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "xb") as out:
-            out.write(upload.data)
-            out.flush()
-            os.fsync(out.fileno())
-    except OSError as error:
-        _remove(path)
-        log.error("upload not stored at %s: %s", path, error)
-        raise StoreFailed(f"{path}: {error}") from error
+    filestore.current().write(session, key, upload.data)
     return key
 
 
@@ -397,13 +372,7 @@ _HELD_KEY = re.compile(rf"{HELD_PREFIX}[0-9a-f]{{32}}\.(pdf|jpg|png|docx)")
 def hold(upload: CheckedUpload) -> str:
     """Keep an accepted file for the form's next try; the value for the form's hidden field."""
     key = f"{HELD_PREFIX}{secrets.token_hex(16)}.{ALLOWED_TYPES[upload.content_type]}"
-    path = path_for(key)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(upload.data)
-    except OSError as error:
-        _remove(path)
-        raise StoreFailed(f"{path}: {error}") from error
+    filestore.current().write_now(key, upload.data)
     return f"{key}/{upload.filename}"
 
 
@@ -413,9 +382,10 @@ def held(value: str | None) -> CheckedUpload | None:
     key, _, filename = (value or "").partition("/")
     if not _HELD_KEY.fullmatch(key):
         return None
+    data = filestore.current().read(key)
     try:
-        return check_file(filename, path_for(key).read_bytes())
-    except (OSError, UploadRejected):
+        return check_file(filename, data) if data is not None else None
+    except UploadRejected:
         return None
 
 
@@ -423,33 +393,19 @@ def release(value: str | None) -> None:
     """Remove a held file once what it was held for is stored (or given up)."""
     key = (value or "").partition("/")[0]
     if _HELD_KEY.fullmatch(key):
-        _remove(path_for(key))
-
-
-def _innermost_savepoint(session: Session | scoped_session) -> SessionTransaction | None:
-    actual = session() if isinstance(session, scoped_session) else session
-    return actual.get_nested_transaction()
-
-
-def _remove(path: Path) -> None:
-    try:
-        path.unlink(missing_ok=True)
-    except OSError as error:  # `flask check-files` reports what is left
-        log.error("upload %s not removed: %s", path, error)
-
-
-def path_for(key: str) -> Path:
-    if not key or "/" in key or "\\" in key or key.startswith("."):
-        raise ValueError("bad storage key")
-    return Path(current_app.config["UPLOAD_DIR"]) / key[:2] / key
+        filestore.current().delete(key)
 
 
 def private_download(stored) -> object:
     """The response that hands a stored file (anything with storage_key, content_type and
     filename) to the one person entitled to it: as an attachment, under its display name, and
     never kept by a browser or a proxy cache."""
+    data = filestore.current().read(stored.storage_key)
+    if data is None:  # lost from the store: `flask check-files` lists it for the operator
+        log.error("stored file %s is missing", stored.storage_key)
+        abort(404)
     response = send_file(
-        path_for(stored.storage_key),
+        io.BytesIO(data),
         mimetype=stored.content_type,
         as_attachment=True,
         download_name=served_name(stored.filename, stored.content_type),
@@ -457,31 +413,3 @@ def private_download(stored) -> object:
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-@event.listens_for(Session, "after_commit")
-def _keep_files(session):
-    if not session.in_nested_transaction():  # a savepoint's release commits nothing yet
-        session.info.pop("pending_upload_paths", None)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _remove_files(session, previous_transaction):
-    kept = []
-    for path, written_in in session.info.get("pending_upload_paths", []):
-        if _within(written_in, previous_transaction):
-            _remove(path)
-        else:
-            kept.append((path, written_in))
-    session.info["pending_upload_paths"] = kept
-
-
-def _within(transaction: SessionTransaction | None, rolled_back: SessionTransaction) -> bool:
-    """Whether `transaction` (None: the outermost) is `rolled_back` or inside it."""
-    if not rolled_back.nested:
-        return True
-    while transaction is not None:
-        if transaction is rolled_back:
-            return True
-        transaction = transaction.parent
-    return False

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from portal.core import clock, uploads
+from portal.core import clock, filestore, uploads
 from portal.core.permissions import Role
 from portal.core.sessions import LoginSession
 from portal.extensions import db
@@ -300,16 +300,16 @@ def test_store_leaves_nothing_when_the_disk_is_full(upload_disk):
     db.session.rollback()
     key = uploads.store(db.session, upload)
     db.session.commit()
-    assert uploads.path_for(key).read_bytes() == PDF
+    assert filestore.current().path(key).read_bytes() == PDF
 
 
 def test_a_savepoint_that_rolls_back_removes_only_its_own_files(app, tmp_path):
     app.config["UPLOAD_DIR"], before = str(tmp_path), app.config["UPLOAD_DIR"]
     try:
         upload = uploads.check_file("情况说明.pdf", PDF)
-        kept = uploads.path_for(uploads.store(db.session, upload))
+        kept = filestore.current().path(uploads.store(db.session, upload))
         savepoint = db.session.begin_nested()
-        dropped = uploads.path_for(uploads.store(db.session, upload))
+        dropped = filestore.current().path(uploads.store(db.session, upload))
         savepoint.rollback()
         assert kept.exists() and not dropped.exists()
         db.session.begin_nested().commit()  # a savepoint's release commits nothing yet

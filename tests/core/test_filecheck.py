@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from portal.core import clock, uploads
+from portal.core import clock, filestore, uploads
 from portal.extensions import db
 from portal.lawyers.models import BindingDocument
 from portal.petitions.models import Attachment
@@ -65,7 +65,7 @@ def test_a_clean_store_passes(app, upload_dir):
 def test_orphans_and_rows_without_files_are_reported_and_orphans_removed(app, upload_dir):
     kept = stored_attachment()
     lost = stored_attachment()
-    uploads.path_for(lost.storage_key).unlink()
+    filestore.current().path(lost.storage_key).unlink()
     orphan = stray_file(upload_dir, "ab" + "0" * 30 + ".pdf", age=timedelta(hours=2))
     in_flight = stray_file(upload_dir, "cd" + "0" * 30 + ".pdf", age=timedelta(minutes=5))
 
@@ -81,7 +81,7 @@ def test_orphans_and_rows_without_files_are_reported_and_orphans_removed(app, up
     assert result.exit_code == 1  # the row without its file is still there
     assert "1 orphan file(s) removed" in result.output
     assert not orphan.exists()
-    assert in_flight.exists() and uploads.path_for(kept.storage_key).exists()
+    assert in_flight.exists() and filestore.current().path(kept.storage_key).exists()
 
 
 def test_every_table_with_stored_files_is_checked(app, upload_dir):
@@ -102,7 +102,7 @@ def test_every_table_with_stored_files_is_checked(app, upload_dir):
     )
     db.session.commit()
     document = db.session.scalar(sa.select(BindingDocument))
-    uploads.path_for(document.storage_key).unlink()
+    filestore.current().path(document.storage_key).unlink()
     result = check_files(app)
     assert result.exit_code == 1
     assert f"binding_documents id={document.id}" in result.output

@@ -8,10 +8,9 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from portal.core import audit
+from portal.core import audit, filestore
 from portal.core.outbox import OutboxMessage
 from portal.core.permissions import Role
-from portal.core.uploads import path_for
 from portal.extensions import db
 from portal.leads.models import PublicInterestLead
 from portal.leads.services import coordinates_problem
@@ -115,7 +114,7 @@ def test_staff_see_the_details_and_a_photo_without_metadata(app):
     assert downloaded.data != original
     # And the file on disk is the same re-encoded one: nothing of the original is kept.
     [attachment] = db.session.scalars(sa.select(Attachment)).all()
-    assert path_for(attachment.storage_key).read_bytes() == downloaded.data
+    assert filestore.current().read(attachment.storage_key) == downloaded.data
 
 
 def test_a_photo_sent_as_a_document_is_re_encoded_too(app):
@@ -124,7 +123,7 @@ def test_a_photo_sent_as_a_document_is_re_encoded_too(app):
     )
     number, _code = receipt_codes(page)
     stored = {
-        a.filename: path_for(a.storage_key).read_bytes()
+        a.filename: filestore.current().read(a.storage_key)
         for a in db.session.scalars(sa.select(Attachment)).all()
     }
     assert set(stored) == {"scan.jpg", "检测报告.pdf"}
