@@ -332,6 +332,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
     redis_url = config["REDIS_URL"]
     if redis_url:
         config["RATELIMIT_STORAGE_URI"] = redis_url
+        # Redis down: each worker counts alone until it is back (not an outage; the same for
+        # login throttling, core/throttle.py FailSafeStore).
+        config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True
     else:
         config["RATELIMIT_STORAGE_URI"] = "portal-sql://"
         limits_db = _env("RATELIMIT_DATABASE_URL") or (

@@ -38,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import logging
 import math
 import time
 import unicodedata
@@ -45,9 +46,11 @@ from dataclasses import dataclass
 
 from flask import current_app, has_request_context
 from flask_limiter.util import get_remote_address
-from limits.storage import Storage, storage_from_string
+from limits.storage import MemoryStorage, Storage, storage_from_string
 
 from portal.extensions import limiter
+
+log = logging.getLogger(__name__)
 
 LOG_VALUE_LIMIT = 120
 
@@ -215,15 +218,52 @@ def _digest(key: str) -> str:
     return hmac.new(secret, key.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
 
 
-def _store() -> Storage:
-    """Flask-Limiter's store; its own copy of it when rate limits are switched off (throttling
-    is not: it guards the passwords)."""
-    if limiter.enabled and limiter.initialized:
-        return limiter.storage
+def _store() -> Storage | FailSafeStore:
+    """Flask-Limiter's store (its own copy of it when rate limits are switched off: throttling
+    is not, it guards the passwords); with Redis, through FailSafeStore."""
     extensions = current_app.extensions
     if "portal_throttle_store" not in extensions:
         config = current_app.config
-        extensions["portal_throttle_store"] = storage_from_string(
-            config["RATELIMIT_STORAGE_URI"], **config.get("RATELIMIT_STORAGE_OPTIONS", {})
+        store = (
+            limiter.storage
+            if limiter.enabled and limiter.initialized
+            else storage_from_string(
+                config["RATELIMIT_STORAGE_URI"], **config.get("RATELIMIT_STORAGE_OPTIONS", {})
+            )
+        )
+        extensions["portal_throttle_store"] = (
+            FailSafeStore(store) if config.get("REDIS_URL") else store
         )
     return extensions["portal_throttle_store"]
+
+
+class FailSafeStore:
+    """The shared store while it answers; while it does not (Redis down), counts kept by this
+    worker alone, so that guessing is still stopped (each worker counting for itself) and
+    nobody is refused for the outage. The shared store is tried again every RETRY_SECONDS.
+
+    Only in front of Redis: the SQL store lives in the portal's own database, and when that
+    fails, the request fails with it anyway (core/errors.py shows its page)."""
+
+    RETRY_SECONDS = 30
+
+    def __init__(self, shared: Storage):
+        self.shared = shared
+        self.own = MemoryStorage()
+        self.down_until = 0.0
+
+    def __getattr__(self, name: str):
+        def call(*args, **kwargs):
+            if time.monotonic() >= self.down_until:
+                try:
+                    return getattr(self.shared, name)(*args, **kwargs)
+                except self.shared.base_exceptions as error:
+                    log.warning(
+                        "Rate-limit store unreachable (%s): counting in this worker for %s s.",
+                        type(error).__name__,
+                        self.RETRY_SECONDS,
+                    )
+                    self.down_until = time.monotonic() + self.RETRY_SECONDS
+            return getattr(self.own, name)(*args, **kwargs)
+
+        return call

@@ -200,6 +200,7 @@ class Cluster:
     inbox: Inbox
     gateway: object
     folder: Path
+    redis: subprocess.Popen
 
 
 def empty_database(url: str) -> None:
@@ -271,7 +272,7 @@ def cluster(tmp_path_factory):
                 host.start()
             nginx, nginx_url = start_nginx(folder / "nginx", hosts)
             processes.append(nginx)
-            yield Cluster(hosts, nginx_url, database_url, inbox, gateway, folder)
+            yield Cluster(hosts, nginx_url, database_url, inbox, gateway, folder, redis_process)
         finally:
             for host in hosts:
                 host.stop()

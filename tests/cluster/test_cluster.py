@@ -275,6 +275,24 @@ def test_throughput_through_nginx_with_two_hosts_beside_one(cluster, capsys):
     assert two > 0 and one > 0
 
 
+def test_with_redis_down_the_site_degrades_and_does_not_stop(cluster):
+    """Second to last: Redis stays down for the rest of the run."""
+    cluster.redis.kill()
+    cluster.redis.wait()
+    site = cluster.nginx_url
+    for _ in range(4):  # both hosts, both workers: each finds Redis gone for itself
+        assert requests.get(f"{site}/case-information/documents", timeout=30).status_code == 200
+        assert requests.get(f"{site}/case-information/search?q=诈骗", timeout=30).status_code in (
+            200,
+            429,  # limits still hold, counted by each worker alone
+        )
+    status, number = submit_petition(site, 2000)
+    assert status == 200 and number in stored_numbers(cluster)
+    staff = requests.Session()
+    log_in(staff, site, "handler@demo.local", "Demo-handler-2026")  # throttling counts locally
+    assert staff.get(f"{site}/staff/", timeout=30).status_code == 200
+
+
 def test_a_host_killed_during_submissions_loses_no_accepted_one(cluster):
     """Last: it kills host A (and starts it again for whatever runs after)."""
     a, _ = cluster.hosts

@@ -16,6 +16,7 @@ from unittest import mock
 
 import pytest
 import sqlalchemy as sa
+from limits.storage import storage_from_string
 
 from portal.accounts import services as accounts_services
 from portal.core import audit, credentials, ratelimit_store, throttle
@@ -23,6 +24,8 @@ from portal.core.credentials import AccountError, hasher
 from portal.core.permissions import Role
 from portal.extensions import db
 from portal.lawyers import services as lawyers_services
+from tests import redis_server
+from tests.capabilities import stop_process
 from tests.factories import PASSWORD, make_petition, make_user
 from tests.lawyers.factories import make_lawyer
 from tests.web import ClientRequest
@@ -354,3 +357,15 @@ def test_a_nul_byte_in_the_address_is_a_failure_like_any_other(app, kind):
         _data={"email": "nul\x00@test.example", "password": WRONG},
         _expected_status=400,
     )
+
+
+def test_with_redis_gone_attempts_are_counted_by_the_worker_alone(tmp_path):
+    """Redis down is not an outage: the throttle keeps counting, in this worker, and goes back
+    to the shared counts once the retry time has passed (core/throttle.py FailSafeStore)."""
+    process, url = redis_server.start(tmp_path)
+    store = throttle.FailSafeStore(storage_from_string(url))
+    assert store.incr("throttle/test", 60) == 1  # shared
+    stop_process(process)
+    assert store.incr("throttle/test", 60) == 1  # this worker's own count starts
+    assert store.incr("throttle/test", 60) == 2
+    assert store.get("throttle/test") == 2
