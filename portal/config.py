@@ -423,6 +423,12 @@ def validate(config: dict) -> None:
         )
     if config["FILE_STORE"] not in {"disk", "database"}:
         raise ConfigurationError("FILE_STORE must be 'disk' or 'database'")
+    if config["FILE_STORE"] == "database" and not config["SQLALCHEMY_DATABASE_URI"].startswith(
+        "postgresql"
+    ):
+        raise ConfigurationError(
+            "FILE_STORE=database is for several hosts on PostgreSQL; with SQLite use 'disk'"
+        )
     if config["ACK_DAY_KIND"] not in {"calendar", "working"}:
         raise ConfigurationError("ACK_DAY_KIND must be 'calendar' or 'working'")
     for key in (

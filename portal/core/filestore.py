@@ -14,8 +14,10 @@
 Written notices and certificates are not stored: they are drawn again from their rows each
 time (portal/core/pdf.py), the same on every host.
 
-A file *held* for a form sent back with an error (core/uploads.py, hold) is written at once in a
-transaction of its own, since the request that holds it writes nothing else.
+A file *held* for a form sent back with an error is written at once (`write_now`), in a
+transaction of its own, since the request that holds it commits nothing. That is why the
+`database` store needs PostgreSQL (portal/config.py checks): on SQLite a second connection
+would wait for the write lock the request itself holds.
 """
 
 from __future__ import annotations
@@ -148,8 +150,10 @@ class DatabaseStore:
         session.execute(sa.insert(StoredFile).values(_row(key, data)))
 
     def write_now(self, key: str, data: bytes) -> None:
+        """In a transaction of its own, replacing what the key held."""
         try:
             with db.engine.begin() as connection:
+                connection.execute(sa.delete(StoredFile).where(StoredFile.key == key))
                 connection.execute(sa.insert(StoredFile).values(_row(key, data)))
         except sa.exc.SQLAlchemyError as error:
             raise StoreFailed(f"{key}: {type(error).__name__}") from error

@@ -117,8 +117,18 @@ def test_check_files_finds_orphans_and_lost_files_in_either_store(store, app):
     assert store.entries() == []
 
 
-def test_the_setting_names_a_store(app):
+def test_the_setting_names_a_store_and_the_database_store_wants_postgresql(app):
     from portal.config import ConfigurationError, validate
 
     with pytest.raises(ConfigurationError, match="FILE_STORE"):
         validate({**app.config, "FILE_STORE": "s3"})
+    with pytest.raises(ConfigurationError, match="PostgreSQL"):
+        validate(
+            {**app.config, "FILE_STORE": "database", "SQLALCHEMY_DATABASE_URI": "sqlite:///p.db"}
+        )
+
+
+def test_a_held_file_replaced_in_the_store_reads_as_the_new_one(store):
+    store.write_now("held-" + "a" * 40 + ".json", b"[1]")
+    store.write_now("held-" + "a" * 40 + ".json", b"[1, 2]")
+    assert store.read("held-" + "a" * 40 + ".json") == b"[1, 2]"
