@@ -36,6 +36,7 @@ from portal.core.permissions import (
     roles_required,
 )
 from portal.extensions import db
+from portal.lawyers import queries as lawyer_queries
 from portal.operations import queries as operations
 from portal.petitions import documents, duplicates, forms, queries, services, workflow
 from portal.petitions.deadlines import DeadlineRule, due_status
@@ -46,26 +47,49 @@ from portal.petitions.workflow import Action
 bp = Blueprint("backoffice", __name__, url_prefix="/staff")
 
 
+# The queues that one transition works off, and so are listed (on the dashboard and the queue
+# tabs) for the roles that take it; the other queues are every petition worker's. Anyone of
+# petition staff may still open such a queue by its address.
+QUEUE_WORK = {
+    "awaiting_approval": Action.APPROVE_RESULT,
+    "under_review": Action.START_REVIEW,
+}
+
+
+def queues_for(user) -> list[queries.Queue]:
+    return [
+        queue
+        for queue in queries.QUEUES
+        if queue.code not in QUEUE_WORK
+        or str(user.role) in workflow.TRANSITIONS[QUEUE_WORK[queue.code]].actors
+    ]
+
+
 @bp.route("/")
 @roles_required(*Role)
 def dashboard():
     """Every member of staff starts here; the template shows each section when its page would
     open for them (`can_open`), and the counts are only worked out for those who see them."""
-    counts = outbox = to_post = None
+    counts = outbox = to_post = lawyers_waiting = None
+    queues = []
     if can_open("backoffice.list_petitions"):
+        queues = queues_for(current_user)
         counts = queries.queue_counts(
-            current_user, clock.local_today(), current_app.config["DUE_SOON_DAYS"]
+            queues, current_user, clock.local_today(), current_app.config["DUE_SOON_DAYS"]
         )
     if can_open("backoffice.list_notices_to_post"):
         to_post = documents.count_to_post()
+    if can_open("lawyers_admin.verify_lawyer"):
+        lawyers_waiting = lawyer_queries.waiting_counts()
     if can_open("operations_admin.list_outbox"):
         outbox = operations.health()
     return render_template(
         "backoffice/dashboard.html",
         counts=counts,
-        queues=queries.QUEUES,
+        queues=queues,
         outbox=outbox,
         to_post=to_post,
+        lawyers_waiting=lawyers_waiting,
     )
 
 
@@ -101,7 +125,7 @@ def list_petitions():
         "backoffice/queue.html",
         page=page,
         queue=code,
-        queues=queries.QUEUES,
+        queues=queues_for(current_user),
         today=today,
         filters=filters,
         export_form=export_form,
