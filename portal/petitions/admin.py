@@ -38,9 +38,17 @@ from portal.core.permissions import (
 from portal.extensions import db
 from portal.lawyers import queries as lawyer_queries
 from portal.operations import queries as operations
-from portal.petitions import documents, duplicates, forms, queries, services, workflow
+from portal.petitions import documents, duplicates, forms, queries, services, wording, workflow
 from portal.petitions.deadlines import DeadlineRule, due_status
-from portal.petitions.models import Channel, Kind, Petition, State, WrittenNotice
+from portal.petitions.models import (
+    Channel,
+    Kind,
+    Petition,
+    ReplyKind,
+    State,
+    WordingKind,
+    WrittenNotice,
+)
 from portal.petitions.views import intake_data, render_receipt
 from portal.petitions.workflow import Action
 
@@ -226,6 +234,8 @@ class StaffAction:
     roles: tuple = PETITION_STAFF
     # For what is not a workflow action: whether to offer it to this user on this petition.
     offered: Callable | None = None
+    # The field the petitioner reads, and the standard wording it starts from (wording.py).
+    wording: tuple[str, WordingKind] | None = None
 
 
 def _merge(petition, user, form):
@@ -257,18 +267,23 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
         forms.AcknowledgeForm,
         lambda p, u, f: workflow.acknowledge(p, u, notice=f.notice.data),
         Action.ACKNOWLEDGE,
+        wording=("notice", WordingKind.ACKNOWLEDGMENT),
     ),
     "transfer": StaffAction(
         forms.TransferForm,
         lambda p, u, f: workflow.transfer(p, u, authority=f.authority.data, notice=f.notice.data),
         Action.TRANSFER,
+        wording=("notice", WordingKind.TRANSFER),
     ),
     "not-accept": StaffAction(
         forms.NotAcceptForm,
         lambda p, u, f: workflow.not_accept(p, u, reason=f.reason.data),
         Action.NOT_ACCEPT,
+        wording=("reason", WordingKind.NOT_ACCEPTED),
     ),
-    "merge": StaffAction(forms.MergeForm, _merge, Action.MERGE),
+    "merge": StaffAction(
+        forms.MergeForm, _merge, Action.MERGE, wording=("notice", WordingKind.MERGED)
+    ),
     "assign": StaffAction(
         forms.AssignForm,
         lambda p, u, f: workflow.assign(p, u, handler=accounts.find_user(f.handler_id.data)),
@@ -278,6 +293,7 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
         forms.DraftReplyForm,
         lambda p, u, f: workflow.draft_reply(p, u, kind=f.kind.data, body=f.body.data),
         Action.DRAFT_REPLY,
+        wording=("body", WordingKind.RESULT),
     ),
     "return-draft": StaffAction(
         forms.ReturnDraftForm,
@@ -299,6 +315,7 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
         forms.MaterialRequestForm,
         lambda p, u, f: workflow.request_material(p, u, body=f.body.data),
         offered=workflow.can_request_material,
+        wording=("body", WordingKind.MATERIAL_REQUEST),
     ),
     "mark-material-read": StaffAction(
         ConfirmForm,
@@ -347,14 +364,32 @@ def offered_actions(petition: Petition, user) -> list[str]:
     return offered
 
 
+def start_from_wordings(petition: Petition, action_forms: dict) -> None:
+    """Fill the boxes the petitioner reads with their standard wordings (wording.py), filled in
+    with this petition's details. A reply drafted after a progress reply starts as another
+    progress reply; a draft the leader returned starts as it was, to be revised."""
+    for name, form in action_forms.items():
+        staff_action = STAFF_ACTIONS[name]
+        if staff_action.wording is None:
+            continue
+        field_name, kind = staff_action.wording
+        if name == "draft-reply":
+            last_returned = next((r for r in reversed(petition.replies) if r.returned_at), None)
+            if last_returned is not None:
+                form.kind.data, form.body.data = last_returned.kind, last_returned.body
+                continue
+            latest = petition.latest_sent_reply
+            if latest is not None and latest.kind == ReplyKind.PROGRESS:
+                kind = WordingKind.PROGRESS
+                form.kind.data = ReplyKind.PROGRESS.value
+        form[field_name].data = wording.starting_text(kind, petition)
+
+
 def render_petition(petition: Petition, failed: tuple[str, object] | None = None, status=200):
     action_forms = {name: build_form(name) for name in offered_actions(petition, current_user)}
+    start_from_wordings(petition, action_forms)
     if failed:
         action_forms[failed[0]] = failed[1]
-    if "draft-reply" in action_forms and failed is None and petition.pending_draft is None:
-        last_returned = next((r for r in reversed(petition.replies) if r.returned_at), None)
-        if last_returned is not None:
-            action_forms["draft-reply"].body.data = last_returned.body
     events = audit.history(petition)
     today = clock.local_today()
     suggestions = duplicates.suggestions_for(petition)
@@ -487,3 +522,56 @@ def mark_notice_posted(notice_id: int):
     if request.form.get("back") == "petition":
         return redirect(url_for(".show_petition", number=number))
     return redirect(url_for(".list_notices_to_post"))
+
+
+# ---- standard wordings of notices (wording.py) -----------------------------------------------
+# The administrator keeps them; every change is audited. The petition page fills them in.
+
+
+@bp.route("/notice-wordings")
+@roles_required(Role.ADMIN)
+def list_notice_wordings():
+    return render_template(
+        "backoffice/wordings.html",
+        kinds=list(WordingKind),
+        wordings={
+            (kind, language): wording.wording(kind, language)
+            for kind in WordingKind
+            for language in wording.LANGUAGES
+        },
+        customised={
+            (kind, language)
+            for kind in WordingKind
+            for language in wording.LANGUAGES
+            if wording.is_customised(kind, language)
+        },
+    )
+
+
+@bp.route("/notice-wordings/<string:kind>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_notice_wording(kind: str):
+    if kind not in set(WordingKind):
+        abort(404)
+    kind = WordingKind(kind)
+    form = forms.NoticeWordingForm()
+    if request.method == "GET":
+        for language in wording.LANGUAGES:
+            form[language].data = wording.wording(kind, language)
+    if form.validate_on_submit():
+        changed = wording.save_wording(
+            kind, {language: form[language].data for language in wording.LANGUAGES}, current_user
+        )
+        db.session.commit()
+        if changed:
+            flash(_("The wording of “%(kind)s” is saved.", kind=kind.label), "success")
+        else:
+            flash(_("Nothing changed in the wording of “%(kind)s”.", kind=kind.label), "info")
+        return redirect(url_for(".list_notice_wordings"))
+    return render_template(
+        "backoffice/wording.html",
+        form=form,
+        kind=kind,
+        placeholders=wording.PLACEHOLDERS,
+        defaults=wording.DEFAULTS[kind],
+    ), 400 if form.errors else 200
