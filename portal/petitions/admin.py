@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -38,7 +39,16 @@ from portal.core.permissions import (
 from portal.extensions import db
 from portal.lawyers import queries as lawyer_queries
 from portal.operations import queries as operations
-from portal.petitions import documents, duplicates, forms, queries, services, wording, workflow
+from portal.petitions import (
+    documents,
+    duplicates,
+    forms,
+    previews,
+    queries,
+    services,
+    wording,
+    workflow,
+)
 from portal.petitions.deadlines import DeadlineRule, due_status
 from portal.petitions.models import (
     Channel,
@@ -236,6 +246,8 @@ class StaffAction:
     offered: Callable | None = None
     # The field the petitioner reads, and the standard wording it starts from (wording.py).
     wording: tuple[str, WordingKind] | None = None
+    # What it sends the petitioner is shown first, and sent by a second POST (previews.py).
+    previewed: bool = False
 
 
 def _merge(petition, user, form):
@@ -267,22 +279,29 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
         forms.AcknowledgeForm,
         lambda p, u, f: workflow.acknowledge(p, u, notice=f.notice.data),
         Action.ACKNOWLEDGE,
+        previewed=True,
         wording=("notice", WordingKind.ACKNOWLEDGMENT),
     ),
     "transfer": StaffAction(
         forms.TransferForm,
         lambda p, u, f: workflow.transfer(p, u, authority=f.authority.data, notice=f.notice.data),
         Action.TRANSFER,
+        previewed=True,
         wording=("notice", WordingKind.TRANSFER),
     ),
     "not-accept": StaffAction(
         forms.NotAcceptForm,
         lambda p, u, f: workflow.not_accept(p, u, reason=f.reason.data),
         Action.NOT_ACCEPT,
+        previewed=True,
         wording=("reason", WordingKind.NOT_ACCEPTED),
     ),
     "merge": StaffAction(
-        forms.MergeForm, _merge, Action.MERGE, wording=("notice", WordingKind.MERGED)
+        forms.MergeForm,
+        _merge,
+        Action.MERGE,
+        wording=("notice", WordingKind.MERGED),
+        previewed=True,
     ),
     "assign": StaffAction(
         forms.AssignForm,
@@ -301,7 +320,7 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
         Action.RETURN_DRAFT,
     ),
     "approve": StaffAction(
-        ConfirmForm, lambda p, u, f: workflow.approve(p, u), Action.APPROVE_RESULT
+        ConfirmForm, lambda p, u, f: workflow.approve(p, u), Action.APPROVE_RESULT, previewed=True
     ),
     "start-review": StaffAction(
         forms.ReviewForm,
@@ -316,6 +335,7 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
         lambda p, u, f: workflow.request_material(p, u, body=f.body.data),
         offered=workflow.can_request_material,
         wording=("body", WordingKind.MATERIAL_REQUEST),
+        previewed=True,
     ),
     "mark-material-read": StaffAction(
         ConfirmForm,
@@ -340,6 +360,49 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
     ),
     "note": StaffAction(forms.NoteForm, lambda p, u, f: services.add_note(p, u, f.body.data)),
 }
+
+
+ACTION_TITLES = {
+    "acknowledge": _l("Accept for handling"),
+    "transfer": _l("Transfer to another authority"),
+    "not-accept": _l("Do not accept"),
+    "merge": _l("Merge into an earlier petition"),
+    "assign": _l("Assign to a handler"),
+    "draft-reply": _l("Draft a reply"),
+    "return-draft": _l("Return the draft"),
+    "approve": _l("Approve and send the draft reply"),
+    "start-review": _l("Review the objection"),
+    "close": _l("Close"),
+    "take-charge": _l("Take charge personally (领导包案)"),
+    "note": _l("Add an internal note"),
+    "request-material": _l("Ask the petitioner a question or for material"),
+    "mark-material-read": _l("Mark the new material as read"),
+    "unreachable": _l("Record that the petitioner cannot be reached"),
+    "contact-restored": _l("Record that contact was made again"),
+}
+# The petition page shows these forms open, in this order, when they are offered: the step
+# the state is waiting for first (at most one of the first group applies to a state), then the
+# other decisions of that state. The rest, rarely needed, wait behind "More actions".
+OPEN_ACTIONS = (
+    "acknowledge",
+    "assign",
+    "draft-reply",
+    "approve",
+    "start-review",
+    "close",
+    "return-draft",
+    "transfer",
+    "not-accept",
+    "merge",
+    "mark-material-read",
+    "request-material",
+)
+
+
+def arranged_actions(offered: list[str]) -> tuple[list[str], list[str]]:
+    """The offered actions as the page shows them: (open, in order; behind "More actions")."""
+    shown = [name for name in OPEN_ACTIONS if name in offered]
+    return shown, [name for name in offered if name not in shown]
 
 
 def build_form(name: str, formdata=None):
@@ -393,10 +456,16 @@ def render_petition(petition: Petition, failed: tuple[str, object] | None = None
     events = audit.history(petition)
     today = clock.local_today()
     suggestions = duplicates.suggestions_for(petition)
+    open_actions, more_actions = arranged_actions(list(action_forms))
     return render_template(
         "backoffice/petition.html",
         petition=petition,
         forms=action_forms,
+        titles=ACTION_TITLES,
+        open_actions=open_actions,
+        more_actions=more_actions,
+        previewed={name for name, action in STAFF_ACTIONS.items() if action.previewed},
+        failed=failed[0] if failed else None,
         events=events,
         today=today,
         due=due_status(petition, today),
@@ -448,14 +517,34 @@ def act_on_petition(number: str, action: str):
     form = build_form(action, formdata=request.form)
     if not form.validate():
         return render_petition(petition, (action, form), 400)
+    if staff_action.previewed and "back" in request.form:
+        return render_petition(petition, (action, form))  # back to edit, as it was typed
     try:
-        staff_action.run(petition, current_user, form)
+        if staff_action.previewed:
+            preview = previews.make_and_show(lambda: staff_action.run(petition, current_user, form))
+        else:
+            staff_action.run(petition, current_user, form)
     except (workflow.InvalidTransition, services.SubmissionError) as error:
         db.session.rollback()
         petition = get_petition(number)
         form.form_errors.append(str(error))
         status = 403 if getattr(error, "forbidden", False) else 409
         return render_petition(petition, (action, form), status)
+    if staff_action.previewed:
+        confirmed = request.form.get("confirm_digest")
+        if confirmed is None or confirmed != preview.digest:
+            changed = confirmed is not None
+            page = render_template(
+                "backoffice/confirm_reply.html",
+                petition=petition,
+                action=action,
+                title=ACTION_TITLES[action],
+                form=form,
+                preview=preview,
+                changed=changed,
+            )
+            db.session.rollback()  # a preview: nothing is kept, nothing is sent
+            return page, 409 if changed else 200
     db.session.commit()
     flash(
         _(
