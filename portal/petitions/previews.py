@@ -15,8 +15,6 @@ notice's number and date are left out of the digest: they are given at the momen
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
@@ -24,7 +22,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from portal.core import audit, outbox, pdf
+from portal.core import audit, outbox, pdf, tokens
 from portal.extensions import db
 from portal.petitions import documents
 from portal.petitions.models import MaterialRequest, Reply, WrittenNotice
@@ -77,8 +75,7 @@ class Preview:
             "letters": letters,
             "messages": [asdict(message) for message in self.messages],
         }
-        encoded = json.dumps(content, ensure_ascii=False, sort_keys=True).encode()
-        return hashlib.sha256(encoded).hexdigest()
+        return tokens.content_digest(content)
 
 
 def _on_page(result) -> list[OnPage]:
