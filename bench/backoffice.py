@@ -417,6 +417,7 @@ def staff_pages(
             "follow_up",
             "new_material",
             "awaiting_approval",
+            "under_review",
             "escalated",
             "all",
         )

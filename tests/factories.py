@@ -152,3 +152,37 @@ def open_progress(client_request, petition, code):
         _redirect_values={"number": petition.tracking_number},
     )
     return client_request.get("petitions.progress", number=petition.tracking_number)
+
+
+def confirm_preview(client_request, page, **expected):
+    """Press the confirming button of a preview page ("Send", "Publish"): post its form back
+    with its hidden fields, as a browser would. `expected` as for client_request.post."""
+    form = page.select_one("form.confirm-actions")
+    assert form is not None, "the page is no preview"
+    data = {field["name"]: field.get("value", "") for field in form.select("input[type=hidden]")}
+    response = client_request.client.post(form["action"], data=data)
+    return client_request._check(
+        response,
+        expected.get("_expected_status", 302),
+        expected.get("_expected_redirect"),
+        expected.get("_redirect_values"),
+    )
+
+
+def take_action(client_request, number: str, action: str, data: dict, **expected):
+    """Take a staff action on a petition as the petition page does: an action that sends the
+    petitioner something first shows what they will read, and is confirmed from there (as the
+    member of staff would, unchanged). `expected` applies to the last response."""
+    response = client_request.client.post(
+        url("backoffice.act_on_petition", number=number, action=action),
+        data={"csrf_token": client_request.csrf_token(), **data},
+    )
+    if response.status_code == 200 and b'class="confirm-actions"' in response.data:
+        page = client_request._check(response, 200, None, None)
+        return confirm_preview(client_request, page, **expected)
+    return client_request._check(
+        response,
+        expected.get("_expected_status", 302),
+        expected.get("_expected_redirect"),
+        expected.get("_redirect_values"),
+    )

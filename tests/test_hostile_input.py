@@ -320,6 +320,7 @@ def _real_ids(petition) -> dict:
         "token": "not-a-token",
         "day": "2027-01-01",
         "category": "state_secret",
+        "kind": "acknowledgment",
         "filename": "missing.css",
         "anything": "nothing-here",
         "locale": "en",

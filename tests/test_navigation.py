@@ -129,6 +129,7 @@ REACHES = {
         "appointments_admin.places",
         "appointments_admin.closures",
         "lawyers_admin.edit_exclusions",
+        "backoffice.list_notice_wordings",
         "operations_admin.list_outbox",
         "operations_admin.audit_trail",
         "statistics_admin.show_statistics",

@@ -47,7 +47,8 @@ CLERK, HANDLER, LEADER, PUBLISHER, ADMIN = (
 #   CSV import); leaders read the queue, the applications, their letters and certificates, and
 #   the records. Publishers and administrators never see them (personal data, convictions).
 # - Legal documents and releases (DESIGN §4): publishers only.
-# - Users and roles, and the holiday calendar: administrators only.
+# - Users and roles, the holiday calendar and the standard wordings of notices: administrators
+#   only.
 # - Deputies' and members' liaison: clerks, handlers and leaders read the deputies, the queue of
 #   suggestions and the events, and organise events and invitations; clerks and handlers check
 #   registrations against the rosters (verify, reject) and register deputies; handlers and
@@ -72,6 +73,9 @@ EXPECTED = {
     "backoffice.download_notice": PETITION_STAFF,
     "backoffice.list_notices_to_post": PETITION_STAFF,
     "backoffice.mark_notice_posted": CASEWORK,
+    # the standard wordings the notices start from: administrators keep them
+    "backoffice.list_notice_wordings": {ADMIN},
+    "backoffice.edit_notice_wording": {ADMIN},
     # case procedural information
     "cases_admin.list_cases": {CLERK, HANDLER, LEADER},
     "cases_admin.show_case": {CLERK, HANDLER, LEADER},
@@ -196,6 +200,7 @@ SAMPLE_VALUES = {
     "deputy_id": 1,
     "suggestion_id": 1,
     "event_id": 1,
+    "kind": "acknowledgment",
 }
 
 

@@ -229,6 +229,13 @@ def subscribe(codes: Iterable[str], subscriber: Subscriber) -> None:
         SUBSCRIBERS.setdefault(code, []).append(subscriber)
 
 
+def dispatch_waiting() -> None:
+    """Run the subscribers of the events recorded so far now, as the commit would: a preview
+    (a change made, shown and rolled back) sees what they would queue. They run once: the
+    commit does not run them again."""
+    _dispatch(db.session)
+
+
 @sa.event.listens_for(Session, "before_commit")
 def _dispatch(session: Session) -> None:
     waiting = session.info.get(_WAITING)

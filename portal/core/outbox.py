@@ -34,6 +34,7 @@ import enum
 import json
 import logging
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -274,7 +275,25 @@ def add(
         attempts=0,
     )
     db.session.add(message)
+    watched = db.session.info.get(_WATCHED)
+    if watched is not None:
+        watched.append(message)
     return message
+
+
+_WATCHED = "outbox_messages_watched"  # in Session.info while `watching` runs
+
+
+@contextmanager
+def watching():
+    """The messages queued in the block, in a list: what a change would send, for a preview
+    that shows them and then rolls the change back (nothing is sent unless it commits)."""
+    queued: list[OutboxMessage] = []
+    db.session.info[_WATCHED] = queued
+    try:
+        yield queued
+    finally:
+        db.session.info.pop(_WATCHED, None)
 
 
 def deliver(channel: Channel, limit: int = 100) -> DeliveryReport:

@@ -6,6 +6,9 @@ freeze it) instead of the wall clock, so expiry is judged as every other time li
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from flask import current_app
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
@@ -22,3 +25,12 @@ class ClockSigner(TimestampSigner):
 def serializer(salt: str) -> URLSafeTimedSerializer:
     """Tokens of one purpose (`salt`): a token made for one purpose opens nothing else."""
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt, signer=ClockSigner)
+
+
+def content_digest(content) -> str:
+    """A fingerprint of what a preview showed (any JSON-able value): the confirming request
+    recomputes it from what it is about to send or publish, and goes ahead only if it matches,
+    so that a confirmation is bound to exactly the previewed content. Not secret: the server
+    never trusts the content posted back, only compares what it would do now."""
+    encoded = json.dumps(content, ensure_ascii=False, sort_keys=True, default=str).encode()
+    return hashlib.sha256(encoded).hexdigest()

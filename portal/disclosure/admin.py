@@ -15,7 +15,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.core import clock
+from portal.core import clock, tokens
 from portal.core.forms import ConfirmForm
 from portal.core.permissions import Role, roles_required
 from portal.disclosure import extraction, forms, queries, redaction, services
@@ -325,6 +325,7 @@ def publish(document_id: int | None = None, release_id: int | None = None):
         change = lambda r: services.publish_release(  # noqa: E731
             r, current_user, minor_shielded=form.minor_shielded.data
         )
+        options = {"minor_shielded": form.minor_shielded.data}
     else:
         change = lambda r: services.publish_document(  # noqa: E731
             r,
@@ -332,6 +333,25 @@ def publish(document_id: int | None = None, release_id: int | None = None):
             judgment_in_force_on=form.judgment_in_force_on.data,
             minor_shielded=form.minor_shielded.data,
         )
+        options = {
+            "judgment_in_force_on": form.judgment_in_force_on.data,
+            "minor_shielded": form.minor_shielded.data,
+        }
+    # Only what may be published is previewed; a refusal reads as before (_run flashes it).
+    if not services.publication_problems(record, current_user, **options):
+        shown = services.public_page(record)
+        confirmed = request.form.get("confirm_digest")
+        if confirmed != tokens.content_digest(shown):
+            changed = confirmed is not None
+            return render_template(
+                "disclosure/admin/confirm_publish.html",
+                record=record,
+                ids=_ids(record),
+                shown=shown,
+                form=form,
+                digest=tokens.content_digest(shown),
+                changed=changed,
+            ), 409 if changed else 200
     return _run(record, change, _("Published."))
 
 

@@ -178,6 +178,26 @@ def public_fields(record) -> dict[str, str]:
     return fields
 
 
+def public_page(record) -> dict[str, object]:
+    """Everything the public page of the record will show once published (codes, not labels):
+    what the publisher confirms on the preview before publishing, and what that confirmation
+    is bound to (admin.publish)."""
+    if isinstance(record, Release):
+        return {
+            **public_fields(record),
+            "category": record.category,
+            "procuratorate": record.procuratorate,
+            "released_on": record.released_on,
+        }
+    return {
+        **public_fields(record),
+        "doc_type": record.doc_type,
+        "procuratorate": record.procuratorate,
+        "case_number": record.case_number,
+        "document_date": record.document_date,
+    }
+
+
 def gate_findings(record) -> list[redaction.Finding]:
     """The engine's last check of the exact public texts against a fresh analysis of the
     original with the stored decisions."""

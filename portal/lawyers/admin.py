@@ -17,6 +17,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_babel import gettext as _
@@ -46,9 +47,12 @@ VIEWERS = (*DECIDERS, Role.LEADER)
 @bp.route("/")
 @roles_required(*VIEWERS)
 def list_lawyers():
+    """Every account, or (`?waiting=1`, the dashboard's link) those staff can verify now."""
+    waiting = request.args.get("waiting") == "1"
     return render_template(
         "lawyers/admin/list.html",
-        lawyers=queries.lawyers_for_review(),
+        waiting=waiting,
+        lawyers=queries.lawyers_for_review(verifiable_only=waiting),
         pending_bindings=queries.count_bindings_waiting(),
     )
 

@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -36,14 +37,50 @@ from portal.core.permissions import (
     roles_required,
 )
 from portal.extensions import db
+from portal.lawyers import queries as lawyer_queries
 from portal.operations import queries as operations
-from portal.petitions import documents, duplicates, forms, queries, services, workflow
+from portal.petitions import (
+    documents,
+    duplicates,
+    forms,
+    previews,
+    queries,
+    services,
+    wording,
+    workflow,
+)
 from portal.petitions.deadlines import DeadlineRule, due_status
-from portal.petitions.models import Channel, Kind, Petition, State, WrittenNotice
+from portal.petitions.models import (
+    Channel,
+    Kind,
+    Petition,
+    ReplyKind,
+    State,
+    WordingKind,
+    WrittenNotice,
+)
 from portal.petitions.views import intake_data, render_receipt
 from portal.petitions.workflow import Action
 
 bp = Blueprint("backoffice", __name__, url_prefix="/staff")
+
+
+# The queues that one transition works off, and so are listed (on the dashboard and the queue
+# tabs) for the roles that take it; the other queues are every petition worker's. Anyone of
+# petition staff may still open such a queue by its address.
+QUEUE_WORK = {
+    "awaiting_approval": Action.APPROVE_RESULT,
+    "under_review": Action.START_REVIEW,
+}
+
+
+def queues_for(user) -> list[queries.Queue]:
+    return [
+        queue
+        for queue in queries.QUEUES
+        if queue.code not in QUEUE_WORK
+        or str(user.role) in workflow.TRANSITIONS[QUEUE_WORK[queue.code]].actors
+    ]
 
 
 @bp.route("/")
@@ -51,21 +88,26 @@ bp = Blueprint("backoffice", __name__, url_prefix="/staff")
 def dashboard():
     """Every member of staff starts here; the template shows each section when its page would
     open for them (`can_open`), and the counts are only worked out for those who see them."""
-    counts = outbox = to_post = None
+    counts = outbox = to_post = lawyers_waiting = None
+    queues = []
     if can_open("backoffice.list_petitions"):
+        queues = queues_for(current_user)
         counts = queries.queue_counts(
-            current_user, clock.local_today(), current_app.config["DUE_SOON_DAYS"]
+            queues, current_user, clock.local_today(), current_app.config["DUE_SOON_DAYS"]
         )
     if can_open("backoffice.list_notices_to_post"):
         to_post = documents.count_to_post()
+    if can_open("lawyers_admin.verify_lawyer"):
+        lawyers_waiting = lawyer_queries.waiting_counts()
     if can_open("operations_admin.list_outbox"):
         outbox = operations.health()
     return render_template(
         "backoffice/dashboard.html",
         counts=counts,
-        queues=queries.QUEUES,
+        queues=queues,
         outbox=outbox,
         to_post=to_post,
+        lawyers_waiting=lawyers_waiting,
     )
 
 
@@ -101,7 +143,7 @@ def list_petitions():
         "backoffice/queue.html",
         page=page,
         queue=code,
-        queues=queries.QUEUES,
+        queues=queues_for(current_user),
         today=today,
         filters=filters,
         export_form=export_form,
@@ -202,6 +244,10 @@ class StaffAction:
     roles: tuple = PETITION_STAFF
     # For what is not a workflow action: whether to offer it to this user on this petition.
     offered: Callable | None = None
+    # The field the petitioner reads, and the standard wording it starts from (wording.py).
+    wording: tuple[str, WordingKind] | None = None
+    # What it sends the petitioner is shown first, and sent by a second POST (previews.py).
+    previewed: bool = False
 
 
 def _merge(petition, user, form):
@@ -233,18 +279,30 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
         forms.AcknowledgeForm,
         lambda p, u, f: workflow.acknowledge(p, u, notice=f.notice.data),
         Action.ACKNOWLEDGE,
+        previewed=True,
+        wording=("notice", WordingKind.ACKNOWLEDGMENT),
     ),
     "transfer": StaffAction(
         forms.TransferForm,
         lambda p, u, f: workflow.transfer(p, u, authority=f.authority.data, notice=f.notice.data),
         Action.TRANSFER,
+        previewed=True,
+        wording=("notice", WordingKind.TRANSFER),
     ),
     "not-accept": StaffAction(
         forms.NotAcceptForm,
         lambda p, u, f: workflow.not_accept(p, u, reason=f.reason.data),
         Action.NOT_ACCEPT,
+        previewed=True,
+        wording=("reason", WordingKind.NOT_ACCEPTED),
     ),
-    "merge": StaffAction(forms.MergeForm, _merge, Action.MERGE),
+    "merge": StaffAction(
+        forms.MergeForm,
+        _merge,
+        Action.MERGE,
+        wording=("notice", WordingKind.MERGED),
+        previewed=True,
+    ),
     "assign": StaffAction(
         forms.AssignForm,
         lambda p, u, f: workflow.assign(p, u, handler=accounts.find_user(f.handler_id.data)),
@@ -254,6 +312,7 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
         forms.DraftReplyForm,
         lambda p, u, f: workflow.draft_reply(p, u, kind=f.kind.data, body=f.body.data),
         Action.DRAFT_REPLY,
+        wording=("body", WordingKind.RESULT),
     ),
     "return-draft": StaffAction(
         forms.ReturnDraftForm,
@@ -261,7 +320,7 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
         Action.RETURN_DRAFT,
     ),
     "approve": StaffAction(
-        ConfirmForm, lambda p, u, f: workflow.approve(p, u), Action.APPROVE_RESULT
+        ConfirmForm, lambda p, u, f: workflow.approve(p, u), Action.APPROVE_RESULT, previewed=True
     ),
     "start-review": StaffAction(
         forms.ReviewForm,
@@ -275,6 +334,8 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
         forms.MaterialRequestForm,
         lambda p, u, f: workflow.request_material(p, u, body=f.body.data),
         offered=workflow.can_request_material,
+        wording=("body", WordingKind.MATERIAL_REQUEST),
+        previewed=True,
     ),
     "mark-material-read": StaffAction(
         ConfirmForm,
@@ -301,6 +362,49 @@ STAFF_ACTIONS: dict[str, StaffAction] = {
 }
 
 
+ACTION_TITLES = {
+    "acknowledge": _l("Accept for handling"),
+    "transfer": _l("Transfer to another authority"),
+    "not-accept": _l("Do not accept"),
+    "merge": _l("Merge into an earlier petition"),
+    "assign": _l("Assign to a handler"),
+    "draft-reply": _l("Draft a reply"),
+    "return-draft": _l("Return the draft"),
+    "approve": _l("Approve and send the draft reply"),
+    "start-review": _l("Review the objection"),
+    "close": _l("Close"),
+    "take-charge": _l("Take charge personally (领导包案)"),
+    "note": _l("Add an internal note"),
+    "request-material": _l("Ask the petitioner a question or for material"),
+    "mark-material-read": _l("Mark the new material as read"),
+    "unreachable": _l("Record that the petitioner cannot be reached"),
+    "contact-restored": _l("Record that contact was made again"),
+}
+# The petition page shows these forms open, in this order, when they are offered: the step
+# the state is waiting for first (at most one of the first group applies to a state), then the
+# other decisions of that state. The rest, rarely needed, wait behind "More actions".
+OPEN_ACTIONS = (
+    "acknowledge",
+    "assign",
+    "draft-reply",
+    "approve",
+    "start-review",
+    "close",
+    "return-draft",
+    "transfer",
+    "not-accept",
+    "merge",
+    "mark-material-read",
+    "request-material",
+)
+
+
+def arranged_actions(offered: list[str]) -> tuple[list[str], list[str]]:
+    """The offered actions as the page shows them: (open, in order; behind "More actions")."""
+    shown = [name for name in OPEN_ACTIONS if name in offered]
+    return shown, [name for name in offered if name not in shown]
+
+
 def build_form(name: str, formdata=None):
     form = STAFF_ACTIONS[name].form(formdata=formdata, prefix=name)
     if hasattr(form, "handler_id"):
@@ -323,21 +427,45 @@ def offered_actions(petition: Petition, user) -> list[str]:
     return offered
 
 
+def start_from_wordings(petition: Petition, action_forms: dict) -> None:
+    """Fill the boxes the petitioner reads with their standard wordings (wording.py), filled in
+    with this petition's details. A reply drafted after a progress reply starts as another
+    progress reply; a draft the leader returned starts as it was, to be revised."""
+    for name, form in action_forms.items():
+        staff_action = STAFF_ACTIONS[name]
+        if staff_action.wording is None:
+            continue
+        field_name, kind = staff_action.wording
+        if name == "draft-reply":
+            last_returned = next((r for r in reversed(petition.replies) if r.returned_at), None)
+            if last_returned is not None:
+                form.kind.data, form.body.data = last_returned.kind, last_returned.body
+                continue
+            latest = petition.latest_sent_reply
+            if latest is not None and latest.kind == ReplyKind.PROGRESS:
+                kind = WordingKind.PROGRESS
+                form.kind.data = ReplyKind.PROGRESS.value
+        form[field_name].data = wording.starting_text(kind, petition)
+
+
 def render_petition(petition: Petition, failed: tuple[str, object] | None = None, status=200):
     action_forms = {name: build_form(name) for name in offered_actions(petition, current_user)}
+    start_from_wordings(petition, action_forms)
     if failed:
         action_forms[failed[0]] = failed[1]
-    if "draft-reply" in action_forms and failed is None and petition.pending_draft is None:
-        last_returned = next((r for r in reversed(petition.replies) if r.returned_at), None)
-        if last_returned is not None:
-            action_forms["draft-reply"].body.data = last_returned.body
     events = audit.history(petition)
     today = clock.local_today()
     suggestions = duplicates.suggestions_for(petition)
+    open_actions, more_actions = arranged_actions(list(action_forms))
     return render_template(
         "backoffice/petition.html",
         petition=petition,
         forms=action_forms,
+        titles=ACTION_TITLES,
+        open_actions=open_actions,
+        more_actions=more_actions,
+        previewed={name for name, action in STAFF_ACTIONS.items() if action.previewed},
+        failed=failed[0] if failed else None,
         events=events,
         today=today,
         due=due_status(petition, today),
@@ -389,14 +517,34 @@ def act_on_petition(number: str, action: str):
     form = build_form(action, formdata=request.form)
     if not form.validate():
         return render_petition(petition, (action, form), 400)
+    if staff_action.previewed and "back" in request.form:
+        return render_petition(petition, (action, form))  # back to edit, as it was typed
     try:
-        staff_action.run(petition, current_user, form)
+        if staff_action.previewed:
+            preview = previews.make_and_show(lambda: staff_action.run(petition, current_user, form))
+        else:
+            staff_action.run(petition, current_user, form)
     except (workflow.InvalidTransition, services.SubmissionError) as error:
         db.session.rollback()
         petition = get_petition(number)
         form.form_errors.append(str(error))
         status = 403 if getattr(error, "forbidden", False) else 409
         return render_petition(petition, (action, form), status)
+    if staff_action.previewed:
+        confirmed = request.form.get("confirm_digest")
+        if confirmed is None or confirmed != preview.digest:
+            changed = confirmed is not None
+            page = render_template(
+                "backoffice/confirm_reply.html",
+                petition=petition,
+                action=action,
+                title=ACTION_TITLES[action],
+                form=form,
+                preview=preview,
+                changed=changed,
+            )
+            db.session.rollback()  # a preview: nothing is kept, nothing is sent
+            return page, 409 if changed else 200
     db.session.commit()
     flash(
         _(
@@ -463,3 +611,56 @@ def mark_notice_posted(notice_id: int):
     if request.form.get("back") == "petition":
         return redirect(url_for(".show_petition", number=number))
     return redirect(url_for(".list_notices_to_post"))
+
+
+# ---- standard wordings of notices (wording.py) -----------------------------------------------
+# The administrator keeps them; every change is audited. The petition page fills them in.
+
+
+@bp.route("/notice-wordings")
+@roles_required(Role.ADMIN)
+def list_notice_wordings():
+    return render_template(
+        "backoffice/wordings.html",
+        kinds=list(WordingKind),
+        wordings={
+            (kind, language): wording.wording(kind, language)
+            for kind in WordingKind
+            for language in wording.LANGUAGES
+        },
+        customised={
+            (kind, language)
+            for kind in WordingKind
+            for language in wording.LANGUAGES
+            if wording.is_customised(kind, language)
+        },
+    )
+
+
+@bp.route("/notice-wordings/<string:kind>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_notice_wording(kind: str):
+    if kind not in set(WordingKind):
+        abort(404)
+    kind = WordingKind(kind)
+    form = forms.NoticeWordingForm()
+    if request.method == "GET":
+        for language in wording.LANGUAGES:
+            form[language].data = wording.wording(kind, language)
+    if form.validate_on_submit():
+        changed = wording.save_wording(
+            kind, {language: form[language].data for language in wording.LANGUAGES}, current_user
+        )
+        db.session.commit()
+        if changed:
+            flash(_("The wording of “%(kind)s” is saved.", kind=kind.label), "success")
+        else:
+            flash(_("Nothing changed in the wording of “%(kind)s”.", kind=kind.label), "info")
+        return redirect(url_for(".list_notice_wordings"))
+    return render_template(
+        "backoffice/wording.html",
+        form=form,
+        kind=kind,
+        placeholders=wording.PLACEHOLDERS,
+        defaults=wording.DEFAULTS[kind],
+    ), 400 if form.errors else 200

@@ -252,6 +252,12 @@ def _paragraphs(text: str) -> tuple[str, ...]:
 
 def notice_pdf(notice: WrittenNotice, locale: str) -> bytes:
     """The notice as a printable PDF in `locale`. Raises pdf.FontMissing without the font."""
+    return pdf.render(notice_letter(notice, locale))
+
+
+def notice_letter(notice: WrittenNotice, locale: str) -> pdf.Letter:
+    """What the notice says in `locale`, laid out as a letter (the PDF, and the preview staff
+    check before a reply is sent)."""
     petition, reply = notice.petition, notice.reply
     kind = notice.kind_enum
     with force_locale(locale):
@@ -288,7 +294,7 @@ def notice_pdf(notice: WrittenNotice, locale: str) -> bytes:
             footer=_lookup_footer(petition),
             language=_pdf_language(locale),
         )
-    return pdf.render(letter)
+    return letter
 
 
 def receipt_pdf(petition: Petition, locale: str) -> bytes:

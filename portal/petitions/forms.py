@@ -27,6 +27,7 @@ from portal.core.forms import (
     attachments_field,
     max_length,
 )
+from portal.petitions import wording
 from portal.petitions.models import Channel, Grade, Kind, ReplyKind, Unreachable
 
 SUBJECT_MAX, BODY_MIN, BODY_MAX = 100, 10, 10_000
@@ -535,3 +536,26 @@ class QueueExportForm(ExportForm):
         _l("Include the petitioners’ names, contact details and subjects"),
         description=_l("Only when the work needs them: the file leaves the portal's control."),
     )
+
+
+def _valid_wording(form, field):
+    """Only the placeholders petitions/wording.py fills in: an unknown one is refused here, when
+    the administrator saves, not when a petition page fills it in."""
+    errors = wording.wording_errors(field.data)
+    if errors:
+        raise ValidationError(" ".join(errors))
+
+
+def _wording_field(label):
+    return TextAreaField(
+        label,
+        validators=[max_length(5000), NoControlCharacters(), _valid_wording],
+        render_kw={"rows": 8},
+    )
+
+
+class NoticeWordingForm(PortalForm):
+    """An administrator's standard wording of one kind of notice, in both languages."""
+
+    zh = _wording_field(_l("Wording in Chinese"))
+    en = _wording_field(_l("Wording in English"))

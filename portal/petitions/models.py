@@ -727,3 +727,43 @@ class DuplicateSuggestion(db.Model):
     found_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
 
     earlier = relationship("Petition", foreign_keys=[earlier_id])
+
+
+class WordingKind(enum.StrEnum):
+    """The notices staff write to petitioners, each of which starts from a standard wording
+    (petitions/wording.py): the replies of each `ReplyKind`, and the request for material."""
+
+    ACKNOWLEDGMENT = ReplyKind.ACKNOWLEDGMENT.value
+    TRANSFER = ReplyKind.TRANSFER.value
+    NOT_ACCEPTED = ReplyKind.NOT_ACCEPTED.value
+    MERGED = ReplyKind.MERGED.value
+    PROGRESS = ReplyKind.PROGRESS.value
+    RESULT = ReplyKind.RESULT.value
+    MATERIAL_REQUEST = "material_request"
+
+    @property
+    def label(self):
+        if self is WordingKind.MATERIAL_REQUEST:
+            return _l("Request for material")
+        return ReplyKind(self.value).label
+
+
+class NoticeWording(db.Model):
+    """An administrator's standard wording of one kind of notice in one language; where there
+    is none, the wording shipped in petitions/wording.py applies."""
+
+    __tablename__ = "notice_wordings"
+    audit_kind = "notice_wording"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    language: Mapped[str] = mapped_column(sa.String(5))  # "zh" or "en" (wording.LANGUAGES)
+    body: Mapped[str] = mapped_column(sa.Text)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    updated_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+
+    __table_args__ = (
+        sa.UniqueConstraint("kind", "language"),
+        enum_check("kind", WordingKind),
+        enum_check("language", ("zh", "en")),
+    )

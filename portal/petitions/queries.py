@@ -70,6 +70,11 @@ QUEUES = [
         _l("The petitioner added material or answered a question; no one has read it yet"),
     ),
     Queue("awaiting_approval", _l("Awaiting approval"), _l("Draft replies for a leader")),
+    Queue(
+        "under_review",
+        _l("Objections under review"),
+        _l("The petitioner objected to the reply: a leader reviews it and names a handler"),
+    ),
     Queue("escalated", _l("Escalated"), _l("Overdue petitions reported to leaders")),
     Queue("all", _l("All"), _l("Every petition")),
 ]
@@ -101,6 +106,8 @@ def queue_filter(code: str, user, today: date, due_soon_days: int):
         return _has_unread_material()
     if code == "awaiting_approval":
         return Petition.status == State.AWAITING_APPROVAL.value
+    if code == "under_review":
+        return Petition.status == State.UNDER_REVIEW.value
     if code == "escalated":
         return sa.and_(
             deadlines.overdue_sql(today),
@@ -155,7 +162,8 @@ def queue_query(
 # a million for "all". A queue is therefore read as up to three ranges, each in the order of an
 # index (models.Petition), and merged: received (by ack_due_on), open with a reply due (by
 # reply_due_on), and the rest (by received_at). A queue defined by a deadline's dates has rows
-# in the first two only; "mine", "new material" and the drafts awaiting approval can be
+# in the first two only; a queue of one open state (the objections under review) is that
+# state's stretch of the open range, and of the rest; "mine", "new material" and the drafts awaiting approval can be
 # anywhere in the order but are a few thousand at most: they are read whole and sorted.
 
 _RECEIVED, _OPEN_DUE, _NO_DUE = range(3)
@@ -198,8 +206,12 @@ _QUEUE_GROUPS = {
     "overdue": (_RECEIVED, _OPEN_DUE),
     "escalated": (_RECEIVED, _OPEN_DUE),
     "follow_up": (_OPEN_DUE,),
+    "under_review": (_OPEN_DUE, _NO_DUE),
     "all": (_RECEIVED, _OPEN_DUE, _NO_DUE),
 }
+# The queues of one open state: only that state's range of the open ones is read (a range of
+# another state would read that state's rows to find none of this queue's).
+_QUEUE_STATES = {"under_review": (State.UNDER_REVIEW.value,)}
 
 
 def _whole_order() -> _Range:
@@ -232,7 +244,7 @@ def _ranges(code: str) -> list[_Range]:
                 1,
                 _OPEN_DUE,
             )
-            for state in sorted(_open)
+            for state in _QUEUE_STATES.get(code, sorted(_open))
         ),
         _Range(
             sa.not_(sa.or_(received, open_due)), [Petition.received_at, Petition.id], 2, _NO_DUE
@@ -365,14 +377,16 @@ def queue_rows(code: str, user, today: date, **filters) -> list[Petition]:
     return list(db.session.scalars(query))
 
 
-def queue_counts(user, today: date, due_soon_days: int) -> dict[str, paging.CappedCount]:
-    """Each queue's size for the dashboard, counted up to a cap ("1,000+"): a count of the
-    "all" queue would otherwise read every petition on every visit."""
+def queue_counts(
+    queues: list[Queue], user, today: date, due_soon_days: int
+) -> dict[str, paging.CappedCount]:
+    """The size of each of these queues for the dashboard, counted up to a cap ("1,000+"): a
+    count of the "all" queue would otherwise read every petition on every visit."""
     return {
         queue.code: paging.capped_count(
             sa.select(Petition.id).where(queue_filter(queue.code, user, today, due_soon_days))
         )
-        for queue in QUEUES
+        for queue in queues
     }
 
 

@@ -143,6 +143,8 @@ STAFF_PAGES = {
     "users": ("admin", _goto("/staff/users/")),
     "calendar": ("admin", _goto("/staff/calendar/")),
     "admin-dashboard": ("admin", _goto("/staff/")),
+    "notice-wordings": ("admin", _goto("/staff/notice-wordings")),
+    "notice-wording": ("admin", _goto("/staff/notice-wordings/acknowledgment")),
     "outbox": ("admin", _goto("/staff/outbox/")),
     "audit-trail": ("admin", _goto("/staff/audit-trail")),
     "cases": ("clerk", _goto("/staff/cases/")),

@@ -23,7 +23,7 @@ from tests.disclosure.factories import (
     publisher,
     second_publisher,
 )
-from tests.factories import login, make_user
+from tests.factories import confirm_preview, login, make_user
 
 
 def test_an_unreviewed_document_cannot_be_published():
@@ -200,7 +200,12 @@ def test_the_publisher_pastes_reviews_and_publishes_through_the_pages(
     assert db.session.get(LegalDocument, document.id).status == DocumentState.REVIEWED
     other = new_client_request()
     login(other.client, second_publisher())
-    other.post("disclosure_admin.publish", **back, **ids)
+    # The public page as it will read first; publishing is the confirmation.
+    preview = other.post("disclosure_admin.publish", _expected_status=200, **ids)
+    assert "马某" in preview.select_one(".public-preview .doc-text").get_text()
+    db.session.expire_all()
+    assert db.session.get(LegalDocument, document.id).status == DocumentState.REVIEWED
+    confirm_preview(other, preview, **back)
     db.session.expire_all()
     document = db.session.get(LegalDocument, document.id)
     assert document.status == DocumentState.PUBLISHED
@@ -239,3 +244,34 @@ def test_other_roles_are_refused(client, client_request):
     login(client, make_user(Role.ADMIN))
     client_request.get("disclosure_admin.index", _expected_status=403)
     client_request.get("disclosure_admin.new_document", _expected_status=403)
+
+
+def test_publishing_is_bound_to_the_previewed_public_text(english_client, client_request):
+    """A second review between the preview and the confirmation changes the public text: the
+    confirmation is refused with the new text to check, and nothing is published."""
+    user = publisher()
+    document = make_document(user, text=samples.NON_PROSECUTION)
+    services.review(document, user)
+    db.session.commit()
+    login(english_client, second_publisher())
+    ids = {"document_id": document.id}
+    preview = client_request.post("disclosure_admin.publish", _expected_status=200, **ids)
+    assert "Nothing is published yet" in preview.get_text()
+    # Meanwhile the first publisher redacts one more term and reviews again.
+    document = db.session.get(LegalDocument, document.id)
+    term = document.redacted_text[:4]
+    services.add_term(document, user, text=term, kind="custom")
+    services.review(document, user)
+    db.session.commit()
+    refused = confirm_preview(client_request, preview, _expected_status=409)
+    assert "Not published: the public text has changed" in refused.get_text()
+    db.session.expire_all()
+    assert db.session.get(LegalDocument, document.id).status == DocumentState.REVIEWED
+    confirm_preview(
+        client_request,
+        refused,
+        _expected_redirect="disclosure_admin.show_document",
+        _redirect_values=ids,
+    )
+    db.session.expire_all()
+    assert db.session.get(LegalDocument, document.id).status == DocumentState.PUBLISHED

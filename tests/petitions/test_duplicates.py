@@ -17,7 +17,7 @@ from portal.core.permissions import Role
 from portal.extensions import db
 from portal.petitions import duplicates, workflow
 from portal.petitions.models import DuplicateSuggestion, Petition, State
-from tests.factories import login, make_petition, make_user
+from tests.factories import login, make_petition, make_user, take_action
 
 BEATEN = {
     "subject": "派出所对我被打一案不予立案",
@@ -221,9 +221,7 @@ def test_the_page_shows_each_suggestion_with_why_and_merges_with_one_click(clien
     assert earlier.tracking_number in notice
     data = {field["name"]: field.get("value", "") for field in form.select("input")}
     data[form.select_one("textarea")["name"]] = notice + " Edited."
-    client_request.post(
-        "backoffice.act_on_petition", number=later.tracking_number, action="merge", _data=data
-    )
+    take_action(client_request, later.tracking_number, "merge", data)
     db.session.expire_all()
     assert later.status == State.MERGED and later.merged_into_id == earlier.id
     assert later.replies[-1].body.endswith("Edited.")

@@ -8,7 +8,7 @@ from portal.core import audit
 from portal.core.permissions import Role
 from portal.extensions import db
 from portal.petitions.models import Petition
-from tests.factories import grade_reply, login, make_user
+from tests.factories import grade_reply, login, make_user, take_action
 from tests.web import ClientRequest
 
 CITIZEN_FORM = {
@@ -48,11 +48,11 @@ def staff_act(app, user, number, action, data):
     staff = browser(app)
     login(staff.client, user)
     staff.get("backoffice.show_petition", number=number)
-    staff.post(
-        "backoffice.act_on_petition",
-        number=number,
-        action=action,
-        _data={f"{action}-{name}": value for name, value in data.items()},
+    take_action(
+        staff,
+        number,
+        action,
+        {f"{action}-{name}": value for name, value in data.items()},
         _expected_redirect="backoffice.show_petition",
         _redirect_values={"number": number},
     )

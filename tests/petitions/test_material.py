@@ -18,7 +18,7 @@ from portal.core.workflow import InvalidTransition
 from portal.extensions import db
 from portal.petitions import services, workflow
 from portal.petitions.models import Addition, Attachment, MaterialRequest, State
-from tests.factories import PDF, login, make_petition, make_user, open_progress
+from tests.factories import PDF, login, make_petition, make_user, open_progress, take_action
 from tests.web import ClientRequest
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 50
@@ -246,11 +246,11 @@ def staff_browser(app, user) -> ClientRequest:
 def staff_act(staff, petition, action, data=None, **expected):
     expected.setdefault("_expected_redirect", "backoffice.show_petition")
     expected.setdefault("_redirect_values", {"number": petition.tracking_number})
-    return staff.post(
-        "backoffice.act_on_petition",
-        number=petition.tracking_number,
-        action=action,
-        _data={f"{action}-{name}": value for name, value in (data or {}).items()},
+    return take_action(
+        staff,
+        petition.tracking_number,
+        action,
+        {f"{action}-{name}": value for name, value in (data or {}).items()},
         **expected,
     )
 
