@@ -174,10 +174,10 @@ def _register_cli(app: Flask) -> None:
     from portal.demo import demo_data
     from portal.operations.audit_cli import audit_cli
     from portal.operations.cli import send_mail, send_sms
-    from portal.operations.worker import worker_command
     from portal.petitions.cli import index_duplicates, sweep_deadlines
     from portal.simulation.cli import simulate
     from portal.statistics.cli import statistics_cli
+    from portal.worker import worker_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(sweep_deadlines)

@@ -219,7 +219,7 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # The deadline sweep commits every this many petitions: on SQLite each batch holds the
         # write lock that citizens' submissions wait for (portal/petitions/services.py).
         "SWEEP_BATCH_SIZE": _env_int("SWEEP_BATCH_SIZE", 200),
-        # `flask worker` (portal/operations/worker.py): a round of sending every
+        # `flask worker` (portal/worker.py): a round of sending every
         # WORKER_POLL_SECONDS, the deadline sweep every SWEEP_EVERY_MINUTES.
         "WORKER_POLL_SECONDS": _env_int("WORKER_POLL_SECONDS", 5),
         "SWEEP_EVERY_MINUTES": _env_int("SWEEP_EVERY_MINUTES", 60),

@@ -10,7 +10,8 @@
    up.
 
 The composition modules, the app factory (`portal/__init__.py`), the demo loader
-(`portal/demo.py`) and the simulated year (`portal/simulation/`), wire every domain together and
+(`portal/demo.py`), the background worker (`portal/worker.py`) and the simulated year
+(`portal/simulation/`), wire every domain together and
 are exempt.
 """
 
@@ -22,7 +23,12 @@ from pathlib import Path
 
 PORTAL = Path(__file__).resolve().parent.parent / "portal"
 SHARED = {"core", "config", "extensions"}
-COMPOSITION = {PORTAL / "__init__.py", PORTAL / "demo.py", *(PORTAL / "simulation").glob("*.py")}
+COMPOSITION = {
+    PORTAL / "__init__.py",
+    PORTAL / "demo.py",
+    PORTAL / "worker.py",
+    *(PORTAL / "simulation").glob("*.py"),
+}
 PUBLIC_MODULES = {"services", "queries"}
 
 

@@ -1,4 +1,4 @@
-"""`flask worker` (portal/operations/worker.py): one long-lived process per host that sends what
+"""`flask worker` (portal/worker.py): one long-lived process per host that sends what
 is due and sweeps deadlines, never doing the same work twice however many run, and outliving an
 outage. Against a real SMTP server and the SMS gateway stand-in."""
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from portal.core import clock, mail, sms
 from portal.extensions import db
-from portal.operations.worker import Worker
 from portal.petitions.models import Escalation
+from portal.worker import Worker
 from tests.factories import make_petition
 
 
@@ -69,7 +69,7 @@ def test_two_workers_running_together_send_each_message_once(app, smtp_server, s
 def test_without_a_gateway_the_worker_still_sends_mail_and_says_why_once(app, smtp_server, caplog):
     subjects = queue_messages(2)
     worker = Worker(app.config)
-    with caplog.at_level(logging.INFO, logger="portal.operations.worker"):
+    with caplog.at_level(logging.INFO, logger="portal.worker"):
         worker.run(rounds=2)
     assert sorted(smtp_server.subjects()) == subjects
     said = [r.getMessage() for r in caplog.records if "not sending sms" in r.getMessage()]
@@ -97,7 +97,7 @@ def test_a_database_outage_does_not_end_the_worker(app, smtp_server, monkeypatch
         raise broken
 
     monkeypatch.setattr("portal.core.outbox.deliver", fail)
-    with caplog.at_level(logging.WARNING, logger="portal.operations.worker"):
+    with caplog.at_level(logging.WARNING, logger="portal.worker"):
         worker.run(rounds=1)
     assert any("failed (OperationalError)" in r.getMessage() for r in caplog.records)
     monkeypatch.undo()
