@@ -9,7 +9,7 @@ workflow's `allowed_actions`; views parse the form, call services.py, flash and 
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -92,13 +92,14 @@ def get_gathering(gathering_id: int) -> Gathering:
     return db.session.get(Gathering, gathering_id) or abort(404)
 
 
-def _local_form_data(gathering: Gathering) -> dict:
-    """The stored times as the form shows them: Beijing time, without a zone."""
-    names = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
-    return {
-        name: clock.as_utc(getattr(gathering, name)).astimezone(clock.zone()).replace(tzinfo=None)
-        for name in names
-    }
+def _form_data(gathering: Gathering) -> dict:
+    """What the form shows of a stored gathering: its fields, the times in Beijing time without
+    a zone (as they are typed)."""
+    data = {name: getattr(gathering, name) for name in services.GATHERING_FIELDS}
+    for name, value in data.items():
+        if isinstance(value, datetime):
+            data[name] = clock.as_utc(value).astimezone(clock.zone()).replace(tzinfo=None)
+    return data
 
 
 @bp.route("/<int:gathering_id>/edit", methods=["GET", "POST"])
@@ -109,7 +110,7 @@ def edit_gathering(gathering_id: int):
     if request.method == "POST":
         form = form_class()
     else:
-        form = form_class(obj=gathering, data=_local_form_data(gathering))
+        form = form_class(data=_form_data(gathering))
     if form.validate_on_submit():
         try:
             changed = services.update_gathering(gathering, gathering_data(form), current_user)

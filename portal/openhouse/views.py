@@ -90,9 +90,11 @@ def show_gathering(gathering_id: int):
 @limiter.limit(public_form_limit, methods=["POST"])
 def register(gathering_id: int):
     gathering = gathering_or_404(gathering_id)
-    if not rules.is_registration_open(gathering, clock.now()):
-        return redirect(url_for(".show_gathering", gathering_id=gathering.id))
     form = RegistrationForm()
+    if not form.is_submitted() and not rules.is_registration_open(gathering, clock.now()):
+        # A form sent just as the window closed is answered on the form (services.register),
+        # with what was typed kept.
+        return redirect(url_for(".show_gathering", gathering_id=gathering.id))
     form.set_party_sizes(gathering.max_party_size)
     if form.validate_on_submit():
         data = services.RegistrationData(

@@ -138,6 +138,20 @@ def test_a_second_registration_with_the_same_mobile_reveals_nothing(client_reque
     assert client_request.response.headers["Cache-Control"] == "no-store"
 
 
+def test_a_form_sent_after_the_window_closed_keeps_what_was_typed(client_request):
+    gathering = make_gathering(make_user(Role.PUBLISHER), closes_in=timedelta(minutes=5))
+    page = client_request.get("openhouse.register", gathering_id=gathering.id)
+    with clock.frozen(clock.now() + timedelta(minutes=6)):
+        page = client_request.post(
+            "openhouse.register",
+            gathering_id=gathering.id,
+            _data=_form(page, name="晚到", mobile="13800138009", party_size="1", declaration="y"),
+            _expected_status=400,
+        )
+    assert "closed" in page.select_one("#party_size-error").text
+    assert page.select_one("#name")["value"] == "晚到"
+
+
 def test_registration_closed_sends_back_to_the_details(client_request):
     gathering = make_gathering(make_user(Role.PUBLISHER), opens_in=timedelta(days=2))
     client_request.get(
@@ -290,6 +304,10 @@ def test_the_publisher_edits_a_hearing(client_request):
     hearing = make_gathering(publisher, kind="hearing")
     login(client_request.client, publisher)
     page = client_request.get("openhouse_admin.edit_gathering", gathering_id=hearing.id)
+    shown = clock.as_utc(hearing.starts_at).astimezone(clock.zone()).strftime("%Y-%m-%dT%H:%M")
+    assert page.select_one("#starts_at")["value"] == shown  # Beijing time, as it is typed
+    assert page.select_one("#hearing_officers").text.strip() == hearing.hearing_officers
+    starts_at = clock.as_utc(hearing.starts_at)
     data = {
         field["name"]: field.get("value", "")
         for field in page.select("form input")
@@ -305,3 +323,4 @@ def test_the_publisher_edits_a_hearing(client_request):
         _redirect_values={"gathering_id": hearing.id},
     )
     assert hearing.place == "新址：听证室（二楼）"
+    assert clock.as_utc(hearing.starts_at) == starts_at.replace(second=0, microsecond=0)
