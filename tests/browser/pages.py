@@ -173,6 +173,10 @@ STAFF_PAGES = {
     "places": ("admin", _goto("/staff/appointments/places")),
     "statistics": ("leader", _goto("/staff/statistics/")),
     "statistics-bad-filter": ("leader", _goto("/staff/statistics/?from=2026-13", status=400)),
+    "open-procuratorate-staff": ("publisher", _goto("/staff/open-procuratorate/")),
+    "open-day-staff": ("publisher", _goto("/staff/open-procuratorate/2")),
+    "open-day-staff-leader": ("leader", _goto("/staff/open-procuratorate/1")),
+    "announce-hearing": ("publisher", _goto("/staff/open-procuratorate/new/hearing")),
 }
 
 # The public endpoints (GET, outside /staff and /api) and the entry above that shows each: a new
