@@ -22,6 +22,7 @@ result again (`draw`), on any machine and in any language with SHA-256.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import secrets
 from collections.abc import Iterable
@@ -49,6 +50,25 @@ def is_registration_open(gathering, now: datetime) -> bool:
         <= now
         < clock.as_utc(gathering.registration_closes_at)
     )
+
+
+class Phase(enum.StrEnum):
+    """Where registration stands, for what the pages say about it."""
+
+    NO_OBSERVERS = "no_observers"  # a hearing held without the public
+    NOT_YET = "not_yet"
+    OPEN = "open"
+    CLOSED = "closed"  # closed, allocated, held or cancelled
+
+
+def registration_phase(gathering, now: datetime) -> Phase:
+    if not gathering.is_open_to_observers:
+        return Phase.NO_OBSERVERS
+    if is_registration_open(gathering, now):
+        return Phase.OPEN
+    if gathering.status == "announced" and now < clock.as_utc(gathering.registration_opens_at):
+        return Phase.NOT_YET
+    return Phase.CLOSED
 
 
 def registration_problem(gathering, now: datetime, party_size: int, seats_left: int):

@@ -56,8 +56,7 @@ def index():
         "openhouse/index.html",
         open_days=queries.coming(GatheringKind.OPEN_DAY, now),
         hearings=queries.coming(GatheringKind.HEARING, now),
-        now=now,
-        is_open=lambda gathering: rules.is_registration_open(gathering, now),
+        phase=lambda gathering: rules.registration_phase(gathering, now),
     )
 
 
@@ -79,10 +78,8 @@ def show_gathering(gathering_id: int):
     return render_template(
         "openhouse/gathering.html",
         gathering=gathering,
-        is_open=rules.is_registration_open(gathering, now),
-        has_started=rules.has_started(gathering, now),
+        phase=rules.registration_phase(gathering, now),
         seats_left=services.seats_left(gathering),
-        now=now,
     )
 
 

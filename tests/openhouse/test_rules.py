@@ -47,6 +47,15 @@ def test_no_registration_when_cancelled_allocated_or_closed_to_observers():
     assert not rules.is_registration_open(gathering(is_open_to_observers=False), NOW)
 
 
+def test_the_pages_say_where_registration_stands():
+    g = gathering(registration_opens_at=NOW, registration_closes_at=NOW + timedelta(hours=1))
+    assert rules.registration_phase(g, NOW - timedelta(minutes=1)) == "not_yet"
+    assert rules.registration_phase(g, NOW) == "open"
+    assert rules.registration_phase(g, NOW + timedelta(hours=1)) == "closed"
+    assert rules.registration_phase(gathering(status="cancelled"), NOW) == "closed"
+    assert rules.registration_phase(gathering(is_open_to_observers=False), NOW) == "no_observers"
+
+
 def test_each_refusal_says_why():
     assert "not opened yet" in str(
         rules.registration_problem(
