@@ -94,6 +94,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.disclosure import models as _disclosure  # noqa: F401
     from portal.lawyers import models as _lawyers  # noqa: F401
     from portal.leads import models as _leads  # noqa: F401
+    from portal.openhouse import models as _openhouse  # noqa: F401
     from portal.petitions import models as _petitions  # noqa: F401
     from portal.statistics import models as _statistics  # noqa: F401
     from portal.statistics import services as _statistics_totals  # noqa: F401  (the flush hook)
@@ -117,6 +118,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.lawyers import admin as lawyers_admin
     from portal.lawyers import views as lawyers
     from portal.leads import views as leads
+    from portal.openhouse import admin as openhouse_admin
+    from portal.openhouse import views as openhouse
     from portal.operations import admin as operations_admin
     from portal.petitions import admin as backoffice
     from portal.petitions import views as petitions
@@ -132,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
         statistics, statistics_admin, statistics_api,
         certificates, certificates_admin,
         deputies, deputies_admin,
+        openhouse, openhouse_admin,
     ):  # fmt: skip
         app.register_blueprint(module.bp)
 

@@ -31,6 +31,7 @@ from portal.disclosure import services as disclosure
 from portal.extensions import db
 from portal.lawyers import services as lawyers
 from portal.leads import services as leads
+from portal.openhouse import services as openhouse
 from portal.petitions import services as petitions
 from portal.petitions import workflow
 
@@ -88,6 +89,7 @@ def demo_data():
         _sample_leads(users)
         _sample_record_inquiries(users)
         _sample_deputies(users)
+        _sample_open_procuratorate(users)
         db.session.commit()
         click.echo("Demo data loaded.")
     else:
@@ -387,3 +389,130 @@ def _sample_deputies(users):
         clerk,
     )
     deputies.invite(event, [deputy.id], clerk)
+
+
+def _demo_gathering(title, *, start, hours=3, opens, closes, **fields):
+    return openhouse.GatheringData(
+        title=title,
+        starts_at=start,
+        ends_at=start + timedelta(hours=hours),
+        place=fields.pop("place", "示例市人民检察院（示例市示例路1号），请从东门进入"),
+        description=fields.pop(
+            "description",
+            "参观检察服务中心、12309检察服务热线和案件管理中心，观看检察工作介绍，与检察官座谈。",
+        ),
+        eligibility=fields.pop("eligibility", "年满18周岁的公民；未成年人须由监护人陪同"),
+        notes=fields.pop("notes", "请携带身份证，提前15分钟到达。院内禁止拍照录像。"),
+        capacity=fields.pop("capacity", 30),
+        max_party_size=fields.pop("max_party_size", 3),
+        admission=fields.pop("admission", "draw"),
+        registration_opens_at=opens,
+        registration_closes_at=closes,
+        **fields,
+    )
+
+
+def _demo_registrations(gathering, people):
+    for n, (name, party_size) in enumerate(people):
+        openhouse.register(
+            gathering,
+            openhouse.RegistrationData(
+                name=name,
+                mobile=f"1370000{gathering.id:02d}{n:02d}",
+                email=None,
+                party_size=party_size,
+                locale="zh_Hans_CN",
+            ),
+            submission_key=secrets.token_urlsafe(32),
+        )
+
+
+def _sample_open_procuratorate(users):
+    """The open procuratorate: an open day three weeks ahead taking registrations (a few in),
+    an oversubscribed open day last month whose places were drawn, a hearing notice open to
+    observers, and a hearing held with its outcome published. The past ones are made at their
+    own time (the clock frozen), through the same services."""
+    publisher = users[Role.PUBLISHER]
+    now = clock.now()
+    coming = openhouse.announce_gathering(
+        "open_day",
+        _demo_gathering(
+            "检察开放日：走进检察院",
+            start=now + timedelta(days=21),
+            opens=now - timedelta(days=1),
+            closes=now + timedelta(days=14),
+        ),
+        publisher,
+    )
+    _demo_registrations(coming, [("孙小明", 2), ("周红", 1), ("吴刚", 3)])
+
+    past_start = now - timedelta(days=20)
+    with clock.frozen(now - timedelta(days=40)):
+        drawn = openhouse.announce_gathering(
+            "open_day",
+            _demo_gathering(
+                "检察开放日：未成年人检察工作展示",
+                start=past_start,
+                opens=now - timedelta(days=40),
+                closes=now - timedelta(days=25),
+                capacity=6,
+                max_party_size=2,
+            ),
+            publisher,
+        )
+    with clock.frozen(now - timedelta(days=30)):
+        _demo_registrations(
+            drawn,
+            [("郑一", 2), ("王二", 1), ("冯三", 2), ("陈四", 1), ("褚五", 2), ("卫六", 1),
+             ("蒋七", 2), ("沈八", 1)],
+        )  # fmt: skip
+    with clock.frozen(now - timedelta(days=24)):
+        openhouse.allocate_places(drawn, publisher)
+
+    openhouse.announce_gathering(
+        "hearing",
+        _demo_gathering(
+            "关于一起刑事申诉案件拟不支持监督申请的公开听证",
+            start=now + timedelta(days=10),
+            hours=2,
+            opens=now - timedelta(days=2),
+            closes=now + timedelta(days=8),
+            place="示例市人民检察院听证室（三楼）",
+            description=(
+                "申诉人不服法院对其盗窃案的判决，向本院申请监督。本院拟作出不支持监督申请的决定，"
+                "现公开听证，听取听证员和各方意见。"
+            ),
+            eligibility="年满18周岁的公民",
+            notes="旁听人员请遵守听证纪律，不得录音录像。",
+            capacity=10,
+            max_party_size=1,
+            admission="first_come",
+            hearing_officers="人大代表一名、政协委员一名、人民监督员一名、律师一名、社区工作者一名",
+        ),
+        publisher,
+    )
+    with clock.frozen(now - timedelta(days=30)):
+        held = openhouse.announce_gathering(
+            "hearing",
+            _demo_gathering(
+                "关于一起轻伤害案件拟作不起诉决定的公开听证",
+                start=now - timedelta(days=15),
+                hours=2,
+                opens=now - timedelta(days=30),
+                closes=now - timedelta(days=17),
+                place="示例市人民检察院听证室（三楼）",
+                description="犯罪嫌疑人与被害人已达成和解并赔偿，本院拟作不起诉决定，听取各方意见。",
+                eligibility="年满18周岁的公民",
+                capacity=10,
+                max_party_size=1,
+                admission="first_come",
+                hearing_officers="人大代表一名、人民监督员两名、律师一名",
+            ),
+            publisher,
+        )
+    openhouse.publish_outcome(
+        held,
+        publisher,
+        "五名听证员一致认为犯罪嫌疑人认罪认罚、已赔偿并取得谅解，同意作不起诉决定。"
+        "本院已依法作出不起诉决定。",
+    )

@@ -35,6 +35,13 @@ TEMPLATES = {
     "deputy_received": "SMS_1017",
     "deputy_answered": "SMS_1018",
     "deputy_invited": "SMS_1019",
+    "openhouse_received": "SMS_1020",
+    "openhouse_confirmed": "SMS_1021",
+    "openhouse_not_drawn": "SMS_1022",
+    "openhouse_withdrawn": "SMS_1023",
+    "openhouse_cancelled": "SMS_1024",
+    "openhouse_changed": "SMS_1025",
+    "openhouse_already_registered": "SMS_1026",
     "received.en": "SMS_2001",
 }
 

@@ -40,6 +40,7 @@ from portal.deputies.models import DeputyAccount, Invitation, LiaisonEvent, Sugg
 from portal.disclosure.models import LegalDocument, Release
 from portal.extensions import db
 from portal.lawyers.models import CaseBinding, CaseFileDelivery, LawyerAccount
+from portal.openhouse.models import Gathering
 from portal.petitions import workflow
 from portal.petitions.models import Attachment, Petition, WrittenNotice
 from tests.appointments.factories import book
@@ -184,6 +185,19 @@ FILL = {
     "judgment_on": "2025-06-01",
     "offence": "行贿罪",
     "sentence": "有期徒刑三年",
+    "party_size": "1",
+    "declaration": "y",
+    "place": "示例市人民检察院",
+    "description": "参观检察服务中心。",
+    "eligibility": "年满18周岁的公民",
+    "capacity": "30",
+    "max_party_size": "2",
+    "starts_at": "2026-12-20T09:00",
+    "ends_at": "2026-12-20T12:00",
+    "registration_opens_at": "2026-11-23T09:00",
+    "registration_closes_at": "2026-12-10T17:00",
+    "hearing_officers": "张某、李某",
+    "outcome": "听证员一致认为原处理决定正确。",
 }
 
 ROLES = ["anonymous", *Role, "lawyer", "deputy"]
@@ -225,6 +239,7 @@ def world(app):
         make_suggestion(deputy)
         services_of_deputies.invite(make_event(staff[Role.CLERK]), [deputy.id], staff[Role.CLERK])
         db.session.commit()
+        _open_procuratorate(staff[Role.PUBLISHER])
         clients["deputy"] = current_app.test_client()
         login_deputy(clients["deputy"], deputy)
         users = {**staff, "anonymous": None, "lawyer": lawyer, "deputy": deputy}
@@ -241,6 +256,14 @@ def _record_inquiry(handler):
     answered, _code = make_application()
     certificates.issue_certificate(answered, handler)
     db.session.commit()
+
+
+def _open_procuratorate(publisher):
+    """An open day taking registrations, with one, and a hearing."""
+    from tests.openhouse.factories import make_gathering, register
+
+    register(make_gathering(publisher))
+    make_gathering(publisher, kind="hearing")
 
 
 def _upload(name, data):
@@ -291,6 +314,7 @@ ID_SOURCES = {
     "delivery_id": CaseFileDelivery.id,
     "deputy_id": DeputyAccount.id,
     "event_id": LiaisonEvent.id,
+    "gathering_id": Gathering.id,
     "invitation_id": Invitation.id,
     "suggestion_id": Suggestion.id,
     "document_id": LegalDocument.id,
@@ -325,6 +349,7 @@ def _real_ids(petition) -> dict:
         "anything": "nothing-here",
         "locale": "en",
         "mode": "elderly",
+        "kind": "open_day",
         "code": "2345-6789-ABCD",
     }
     return ids

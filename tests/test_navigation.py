@@ -69,6 +69,8 @@ DEPUTY_LIAISON = {
     "deputies_admin.list_events",
     "deputies_admin.new_event",
 }
+# The open procuratorate: publishers organise open days and hearings, leaders read them.
+OPEN_PROCURATORATE = {"openhouse_admin.list_gatherings"}
 CASE_EDITING = {
     "cases_admin.new_case",
     "cases_admin.import_cases",
@@ -113,6 +115,7 @@ REACHES = {
         *LAWYER_SERVICES,
         *RECORD_INQUIRY,
         *DEPUTY_LIAISON,
+        *OPEN_PROCURATORATE,
         "statistics_admin.show_statistics",
     },
     Role.PUBLISHER: {
@@ -120,6 +123,7 @@ REACHES = {
         "disclosure_admin.index",
         "disclosure_admin.new_document",
         "disclosure_admin.new_release",
+        *OPEN_PROCURATORATE,
     },
     Role.ADMIN: {
         "backoffice.dashboard",

@@ -54,6 +54,10 @@ CLERK, HANDLER, LEADER, PUBLISHER, ADMIN = (
 #   registrations against the rosters (verify, reject) and register deputies; handlers and
 #   leaders draft answers; only leaders return or approve them (never their own draft: that is
 #   the workflow's, tests/deputies/test_services.py).
+# - Open procuratorate (open days and hearings): publishers announce, change and cancel them,
+#   allocate the places (the draw) and publish hearing outcomes, and see and export the
+#   registrants with their names and mobiles (they check visitors in at the door); leaders read
+#   them and the draw's result and export the list without personal data.
 # - Outgoing messages given up or stuck (the outbox page and its retries): administrators only;
 #   it shows citizens' addresses, and resending is an operator's decision.
 PETITION_STAFF = {CLERK, HANDLER, LEADER}
@@ -156,6 +160,15 @@ EXPECTED = {
     "deputies_admin.new_event": PETITION_STAFF,
     "deputies_admin.show_event": PETITION_STAFF,
     "deputies_admin.invite_deputies": PETITION_STAFF,
+    # open procuratorate
+    "openhouse_admin.list_gatherings": {PUBLISHER, LEADER},
+    "openhouse_admin.show_gathering": {PUBLISHER, LEADER},
+    "openhouse_admin.export_registrations": {PUBLISHER, LEADER},
+    "openhouse_admin.announce": {PUBLISHER},
+    "openhouse_admin.edit_gathering": {PUBLISHER},
+    "openhouse_admin.allocate_places": {PUBLISHER},
+    "openhouse_admin.cancel_gathering": {PUBLISHER},
+    "openhouse_admin.publish_outcome": {PUBLISHER},
     # administration
     "users_admin.list_users": {ADMIN},
     "users_admin.create_user": {ADMIN},
@@ -200,7 +213,8 @@ SAMPLE_VALUES = {
     "deputy_id": 1,
     "suggestion_id": 1,
     "event_id": 1,
-    "kind": "acknowledgment",
+    "gathering_id": 1,
+    "kind": "open_day",
 }
 
 

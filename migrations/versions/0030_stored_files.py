@@ -2,7 +2,7 @@
 every host of a cluster reads the files any host stored.
 
 Revision ID: 0030_stored_files
-Revises: 0027_notice_templates
+Revises: 0029_open_procuratorate
 Create Date: 2026-12-12 09:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0030_stored_files"
-down_revision = "0027_notice_templates"
+down_revision = "0029_open_procuratorate"
 branch_labels = None
 depends_on = None
 

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
+    DateTimeLocalField,
     EmailField,
     HiddenField,
     MultipleFileField,
@@ -203,6 +204,20 @@ class DayField(DateField):
             self.data = None
             return
         super().process_formdata(valuelist)
+
+
+WHEN_MESSAGE = _l("Enter the date and time, like 2027-03-15 09:30.")
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A date and time in Beijing time (naive, as typed; the view gives it the zone), with our
+    message for what cannot be read. Shared by every form that schedules something."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(WHEN_MESSAGE) from None
 
 
 class CaseNumber:

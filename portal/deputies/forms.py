@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DateTimeLocalField,
     EmailField,
     PasswordField,
     RadioField,
@@ -19,6 +18,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Optional
 
 from portal.core.forms import (
+    WHEN_MESSAGE,
+    LocalDateTimeField,
     MainlandMobile,
     NoControlCharacters,
     OnceOnlyForm,
@@ -187,19 +188,6 @@ class ReturnForm(PortalForm):
         ],
         render_kw={"rows": 3},
     )
-
-
-WHEN_MESSAGE = _l("Enter the date and time, like 2027-03-15 09:30.")
-
-
-class LocalDateTimeField(DateTimeLocalField):
-    """A date and time in Beijing time, with our message for what cannot be read."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(WHEN_MESSAGE) from None
 
 
 class EventForm(PortalForm):

@@ -116,6 +116,19 @@ PUBLIC_PAGES = {
     "lawyer-booking": _as_lawyer("/lawyer/bookings/new"),
     "lawyer-bind-case": _as_lawyer("/lawyer/cases/bind"),
     "lawyer-password": _as_lawyer("/lawyer/password"),
+    # The open procuratorate; the demo data's open day taking registrations is 1, the hearing
+    # notice 3 (portal/demo.py, _sample_open_procuratorate).
+    "open-procuratorate": _goto("/open-procuratorate/"),
+    "open-day": _goto("/open-procuratorate/1"),
+    "open-day-register": _goto("/open-procuratorate/1/register"),
+    "open-day-register-errors": _submit_empty("/open-procuratorate/1/register", "Register"),
+    "hearing": _goto("/open-procuratorate/3"),
+    "past-hearings": _goto("/open-procuratorate/hearings/past"),
+    "registration-lookup": _goto("/open-procuratorate/registration"),
+    "registration-lookup-errors": _submit_empty(
+        "/open-procuratorate/registration", "Show my registration"
+    ),
+    "juvenile": _goto("/juvenile"),
 }
 
 
@@ -162,6 +175,10 @@ STAFF_PAGES = {
     "places": ("admin", _goto("/staff/appointments/places")),
     "statistics": ("leader", _goto("/staff/statistics/")),
     "statistics-bad-filter": ("leader", _goto("/staff/statistics/?from=2026-13", status=400)),
+    "open-procuratorate-staff": ("publisher", _goto("/staff/open-procuratorate/")),
+    "open-day-staff": ("publisher", _goto("/staff/open-procuratorate/2")),
+    "open-day-staff-leader": ("leader", _goto("/staff/open-procuratorate/1")),
+    "announce-hearing": ("publisher", _goto("/staff/open-procuratorate/new/hearing")),
 }
 
 # The public endpoints (GET, outside /staff and /api) and the entry above that shows each: a new
@@ -202,6 +219,12 @@ PUBLIC_ENDPOINTS = {
     "appointments.new_booking": "lawyer-booking",
     "lawyers.bind_case": "lawyer-bind-case",
     "lawyers.change_password": "lawyer-password",
+    "openhouse.index": "open-procuratorate",
+    "openhouse.show_gathering": "open-day",
+    "openhouse.register": "open-day-register",
+    "openhouse.past_hearings": "past-hearings",
+    "openhouse.lookup": "registration-lookup",
+    "openhouse.juvenile": "juvenile",
 }
 # Not HTML pages: files, feeds, the health check, the language and display-mode links
 # (redirects).
@@ -237,4 +260,6 @@ NOT_YET_CHECKED = {
     "deputies.new_suggestion": "needs a verified deputy logged in at /deputy/login",
     "deputies.show_suggestion": "needs a verified deputy logged in and a suggestion",
     "deputies.set_password": "needs the token of a registration e-mail",
+    # Checked with axe inside the journey of tests/browser/test_openhouse.py, which registers.
+    "openhouse.show_registration": "needs a registration's number and code",
 }
