@@ -35,6 +35,7 @@ TEMPLATES = {
     "deputy_received": "SMS_1017",
     "deputy_answered": "SMS_1018",
     "deputy_invited": "SMS_1019",
+    "visit_cancelled": "SMS_1020",
     "received.en": "SMS_2001",
 }
 

@@ -247,10 +247,11 @@ def demo(app, frozen_now):
     as_lawyer.post(
         "appointments.new_booking",
         _data={
-            **as_lawyer.form_fields("appointments.new_booking"),
+            **as_lawyer.form_fields("appointments.new_booking", day="2026-11-24"),
             "service": "file_reading",
             "place": str(place.id),
             "slot": "2026-11-24T09:00",  # Tuesday; the clock is frozen on Monday morning
+            "accept_late": "y",  # less than a day away
             "case_number": case.case_number,
         },
     )
