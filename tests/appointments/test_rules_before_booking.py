@@ -4,6 +4,7 @@ ever offered, and the day-first calendar's rules as plain functions."""
 
 from __future__ import annotations
 
+import itertools
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -45,7 +46,8 @@ def test_a_month_is_weeks_from_monday_with_each_of_its_days_once(month):
     weeks = availability.month_weeks(month)
     assert all(len(week) == 7 for week in weeks)
     days = [day for week in weeks for day in week if day is not None]
-    assert days[0] == month and all(b - a == timedelta(days=1) for a, b in zip(days, days[1:]))
+    assert days[0] == month
+    assert all(b - a == timedelta(days=1) for a, b in itertools.pairwise(days))
     assert (days[-1] + timedelta(days=1)).day == 1
     assert weeks[0].index(month) == month.weekday()
 
