@@ -1,9 +1,9 @@
 """Booking pages for lawyers (under /lawyer/bookings, behind `lawyer_required`) and for
 citizens (the reception day, without an account).
 
-Booking is day first, for phones: a compact month calendar (a server-rendered table) where
-each day with free places is a link saying how many, then the free times of the chosen day only
-as radio buttons, then the fields. Plain links and one form: the page works without JavaScript,
+Booking is day first, for phones, in two steps: a compact month calendar (a server-rendered
+table) where each day with free places is a link saying how many; then, for the chosen day
+only, its free times as radio buttons and the fields (with a link back to the month). Plain links and one form: the page works without JavaScript,
 by keyboard and with a screen reader, and a phone never lists a week of slots. The rules of the
 booking (until when it can be changed online, the number to call after that) are shown before
 the first field.
@@ -127,7 +127,8 @@ def chooser_context(
         "times": times,
         "late": late,
         "selected": selected,
-        "day_url": lambda day: url(day=day.isoformat()) + "#times",
+        "day_url": lambda day: url(day=day.isoformat()),
+        "change_day_url": month_url(chosen.replace(day=1)) if chosen else None,
         "prev_url": month_url(previous_month) if month > today.replace(day=1) else None,
         "next_url": month_url(next_month) if next_month <= horizon else None,
         "rota": rota,
