@@ -74,8 +74,8 @@ def test_booking_page_is_accessible_fits_and_puts_the_first_field_within_two_scr
     check_looks(axe, page, f"{name}-month", language=language, mode=mode, screen=screen)
     choose_first_free_day(page)
     check_looks(axe, page, name, language=language, mode=mode, screen=screen)
-    if name == "reception-day":
-        keep_screenshot(page, f"booking-{language}-{mode}-{screen}")
+    what = "booking" if name == "reception-day" else "lawyer-booking"
+    keep_screenshot(page, f"{what}-{language}-{mode}-{screen}")
     if screen == "phone":
         top = page.evaluate(FIRST_FIELD_TOP)
         assert top is not None and top <= 2 * PHONE_HEIGHT, (
