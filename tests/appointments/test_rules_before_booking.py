@@ -9,10 +9,12 @@ import secrets
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+import sqlalchemy as sa
 from flask_babel import force_locale
 
 from portal.appointments import availability, services
 from portal.appointments.availability import SlotTime, SlotView
+from portal.appointments.models import Booking
 from portal.core import clock
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db
@@ -115,11 +117,11 @@ def test_the_booking_page_marks_late_times_and_asks_for_the_acknowledgement(clie
     label = page.select_one('label[for="accept_late"]').get_text()
     assert "cannot be changed or cancelled online" in label and "010-12345678" in label
     client_request.post(
-        "appointments.new_booking",
-        _data=data | {"accept_late": "y"},
-        _expected_redirect="appointments.show_booking",
-        _redirect_values={"booking_id": 1},
+        "appointments.new_booking", _data=data | {"accept_late": "y"}, _expected_status=302
     )
+    booking = db.session.scalar(sa.select(Booking))
+    assert booking.lawyer_id == lawyer.id
+    assert clock.as_utc(booking.slot.starts_at) == at("2026-11-24T09:00")
 
 
 def test_the_rules_and_the_number_come_before_the_first_field(client_request, place):
