@@ -16,9 +16,11 @@ from portal.appointments import availability, services
 from portal.appointments.availability import SlotTime, SlotView
 from portal.appointments.models import Booking
 from portal.core import clock
+from portal.core.permissions import Role
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db
 from tests.appointments.factories import CASE, NOW, add_rota_day, at, book
+from tests.factories import login, make_user
 from tests.lawyers.factories import add_hours, login_lawyer, make_lawyer, make_place
 
 PHONE_LINK = "tel:01012345678"  # SERVICE_CENTRE_PHONE's default, 010-12345678
@@ -179,3 +181,30 @@ def test_after_the_cut_off_the_page_offers_the_phone_and_the_refusal_names_it(
     page = client_request.get("appointments.reschedule_booking", booking_id=booking.id)
     assert page.select('input[name="slot"]') == []
     assert page.select_one(f'main a.button--call[href="{PHONE_LINK}"]') is not None
+
+
+def test_a_lawyer_moves_a_booking_day_first_and_staff_see_the_new_time(
+    client_request, new_client_request, place
+):
+    lawyer = make_lawyer()
+    booking = book(lawyer, place, "2026-11-26T09:00")
+    login_lawyer(client_request.client, lawyer)
+    page = client_request.get("appointments.reschedule_booking", booking_id=booking.id)
+    assert page.select('input[name="slot"]') == [] and page.select("a.month-day")
+    tokens = client_request.form_fields(
+        "appointments.reschedule_booking", booking_id=booking.id, day="2026-11-27"
+    )
+    client_request.post(
+        "appointments.reschedule_booking",
+        booking_id=booking.id,
+        _data={**tokens, "slot": "2026-11-27T10:00"},
+        _expected_redirect="appointments.show_booking",
+        _redirect_values={"booking_id": booking.id},
+    )
+    db.session.refresh(booking)
+    assert clock.as_utc(booking.slot.starts_at) == at("2026-11-27T10:00")
+    staff = new_client_request()
+    login(staff.client, make_user(Role.CLERK))
+    day = staff.get("appointments_admin.day_schedule", place=place.id, day="2026-11-27")
+    assert "11月27日（周五）" in day.select_one("h1").get_text()
+    assert "10:00–10:30" in day.select_one("table").get_text()
