@@ -142,7 +142,15 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from portal.core.clock import local_today
-    from portal.core.i18n import format_date, format_datetime
+    from portal.core.i18n import (
+        format_date,
+        format_datetime,
+        format_day,
+        format_month,
+        format_time_range,
+        format_times,
+        weekday_names,
+    )
     from portal.core.permissions import can_open
     from portal.core.urls import public_url
 
@@ -153,6 +161,12 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
         format_datetime(value, fmt) if value else ""
     )
+    # Appointments: `slot.starts_at|time_range(slot.ends_at)`, `day|day`, `start|times(end)`.
+    app.jinja_env.filters["time_range"] = format_time_range
+    app.jinja_env.filters["times"] = format_times
+    app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["month"] = format_month
+    app.jinja_env.globals["weekday_names"] = weekday_names
 
     app.jinja_env.globals["can_open"] = can_open
     app.jinja_env.globals["public_url"] = public_url  # links printed or sent: PUBLIC_BASE_URL

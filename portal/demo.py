@@ -19,7 +19,8 @@ from sqlalchemy import select
 
 from portal.accounts import services as accounts
 from portal.accounts.models import User
-from portal.appointments.models import OpeningHours, Place, Service
+from portal.appointments import services as appointments
+from portal.appointments.models import LAWYER_SERVICES, OpeningHours, Place
 from portal.calendar import services as calendar
 from portal.cases import services as cases
 from portal.certificates import services as certificates
@@ -228,13 +229,20 @@ def _sample_cases(users):
     )
 
 
+# The reception rota of the demo: the chief procurator and deputies in turn, each Wednesday
+# morning of the coming weeks (as many procuratorates hold 检察长接待日).
+DEMO_RECEPTION_LEADERS = [("王志远", "检察长"), ("李红", "副检察长"), ("陈国栋", "副检察长")]
+DEMO_RECEPTION_WEEKS = 8
+
+
 def _sample_appointments(users):
-    """A reception office open on working days for every service, and a verified lawyer."""
+    """A reception office open on working days for the lawyers' services, a published
+    reception rota (Wednesday mornings of the coming weeks), and a verified lawyer."""
     now = clock.now()
     place = Place(name="示例市人民检察院检察服务中心", address="示例市人民路1号", created_at=now)
     db.session.add(place)
     db.session.flush()
-    for service in Service:
+    for service in LAWYER_SERVICES:
         for weekday in range(5):
             for start, end in ((time(9), time(11, 30)), (time(14), time(17))):
                 db.session.add(
@@ -245,10 +253,25 @@ def _sample_appointments(users):
                         start_time=start,
                         end_time=end,
                         slot_minutes=30,
-                        capacity=3 if service is Service.RECEPTION_DAY else 2,
+                        capacity=2,
                         created_at=now,
                     )
                 )
+    today = clock.local_today()
+    wednesday = today + timedelta(days=(2 - today.weekday()) % 7)
+    for week in range(DEMO_RECEPTION_WEEKS):
+        name, title = DEMO_RECEPTION_LEADERS[week % len(DEMO_RECEPTION_LEADERS)]
+        appointments.publish_rota_day(
+            users[Role.CLERK],
+            place_id=place.id,
+            day=wednesday + timedelta(weeks=week),
+            leader_name=name,
+            leader_title=title,
+            start_time=time(9),
+            end_time=time(11, 30),
+            slot_minutes=30,
+            capacity=3,
+        )
     lawyer = lawyers.register_lawyer(DEMO_LAWYER)
     lawyers.confirm_email(lawyers.confirmation_token(lawyer))
     lawyers.verify_lawyer(lawyer, users[Role.CLERK])

@@ -42,6 +42,7 @@ TEMPLATES = {
     "openhouse_cancelled": "SMS_1024",
     "openhouse_changed": "SMS_1025",
     "openhouse_already_registered": "SMS_1026",
+    "visit_cancelled": "SMS_1027",
     "received.en": "SMS_2001",
 }
 

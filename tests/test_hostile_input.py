@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -29,7 +29,7 @@ from bs4 import BeautifulSoup
 from flask import current_app, got_request_exception
 from werkzeug.exceptions import HTTPException
 
-from portal.appointments.models import Booking, OpeningHours, Place
+from portal.appointments.models import Booking, OpeningHours, Place, ReceptionRotaDay
 from portal.cases.models import Case, CaseQueryGrant
 from portal.certificates.models import BriberyRecord, RecordApplication
 from portal.core import clock
@@ -43,7 +43,7 @@ from portal.lawyers.models import CaseBinding, CaseFileDelivery, LawyerAccount
 from portal.openhouse.models import Gathering
 from portal.petitions import workflow
 from portal.petitions.models import Attachment, Petition, WrittenNotice
-from tests.appointments.factories import book
+from tests.appointments.factories import add_rota_day, book
 from tests.cases.factories import make_grant
 from tests.deputies.factories import login_deputy, make_deputy, make_event, make_suggestion
 from tests.disclosure.factories import make_published_document, make_release
@@ -109,9 +109,10 @@ FORM_VALUES = {
 QUERY_PARAMETERS = {
     "api.list_documents": ["type", "procuratorate", "year", "page", "per_page"],
     "api.list_releases": ["category", "year", "page", "per_page"],
-    "appointments.new_booking": ["service", "place", "case_number", "week"],
-    "appointments.reception_day": ["place", "week"],
-    "appointments.reschedule_booking": ["week"],
+    "appointments.new_booking": ["service", "place", "case_number", "day", "month"],
+    "appointments.reception_day": ["place", "day", "month"],
+    "appointments.reschedule_booking": ["day", "month"],
+    "appointments_admin.rota": ["cancel"],
     "appointments_admin.day_schedule": ["place", "day"],
     "appointments_admin.reception_list": ["place", "day"],
     "appointments_admin.week_schedule": ["place", "day"],
@@ -216,7 +217,7 @@ def world(app):
         make_lawyer(verified=False)
         place = make_place()
         add_hours(place, service="file_reading")
-        add_hours(place, service="reception_day")
+        add_rota_day(place, date(2026, 11, 25))
         lawyer_case = make_lawyer_case()
         book(lawyer, place, "2026-11-24T09:00", case=lawyer_case.case_number)
         make_grant(lawyer_case, actor=staff[Role.CLERK])
@@ -326,6 +327,16 @@ ID_SOURCES = {
     "place_id": Place.id,
     "record_id": BriberyRecord.id,
     "release_id": Release.id,
+    "rota_day_id": ReceptionRotaDay.id,
+}
+
+# Pages whose form shows only for a choice made in the query string: the booking forms once a
+# day is chosen (day first, then the time), the rota's cancel form for one day.
+FORM_PAGE_QUERIES = {
+    "appointments.new_booking": "?day=2026-11-25",
+    "appointments.reception_day": "?day=2026-11-25",
+    "appointments.reschedule_booking": "?day=2026-11-26",
+    "appointments_admin.rota": "?cancel=1",
 }
 
 
@@ -531,7 +542,7 @@ def _discover_forms(world):
                 continue
             if rule.endpoint.startswith("api.") or rule.endpoint in ("site.health",):
                 continue
-            response = client.get(_build(rule, ids))
+            response = client.get(_build(rule, ids) + FORM_PAGE_QUERIES.get(rule.endpoint, ""))
             if response.mimetype != "text/html":
                 continue
             for action, fields, files in _forms_on(response.get_data(as_text=True)):

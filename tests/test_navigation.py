@@ -40,8 +40,8 @@ from tests.web import ClientRequest, parse
 # The pages without parameters each account reaches from its home page, as the rules say them:
 # petitions (and the written notices to be posted) are worked by clerks, handlers and leaders,
 # and only a clerk registers a letter, a visit or a call; cases and lawyers are theirs too, but only clerks and handlers change them;
-# the appointment schedules are theirs, closures are set by clerks, handlers and the
-# administrator; places and hours, users, the holiday calendar, the categories excluded
+# the appointment schedules are theirs, closures and the reception rota are set by clerks,
+# handlers and the administrator; places and hours, users, the holiday calendar, the categories excluded
 # from online reading and the outgoing messages given up or stuck are the administrator's;
 # publishing is the publishers'.
 SCHEDULES = {
@@ -86,6 +86,7 @@ REACHES = {
         *CASE_EDITING,
         *SCHEDULES,
         "appointments_admin.closures",
+        "appointments_admin.rota",
         *LAWYER_SERVICES,
         *RECORD_INQUIRY,
         *RECORD_KEEPING,
@@ -100,6 +101,7 @@ REACHES = {
         *CASE_EDITING,
         *SCHEDULES,
         "appointments_admin.closures",
+        "appointments_admin.rota",
         *LAWYER_SERVICES,
         *RECORD_INQUIRY,
         *RECORD_KEEPING,
@@ -132,6 +134,7 @@ REACHES = {
         "calendar_admin.edit_calendar",
         "appointments_admin.places",
         "appointments_admin.closures",
+        "appointments_admin.rota",
         "lawyers_admin.edit_exclusions",
         "backoffice.list_notice_wordings",
         "operations_admin.list_outbox",
@@ -197,6 +200,7 @@ NEVER = {
     Role.HANDLER: {"backoffice.register_petition", "lawyers_admin.edit_exclusions"},
     Role.LEADER: {
         "appointments_admin.closures",
+        "appointments_admin.rota",
         "cases_admin.new_case",
         "users_admin.list_users",
         "certificates_admin.new_record",
@@ -252,10 +256,11 @@ def demo(app, frozen_now):
     as_lawyer.post(
         "appointments.new_booking",
         _data={
-            **as_lawyer.form_fields("appointments.new_booking"),
+            **as_lawyer.form_fields("appointments.new_booking", day="2026-11-25"),
             "service": "file_reading",
             "place": str(place.id),
-            "slot": "2026-11-24T09:00",  # Tuesday; the clock is frozen on Monday morning
+            # Wednesday; the clock is frozen on Monday morning, so it can still be moved online.
+            "slot": "2026-11-25T09:00",
             "case_number": case.case_number,
         },
     )
@@ -394,7 +399,11 @@ def test_the_administrator_reaches_the_pages_only_administrators_may_use(client,
     assert url("lawyers_admin.edit_exclusions") in linked
     places = as_admin.get("appointments_admin.places")
     tabs = {a["href"] for a in places.select("nav ul.tabs a[href]")}
-    assert tabs == {url("appointments_admin.places"), url("appointments_admin.closures")}
+    assert tabs == {
+        url("appointments_admin.places"),
+        url("appointments_admin.closures"),
+        url("appointments_admin.rota"),
+    }
     as_admin.get("appointments_admin.closures")
     exclusions = as_admin.get("lawyers_admin.edit_exclusions")
     tabs = {a["href"] for a in exclusions.select("nav ul.tabs a[href]")}

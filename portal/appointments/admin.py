@@ -1,8 +1,10 @@
 """Back office: the day's and week's schedule per place, check-in and no-shows, confirming and
-declining, the reception-day list, closures, and (for administrators) places and opening hours.
+declining, the reception-day list and rota, closures, and (for administrators) places and
+opening hours.
 
 Clerks and handlers run appointments; leaders may look; administrators configure places and
-hours. Closures may be set by those who run appointments and by administrators. Each view's
+hours. Closures and the reception rota may be set by those who run appointments and by
+administrators. Each view's
 roles are its guard below (templates ask `can_open`); which action a booking offers is the
 transition table in workflow.py. These views only parse the form, call services.py (the rules,
 the changes and their audit events) or queries.py (the lists), flash and redirect; the request
@@ -20,11 +22,20 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from portal.appointments import availability, queries, services, workflow
-from portal.appointments.forms import WEEKDAYS, ClosureForm, DeclineForm, HoursForm, PlaceForm
+from portal.appointments.forms import (
+    WEEKDAYS,
+    CancelRotaDayForm,
+    ClosureForm,
+    DeclineForm,
+    HoursForm,
+    PlaceForm,
+    RotaDayForm,
+)
 from portal.appointments.models import Place, Service
 from portal.appointments.workflow import BOOKING_STAFF, SCHEDULE_VIEWERS
 from portal.core import audit, clock, params
 from portal.core.forms import PortalForm
+from portal.core.i18n import format_day
 from portal.core.permissions import Role, is_safe_next, roles_required
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db
@@ -255,6 +266,102 @@ def closures():
         result=result,
         closures=queries.recent_closures(),
     ), status
+
+
+# ---- the reception rota ----------------------------------------------------------------------
+
+
+def rota_form(*, empty: bool = False):
+    form = RotaDayForm(formdata=None) if empty else RotaDayForm()
+    form.place.choices = [SelectChoice("", _("Choose a place"))] + [
+        SelectChoice(str(p.id), p.name) for p in queries.all_places() if p.is_active
+    ]
+    return form
+
+
+def render_rota(form, cancel_form=None, cancelling: int | None = None, result=None, status=200):
+    rota = queries.rota_from(clock.local_today())
+    return render_template(
+        "appointments/admin/rota.html",
+        form=form,
+        cancel_form=cancel_form or CancelRotaDayForm(prefix="cancel"),
+        cancelling=cancelling,
+        rota=rota,
+        free=_free_places(rota),
+        result=result,
+    ), status
+
+
+def _free_places(rota) -> dict[int, int]:
+    """Places left on each standing rota day (the same count the public page shows)."""
+    free = {}
+    for rota_day in rota:
+        if rota_day.is_standing:
+            views = availability.availability(
+                rota_day.place_id, Service.RECEPTION_DAY, rota_day.day, 1
+            )
+            free[rota_day.id] = sum(v.free for v in views.get(rota_day.day, []))
+    return free
+
+
+@bp.route("/rota", methods=["GET", "POST"])
+@roles_required(*CLOSURE_STAFF)
+def rota():
+    form = rota_form()
+    if not form.validate_on_submit():
+        # ?cancel=<id> opens the form that withdraws that day (a link per day, no script).
+        cancelling = params.lenient(params.int_arg, request.args, "cancel", low=1, high=2**31 - 1)
+        return render_rota(form, cancelling=cancelling, status=400 if form.errors else 200)
+    try:
+        rota_day = services.publish_rota_day(
+            current_user,
+            place_id=int(form.place.data),
+            day=form.day.data,
+            leader_name=form.leader_name.data,
+            leader_title=form.leader_title.data,
+            start_time=form.start_time.data,
+            end_time=form.end_time.data,
+            slot_minutes=form.slot_minutes.data,
+            capacity=form.capacity.data,
+        )
+    except InvalidTransition as error:
+        db.session.rollback()
+        getattr(form, error.field if error.field in form else "day").errors = [str(error)]
+        return render_rota(form, status=409)
+    db.session.commit()
+    flash(
+        _(
+            "Reception day %(day)s published: citizens can book it now.",
+            day=format_day(rota_day.day),
+        ),
+        "success",
+    )
+    return redirect(url_for(".rota"))
+
+
+@bp.route("/rota/<int:rota_day_id>/cancel", methods=["POST"])
+@roles_required(*CLOSURE_STAFF)
+def cancel_rota_day(rota_day_id: int):
+    rota_day = queries.get_rota_day(rota_day_id) or abort(404)
+    cancel_form = CancelRotaDayForm(prefix="cancel")
+    if not cancel_form.validate_on_submit():
+        return render_rota(rota_form(empty=True), cancel_form, rota_day_id, status=400)
+    try:
+        result = services.cancel_rota_day(rota_day, current_user, reason=cancel_form.reason.data)
+    except InvalidTransition as error:
+        db.session.rollback()
+        cancel_form.reason.errors = [str(error)]
+        return render_rota(rota_form(empty=True), cancel_form, rota_day_id, status=409)
+    db.session.commit()
+    flash(
+        ngettext(
+            "Reception day cancelled. %(num)d visit cancelled; the visitor is sent an SMS.",
+            "Reception day cancelled. %(num)d visits cancelled; each visitor is sent an SMS.",
+            len(result.cancelled),
+        ),
+        "success",
+    )
+    return render_rota(rota_form(empty=True), result=result)
 
 
 # ---- places and opening hours (administrators) -----------------------------------------------

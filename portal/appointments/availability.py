@@ -3,22 +3,37 @@ closures and the slot counters. Read-side only: the rules that refuse a slot whe
 it are services.resolve_slot, and places are taken and released in slots.py.
 
 Rules (each configurable in portal/config.py):
-- slots exist only on working days (portal.calendar: public holidays off, make-up working days
-  on; a make-up working day on a weekend follows Monday's hours);
+- the lawyers' services have slots on working days by their opening hours (portal.calendar:
+  public holidays off, make-up working days on; a make-up working day on a weekend follows
+  Monday's hours);
+- the reception day has slots only on the days of its published rota (ReceptionRotaDay), which
+  staff set date by date: a chief procurator's reception day is not every weekday;
 - a slot can be booked from BOOKING_MIN_NOTICE_MINUTES before it starts, and at most
-  BOOKING_HORIZON_DAYS days ahead (counted in local days from today);
+  BOOKING_HORIZON_DAYS days ahead (counted in local days from today); a past slot or one too
+  soon is never offered;
 - a slot in a closure is not offered.
+
+People pick a day first (`free_places_by_day`, shown as a month, `month_weeks`) and then one of
+that day's free times (`bookable`), so a phone shows one month and one day, never every slot.
 """
 
 from __future__ import annotations
 
+import calendar as month_calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
-from portal.appointments.models import Closure, OpeningHours, Place, Service, Slot
+from portal.appointments.models import (
+    Closure,
+    OpeningHours,
+    Place,
+    ReceptionRotaDay,
+    Service,
+    Slot,
+)
 from portal.calendar.services import WorkCalendar, load_calendar
 from portal.core import clock
 from portal.extensions import db
@@ -73,7 +88,7 @@ def local_moment(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=clock.zone()).astimezone(UTC)
 
 
-def slots_from_hours(day: date, hours: OpeningHours) -> list[SlotTime]:
+def slots_from_hours(day: date, hours: OpeningHours | ReceptionRotaDay) -> list[SlotTime]:
     """The slots a rule makes on `day`; a last stretch shorter than a slot makes none."""
     slots = []
     moment = datetime.combine(day, hours.start_time)
@@ -93,28 +108,69 @@ def slots_from_hours(day: date, hours: OpeningHours) -> list[SlotTime]:
     return slots
 
 
-def hours_for(place_id: int | None, service: str | None) -> list[OpeningHours]:
-    query = sa.select(OpeningHours).join(Place).where(Place.is_active.is_(True))
+Rule = OpeningHours | ReceptionRotaDay
+
+
+def rules_for(
+    place_id: int | None, service: str | None, first_day: date, last_day: date
+) -> list[Rule]:
+    """What makes the slots of [first_day, last_day]: the opening hours of the lawyers'
+    services, the standing rota days of the reception day (opening hours for the reception
+    day, from before it had a rota, are not read)."""
+    rules: list[Rule] = []
+    if service != Service.RECEPTION_DAY:
+        query = (
+            sa.select(OpeningHours)
+            .join(Place)
+            .where(Place.is_active.is_(True), OpeningHours.service != Service.RECEPTION_DAY.value)
+        )
+        if place_id is not None:
+            query = query.where(OpeningHours.place_id == place_id)
+        if service is not None:
+            query = query.where(OpeningHours.service == service)
+        rules += db.session.scalars(query.order_by(OpeningHours.start_time))
+    if service in (None, Service.RECEPTION_DAY):
+        rules += rota_days(first_day, last_day, place_id)
+    return rules
+
+
+def rota_days(first_day: date, last_day: date, place_id: int | None = None):
+    """The standing rota days of [first_day, last_day] at active places, in date order."""
+    query = (
+        sa.select(ReceptionRotaDay)
+        .join(Place)
+        .where(
+            Place.is_active.is_(True),
+            ReceptionRotaDay.cancelled_at.is_(None),
+            ReceptionRotaDay.day >= first_day,
+            ReceptionRotaDay.day <= last_day,
+        )
+        .order_by(ReceptionRotaDay.day, ReceptionRotaDay.start_time)
+    )
     if place_id is not None:
-        query = query.where(OpeningHours.place_id == place_id)
-    if service is not None:
-        query = query.where(OpeningHours.service == service)
-    return db.session.scalars(query.order_by(OpeningHours.start_time)).all()
+        query = query.where(ReceptionRotaDay.place_id == place_id)
+    return db.session.scalars(query).all()
+
+
+def applies_on(rule: Rule, day: date, weekday: int | None) -> bool:
+    """A rota day applies on its date (whatever the working-day calendar: staff chose it);
+    opening hours on working days whose hours follow their weekday."""
+    if isinstance(rule, ReceptionRotaDay):
+        return rule.day == day
+    return weekday is not None and rule.weekday == weekday
 
 
 def slots_on(
     day: date,
     calendar: WorkCalendar,
-    hours: list[OpeningHours],
+    hours: list[Rule],
     place_id: int | None = None,
     service: str | None = None,
 ) -> list[SlotTime]:
     weekday = weekday_rule_for(day, calendar)
-    if weekday is None:
-        return []
     found = {}
     for rule in hours:
-        if rule.weekday != weekday:
+        if not applies_on(rule, day, weekday):
             continue
         if (place_id is not None and rule.place_id != place_id) or (
             service is not None and rule.service != service
@@ -130,7 +186,8 @@ def find_slot(place_id: int, service: str, starts_at: datetime) -> SlotTime | No
     """The offered slot starting at `starts_at` (aware), or None if the hours offer none."""
     day = clock.local_date(starts_at)
     calendar = load_calendar(day, days=1)
-    for slot in slots_on(day, calendar, hours_for(place_id, service), place_id, service):
+    rules = rules_for(place_id, service, day, day)
+    for slot in slots_on(day, calendar, rules, place_id, service):
         if slot.starts_at == starts_at.astimezone(UTC):
             return slot
     return None
@@ -180,7 +237,7 @@ def availability(place_id: int, service: str, first_day: date, days: int) -> dic
     many places are free and whether it can be booked now."""
     last_day = first_day + timedelta(days=days)
     calendar = load_calendar(first_day, days=days)
-    hours = hours_for(place_id, service)
+    hours = rules_for(place_id, service, first_day, last_day)
     start, end = clock.start_of_local_day(first_day), clock.start_of_local_day(last_day)
     rows = {
         clock.as_utc(row.starts_at): row
@@ -218,15 +275,46 @@ def availability(place_id: int, service: str, first_day: date, days: int) -> dic
     return result
 
 
+def free_places_by_day(days: dict[date, list[SlotView]]) -> dict[date, int]:
+    """How many places can be booked now on each day: the calendar a person picks a day from."""
+    return {day: sum(view.free for view in bookable(views)) for day, views in days.items()}
+
+
+def bookable(views: list[SlotView]) -> list[SlotView]:
+    """The slots a person can choose: free, not closed, not past, not too soon, not too far."""
+    return [view for view in views if view.is_bookable]
+
+
+def month_weeks(month: date) -> list[list[date | None]]:
+    """The month of `month` as weeks from Monday to Sunday; None before its first and after its
+    last day."""
+    return [
+        [day if day.month == month.month else None for day in week]
+        for week in month_calendar.Calendar(firstweekday=0).monthdatescalendar(
+            month.year, month.month
+        )
+    ]
+
+
+def is_inside_change_cutoff(starts_at: datetime, now: datetime, cutoff_hours: int) -> bool:
+    """True when a booking of this slot, made `now`, could no longer be changed or cancelled
+    online (BOOKING_CHANGE_CUTOFF_HOURS): whoever books it must phone to cancel."""
+    return now > starts_at - timedelta(hours=cutoff_hours)
+
+
 def places_offering(service: Service | str) -> list[Place]:
+    """Active places where the service can be booked: opening hours for a lawyer service, a
+    standing rota day from today on for the reception day."""
+    if Service(service) is Service.RECEPTION_DAY:
+        offering = sa.select(ReceptionRotaDay.place_id).where(
+            ReceptionRotaDay.cancelled_at.is_(None),
+            ReceptionRotaDay.day >= clock.local_today(),
+        )
+    else:
+        offering = sa.select(OpeningHours.place_id).where(OpeningHours.service == str(service))
     return db.session.scalars(
         sa.select(Place)
-        .where(
-            Place.is_active.is_(True),
-            Place.id.in_(
-                sa.select(OpeningHours.place_id).where(OpeningHours.service == str(service))
-            ),
-        )
+        .where(Place.is_active.is_(True), Place.id.in_(offering))
         .order_by(Place.name)
     ).all()
 

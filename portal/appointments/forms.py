@@ -6,6 +6,7 @@ table; services.resolve_slot checks it against the opening hours, the calendar a
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -46,13 +47,32 @@ class SlotChoice:
         if not (field.data or "").strip():
             from wtforms.validators import StopValidation
 
-            raise StopValidation(str(_l("Choose a free slot in the calendar.")))
+            raise StopValidation(str(_l("Choose a day in the calendar, then a free time.")))
+
+
+class LateChangeLabel:
+    """The label of the box a lawyer ticks to book a time inside the online change cut-off
+    (services.require_late_acceptance): it names the service centre's phone number from the
+    settings, read when the label is shown."""
+
+    def __str__(self) -> str:
+        return str(
+            _l(
+                "I know that this appointment cannot be changed or cancelled online, and that I "
+                "must call %(phone)s if I cannot come.",
+                phone=current_app.config["SERVICE_CENTRE_PHONE"],
+            )
+        )
+
+
+LATE_CHANGE_LABEL = LateChangeLabel()
 
 
 class BookingForm(OnceOnlyForm):
     service = HiddenField()
     place = HiddenField()
     slot = StringField(_l("Slot"), validators=[SlotChoice()])
+    accept_late = BooleanField(LATE_CHANGE_LABEL)
     case_number = case_number_field()
     note = TextAreaField(
         _l("What do you need? (optional)"),
@@ -64,6 +84,7 @@ class BookingForm(OnceOnlyForm):
 
 class RescheduleForm(PortalForm):
     slot = StringField(_l("New slot"), validators=[SlotChoice()])
+    accept_late = BooleanField(LATE_CHANGE_LABEL)
 
 
 class CancelForm(PortalForm):
@@ -153,15 +174,16 @@ class PlaceForm(PortalForm):
     is_active = BooleanField(_l("Open for bookings"), default=True)
 
 
-def service_choices(blank=None):
+def service_choices(blank=None, services=tuple(Service)):
     choices = [SelectChoice("", blank)] if blank else []
-    return choices + [SelectChoice(s.value, s.label) for s in Service]
+    return choices + [SelectChoice(s.value, s.label) for s in services]
 
 
 class HoursForm(PortalForm):
+    # The reception day has no weekly hours: its days are the published rota (RotaDayForm).
     service = SelectField(
         _l("Service"),
-        choices=lambda: service_choices(_l("Choose a service")),
+        choices=lambda: service_choices(_l("Choose a service"), LAWYER_SERVICES),
         validators=[DataRequired(_l("Choose a service."))],
     )
     weekday = SelectField(
@@ -228,6 +250,65 @@ class ClosureForm(PortalForm):
 
         if self.day_from.data and field.data and field.data < self.day_from.data:
             raise ValidationError(_l("The last day cannot be before the first day."))
+
+
+class RotaDayForm(PortalForm):
+    """A day of the reception rota (services.publish_rota_day); the view fills the places."""
+
+    place = SelectField(_l("Place"), validators=[DataRequired(_l("Choose a place."))])
+    day = DayField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
+    leader_name = StringField(
+        _l("Leader who receives"),
+        description=_l("As the public should read it, e.g. 张明."),
+        validators=[
+            DataRequired(_l("Enter the leader's name.")),
+            max_length(50),
+            NoControlCharacters(),
+        ],
+    )
+    leader_title = StringField(
+        _l("Title"),
+        description=_l("e.g. 检察长, 副检察长, 检察委员会专职委员."),
+        validators=[DataRequired(_l("Enter the title.")), max_length(50), NoControlCharacters()],
+    )
+    start_time = TimeField(
+        _l("From"), validators=[InputRequired(_l("Enter when the reception starts, like 09:00."))]
+    )
+    end_time = TimeField(
+        _l("Until"), validators=[InputRequired(_l("Enter when the reception ends, like 11:30."))]
+    )
+    slot_minutes = IntegerField(
+        _l("Minutes per visitor"),
+        default=30,
+        validators=[
+            InputRequired(_l("Enter the minutes per visit.")),
+            NumberRange(5, 240, _l("Enter between 5 and 240 minutes.")),
+        ],
+    )
+    capacity = IntegerField(
+        _l("Visitors per time"),
+        description=_l("How many visitors (or groups) are received in each time."),
+        default=1,
+        validators=[
+            InputRequired(_l("Enter how many visitors each time takes.")),
+            NumberRange(1, 100, _l("Enter a number between 1 and 100.")),
+        ],
+    )
+
+    def validate_end_time(self, field):
+        from wtforms.validators import ValidationError
+
+        if self.start_time.data and field.data and field.data <= self.start_time.data:
+            raise ValidationError(_l("The reception must end after it starts."))
+
+
+class CancelRotaDayForm(PortalForm):
+    reason = TextAreaField(
+        _l("Reason"),
+        description=_l("Every visitor booked on this day is sent it by SMS."),
+        validators=[DataRequired(_l("Give the reason.")), max_length(500), NoControlCharacters()],
+        render_kw={"rows": 2},
+    )
 
 
 LAWYER_SERVICE_VALUES = frozenset(s.value for s in LAWYER_SERVICES)

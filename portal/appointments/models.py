@@ -16,7 +16,7 @@ lawyer's e-mails in notices.py, read-side lists in queries.py.
 from __future__ import annotations
 
 import enum
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -98,6 +98,63 @@ class OpeningHours(db.Model):
     @property
     def service_enum(self) -> Service:
         return Service(self.service)
+
+
+class ReceptionRotaDay(db.Model):
+    """A published day of the chief procurator's reception (检察长接待日): which leader receives
+    on `day` at the place, from `start_time` to `end_time` (local time) in slots of
+    `slot_minutes`, each for `capacity` visitors. Citizens can book only on these days, which
+    staff publish ahead; the opening hours of the other services do not apply to it.
+
+    Cancelling one (`cancelled_at` set, with the reason the visitors read) closes its slots
+    through a Closure (`closure_id`), which cancels the visits booked and tells each visitor.
+    One day that still stands per place and date (the partial unique index)."""
+
+    __tablename__ = "reception_rota_days"
+    audit_kind = "rota_day"  # names it in the audit trail
+    __table_args__ = (
+        sa.CheckConstraint("end_time > start_time", name="ends_after_start"),
+        sa.CheckConstraint("slot_minutes BETWEEN 5 AND 240", name="slot_minutes"),
+        sa.CheckConstraint("capacity BETWEEN 1 AND 100", name="capacity"),
+        sa.CheckConstraint(
+            "(cancelled_at IS NULL) = (cancel_reason IS NULL)", name="cancelled_has_reason"
+        ),
+        sa.Index(
+            "uq_reception_rota_days_standing",
+            "place_id",
+            "day",
+            unique=True,
+            sqlite_where=sa.text("cancelled_at IS NULL"),
+            postgresql_where=sa.text("cancelled_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    place_id: Mapped[int] = mapped_column(sa.ForeignKey("appointment_places.id"), index=True)
+    day: Mapped[date] = mapped_column(sa.Date, index=True)
+    # Shown to the public as written, e.g. "张明" and "检察长" / "副检察长".
+    leader_name: Mapped[str] = mapped_column(sa.String(50))
+    leader_title: Mapped[str] = mapped_column(sa.String(50))
+    start_time: Mapped[time] = mapped_column(sa.Time)
+    end_time: Mapped[time] = mapped_column(sa.Time)
+    slot_minutes: Mapped[int]
+    capacity: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    cancelled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
+    closure_id: Mapped[int | None] = mapped_column(sa.ForeignKey("appointment_closures.id"))
+
+    place = relationship("Place")
+
+    # A rota day is the reception day's rule for slots, as opening hours are the other
+    # services' (availability.slots_from_hours reads both).
+    service = Service.RECEPTION_DAY.value
+
+    @property
+    def is_standing(self) -> bool:
+        return self.cancelled_at is None
 
 
 class Slot(db.Model):

@@ -1,20 +1,23 @@
-"""What the lawyer is told by e-mail about a booking: the texts, in the portal's default
-language (the lawyer chose no other), queued in the outbox in the caller's transaction.
-
-Reception-day visitors leave a mobile number, not an e-mail address: staff call them (the
-closure page lists whom), so nothing here writes to them. When to tell is decided in
-services.py, which calls `tell_lawyer` after staff confirm or decline and after a closure.
+"""What people are told about a booking, in the portal's default language (they chose no
+other), queued in the outbox in the caller's transaction: the lawyer by e-mail; the
+reception-day visitor, who leaves a mobile number and no e-mail address, by SMS when a closure
+or a withdrawn rota day cancels the visit (the closure page also lists them for staff to call).
+Times read as on the pages (core/i18n.format_time_range): `12月2日（周三）09:30–10:00`.
+When to tell is decided in services.py.
 """
 
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from portal.appointments.models import Booking, BookingState, Service
-from portal.core import clock, mail
+from portal.core import mail, sms
+from portal.core.i18n import format_time_range
 from portal.core.urls import public_url
+
+VISIT_CANCELLED = "visit_cancelled"  # the SMS kind (its template in SMS_TEMPLATES)
 
 
 def tell_lawyer(booking: Booking) -> None:
@@ -24,7 +27,7 @@ def tell_lawyer(booking: Booking) -> None:
         return
     config = current_app.config
     with force_locale(config["BABEL_DEFAULT_LOCALE"]):
-        when = format_datetime(clock.as_utc(booking.slot.starts_at), "medium")
+        when = format_time_range(booking.slot.starts_at, booking.slot.ends_at)
         values = {
             "name": booking.lawyer.name,
             "reference": booking.reference,
@@ -58,3 +61,24 @@ def tell_lawyer(booking: Booking) -> None:
                 **values,
             )
     mail.enqueue(booking.lawyer.email, subject, body)
+
+
+def tell_visitor_cancelled(booking: Booking) -> None:
+    """SMS the reception-day visitor that the visit is cancelled, why, and whom to call.
+    Nothing for a lawyer's booking."""
+    if not booking.is_reception_visit:
+        return
+    config = current_app.config
+    with force_locale(config["BABEL_DEFAULT_LOCALE"]):
+        values = {
+            "reference": booking.reference,
+            "when": format_time_range(booking.slot.starts_at, booking.slot.ends_at),
+            "reason": booking.cancel_reason,
+            "phone": config["SERVICE_CENTRE_PHONE"],
+        }
+        text = _(
+            "Your reception-day visit %(reference)s (%(when)s) is cancelled: %(reason)s "
+            "Please call %(phone)s to arrange another day.",
+            **values,
+        )
+    sms.enqueue(booking.visitor_mobile, VISIT_CANCELLED, values, text)

@@ -12,7 +12,15 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from portal.appointments.models import Booking, Closure, OpeningHours, Place, Service, Slot
+from portal.appointments.models import (
+    Booking,
+    Closure,
+    OpeningHours,
+    Place,
+    ReceptionRotaDay,
+    Service,
+    Slot,
+)
 from portal.core import clock
 from portal.extensions import db
 
@@ -133,3 +141,27 @@ def place_named(name: str) -> Place | None:
 
 def get_opening_hours(hours_id: int) -> OpeningHours | None:
     return db.session.get(OpeningHours, hours_id)
+
+
+def standing_rota_day(place_id: int, day) -> ReceptionRotaDay | None:
+    return db.session.scalar(
+        sa.select(ReceptionRotaDay).where(
+            ReceptionRotaDay.place_id == place_id,
+            ReceptionRotaDay.day == day,
+            ReceptionRotaDay.cancelled_at.is_(None),
+        )
+    )
+
+
+def get_rota_day(rota_day_id: int) -> ReceptionRotaDay | None:
+    return db.session.get(ReceptionRotaDay, rota_day_id)
+
+
+def rota_from(first_day, *, limit: int = 200) -> list[ReceptionRotaDay]:
+    """The rota from `first_day` on, cancelled days included (staff see what they withdrew)."""
+    return db.session.scalars(
+        sa.select(ReceptionRotaDay)
+        .where(ReceptionRotaDay.day >= first_day)
+        .order_by(ReceptionRotaDay.day, ReceptionRotaDay.place_id)
+        .limit(limit)
+    ).all()

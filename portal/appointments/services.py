@@ -37,12 +37,13 @@ from portal.appointments.models import (
     Closure,
     OpeningHours,
     Place,
+    ReceptionRotaDay,
     Service,
     Slot,
 )
 from portal.appointments.workflow import Action
 from portal.cases import queries as cases_queries
-from portal.core import audit, clock, codes
+from portal.core import audit, clock, codes, i18n
 from portal.core.audit import EventType
 from portal.core.lookups import guarded_lookup
 from portal.core.workflow import SYSTEM, InvalidTransition
@@ -52,6 +53,7 @@ audit.register_subject_kinds(
     {
         "place": audit.SubjectKind(_l("Reception place")),
         "closure": audit.SubjectKind(_l("Closure")),
+        "rota_day": audit.SubjectKind(_l("Reception day")),
         "booking": audit.SubjectKind(_l("Booking"), BookingState),
     }
 )
@@ -61,6 +63,8 @@ audit.register_event_types(
         "appointments.place_saved": EventType(_l("Appointment place saved")),
         "appointments.hours_added": EventType(_l("Opening hours added")),
         "appointments.hours_removed": EventType(_l("Opening hours removed")),
+        "appointments.rota_day_published": EventType(_l("Reception day published")),
+        "appointments.rota_day_cancelled": EventType(_l("Reception day cancelled")),
     }
 )
 
@@ -164,9 +168,11 @@ def book_for_lawyer(
     case_number: str,
     note: str | None,
     submission_key: str,
+    accepts_late_change: bool = False,
 ) -> Booking:
     """A verified lawyer books a slot. Returns the earlier booking when the same form was
-    submitted before. Raises InvalidTransition (with the form field it concerns)."""
+    submitted before. Raises InvalidTransition (with the form field it concerns); a slot inside
+    the online change cut-off only with `accepts_late_change` (see `require_late_acceptance`)."""
     if getattr(lawyer, "is_lawyer", False):
         _lock_lawyer(lawyer.id)  # first: the checks below then see every earlier booking
     earlier = queries.booking_by_submission_key(submission_key)
@@ -182,6 +188,7 @@ def book_for_lawyer(
     if not service.is_for_lawyers:
         raise InvalidTransition(_l("Choose a lawyer service."), field="service")
     slot = resolve_slot(place_id, service, starts_at)
+    require_late_acceptance(slot, accepts_late_change)
     key = lawyer_key(lawyer.id, case_number, service, slot)
     if queries.is_active_key_held(key):
         raise InvalidTransition(DUPLICATE_LAWYER, field="slot")
@@ -240,14 +247,12 @@ def _refuse_overlap(lawyer_id: int, slot: SlotTime, *, excluding: int | None = N
         query = query.where(Booking.id != excluding)
     other = db.session.scalar(query)
     if other is not None:
-        start = clock.as_utc(other.slot.starts_at).astimezone(clock.zone())
-        end = clock.as_utc(other.slot.ends_at).astimezone(clock.zone())
         raise InvalidTransition(
             _l(
                 "You already have a booking at an overlapping time (%(when)s, booking code "
                 "%(reference)s). You cannot be at two appointments at once: choose another "
                 "time, or move or cancel that booking first.",
-                when=f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}",
+                when=i18n.TimeRange(other.slot.starts_at, other.slot.ends_at),
                 reference=other.reference,
             ),
             field="slot",
@@ -331,19 +336,53 @@ def find_visit_for_cancel(reference: str, code: str) -> Booking | None:
     return guarded_lookup("reception_visit", reference, attempt)
 
 
-# ---- the holder changes ----------------------------------------------------------------------
+# ---- the change cut-off ----------------------------------------------------------------------
+#
+# A lawyer's booking can be changed or cancelled online until BOOKING_CHANGE_CUTOFF_HOURS before
+# it starts; after that only by phone (the service centre's number, SERVICE_CENTRE_PHONE), when
+# staff can still give the place to someone else. A slot that starts sooner than that is still
+# offered, because short-notice appointments are real needs (a deadline for opinions, a meeting
+# the prosecutor asked for), but marked, and booked only when the lawyer has ticked that they
+# know they must phone to change it: refusing it would send them to the phone anyway, and
+# offering it silently is what left people unable to cancel without warning.
+
+
+def require_late_acceptance(slot: SlotTime, accepted: bool) -> None:
+    """InvalidTransition (field "accept_late") when `slot` is inside the cut-off and the person
+    has not accepted that it cannot be changed or cancelled online."""
+    cutoff = current_app.config["BOOKING_CHANGE_CUTOFF_HOURS"]
+    if not accepted and availability.is_inside_change_cutoff(slot.starts_at, clock.now(), cutoff):
+        raise InvalidTransition(
+            _l(
+                "This time starts in less than %(n)s hours, so it cannot be changed or cancelled "
+                "online. Tick the box to confirm you know this, or choose a later time.",
+                n=cutoff,
+            ),
+            field="accept_late",
+        )
+
+
+def is_changeable_online(booking: Booking) -> bool:
+    """Whether the lawyer can still move or cancel the booking online (before the cut-off)."""
+    cutoff = current_app.config["BOOKING_CHANGE_CUTOFF_HOURS"]
+    return not availability.is_inside_change_cutoff(
+        clock.as_utc(booking.slot.starts_at), clock.now(), cutoff
+    )
 
 
 def _require_before_cutoff(booking: Booking) -> None:
-    hours = current_app.config["BOOKING_CHANGE_CUTOFF_HOURS"]
-    if clock.now() > clock.as_utc(booking.slot.starts_at) - timedelta(hours=hours):
+    if not is_changeable_online(booking):
         raise InvalidTransition(
             _l(
                 "Bookings can be changed or cancelled online until %(n)s hours before the slot. "
-                "Call us if you cannot come.",
-                n=hours,
+                "If you cannot come, call %(phone)s.",
+                n=current_app.config["BOOKING_CHANGE_CUTOFF_HOURS"],
+                phone=current_app.config["SERVICE_CENTRE_PHONE"],
             )
         )
+
+
+# ---- the holder changes ----------------------------------------------------------------------
 
 
 def cancel(booking: Booking, actor, *, reason: str) -> None:
@@ -365,9 +404,12 @@ def cancel(booking: Booking, actor, *, reason: str) -> None:
     workflow.apply(booking, Action.CANCEL, actor, detail={"reason": reason})
 
 
-def reschedule(booking: Booking, actor, *, starts_at: datetime | None) -> None:
+def reschedule(
+    booking: Booking, actor, *, starts_at: datetime | None, accepts_late_change: bool = False
+) -> None:
     """The lawyer moves the booking to another slot of the same place and service, before the
-    cut-off, in one transaction (slots.move). The moved booking waits for staff again."""
+    cut-off, in one transaction (slots.move). The moved booking waits for staff again; a new
+    slot inside the cut-off only with `accepts_late_change`."""
     if booking.lawyer_id is not None:
         _lock_lawyer(booking.lawyer_id)
     workflow.check(booking, Action.RESCHEDULE, actor)
@@ -376,6 +418,7 @@ def reschedule(booking: Booking, actor, *, starts_at: datetime | None) -> None:
     slot = resolve_slot(old_slot.place_id, booking.service, starts_at)
     if slot.starts_at == clock.as_utc(old_slot.starts_at):
         raise InvalidTransition(_l("Choose a slot other than the one you have."), field="slot")
+    require_late_acceptance(slot, accepts_late_change)
     key = lawyer_key(booking.lawyer_id, booking.case_number, booking.service, slot)
     if queries.is_active_key_held(key, excluding=booking.id):
         raise InvalidTransition(DUPLICATE_LAWYER, field="slot")
@@ -438,7 +481,7 @@ class ClosureResult:
 
     @property
     def visitors_to_call(self) -> list[Booking]:
-        """Reception-day visitors leave a mobile, not an e-mail: staff call them."""
+        """Reception-day visitors, who are sent an SMS: staff call those it cannot reach."""
         return [b for b in self.cancelled if b.is_reception_visit]
 
 
@@ -452,7 +495,8 @@ def close(
     reason: str,
 ) -> ClosureResult:
     """Close a period: no slot in it is offered, every booking in it is cancelled with the
-    reason, and each lawyer who booked is e-mailed (through the outbox, in this transaction).
+    reason, and each lawyer who booked is e-mailed, each reception-day visitor sent an SMS
+    (through the outbox, in this transaction).
 
     The slot rows are marked closed first (slots.close_slots, one UPDATE that serialises with
     any booking racing for them), and only then are the bookings read: none can slip in between.
@@ -493,6 +537,7 @@ def close(
         booking.cancel_reason, booking.closure_id = reason, closure.id
         workflow.apply(booking, Action.CANCEL_BY_CLOSURE, SYSTEM, detail={"closure": closure.id})
         notices.tell_lawyer(booking)
+        notices.tell_visitor_cancelled(booking)
     db.session.flush()
     return ClosureResult(closure, affected)
 
@@ -506,6 +551,109 @@ def closure_period(day_from, day_to, time_from: time | None, time_to: time | Non
     else:
         ends_at = clock.start_of_local_day(day_to + timedelta(days=1))
     return starts_at, ends_at
+
+
+# ---- the reception rota ----------------------------------------------------------------------
+#
+# A chief procurator's reception day (检察长接待日) is not every weekday: the procuratorate
+# publishes which leader receives on which dates, and citizens book only those days. Staff who
+# run appointments publish a day (place, date, leader, hours, visitors per slot) and cancel one
+# with a reason. Cancelling a day that has visits booked does not refuse: a leader called away
+# cannot receive whatever the bookings say, so the day's slots are closed through a Closure,
+# which cancels every visit on it and sends each visitor an SMS with the reason and the number
+# to call (notices.tell_visitor_cancelled); the staff page then lists them to call as well.
+
+
+def publish_rota_day(
+    staff,
+    *,
+    place_id: int | None,
+    day,
+    leader_name: str,
+    leader_title: str,
+    start_time: time,
+    end_time: time,
+    slot_minutes: int,
+    capacity: int,
+) -> ReceptionRotaDay:
+    """Publish a reception day; citizens can book it at once. InvalidTransition (with its
+    field) for a place that is not open, a day already past, hours that end before they start,
+    or a place that already has a reception day on that date."""
+    place = queries.get_place(place_id) if place_id else None
+    if place is None or not place.is_active:
+        raise InvalidTransition(_l("Choose a place that is open for bookings."), field="place")
+    if day < clock.local_today():
+        raise InvalidTransition(_l("Choose today or a later day."), field="day")
+    if end_time <= start_time:
+        raise InvalidTransition(_l("The reception must end after it starts."), field="end_time")
+    if queries.standing_rota_day(place.id, day) is not None:
+        raise InvalidTransition(
+            _l("This place already has a reception day on that date."), field="day"
+        )
+    rota_day = ReceptionRotaDay(
+        place_id=place.id,
+        day=day,
+        leader_name=leader_name.strip(),
+        leader_title=leader_title.strip(),
+        start_time=start_time,
+        end_time=end_time,
+        slot_minutes=slot_minutes,
+        capacity=capacity,
+        created_at=clock.now(),
+        created_by_id=staff.id,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(rota_day)
+            db.session.flush()
+    except sa.exc.IntegrityError:  # the same day published in parallel
+        raise InvalidTransition(
+            _l("This place already has a reception day on that date."), field="day"
+        ) from None
+    audit.record(
+        "appointments.rota_day_published",
+        actor=staff,
+        subject=rota_day,
+        detail={
+            "day": day.isoformat(),
+            "leader": f"{rota_day.leader_title} {rota_day.leader_name}",
+            "hours": f"{start_time:%H:%M}-{end_time:%H:%M}",
+            "slot_minutes": slot_minutes,
+            "capacity": capacity,
+        },
+    )
+    return rota_day
+
+
+def cancel_rota_day(rota_day: ReceptionRotaDay, staff, *, reason: str) -> ClosureResult:
+    """Withdraw a published reception day: its slots close, each visit booked on it is
+    cancelled and the visitor sent an SMS with the reason (see the note above)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidTransition(_l("Give the reason the visitors will read."), field="reason")
+    if not rota_day.is_standing:
+        raise InvalidTransition(_l("This reception day is already cancelled."))
+    if rota_day.day < clock.local_today():
+        raise InvalidTransition(_l("This reception day is over."))
+    rota_day.cancelled_at, rota_day.cancelled_by_id = clock.now(), staff.id
+    rota_day.cancel_reason = reason
+    db.session.flush()
+    result = close(
+        staff,
+        place_id=rota_day.place_id,
+        service=Service.RECEPTION_DAY,
+        starts_at=availability.local_moment(rota_day.day, rota_day.start_time),
+        ends_at=availability.local_moment(rota_day.day, rota_day.end_time),
+        reason=reason,
+    )
+    rota_day.closure_id = result.closure.id
+    audit.record(
+        "appointments.rota_day_cancelled",
+        actor=staff,
+        subject=rota_day,
+        detail={"cancelled": len(result.cancelled), "reason": reason},
+    )
+    return result
 
 
 # ---- places and opening hours (administrators) -----------------------------------------------

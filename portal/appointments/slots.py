@@ -144,7 +144,7 @@ def close_slots(
     row yet, so that the one UPDATE covers it)."""
     day, last = clock.local_date(starts_at), clock.local_date(ends_at - timedelta(seconds=1))
     calendar = availability.load_calendar(day, days=(last - day).days + 1)
-    hours = availability.hours_for(place_id, service)
+    hours = availability.rules_for(place_id, service, day, last)
     while day <= last:
         for slot in availability.slots_on(day, calendar, hours, place_id, service):
             if slot.starts_at < ends_at and slot.ends_at > starts_at:

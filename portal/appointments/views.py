@@ -1,9 +1,12 @@
 """Booking pages for lawyers (under /lawyer/bookings, behind `lawyer_required`) and for
 citizens (the reception day, without an account).
 
-The calendar is a server-rendered table of the week's slots; each free slot is a radio button
-whose label says the day, the time and the places free, so the page works without JavaScript
-and with a keyboard or a screen reader.
+Booking is day first, for phones, in two steps: a compact month calendar (a server-rendered
+table) where each day with free places is a link saying how many; then, for the chosen day
+only, its free times as radio buttons and the fields (with a link back to the month). Plain links and one form: the page works without JavaScript,
+by keyboard and with a screen reader, and a phone never lists a week of slots. The rules of the
+booking (until when it can be changed online, the number to call after that) are shown before
+the first field.
 
 These views only parse the form, call services.py (the booking rules) or queries.py, flash and
 redirect or render; the request commits once here. What a booking page offers comes from the
@@ -39,54 +42,97 @@ from portal.appointments.forms import (
 )
 from portal.appointments.models import LAWYER_SERVICES, Booking, Service
 from portal.core import clock, codes, params
+from portal.core.i18n import format_time_range
 from portal.core.lookups import LookupLocked
 from portal.core.permissions import lawyer_required
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db, limiter
 
 bp = Blueprint("appointments", __name__)
-WEEK_DAYS = 7
-
-
-def _week_start(raw: str | None) -> date:
-    today = clock.local_today()
-    start = params.lenient(params.date_arg, {"week": raw}, "week", **params.DAYS, default=today)
-    last = today + timedelta(days=current_app.config["BOOKING_HORIZON_DAYS"])
-    return min(max(start, today), last)
 
 
 def _int(raw) -> int | None:
     return None if raw is None else params.bounded_int(raw)
 
 
-def calendar_context(service: Service, place_id: int | None, week: date, endpoint: str, **args):
+def _month_arg(raw: str | None) -> date | None:
+    """The first of the month asked for as "2026-12", or None."""
+    if not raw or len(raw) != 7:
+        return None
+    try:
+        return date.fromisoformat(f"{raw}-01")
+    except ValueError:
+        return None
+
+
+def chooser_context(
+    service: Service, place_id: int | None, endpoint: str, *, selected: str | None, **url_args
+):
+    """What the day-first chooser shows: the month (the one asked for, else the chosen day's,
+    else the first with free places), each day's free places from today to the horizon, the
+    chosen day (`?day=`, or the day of the slot posted) and its free times, which of them are
+    inside the online change cut-off, and for the reception day the rota."""
+    config = current_app.config
     places = availability.places_offering(service)
     place = next((p for p in places if p.id == place_id), places[0] if places else None)
-    days = availability.availability(place.id, service, week, WEEK_DAYS) if place else {}
-    calendar = availability.load_calendar(week, days=WEEK_DAYS)
     today = clock.local_today()
-    horizon = today + timedelta(days=current_app.config["BOOKING_HORIZON_DAYS"])
+    horizon = today + timedelta(days=config["BOOKING_HORIZON_DAYS"])
+    span = (horizon - today).days + 1
+    days = availability.availability(place.id, service, today, span) if place else {}
+    free = availability.free_places_by_day(days)
 
-    def week_url(start):
+    posted = availability.parse_slot_key(selected)
+    chosen = params.lenient(params.date_arg, request.args, "day", low=today, high=horizon)
+    if chosen is None and posted is not None and today <= clock.local_date(posted) <= horizon:
+        chosen = clock.local_date(posted)
+    first_free = next((day for day, places_free in free.items() if places_free), today)
+    month = (chosen or _month_arg(request.args.get("month")) or first_free).replace(day=1)
+    month = min(max(month, today.replace(day=1)), horizon.replace(day=1))
+    times = availability.bookable(days.get(chosen, [])) if chosen else []
+    now, cutoff = clock.now(), config["BOOKING_CHANGE_CUTOFF_HOURS"]
+    late = {
+        view.slot.key
+        for view in times
+        if service.is_for_lawyers
+        and availability.is_inside_change_cutoff(view.slot.starts_at, now, cutoff)
+    }
+
+    def url(**args):
         return url_for(
             endpoint,
-            service=service.value,
-            place=place.id if place else None,
-            week=start.isoformat(),
+            service=service.value if service.is_for_lawyers else None,
+            place=place.id if place and len(places) > 1 else None,
+            **url_args,
             **args,
         )
 
+    def month_url(first):
+        return url(month=first.strftime("%Y-%m"))
+
+    previous_month = (month - timedelta(days=1)).replace(day=1)
+    next_month = (month + timedelta(days=31)).replace(day=1)
+    rota = (
+        availability.rota_days(today, horizon, place.id)
+        if place and service is Service.RECEPTION_DAY
+        else []
+    )
     return {
         "service": service,
         "places": places,
         "place": place,
-        "week": week,
-        "days": days,
-        "calendar": calendar,
-        "prev_url": week_url(week - timedelta(days=WEEK_DAYS)) if week > today else None,
-        "next_url": week_url(week + timedelta(days=WEEK_DAYS))
-        if week + timedelta(days=WEEK_DAYS) <= horizon
-        else None,
+        "month": month,
+        "weeks": availability.month_weeks(month),
+        "free": free,
+        "chosen": chosen,
+        "times": times,
+        "late": late,
+        "selected": selected,
+        "day_url": lambda day: url(day=day.isoformat()),
+        "change_day_url": month_url(chosen.replace(day=1)) if chosen else None,
+        "prev_url": month_url(previous_month) if month > today.replace(day=1) else None,
+        "next_url": month_url(next_month) if next_month <= horizon else None,
+        "rota": rota,
+        "rota_on": {rota_day.day: rota_day for rota_day in rota},
     }
 
 
@@ -118,14 +164,14 @@ def new_booking():
                 case_number=form.case_number.data,
                 note=form.note.data,
                 submission_key=form.submission_key.data,
+                accepts_late_change=form.accept_late.data,
             )
         except InvalidTransition as error:
             db.session.rollback()
             if error.forbidden:
                 abort(403)
-            getattr(
-                form, error.field if error.field in ("slot", "case_number") else "slot"
-            ).errors = [str(error)]
+            fields = ("slot", "case_number", "accept_late")
+            getattr(form, error.field if error.field in fields else "slot").errors = [str(error)]
             status = 409
         else:
             db.session.commit()
@@ -140,17 +186,11 @@ def new_booking():
             return redirect(url_for(".show_booking", booking_id=booking.id))
     elif form.errors:
         status = 400
-    context = calendar_context(
-        service, place_id, _week_start(request.args.get("week")), ".new_booking"
-    )
+    context = chooser_context(service, place_id, ".new_booking", selected=form.slot.data)
     form.service.data = service.value
     form.place.data = context["place"].id if context["place"] else ""
     return render_template(
-        "appointments/new_booking.html",
-        form=form,
-        lawyer_services=LAWYER_SERVICES,
-        selected=form.slot.data,
-        **context,
+        "appointments/new_booking.html", form=form, lawyer_services=LAWYER_SERVICES, **context
     ), status
 
 
@@ -168,6 +208,7 @@ def show_booking(booking_id: int):
         booking=booking,
         form=CancelForm(),
         allowed=workflow.allowed_actions(booking, current_user),
+        changeable_online=services.is_changeable_online(booking),
     )
 
 
@@ -194,6 +235,7 @@ def cancel_booking(booking_id: int):
         booking=booking,
         form=form,
         allowed=workflow.allowed_actions(booking, current_user),
+        changeable_online=services.is_changeable_online(booking),
     ), status
 
 
@@ -206,12 +248,16 @@ def reschedule_booking(booking_id: int):
     if form.validate_on_submit():
         try:
             services.reschedule(
-                booking, current_user, starts_at=availability.parse_slot_key(form.slot.data)
+                booking,
+                current_user,
+                starts_at=availability.parse_slot_key(form.slot.data),
+                accepts_late_change=form.accept_late.data,
             )
         except InvalidTransition as error:
             db.session.rollback()
             booking = own_booking(booking_id)
-            form.slot.errors = [str(error)]
+            field = "accept_late" if error.field == "accept_late" else "slot"
+            getattr(form, field).errors = [str(error)]
             status = 409
         else:
             db.session.commit()
@@ -225,18 +271,18 @@ def reschedule_booking(booking_id: int):
             return redirect(url_for(".show_booking", booking_id=booking.id))
     elif form.errors:
         status = 400
-    context = calendar_context(
+    context = chooser_context(
         booking.service_enum,
         booking.slot.place_id,
-        _week_start(request.args.get("week")),
         ".reschedule_booking",
+        selected=form.slot.data,
         booking_id=booking.id,
     )
     return render_template(
         "appointments/reschedule.html",
         form=form,
         booking=booking,
-        selected=form.slot.data,
+        changeable_online=services.is_changeable_online(booking),
         **context,
     ), status
 
@@ -259,7 +305,8 @@ def booking_ics(booking_id: int):
         ),
         location=f"{place.name}, {place.address}",
         description=_(
-            "Booking code %(reference)s; case %(case)s.",
+            "%(when)s. Booking code %(reference)s; case %(case)s.",
+            when=format_time_range(slot.starts_at, slot.ends_at),
             reference=booking.reference,
             case=booking.case_number,
         ),
@@ -313,13 +360,11 @@ def reception_day():
             return response
     elif form.errors:
         status = 400
-    context = calendar_context(
-        Service.RECEPTION_DAY, place_id, _week_start(request.args.get("week")), ".reception_day"
+    context = chooser_context(
+        Service.RECEPTION_DAY, place_id, ".reception_day", selected=form.slot.data
     )
     form.place.data = context["place"].id if context["place"] else ""
-    return render_template(
-        "appointments/reception_day.html", form=form, selected=form.slot.data, **context
-    ), status
+    return render_template("appointments/reception_day.html", form=form, **context), status
 
 
 @bp.route("/reception-day/cancel", methods=["GET", "POST"])

@@ -66,6 +66,8 @@ audit.register_detail_keys(
         "hours": audit.DetailKey(_l("Hours")),
         "slot_minutes": audit.DetailKey(_l("Minutes per slot")),
         "capacity": audit.DetailKey(_l("Places per slot")),
+        "day": audit.DetailKey(_l("Date")),
+        "leader": audit.DetailKey(_l("Leader who receives")),
     },
     legacy={
         "booking.requested": _HOLDER + r"slot (?P<slot>\S+) place (?P<place>[0-9]+)",

@@ -28,14 +28,15 @@ def place():
 
 
 # Who may open each back-office page of appointments, written out from the rules: clerks and
-# handlers run appointments, leaders look at the schedules and bookings, closures are also set by
-# administrators, places and hours only by administrators; publishers have no part in it.
+# handlers run appointments, leaders look at the schedules and bookings, closures and the
+# reception rota are also set by administrators, places and hours only by administrators; publishers have no part in it.
 PAGES = {
     "appointments_admin.day_schedule": {"clerk", "handler", "leader"},
     "appointments_admin.week_schedule": {"clerk", "handler", "leader"},
     "appointments_admin.reception_list": {"clerk", "handler", "leader"},
     "appointments_admin.show_booking": {"clerk", "handler", "leader"},
     "appointments_admin.closures": {"clerk", "handler", "admin"},
+    "appointments_admin.rota": {"clerk", "handler", "admin"},
     "appointments_admin.places": {"admin"},
     "appointments_admin.edit_place": {"admin"},
 }

@@ -160,7 +160,9 @@ def test_someone_elses_booking_is_not_found_and_cannot_be_changed(client_request
     )
     assert db.session.get(Booking, booking.id).status == BookingState.REQUESTED
     # A lawyer id in the form is ignored: the booking is always the logged-in lawyer's.
-    tokens = client_request.form_fields("appointments.new_booking", place=setup.id)
+    tokens = client_request.form_fields(
+        "appointments.new_booking", place=setup.id, day="2026-11-26"
+    )
     client_request.post(
         "appointments.new_booking",
         _data={**tokens, "lawyer_id": str(owner.id), "service": "file_reading",
@@ -172,25 +174,41 @@ def test_someone_elses_booking_is_not_found_and_cannot_be_changed(client_request
     assert newest.id == booking.id + 1 and newest.lawyer_id == other.id
 
 
-def test_the_calendar_page_lists_free_slots_as_labelled_radios(client_request, setup):
+def test_the_page_offers_a_month_of_days_first_then_the_chosen_days_free_times(
+    client_request, setup
+):
     lawyer = make_lawyer()
     book(make_lawyer(), setup, "2026-11-24T09:00")
     login_lawyer(client_request.client, lawyer)
     client_request.client.set_cookie("portal_locale", "en")
     page = client_request.get("appointments.new_booking", service="file_reading", place=setup.id)
-    assert page.select("table caption") and page.select('table th[scope="row"]')
+    # No time is listed before a day is chosen; each day with free places is a link saying how
+    # many (today, at 10:00, only 10:30 is not too soon: 2 places; Tuesday: 7 of 8 places).
+    assert page.select('input[type="radio"]') == []
+    days = {a.get_text(" ", strip=True): a["href"] for a in page.select("a.month-day")}
+    assert any("Tue 24 Nov: 7 places free" in text for text in days)
+    assert any("Mon 23 Nov: 2 places free" in text for text in days)
+    assert not any("Sat 28 Nov" in text for text in days)  # no hours on Saturdays
+    page = client_request.get(
+        "appointments.new_booking", service="file_reading", place=setup.id, day="2026-11-23"
+    )
     radios = {radio["value"] for radio in page.select('input[type="radio"][name="slot"]')}
-    assert "2026-11-24T09:00" in radios
-    assert "2026-11-23T09:00" not in radios  # already past
-    text = page.get_text(" ")
-    assert "1 place free" in text and "2 places free" in text
+    assert radios == {"2026-11-23T10:30"}  # 09:00, 09:30 past; 10:00 within 30 minutes
+    page = client_request.get(
+        "appointments.new_booking", service="file_reading", place=setup.id, day="2026-11-24"
+    )
+    labels = [label.get_text(" ", strip=True) for label in page.select(".slot-list label")]
+    assert labels[0].startswith("09:00–09:30 1 place free")
+    assert "Cannot be changed or cancelled online" in labels[0]  # 23 hours away
+    assert page.select_one("input[name=accept_late]") is not None
+    assert "2 places free" in labels[-1]
 
 
 def test_booking_through_the_page_then_the_ics_parses(client_request, setup):
     lawyer = make_lawyer()
     login_lawyer(client_request.client, lawyer)
     tokens = client_request.form_fields(
-        "appointments.new_booking", service="meeting", place=setup.id
+        "appointments.new_booking", service="meeting", place=setup.id, day="2026-11-24"
     )
     add_hours(setup, service="meeting", weekdays=(1,), start=time(14, 0), end=time(15, 0))
     client_request.post(

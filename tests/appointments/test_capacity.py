@@ -28,6 +28,7 @@ CAPACITY = 3
 # Monday 23 November 2026, 10:00 in Beijing; the slot is on Tuesday at 09:00.
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 SLOT_KEY = "2026-11-24T09:00"
+SLOT_DAY = SLOT_KEY[:10]
 
 
 @pytest.fixture
@@ -103,6 +104,7 @@ def test_thirty_parallel_bookings_for_a_slot_of_three_end_in_exactly_three(app, 
                 case_number="示检刑诉受〔2026〕1号",
                 note=None,
                 submission_key=secrets.token_urlsafe(32),
+                accepts_late_change=True,
             )
         except InvalidTransition as error:
             db.session.rollback()
@@ -136,7 +138,9 @@ def test_thirty_parallel_posts_through_the_http_stack_end_in_exactly_three(
         browser = new_client_request()
         login_lawyer(browser.client, db.session.get(LawyerAccount, lawyer_id))
         forms.append(
-            browser.form_fields("appointments.new_booking", service="file_reading", place=place_id)
+            browser.form_fields(
+                "appointments.new_booking", service="file_reading", place=place_id, day=SLOT_DAY
+            )
         )
         browsers.append(browser)
     db.session.commit()
@@ -152,6 +156,7 @@ def test_thirty_parallel_posts_through_the_http_stack_end_in_exactly_three(
                 "place": str(place_id),
                 "slot": SLOT_KEY,
                 "case_number": "示检刑诉受〔2026〕1号",
+                "accept_late": "y",  # the slot is less than a day away
             },
         )
         return response.status_code

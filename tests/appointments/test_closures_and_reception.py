@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import time
+from datetime import date, time
 
 import pytest
 import sqlalchemy as sa
@@ -17,7 +17,7 @@ from portal.core import audit, clock, mail
 from portal.core.permissions import Role
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db
-from tests.appointments.factories import NOW, book
+from tests.appointments.factories import NOW, add_rota_day, book
 from tests.factories import login, make_user
 from tests.lawyers.factories import add_hours, make_lawyer, make_place
 
@@ -27,7 +27,7 @@ def place():
     with clock.frozen(NOW):
         place = make_place()
         add_hours(place, start=time(9, 0), end=time(11, 0), capacity=2)
-        add_hours(place, service="reception_day", weekdays=(2,), start=time(14, 0), end=time(16, 0))
+        add_rota_day(place, date(2026, 11, 25))  # Wednesday, 14:00–16:00
         yield place
 
 
@@ -107,10 +107,12 @@ def test_citizens_reserve_a_reception_visit_and_cancel_it_with_the_code(
     client_request, new_client_request, place
 ):
     client_request.client.set_cookie("portal_locale", "en")
-    page = client_request.get("appointments.reception_day", place=place.id)
+    page = client_request.get("appointments.reception_day", place=place.id, day="2026-11-25")
     radios = {radio["value"] for radio in page.select('input[type="radio"][name="slot"]')}
     assert "2026-11-25T14:00" in radios
-    tokens = client_request.form_fields("appointments.reception_day", place=place.id)
+    tokens = client_request.form_fields(
+        "appointments.reception_day", place=place.id, day="2026-11-25"
+    )
     data = {**tokens, "place": str(place.id), "slot": "2026-11-25T14:00", "name": "王某某",
             "mobile": "13800001111", "subject": "反映案件办理久拖不决的问题"}  # fmt: skip
     receipt = client_request.post("appointments.reception_day", _data=data, _expected_status=200)
@@ -126,7 +128,9 @@ def test_citizens_reserve_a_reception_visit_and_cancel_it_with_the_code(
     assert [dd.get_text(strip=True) for dd in again.select("dd.code")] == [reference, code]
     assert db.session.scalar(sa.select(sa.func.count(Booking.id))) == 1
     # One visit per mobile and day.
-    tokens = client_request.form_fields("appointments.reception_day", place=place.id)
+    tokens = client_request.form_fields(
+        "appointments.reception_day", place=place.id, day="2026-11-25"
+    )
     client_request.post(
         "appointments.reception_day",
         _data={**data, **tokens, "slot": "2026-11-25T15:00"},

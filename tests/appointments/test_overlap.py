@@ -50,7 +50,7 @@ def test_overlapping_bookings_of_one_lawyer_are_refused_across_services_and_plac
     lawyer = make_lawyer()
     first = book(lawyer, reading, "2026-11-24T09:30")  # 09:30–10:00
     message = refused(lawyer, meeting, "2026-11-24T09:00", service="meeting", case="示检2号")
-    assert first.reference in message and "2026-11-24 09:30–10:00" in message
+    assert first.reference in message and "11月24日（周二）09:30–10:00" in message
     # Another case, the same service and place, the same time: refused too.
     refused(lawyer, reading, "2026-11-24T09:30", case="示检3号")
     # Touching is not overlapping: 10:00–11:00 starts when the first ends.
@@ -90,7 +90,9 @@ def test_moving_a_booking_onto_another_of_the_same_lawyer_is_refused(places):
 
 
 def _new_booking_form(browser, place_id):
-    return browser.form_fields("appointments.new_booking", service="meeting", place=place_id)
+    return browser.form_fields(
+        "appointments.new_booking", service="meeting", place=place_id, day="2026-11-24"
+    )
 
 
 @pytest.mark.parametrize(
@@ -114,6 +116,7 @@ def test_the_booking_page_says_why_in_the_lawyers_language(
                 "place": str(meeting.id),
                 "slot": "2026-11-24T09:00",
                 "case_number": "示检刑诉受〔2026〕2号",
+                "accept_late": "y",
             },
             _expected_status=409,
         )
@@ -143,6 +146,7 @@ def test_parallel_bookings_of_one_lawyer_at_one_time_end_in_one(app, places):
                     case_number=f"示检刑诉受〔2026〕{i + 10}号",
                     note=None,
                     submission_key=secrets.token_urlsafe(32),
+                    accepts_late_change=True,
                 )
             except InvalidTransition as error:
                 db.session.rollback()

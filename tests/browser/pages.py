@@ -173,6 +173,7 @@ STAFF_PAGES = {
     "appointments-week": ("clerk", _goto("/staff/appointments/week")),
     "reception-list": ("clerk", _goto("/staff/appointments/reception-day")),
     "places": ("admin", _goto("/staff/appointments/places")),
+    "reception-rota": ("clerk", _goto("/staff/appointments/rota")),
     "statistics": ("leader", _goto("/staff/statistics/")),
     "statistics-bad-filter": ("leader", _goto("/staff/statistics/?from=2026-13", status=400)),
     "open-procuratorate-staff": ("publisher", _goto("/staff/open-procuratorate/")),
