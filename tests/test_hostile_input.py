@@ -355,7 +355,6 @@ def _real_ids(petition) -> dict:
         "token": "not-a-token",
         "day": "2027-01-01",
         "category": "state_secret",
-        "kind": "acknowledgment",
         "filename": "missing.css",
         "anything": "nothing-here",
         "locale": "en",
@@ -378,8 +377,13 @@ def _path(endpoint, **values):
 PLACEHOLDER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
+# Parameters whose real values differ by route: a notice wording's kind, an open day's kind.
+ENDPOINT_VALUES = {"backoffice.edit_notice_wording": {"kind": "acknowledgment"}}
+
+
 def _build(rule, values: dict) -> str:
     """The rule's path with each parameter replaced by its (already encoded) value."""
+    values = values | ENDPOINT_VALUES.get(rule.endpoint, {})
     return PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), rule.rule)
 
 
