@@ -269,3 +269,14 @@ def index_tokens(text: str) -> str:
 
 def query_words(text: str) -> list[str]:
     return words(text, for_index=False)
+
+
+def english_names(tokens) -> list[str]:
+    """The English words of the legal terms among `tokens`, each once, for the index: a text
+    that says 诈骗罪 is found by `fraud`."""
+    terms = legal_terms()
+    found: dict[str, None] = {}
+    for token in tokens:
+        for word in _WORD.findall(normalise(terms.get(token) or "")):
+            found[word] = None
+    return list(found)
