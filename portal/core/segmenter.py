@@ -60,6 +60,7 @@ _WORD = re.compile(r"[^\W_]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _FORMAT = "marisa-u32-2"  # part of the folder's name: a new layout never reads an old build
 _WORDS, _COUNTS = "words.marisa", "counts.u32"
+_LONGEST_WORD = 24  # longer than any word of the dictionary
 _BUILDER = (
     "import sys; from portal.core.segmenter import _write_mapped_dictionary as w; w(sys.argv[1])"
 )
@@ -241,7 +242,10 @@ def _segment_run(run: str, for_index: bool) -> tuple[str, ...]:
     frequencies = jieba.dt.FREQ
     tokens: list[str] = []
     for word in jieba.cut(run, HMM=False):
-        for length in range(2, len(word)):
+        # A run of letters and digits is one "word" of any length: only jieba's own two and
+        # three characters inside it, so that a long one costs time in proportion to it.
+        longest = len(word) - 1 if len(word) <= _LONGEST_WORD else 3
+        for length in range(2, longest + 1):
             for start in range(len(word) - length + 1):
                 part = word[start : start + length]
                 if frequencies.get(part):

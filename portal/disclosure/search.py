@@ -408,15 +408,12 @@ def search(raw_query: str | None, filters: Filters = Filters(), *, page: int = 1
     return result
 
 
+@lru_cache(maxsize=1)
 def _english_vocabulary() -> dict[str, list[tuple[str, str]]]:
     """Each English word of the legal terms' names -> the (English name, term) pairs it is in,
     the shortest names first (`fraud` before `contract fraud`)."""
-    return _vocabulary(tuple(segmenter.legal_terms().items()))
-
-
-@lru_cache(maxsize=1)
-def _vocabulary(terms: tuple[tuple[str, str], ...]) -> dict[str, list[tuple[str, str]]]:
     vocabulary: dict[str, list[tuple[str, str]]] = {}
+    terms = segmenter.legal_terms().items()
     for term, english in sorted(terms, key=lambda pair: len(pair[1])):
         for word in segmenter.words(english, for_index=False):
             vocabulary.setdefault(word, []).append((english, term))
