@@ -8,11 +8,17 @@ query, so the same data gives the same results:
   jieba's search-mode sub-words too;
 * a phrase in quotes ("电信网络诈骗", "mobile phone") must also occur exactly, as a substring of
   the normalised text (`plain`), which the full-text match has already narrowed down;
+* legal terms are one word (不起诉, 取保候审: the segmenter's dictionary), and each entry also
+  holds the English names of the legal terms in it and its English title and summary, so that
+  `fraud` finds 诈骗罪;
 * filters by type, procuratorate and year (on SQLite as tokens of the FTS5 `facets` column,
   so a filtered search is one full-text intersection; on PostgreSQL as column conditions);
-  newest first (by entry id, which grows with
-  publication); a page of results, and a count that stops at COUNT_CAP so that a very common word
-  costs no more than a rare one.
+* entries whose head (title, document type in both languages, English title) holds every word
+  come first, then the others; newest first in each (by entry id, which grows with
+  publication). The head has a full-text index of its own, so this costs one more index count,
+  not a score for every match (bm25 or ts_rank over thousands of matches would cost more than the
+  whole search does today); a page of results, and a count that stops at COUNT_CAP so that a
+  very common word costs no more than a rare one.
 
 The user's query never reaches the database as syntax: it is reduced to letter-and-digit tokens,
 each quoted for FTS5 (`"盗窃" AND "手机"`) or as a tsquery lexeme (`'盗窃' & '手机'`), and phrases
