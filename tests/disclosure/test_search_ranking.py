@@ -161,3 +161,13 @@ def test_reindexing_fills_the_head_and_keeps_the_order(app):
     assert db.session.scalars(sa.select(SearchEntry.id).order_by(SearchEntry.id)).all() == ids
     assert found("不起诉") == [("document", second.id), ("document", first.id)]
     assert found("non-prosecution decision") == [("document", second.id), ("document", first.id)]
+
+
+def test_a_releases_english_title_and_summary_are_on_its_page(client_request):
+    release = make_release(
+        english_title="Telecom fraud cases", english_summary="Five typical cases of online fraud."
+    )
+    page = client_request.get("disclosure.show_release", release_id=release.id)
+    english = page.find("section", lang="en")
+    assert english.h2.text == "Telecom fraud cases"
+    assert "Five typical cases" in english.p.text
