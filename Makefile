@@ -27,6 +27,7 @@ translations: ## Compile the message catalogues
 
 db: ## Apply migrations to the database (DATABASE_URL, default instance/portal.sqlite)
 	$(FLASK) db upgrade
+	$(FLASK) search reindex
 
 demo: ## Load demo staff accounts and petitions, print the logins
 	$(FLASK) demo-data

@@ -49,10 +49,11 @@ def get_metadata():
 
 # Schema objects that are not in the models: the rate-limit counters (created by the limiter
 # store) and the full-text search index of migrations 0003 and 0019 (SQLite's FTS5 table with
-# its shadow tables; PostgreSQL's stored search vector and its GIN index).
+# its shadow tables; PostgreSQL's stored search vector and its GIN index), and of migration 0028
+# over the titles (search_fts_head; head_vector and its index).
 EXCLUDED_TABLES = {"rate_limit_counters", "search_fts"}
-EXCLUDED_INDEXES = {"ix_search_entries_tsv"}
-EXCLUDED_COLUMNS = {("search_entries", "search_vector")}
+EXCLUDED_INDEXES = {"ix_search_entries_tsv", "ix_search_entries_head_tsv"}
+EXCLUDED_COLUMNS = {("search_entries", "search_vector"), ("search_entries", "head_vector")}
 
 
 def include_object(obj, name, type_, reflected, compare_to):

@@ -190,6 +190,7 @@ def _register_cli(app: Flask) -> None:
     from portal.accounts.cli import users_cli
     from portal.core.filecheck import check_files_command
     from portal.demo import demo_data
+    from portal.disclosure.cli import search_cli
     from portal.operations.audit_cli import audit_cli
     from portal.operations.cli import send_mail, send_sms
     from portal.petitions.cli import index_duplicates, sweep_deadlines
@@ -208,3 +209,4 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(statistics_cli)
     app.cli.add_command(simulate)
+    app.cli.add_command(search_cli)

@@ -245,6 +245,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "LOOKUP_LIMIT": _env("LOOKUP_LIMIT", "10 per minute;60 per hour"),
         "LOGIN_LIMIT": _env("LOGIN_LIMIT", "10 per minute;100 per hour"),
         "SEARCH_LIMIT": _env("SEARCH_LIMIT", "60 per minute;1000 per hour"),
+        # PDFs of published documents: each copy is kept by the page cache, but a PDF that is
+        # not (a new address) takes a CJK font's subsetting to make.
+        "DOCUMENT_PDF_LIMIT": _env("DOCUMENT_PDF_LIMIT", "20 per minute;200 per hour"),
         # Mail: replies go out over SMTP from the outbox (`flask --app portal send-mail`).
         "MAIL_SERVER": _env("MAIL_SERVER"),
         "MAIL_PORT": _env_int("MAIL_PORT", 25),

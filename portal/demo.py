@@ -300,6 +300,12 @@ def _sample_disclosure(*, publisher, reviewer):
             case_number="示检刑不诉〔2026〕3号",
             document_date=date(2026, 9, 10),
             text=DEMO_NON_PROSECUTION,
+            english_title="Non-prosecution decision: theft from a supermarket",
+            english_summary=(
+                "The person was suspected of theft of goods worth 900 yuan. The circumstances were "
+                "minor, the loss was made good and the victim forgave him, so the procuratorate "
+                "decided not to prosecute."
+            ),
         ),
         publisher,
     )
@@ -312,6 +318,9 @@ def _sample_disclosure(*, publisher, reviewer):
             category="case_progress",
             procuratorate="示例市人民检察院",
             released_on=date(2026, 11, 2),
+            english_title="Five people prosecuted for telecom fraud",
+            english_summary="The procuratorate brought a public prosecution against five "
+            "suspects of telecom and online fraud.",
         ),
         publisher,
     )

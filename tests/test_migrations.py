@@ -27,16 +27,19 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 def include_object(obj, name, type_, reflected, compare_to):
     """As in migrations/env.py: the rate-limit counters table is created by the limiter store;
     the full-text search index (FTS5 table and its shadow tables on SQLite, the stored search
-    vector and its GIN index on PostgreSQL) is created by migrations 0003 and 0019 outside the
-    models."""
+    vector and its GIN index on PostgreSQL) is created by migrations 0003, 0019 and 0028 (over the
+    titles) outside the models."""
     if type_ == "table":
         return name not in {"rate_limit_counters", "search_fts"} and not name.startswith(
             "search_fts_"
         )
     if type_ == "index":
-        return name != "ix_search_entries_tsv"
+        return name not in {"ix_search_entries_tsv", "ix_search_entries_head_tsv"}
     if type_ == "column":
-        return (obj.table.name, name) != ("search_entries", "search_vector")
+        return (obj.table.name, name) not in {
+            ("search_entries", "search_vector"),
+            ("search_entries", "head_vector"),
+        }
     return True
 
 

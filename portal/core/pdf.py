@@ -102,22 +102,35 @@ def _new_document(footer_note: str) -> FPDF:
     return pdf
 
 
-def render(letter: Letter) -> bytes:
-    """The letter as the bytes of a PDF. Raises FontMissing when the font is not installed."""
+def _open(*, title: str, author: str, date: datetime, language: str, footer_note: str) -> FPDF:
+    """A new A4 document with the notice font and the metadata, its first page added. Raises
+    FontMissing when the font is not installed."""
     font = font_path(current_app.config)
-    pdf = _new_document(letter.number or letter.title)
+    pdf = _new_document(footer_note)
     # One font, one weight: reading and subsetting a CJK font is most of the time a PDF takes
     # (bench/notices.py), and a second weight would double it; headings are set larger instead.
     pdf.add_font("body", fname=str(font), collection_font_number=_face_number(font))
     pdf.set_margins(MARGIN_LEFT, 20, MARGIN_RIGHT)
     pdf.set_auto_page_break(True, margin=MARGIN_BOTTOM)
-    pdf.set_creation_date(letter.date)
-    pdf.set_title(letter.title)
-    pdf.set_author(letter.sender)
-    pdf.set_creator(letter.sender)
+    pdf.set_creation_date(date)
+    pdf.set_title(title)
+    pdf.set_author(author)
+    pdf.set_creator(author)
     pdf.set_producer("Sunshine Procuratorate Portal")
-    pdf.set_lang(letter.language)
+    pdf.set_lang(language)
     pdf.add_page()
+    return pdf
+
+
+def render(letter: Letter) -> bytes:
+    """The letter as the bytes of a PDF. Raises FontMissing when the font is not installed."""
+    pdf = _open(
+        title=letter.title,
+        author=letter.sender,
+        date=letter.date,
+        language=letter.language,
+        footer_note=letter.number or letter.title,
+    )
 
     pdf.set_font("body", size=22)
     pdf.set_text_color(180, 0, 0)  # the institution's name in red, as on official letters
@@ -160,15 +173,77 @@ def render(letter: Letter) -> bytes:
         pdf.set_y(top)
         pdf.set_x(MARGIN_LEFT + label_width)
         pdf.multi_cell(0, LINE_HEIGHT, value, new_x="LMARGIN", new_y="NEXT")
-    if letter.signature:
-        pdf.ln(10)
-        for line in letter.signature:
-            pdf.cell(0, LINE_HEIGHT, line, align="R", new_x="LMARGIN", new_y="NEXT")
+    _draw_signature(pdf, letter.signature)
     if letter.footer:
         pdf.ln(8)
         pdf.set_font("body", size=9)
         for line in letter.footer:
             pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _draw_signature(pdf: FPDF, lines: tuple[str, ...]) -> None:
+    if lines:
+        pdf.ln(10)
+        for line in lines:
+            pdf.cell(0, LINE_HEIGHT, line, align="R", new_x="LMARGIN", new_y="NEXT")
+
+
+@dataclass(frozen=True)
+class FormalDocument:
+    """A published legal document (文书) laid out as printed: the issuing procuratorate and the
+    document type as the heading, the number right-aligned under it, the body in paragraphs with
+    a first-line indent of two characters, the signature block right-aligned at the end. The
+    text is the published text, in Chinese; `facts` (labelled dates, the address it was
+    published at) are in the reader's language, in small print after it."""
+
+    issuer: str
+    kind: str
+    number: str
+    paragraphs: tuple[str, ...]
+    signature: tuple[str, ...]
+    date: datetime  # the publication: also the PDF's creation date
+    facts: tuple[tuple[str, str], ...] = ()
+    language: str = "zh-CN"
+
+
+# The two-character first-line indent of Chinese paragraphs: two ideographic spaces.
+INDENT = "\u3000\u3000"
+
+
+def render_formal(document: FormalDocument) -> bytes:
+    """The document as the bytes of a PDF with the layout of the public page. Raises FontMissing
+    when the font is not installed."""
+    pdf = _open(
+        title=f"{document.kind}（{document.number}）",
+        author=document.issuer,
+        date=document.date,
+        language=document.language,
+        footer_note=document.number,
+    )
+    pdf.set_font("body", size=16)
+    pdf.multi_cell(0, 10, document.issuer, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("body", size=22)
+    pdf.multi_cell(0, 14, document.kind, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("body", size=TEXT_SIZE)
+    pdf.cell(0, 8, document.number, align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    for paragraph in document.paragraphs:
+        pdf.multi_cell(
+            0, LINE_HEIGHT, INDENT + paragraph, align="L", wrapmode="CHAR",
+            new_x="LMARGIN", new_y="NEXT",
+        )  # fmt: skip
+        pdf.ln(1.5)
+    _draw_signature(pdf, document.signature)
+    if document.facts:
+        pdf.ln(8)
+        pdf.set_draw_color(120, 120, 120)
+        pdf.line(MARGIN_LEFT, pdf.get_y(), PAGE_WIDTH - MARGIN_RIGHT, pdf.get_y())
+        pdf.ln(2)
+        pdf.set_font("body", size=9)
+        for label, value in document.facts:
+            pdf.multi_cell(0, 5, f"{label}: {value}", wrapmode="CHAR", new_x="LMARGIN",
+                           new_y="NEXT")  # fmt: skip
     return bytes(pdf.output())
 
 
@@ -199,9 +274,11 @@ def _draw_qr(pdf: FPDF, url: str) -> None:
                 x += 1
 
 
-def as_download(content: bytes, filename: str):
+def as_download(content: bytes, filename: str, *, public: bool = False):
     """The response that hands a PDF to the one person entitled to it: as an attachment, and
-    never kept by a browser or a proxy cache (it carries a name and an address)."""
+    never kept by a browser or a proxy cache (it carries a name and an address). A `public` one
+    (a published document, the same for every reader) is buffered, so that the page cache may
+    keep it like a page (core/pagecache.py sets its Cache-Control)."""
     response = send_file(
         BytesIO(content),
         mimetype="application/pdf",
@@ -209,5 +286,10 @@ def as_download(content: bytes, filename: str):
         download_name=filename,
         max_age=0,
     )
-    response.headers["Cache-Control"] = "private, no-store"
+    if public:
+        response.direct_passthrough = False
+        response.set_data(content)
+        del response.headers["Cache-Control"]
+    else:
+        response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -75,6 +75,8 @@ def new_document():
                         document_date=form.document_date.data,
                         text=text,
                         involves_minor=form.involves_minor.data,
+                        english_title=form.english_title.data or "",
+                        english_summary=form.english_summary.data or "",
                         source_filename=filename,
                     ),
                     current_user,
@@ -382,6 +384,8 @@ def _release_data(form) -> services.ReleaseData:
         category=form.category.data,
         procuratorate=form.procuratorate.data,
         released_on=form.released_on.data,
+        english_title=form.english_title.data or "",
+        english_summary=form.english_summary.data or "",
     )
 
 
@@ -412,6 +416,8 @@ def _stored_release_form(release: Release):
             "category": release.category,
             "procuratorate": release.procuratorate,
             "released_on": release.released_on,
+            "english_title": release.english_title or "",
+            "english_summary": release.english_summary or "",
         },
     )
 

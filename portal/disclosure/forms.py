@@ -65,6 +65,20 @@ class DocumentForm(PortalForm):
         _l("The case concerns a crime against a minor"),
         description=_l("Every detail that could identify the minor must then be shielded."),
     )
+    english_title = StringField(
+        _l("English title (optional)"),
+        description=_l(
+            "For readers of English, like Non-prosecution decision: theft of a mobile phone. "
+            "Shown on the public page and found by English searches; no names."
+        ),
+        validators=[Optional(), max_length(300), NoControlCharacters()],
+    )
+    english_summary = TextAreaField(
+        _l("English summary (optional)"),
+        description=_l("A few sentences on what was decided; no names or personal details."),
+        validators=[Optional(), max_length(2000), NoControlCharacters()],
+        render_kw={"rows": 4},
+    )
 
 
 class TermForm(PortalForm):
@@ -162,4 +176,18 @@ class ReleaseForm(PortalForm):
             NoControlCharacters(),
         ],
         render_kw={"rows": 14},
+    )
+    english_title = StringField(
+        _l("English title (optional)"),
+        description=_l(
+            "For readers of English, like Non-prosecution decision: theft of a mobile phone. "
+            "Shown on the public page and found by English searches; no names."
+        ),
+        validators=[Optional(), max_length(300), NoControlCharacters()],
+    )
+    english_summary = TextAreaField(
+        _l("English summary (optional)"),
+        description=_l("A few sentences on what was decided; no names or personal details."),
+        validators=[Optional(), max_length(2000), NoControlCharacters()],
+        render_kw={"rows": 4},
     )

@@ -183,6 +183,10 @@ class LegalDocument(db.Model):
     # Fixed at review: the redacted text (the only text ever public) and the redactions made.
     redacted_text: Mapped[str | None] = mapped_column(sa.Text)
     redactions: Mapped[list | None] = mapped_column(sa.JSON)
+    # Optional, written by the publisher for readers of English (public, searched, and checked by
+    # the publication gate like the text); the document itself stays as published, in Chinese.
+    english_title: Mapped[str | None] = mapped_column(sa.String(300))
+    english_summary: Mapped[str | None] = mapped_column(sa.Text)
 
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -262,6 +266,9 @@ class Release(db.Model):
     public_title: Mapped[str | None] = mapped_column(sa.String(300))
     public_body: Mapped[str | None] = mapped_column(sa.Text)
     redactions: Mapped[list | None] = mapped_column(sa.JSON)
+    # Optional English title and summary, as for documents.
+    english_title: Mapped[str | None] = mapped_column(sa.String(300))
+    english_summary: Mapped[str | None] = mapped_column(sa.Text)
     category: Mapped[str] = mapped_column(sa.String(30), index=True)
     procuratorate: Mapped[str] = mapped_column(sa.String(100))
     released_on: Mapped[date] = mapped_column(sa.Date, index=True)
@@ -295,7 +302,10 @@ class SearchEntry(db.Model):
     tokens and facets (external content, kept in step by triggers) on SQLite, and on PostgreSQL a
     stored generated column `search_vector` (strip(to_tsvector('simple', tokens)), migration
     0019) with a GIN index. `plain` is the normalised lowercase text, for
-    exact phrase matching. Results are listed newest first: by id, which grows with publication.
+    exact phrase matching. `head` holds the tokens of the title, the document type and the English
+    title, indexed apart (migration 0028: `search_fts_head` on SQLite, `head_vector` on
+    PostgreSQL): entries whose head holds every word of a search come first. In each of the two
+    tiers results are listed newest first: by id, which grows with publication.
     """
 
     __tablename__ = "search_entries"
@@ -313,6 +323,8 @@ class SearchEntry(db.Model):
     procuratorate: Mapped[str] = mapped_column(sa.String(100), index=True)
     year: Mapped[int] = mapped_column(index=True)
     title: Mapped[str] = mapped_column(sa.String(300))
+    # The title's words, the type's (both languages) and the English title's: the first tier.
+    head: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     # Title and published text, normalised and lowercased (snippets come from the source row).
     plain: Mapped[str] = mapped_column(sa.Text)
     tokens: Mapped[str] = mapped_column(sa.Text)

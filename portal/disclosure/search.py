@@ -8,11 +8,17 @@ query, so the same data gives the same results:
   jieba's search-mode sub-words too;
 * a phrase in quotes ("电信网络诈骗", "mobile phone") must also occur exactly, as a substring of
   the normalised text (`plain`), which the full-text match has already narrowed down;
+* legal terms are one word (不起诉, 取保候审: the segmenter's dictionary), and each entry also
+  holds the English names of the legal terms in it and its English title and summary, so that
+  `fraud` finds 诈骗罪;
 * filters by type, procuratorate and year (on SQLite as tokens of the FTS5 `facets` column,
   so a filtered search is one full-text intersection; on PostgreSQL as column conditions);
-  newest first (by entry id, which grows with
-  publication); a page of results, and a count that stops at COUNT_CAP so that a very common word
-  costs no more than a rare one.
+* entries whose head (title, document type in both languages, English title) holds every word
+  come first, then the others; newest first in each (by entry id, which grows with
+  publication). The head has a full-text index of its own, so this costs one more index count,
+  not a score for every match (bm25 or ts_rank over thousands of matches would cost more than the
+  whole search does today); a page of results, and a count that stops at COUNT_CAP so that a
+  very common word costs no more than a rare one.
 
 The user's query never reaches the database as syntax: it is reduced to letter-and-digit tokens,
 each quoted for FTS5 (`"盗窃" AND "手机"`) or as a tsquery lexeme (`'盗窃' & '手机'`), and phrases
@@ -22,6 +28,7 @@ message for the user.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from dataclasses import dataclass
@@ -45,6 +52,7 @@ MAX_PAGE = COUNT_CAP // PER_PAGE
 _QUOTES = '"“”「」『』'
 _PHRASE_RE = re.compile(rf"[{_QUOTES}]([^{_QUOTES}]*)[{_QUOTES}]")
 _SPACE_RE = re.compile(r"\s+")
+_LATIN = re.compile(r"[a-z]")
 
 
 class QueryError(ValueError):
@@ -115,12 +123,23 @@ def facet_tokens(*, type_code: str | None, procuratorate: str | None, year: int 
     return " ".join(tokens)
 
 
+def _index_words(text: str) -> list[str]:
+    """The tokens of `text` and the English names of the legal terms among them."""
+    tokens = _usable(segmenter.words(text, for_index=True))
+    return tokens + segmenter.english_names(tokens)
+
+
 def entry_values(
     *, kind: str, ref_id: int, type_code: str, procuratorate: str, year: int, title: str,
-    text: str, published_on: date, extra: str = "",
+    text: str, published_on: date, extra: str = "", english_title: str = "",
+    english_summary: str = "",
 ) -> dict:  # fmt: skip
-    """The row stored for one published item (also used by the benchmark's bulk load)."""
-    tokens = _usable(segmenter.words(f"{title}\n{procuratorate}\n{extra}\n{text}", for_index=True))
+    """The row stored for one published item (also used by the benchmark's bulk load). `extra`
+    is the document type's Chinese name: with its English name it belongs to the head."""
+    head = _index_words(f"{title}\n{extra}\n{english_title}")
+    tokens = _index_words(
+        f"{title}\n{procuratorate}\n{extra}\n{english_title}\n{english_summary}\n{text}"
+    )
     return {
         "kind": kind,
         "ref_id": ref_id,
@@ -128,7 +147,8 @@ def entry_values(
         "procuratorate": procuratorate,
         "year": year,
         "title": title,
-        "plain": plain_text(f"{title}\n{text}"),
+        "plain": plain_text(f"{title}\n{english_title}\n{english_summary}\n{text}"),
+        "head": " ".join(head),
         "tokens": " ".join(tokens),
         "facets": facet_tokens(type_code=type_code, procuratorate=procuratorate, year=year),
         "published_on": published_on,
@@ -142,34 +162,67 @@ def _store(values: dict) -> None:
 
 
 def index_document(document: LegalDocument) -> None:
-    _store(
-        entry_values(
-            kind="document",
-            ref_id=document.id,
-            type_code=document.doc_type,
-            procuratorate=document.procuratorate,
-            year=document.document_date.year,
-            title=document.title,
-            text=document.redacted_text,
-            published_on=clock.local_date(document.published_at),
-            extra=document.type_enum.zh,
-        )
+    _store(_document_values(document))
+
+
+def _document_values(document: LegalDocument) -> dict:
+    return entry_values(
+        kind="document",
+        ref_id=document.id,
+        type_code=document.doc_type,
+        procuratorate=document.procuratorate,
+        year=document.document_date.year,
+        title=document.title,
+        text=document.redacted_text,
+        published_on=clock.local_date(document.published_at),
+        extra=document.type_enum.zh,
+        english_title=document.english_title or "",
+        english_summary=document.english_summary or "",
     )
 
 
 def index_release(release: Release) -> None:
-    _store(
-        entry_values(
-            kind="release",
-            ref_id=release.id,
-            type_code="release",
-            procuratorate=release.procuratorate,
-            year=release.released_on.year,
-            title=release.public_title,
-            text=release.public_body,
-            published_on=release.released_on,
-        )
+    _store(_release_values(release))
+
+
+def _release_values(release: Release) -> dict:
+    return entry_values(
+        kind="release",
+        ref_id=release.id,
+        type_code="release",
+        procuratorate=release.procuratorate,
+        year=release.released_on.year,
+        title=release.public_title,
+        text=release.public_body,
+        published_on=release.released_on,
+        english_title=release.english_title or "",
+        english_summary=release.english_summary or "",
     )
+
+
+def reindex(batch: int = 500):
+    """Segment every indexed item again (after the legal terms or the segmenter changed, or
+    after migration 0028 added the head), in place: each entry keeps its id, so the newest-first
+    order stays the order of publication. Yields after each batch, for the caller to commit."""
+    last_id = 0
+    while True:
+        entries = db.session.scalars(
+            sa.select(SearchEntry).where(SearchEntry.id > last_id).order_by(SearchEntry.id)
+            .limit(batch)
+        ).all()  # fmt: skip
+        if not entries:
+            return
+        for entry in entries:
+            source = db.session.get(LegalDocument if entry.kind == "document" else Release,
+                                    entry.ref_id)  # fmt: skip
+            values = (
+                _document_values(source) if entry.kind == "document" else _release_values(source)
+            )
+            for column in ("title", "head", "tokens", "plain", "facets"):
+                setattr(entry, column, values[column])
+        db.session.flush()
+        last_id = entries[-1].id
+        yield len(entries)
 
 
 def unindex(kind: str, ref_id: int) -> None:
@@ -207,6 +260,14 @@ class SearchPage:
     per_page: int
     total: int  # at most COUNT_CAP
     is_capped: bool  # more results than COUNT_CAP
+    # The English words typed matched nothing: these corrected words were searched instead.
+    corrected_from: str | None = None
+    # Nothing matched English words: the Chinese legal terms they name, to search for instead.
+    chinese_terms: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def is_english(self) -> bool:
+        return any(_LATIN.search(word) for word in self.query.words)
 
     @property
     def has_prev(self) -> bool:
@@ -230,27 +291,58 @@ def _phrase_conditions(query: ParsedQuery, params: dict) -> list[str]:
     return conditions
 
 
-def _matching_sql(query: ParsedQuery, filters: Filters, params: dict) -> tuple[str, str, str]:
-    """FROM…WHERE of the matching entries, the ORDER BY that lists them newest first, and the
-    cheapest FROM…WHERE to count them."""
+@dataclass(frozen=True)
+class _Tier:
+    """The matching entries of one tier: FROM…WHERE, its newest-first order, and the cheapest
+    FROM…WHERE to count them."""
+
+    from_where: str
+    order: str
+    count_from: str
+
+
+def _tiers(query: ParsedQuery, filters: Filters, params: dict) -> tuple[_Tier, _Tier, _Tier]:
+    """The entries whose head (title, type, English title) holds every word, the other matching
+    entries, and all matching entries (both). Each is found through a full-text index and listed
+    newest first, so that a page costs a few index reads as before, never a score for every
+    match."""
     phrases = _phrase_conditions(query, params)
     if db.engine.dialect.name == "sqlite":
         facets = facet_tokens(
             type_code=filters.type_code, procuratorate=filters.procuratorate, year=filters.year
         )
-        params["match"] = query.fts5_match() + "".join(
-            f' AND {{facets}} : "{token}"' for token in facets.split()
+        words = "(" + " AND ".join(f'"{word}"' for word in query.words) + ")"
+        facet_match = "".join(f' AND {{facets}} : "{token}"' for token in facets.split())
+        params["match"] = "{tokens} : " + words + facet_match
+        params["head_match"] = "{head} : " + words + facet_match
+
+        def tier(table: str, match: str, *conditions: str) -> _Tier:
+            # CROSS JOIN fixes the join order in SQLite: the full-text match drives and the
+            # other conditions run on the rows it yields (newest first), never an FTS query per
+            # row.
+            from_where = (
+                f"FROM {table} CROSS JOIN search_entries e ON e.id = {table}.rowid "
+                f"WHERE {' AND '.join([f'{table} MATCH :{match}', *conditions, *phrases])}"
+            )
+            count_from = (
+                from_where
+                if conditions or phrases
+                else f"FROM {table} WHERE {table} MATCH :{match}"
+            )
+            return _Tier(from_where, f"ORDER BY {table}.rowid DESC", count_from)
+
+        return (
+            tier("search_fts_head", "head_match"),
+            tier(
+                "search_fts",
+                "match",
+                "e.id NOT IN "
+                "(SELECT rowid FROM search_fts_head WHERE search_fts_head MATCH :head_match)",
+            ),
+            tier("search_fts", "match"),
         )
-        # CROSS JOIN fixes the join order in SQLite: the full-text match drives and the phrase
-        # check runs on the rows it yields (newest first), never an FTS query per row.
-        from_where = (
-            "FROM search_fts CROSS JOIN search_entries e ON e.id = search_fts.rowid "
-            f"WHERE {' AND '.join(['search_fts MATCH :match', *phrases])}"
-        )
-        count_from = from_where if phrases else "FROM search_fts WHERE search_fts MATCH :match"
-        return from_where, "ORDER BY search_fts.rowid DESC", count_from
     params["tsquery"] = query.tsquery()
-    conditions = ["e.search_vector @@ to_tsquery('simple', :tsquery)"]
+    conditions = []
     if filters.type_code:
         conditions.append("e.type_code = :type_code")
         params["type_code"] = filters.type_code
@@ -260,8 +352,16 @@ def _matching_sql(query: ParsedQuery, filters: Filters, params: dict) -> tuple[s
     if filters.year:
         conditions.append("e.year = :year")
         params["year"] = filters.year
-    from_where = f"FROM search_entries e WHERE {' AND '.join([*conditions, *phrases])}"
-    return from_where, "ORDER BY e.id DESC", from_where
+
+    def tier(*matches: str) -> _Tier:
+        from_where = (
+            f"FROM search_entries e WHERE {' AND '.join([*matches, *conditions, *phrases])}"
+        )
+        return _Tier(from_where, "ORDER BY e.id DESC", from_where)
+
+    head = "e.head_vector @@ to_tsquery('simple', :tsquery)"
+    anywhere = "e.search_vector @@ to_tsquery('simple', :tsquery)"
+    return tier(head), tier(anywhere, f"NOT ({head})"), tier(anywhere)
 
 
 # The published text of a hit (never the original), for its snippet: a subquery in the SELECT
@@ -273,25 +373,100 @@ _TEXT = (
 )
 
 
-def search(raw_query: str | None, filters: Filters = Filters(), *, page: int = 1,
-           per_page: int = PER_PAGE) -> SearchPage:  # fmt: skip
-    """Raises QueryError for a query that cannot be run; never a database error for any text."""
-    query = parse_query(raw_query)
-    page = min(max(page, 1), MAX_PAGE)
-    params: dict = {}
-    from_where, order, count_from = _matching_sql(query, filters, params)
+def _rows(tier: _Tier, params: dict, limit: int, offset: int) -> list:
     # Only fixed SQL fragments are interpolated; every user value is a bound parameter.
-    rows = db.session.execute(
+    return db.session.execute(
         sa.text(
             "SELECT e.kind, e.ref_id, e.type_code, e.procuratorate, e.published_on, e.title, "
-            f"{_TEXT} {from_where} {order} LIMIT :limit OFFSET :offset"  # noqa: S608
+            f"{_TEXT} {tier.from_where} {tier.order} LIMIT :limit OFFSET :offset"  # noqa: S608
         ),
-        {**params, "limit": per_page, "offset": (page - 1) * per_page},
+        {**params, "limit": limit, "offset": offset},
     ).all()
-    total = db.session.scalar(
-        sa.text(f"SELECT count(*) FROM (SELECT 1 {count_from} LIMIT :cap) AS capped"),  # noqa: S608
+
+
+def _count(tier: _Tier, params: dict) -> int:
+    """How many entries the tier holds, up to COUNT_CAP + 1."""
+    return db.session.scalar(
+        sa.text(f"SELECT count(*) FROM (SELECT 1 {tier.count_from} LIMIT :cap) AS capped"),  # noqa: S608
         {**params, "cap": COUNT_CAP + 1},
     )
+
+
+def search(raw_query: str | None, filters: Filters = Filters(), *, page: int = 1,
+           per_page: int = PER_PAGE) -> SearchPage:  # fmt: skip
+    """Raises QueryError for a query that cannot be run; never a database error for any text.
+
+    When English words match nothing, a misspelt legal term (`fruad`) is searched as the term it
+    is closest to, and the Chinese terms the words name are offered (`fraud`: 诈骗罪): most
+    documents are published in Chinese only. Only a search that found nothing pays for this."""
+    query = parse_query(raw_query)
+    page = min(max(page, 1), MAX_PAGE)
+    result = _search_once(query, filters, page, per_page)
+    if result.total or not result.is_english:
+        return result
+    corrected = tuple(_closest_english(word) or word for word in query.words)
+    if corrected != query.words:
+        retry = _search_once(ParsedQuery(corrected, query.phrases), filters, page, per_page)
+        if retry.total:
+            retry.corrected_from = raw_query.strip()
+            return retry
+    result.chinese_terms = chinese_terms(corrected)
+    return result
+
+
+@lru_cache(maxsize=1)
+def _english_vocabulary() -> dict[str, list[tuple[str, str]]]:
+    """Each English word of the legal terms' names -> the (English name, term) pairs it is in,
+    the shortest names first (`fraud` before `contract fraud`)."""
+    vocabulary: dict[str, list[tuple[str, str]]] = {}
+    terms = segmenter.legal_terms().items()
+    for term, english in sorted(terms, key=lambda pair: len(pair[1])):
+        for word in segmenter.words(english, for_index=False):
+            vocabulary.setdefault(word, []).append((english, term))
+    return vocabulary
+
+
+def _closest_english(word: str) -> str | None:
+    """The English word of a legal term that `word` is a misspelling of, or None."""
+    vocabulary = _english_vocabulary()
+    if not _LATIN.search(word) or word in vocabulary or len(word) < 4:
+        return None
+    close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
+def chinese_terms(words: tuple[str, ...], limit: int = 3) -> tuple[tuple[str, str], ...]:
+    """(English name, Chinese term) of the legal terms whose English name holds every English
+    word of the query, the closest first (`theft`: 盗窃罪 before 盗窃)."""
+    english = [word for word in words if _LATIN.search(word)]
+    if not english:
+        return ()
+    vocabulary = _english_vocabulary()
+    candidates = vocabulary.get(english[0], [])
+    found: dict[str, tuple[str, str]] = {}
+    for name, term in candidates:
+        name_words = set(segmenter.words(name, for_index=False))
+        if all(word in name_words for word in english) and name not in found:
+            found[name] = (name, term)
+    return tuple(found.values())[:limit]
+
+
+def _search_once(query: ParsedQuery, filters: Filters, page: int, per_page: int) -> SearchPage:
+    """Entries with every word in their head come first, then the others, newest first in each:
+    a page takes its rows from the first tier, then from the second where the first runs out."""
+    params: dict = {}
+    head, rest, everything = _tiers(query, filters, params)
+    in_head = _count(head, params)
+    offset = (page - 1) * per_page
+    rows = _rows(head, params, per_page, offset) if offset < in_head else []
+    if len(rows) < per_page and in_head <= COUNT_CAP:
+        rows += _rows(
+            rest if in_head else everything,  # without a head tier, no need to leave it out
+            params,
+            per_page - len(rows),
+            max(0, offset - in_head),
+        )
+    total = _count(everything, params)
     terms = query.highlights
     hits = [
         Hit(

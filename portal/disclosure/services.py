@@ -175,6 +175,10 @@ def public_fields(record) -> dict[str, str]:
     }
     if isinstance(record, LegalDocument):
         fields = {"title": record.title, **fields}
+    # Written by the publisher, not redacted: the gate checks them like the rest.
+    for column in ("english_title", "english_summary"):
+        if getattr(record, column):
+            fields[column] = getattr(record, column)
     return fields
 
 
@@ -217,7 +221,13 @@ KIND_LABELS = {
     redaction.VILLAGE: _l("villages"),
     redaction.CUSTOM: _l("text added by the publisher"),
 }
-FIELD_LABELS = {"title": _l("title"), "text": _l("text"), "body": _l("text")}
+FIELD_LABELS = {
+    "title": _l("title"),
+    "text": _l("text"),
+    "body": _l("text"),
+    "english_title": _l("English title"),
+    "english_summary": _l("English summary"),
+}
 PERSON_ROLE_LABELS = {
     "defendant": _l("Defendant or suspect"),
     "not_prosecuted": _l("Person not prosecuted"),
@@ -488,6 +498,8 @@ class DocumentData:
     text: str
     involves_minor: bool = False
     source_filename: str | None = None
+    english_title: str = ""
+    english_summary: str = ""
 
 
 def create_document(data: DocumentData, user) -> LegalDocument:
@@ -503,6 +515,8 @@ def create_document(data: DocumentData, user) -> LegalDocument:
         document_date=data.document_date,
         original_text=text,
         source_filename=data.source_filename,
+        english_title=data.english_title.strip() or None,
+        english_summary=data.english_summary.strip() or None,
         added_terms=[],
         dropped_terms=[],
         people=[],
@@ -546,6 +560,8 @@ class ReleaseData:
     category: str
     procuratorate: str
     released_on: date
+    english_title: str = ""
+    english_summary: str = ""
 
 
 def _release_mentions_minor(release: Release) -> bool:
@@ -560,6 +576,8 @@ def _write_release(release: Release, data: ReleaseData) -> None:
     release.category = ReleaseCategory(data.category).value
     release.procuratorate = data.procuratorate.strip()
     release.released_on = data.released_on
+    release.english_title = data.english_title.strip() or None
+    release.english_summary = data.english_summary.strip() or None
     # The minors' rule, once it applies, is never lifted (see mark_involves_minor).
     release.involves_minor = bool(release.involves_minor) or _release_mentions_minor(release)
 
@@ -591,6 +609,8 @@ def _release_values(release: Release) -> tuple:
         release.category,
         release.procuratorate,
         release.released_on,
+        release.english_title,
+        release.english_summary,
     )
 
 

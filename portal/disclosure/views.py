@@ -11,13 +11,15 @@ import re
 from xml.etree import ElementTree as ET
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from portal.core import params
-from portal.core.clock import as_utc
+from portal.core import params, pdf
+from portal.core.clock import as_utc, local_date
+from portal.core.i18n import format_date, html_lang
 from portal.core.pagecache import public_page
 from portal.core.urls import public_url
-from portal.disclosure import queries, search
+from portal.disclosure import layout, queries, search
 from portal.disclosure.models import (
     PUBLISHABLE_TYPES,
     TOPIC,
@@ -158,7 +160,43 @@ def show_document(document_id: int):
         return render_template(
             "disclosure/withdrawn.html", item=document, title=document.title
         ), 410
-    return render_template("disclosure/document.html", document=document)
+    return render_template(
+        "disclosure/document.html",
+        document=document,
+        formal=layout.formal_text(document),
+        published_on=local_date(document.published_at),
+    )
+
+
+@bp.route("/case-information/documents/<int:document_id>.pdf")
+@public_page(TOPIC)
+@limiter.limit(lambda: current_app.config["DOCUMENT_PDF_LIMIT"])
+def document_pdf(document_id: int):
+    """The document as a PDF with the page's layout; the labels in the reader's language."""
+    document = queries.public_document(document_id) or abort(404)
+    if document.status == DocumentState.WITHDRAWN:
+        return render_template(
+            "disclosure/withdrawn.html", item=document, title=document.title
+        ), 410
+    formal = layout.formal_text(document)
+    content = pdf.render_formal(
+        pdf.FormalDocument(
+            issuer=document.procuratorate,
+            kind=document.type_enum.zh,
+            number=document.case_number,
+            paragraphs=formal.paragraphs,
+            signature=formal.signature,
+            date=as_utc(document.published_at),
+            facts=(
+                (_("Type"), str(document.type_enum.label)),
+                (_("Date of the document"), format_date(document.document_date)),
+                (_("Date of publication"), format_date(local_date(document.published_at))),
+                (_("Address"), public_url("disclosure.show_document", document_id=document.id)),
+            ),
+            language=html_lang(get_locale()),
+        )
+    )
+    return pdf.as_download(content, f"{document.case_number}.pdf", public=True)
 
 
 # ---- search ----------------------------------------------------------------------------------

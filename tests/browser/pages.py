@@ -235,6 +235,7 @@ NOT_PAGES = {
     "site.switch_language",
     "site.switch_display_mode",
     "disclosure.releases_feed",
+    "disclosure.document_pdf",
     "appointments.booking_ics",
     "lawyers.download_case_file",
     "petitions.download_receipt",

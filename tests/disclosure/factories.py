@@ -23,7 +23,8 @@ def second_publisher():
 
 def make_document(user=None, *, text, doc_type="non_prosecution", procuratorate="示例市人民检察院",
                   case_number="示检刑不诉〔2024〕1号", document_date=date(2024, 5, 10),
-                  involves_minor=False, commit=True):  # fmt: skip
+                  involves_minor=False, commit=True, english_title="",
+                  english_summary=""):  # fmt: skip
     document = services.create_document(
         services.DocumentData(
             doc_type=doc_type,
@@ -32,6 +33,8 @@ def make_document(user=None, *, text, doc_type="non_prosecution", procuratorate=
             document_date=document_date,
             text=text,
             involves_minor=involves_minor,
+            english_title=english_title,
+            english_summary=english_summary,
         ),
         user or publisher(),
     )
@@ -64,7 +67,8 @@ def make_published_document(user=None, **fields):
 
 def make_release(user=None, *, title="示例市检察院依法对一起电信网络诈骗案提起公诉", body=None,
                  category="case_progress", procuratorate="示例市人民检察院",
-                 released_on=date(2024, 6, 1), publish=True, by=None):  # fmt: skip
+                 released_on=date(2024, 6, 1), publish=True, by=None, english_title="",
+                 english_summary=""):  # fmt: skip
     """A release, reviewed by `user` and published by `by` (a second publisher) unless
     publish=False."""
     user = user or publisher()
@@ -75,6 +79,8 @@ def make_release(user=None, *, title="示例市检察院依法对一起电信网
             category=category,
             procuratorate=procuratorate,
             released_on=released_on,
+            english_title=english_title,
+            english_summary=english_summary,
         ),
         user,
     )

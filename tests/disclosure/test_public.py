@@ -18,6 +18,7 @@ from tests.disclosure.factories import (
     make_release,
     publisher,
 )
+from tests.pdfs import compact, pdf_text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -68,11 +69,17 @@ def test_an_empty_feed_is_valid(client):
 def test_a_published_document_shows_only_the_redacted_text(client_request):
     document = make_published_document(text=samples.NON_PROSECUTION)
     page = client_request.get("disclosure.show_document", document_id=document.id)
-    assert page.h1.get_text(strip=True) == document.title
+    # The formal heading: the type as the h1, the number under it.
+    assert page.h1.get_text(strip=True) == document.type_enum.zh
+    assert page.find(class_="formal-doc__number").get_text(strip=True) == document.case_number
     html = client_request.response.get_data(as_text=True)
+    pdf = pdf_text(
+        client_request.client.get(url_for("disclosure.document_pdf", document_id=document.id)).data
+    )
     for secret in ("马晓东", "320102199901091234", "186 2233 4455", "汉中路8号"):
         assert secret not in html
-    assert "马某" in html
+        assert compact(secret) not in pdf
+    assert "马某" in html and "马某" in pdf
 
 
 def test_drafts_and_reviewed_documents_are_not_public(client_request):

@@ -83,7 +83,8 @@ def test_a_quoted_phrase_must_occur_exactly(corpus):
 
 
 def test_english_is_case_insensitive(corpus):
-    assert found("FRAUD") == doc_ids(corpus, "english")
+    assert found("FRAUD") == found("fraud")
+    assert ("document", corpus["english"].id) in found("FRAUD")
     assert found("mobile Payment") == doc_ids(corpus, "english")
 
 
@@ -200,3 +201,23 @@ def test_the_procuratorate_filter_offers_those_with_published_documents(client_r
     page = client_request.get("disclosure.search_page")
     offered = [o.get_text() for o in page.select("#filter-procuratorate option")][1:]
     assert offered == ["示例市东城区人民检察院", "示例市西城区人民检察院"]
+
+
+def test_legal_terms_are_searched_whole_and_the_document_type_comes_first():
+    """不起诉 was cut into 不 + 起诉: a release with 不 and 起诉 apart, published later, came above
+    the 不起诉决定书 it should have found."""
+    user = publisher()
+    decision = make_published_document(
+        user,
+        text="被不起诉人李某涉嫌盗窃罪一案，本院决定对李某不起诉。",
+        case_number="京检刑不诉〔2026〕12号",
+    )
+    unrelated = make_release(
+        user,
+        title="区检察院对一起诈骗案提起公诉",
+        body="被告人不认罪，检察机关依法起诉，法院判处有期徒刑三年。",
+        released_on=date(2026, 6, 1),
+    )
+    assert found("不起诉")[0] == ("document", decision.id)
+    assert ("release", unrelated.id) not in found("不起诉")
+    assert found("不起诉决定书") == [("document", decision.id)]
