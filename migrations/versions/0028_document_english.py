@@ -16,7 +16,7 @@ their own
   every published text with the legal terms of the segmenter's dictionary (README).
 
 Revision ID: 0028_document_english
-Revises: 0024_deputies
+Revises: 0025_reception_rota
 Create Date: 2026-12-21 09:00:00.000000
 
 """
@@ -25,7 +25,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0028_document_english'
-down_revision = "0024_deputies"
+down_revision = "0025_reception_rota"
 branch_labels = None
 depends_on = None
 
