@@ -178,6 +178,20 @@ class NoControlCharacters:
             raise ValidationError(_l("Remove the invisible control characters from this text."))
 
 
+def clear_when_anonymous(form, field_names) -> list[str]:
+    """An anonymous report keeps no personal details, even those a browser without JavaScript
+    still sent (with it, ticking "anonymous" hides and empties them): the named fields are
+    emptied, and the labels of those that held something are returned for the receipt."""
+    if not form.is_anonymous.data:
+        return []
+    dropped = []
+    for name in field_names:
+        if (form[name].data or "").strip():
+            dropped.append(str(form[name].label.text))
+        form[name].data = ""
+    return dropped
+
+
 def max_length(n: int) -> Length:
     """The one length limit with a message that says what to do."""
     return Length(max=n, message=_l("Use at most %(max)d characters."))
