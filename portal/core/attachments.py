@@ -42,7 +42,7 @@ from portal.core.uploads import (
 
 HELD_PREFIX = "held-"
 # The session entry holding this browser's secret part of every held file's name.
-SESSION_SECRET = "held_files_secret"
+SESSION_ENTRY = "held_files_secret"
 # The name of the button that removes one held file (its value: the file's id).
 REMOVE_BUTTON = "remove_attachment"
 
@@ -72,9 +72,9 @@ class HeldFiles:
     """The files held for one rendering of a form (its submission key) in this browser."""
 
     def __init__(self, submission_key: str | None, *, create: bool = False):
-        browser_secret = session.get(SESSION_SECRET)
+        browser_secret = session.get(SESSION_ENTRY)
         if browser_secret is None and create:
-            browser_secret = session[SESSION_SECRET] = secrets.token_hex(16)
+            browser_secret = session[SESSION_ENTRY] = secrets.token_hex(16)
         self.prefix = None
         if browser_secret and submission_key:
             digest = hmac.new(

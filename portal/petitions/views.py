@@ -266,9 +266,11 @@ def material_form(petition: Petition) -> MaterialForm:
     return MaterialForm(open_requests=petition.open_material_requests)
 
 
-def render_progress(petition: Petition, *, grade=None, material=None, status: int = 200):
+def render_progress(
+    petition: Petition, *, grade=None, material=None, material_files=None, status: int = 200
+):
     """The progress page, with the forms as given (after a refusal: what was typed, with the
-    errors) or fresh."""
+    errors, and the files held for the material form) or fresh."""
     failed = grade or material  # the form sent, shown again with its errors
     gradable = workflow.gradable_reply(petition)
     grade = grade or GradeForm()
@@ -284,6 +286,7 @@ def render_progress(petition: Petition, *, grade=None, material=None, status: in
             gradable=gradable,
             grade_form=grade,
             material_form=material or material_form(petition),
+            material_files=material_files,
             can_add_material=services.can_add_material(petition),
             form=failed,  # base.html: "Error: " in the title
             notices=documents.notices_of(petition),
@@ -331,31 +334,32 @@ def _answer_message(petition: Petition) -> str:
 def add_material(number: str):
     petition = petition_with_access(number)
     form = material_form(petition)
-    if form.validate_on_submit():
-        checked = checked_uploads(form.attachments)
-        if checked is not None:
-            data = services.MaterialData(
-                body=form.body.data, request_id=form.request_id(), uploads=checked
+    files = petition_attachments(form)
+    if not files.removed and all([form.validate_on_submit(), files.are_valid()]):
+        data = services.MaterialData(
+            body=form.body.data, request_id=form.request_id(), uploads=files.of("attachments")
+        )
+        try:
+            receipt = services.add_material(petition, data, submission_key=form.submission_key.data)
+        except services.SubmissionError as error:
+            form.body.errors = list(form.body.errors) + [str(error)]
+        else:
+            db.session.commit()  # durable before the petitioner is told it arrived
+            files.release()
+            flash(
+                _("This material was already sent; it is kept once.")
+                if receipt.is_repeat
+                else _(
+                    "Thank you. What you added is with your petition, and the staff "
+                    "handling it are told."
+                ),
+                "success",
             )
-            try:
-                receipt = services.add_material(
-                    petition, data, submission_key=form.submission_key.data
-                )
-            except services.SubmissionError as error:
-                form.body.errors = list(form.body.errors) + [str(error)]
-            else:
-                db.session.commit()  # durable before the petitioner is told it arrived
-                flash(
-                    _("This material was already sent; it is kept once.")
-                    if receipt.is_repeat
-                    else _(
-                        "Thank you. What you added is with your petition, and the staff "
-                        "handling it are told."
-                    ),
-                    "success",
-                )
-                return redirect(url_for(".progress", number=number))
-    return render_progress(petition, material=form, status=400)
+            return redirect(url_for(".progress", number=number))
+    files.keep()
+    return render_progress(
+        petition, material=form, material_files=files, status=200 if files.removed else 400
+    )
 
 
 @bp.route("/progress/end", methods=["POST"])

@@ -7,11 +7,18 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.petitions.models import Attachment
-from tests.petitions.test_intake import PDF, PNG, VALID, english, petitions_count, submit  # noqa: F401
+from tests.petitions.test_intake import PDF, PNG, VALID, petitions_count, submit
+
+
+@pytest.fixture
+def english(client_request):
+    client_request.client.set_cookie("portal_locale", "en")
+    return client_request
 
 
 def files(*named):

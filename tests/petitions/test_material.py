@@ -111,7 +111,8 @@ def test_a_refused_file_keeps_the_text_and_stores_nothing(english, name, content
     )
     assert message in page.select_one("#attachments-error").get_text()
     assert page.select_one("textarea[name=body]").get_text(strip=True) == "这是我补充的文字。"
-    assert "Choose the files again" in page.get_text()
+    # The good file is held for the next try, not stored; the refused one is not held.
+    assert [n.get_text(strip=True) for n in page.select(".held-files__name")] == ["好的.pdf"]
     assert page.title.get_text().startswith("Error:")
     assert additions() == [] and db.session.scalars(sa.select(Attachment)).all() == []
 
