@@ -27,16 +27,13 @@ from portal.certificates.models import ApplicationStatus, RecordApplication
 from portal.core import access, audit, codes, pdf
 from portal.core.attachments import Attachments, FileRule
 from portal.core.forms import ConfirmForm
+from portal.core.submission_limits import limit_submissions
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db, limiter
 
 bp = Blueprint("certificates", __name__, url_prefix="/record-inquiry")
 
 ACCESS_KEY = "record_inquiry_access"
-
-
-def public_form_limit():
-    return current_app.config["PUBLIC_FORM_LIMIT"]
 
 
 def lookup_limit():
@@ -59,7 +56,7 @@ def start():
 
 
 @bp.route("/apply", methods=["GET", "POST"])
-@limiter.limit(public_form_limit, methods=["POST"])
+@limit_submissions
 def new_application():
     form = ApplicationForm()
     files = Attachments(

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -39,6 +40,8 @@ from portal.core.uploads import (
     check_upload,
     path_for,
 )
+
+log = logging.getLogger(__name__)
 
 HELD_PREFIX = "held-"
 # The session entry holding this browser's secret part of every held file's name.
@@ -171,6 +174,10 @@ class FileRule:
 MISSING_AGAIN = _l(
     "The file %(name)s you attached earlier is no longer kept. Choose it again, please."
 )
+NOT_HELD = _l(
+    "The file %(name)s could not be kept because of a problem on our side. Choose it again, "
+    "please."
+)
 TOO_MANY = _l(
     "Attach at most %(n)s files here. Remove one of those already attached, or choose fewer."
 )
@@ -260,7 +267,14 @@ class Attachments:
             if chosen and self.rules[name].most == 1:
                 self.held.remove(field=name)
             for upload in chosen:
-                self.held.hold(name, upload)
+                try:
+                    self.held.hold(name, upload)
+                except StoreFailed as error:  # disk full, read-only: the person chooses again
+                    log.error("Attachment not held: %s", error)
+                    field = self.form[name]
+                    field.errors = list(field.errors) + [
+                        str(NOT_HELD % {"name": upload.filename})
+                    ]
         self.chosen = {name: [] for name in self.rules}
 
     def release(self) -> None:

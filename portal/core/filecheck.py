@@ -6,7 +6,9 @@ mid-request, a host that lost power) can still leave a file that no row names; a
 backup or a lost disk can leave a row whose file is gone. Both are found here:
 
 - an orphan is a file under UPLOAD_DIR whose name no `storage_key` holds, older than
-  ORPHAN_MIN_AGE: a younger one may belong to a transaction that has not committed yet;
+  ORPHAN_MIN_AGE: a younger one may belong to a transaction that has not committed yet; a file
+  held for a form being corrected (core/attachments.py) is one once older than
+  HELD_UPLOAD_HOURS, the time the form is given to come back;
 - a row without its file is a row of any table with a `storage_key` column (found in the
   metadata, so that core names no domain) whose file is missing.
 """
@@ -23,6 +25,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from portal.core import clock
+from portal.core.attachments import HELD_PREFIX
 from portal.core.uploads import path_for
 from portal.extensions import db
 
@@ -70,11 +73,14 @@ def check_files() -> FileCheck:
     keys = {row.storage_key for row in rows}
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
     oldest_in_flight = (clock.now() - ORPHAN_MIN_AGE).timestamp()
+    held_hours = current_app.config["HELD_UPLOAD_HOURS"]
+    oldest_held = (clock.now() - timedelta(hours=held_hours)).timestamp()
     for path in sorted(upload_dir.rglob("*")) if upload_dir.is_dir() else []:
         if not path.is_file() or path.is_symlink():
             continue
         result.files += 1
-        if path.name not in keys and path.stat().st_mtime < oldest_in_flight:
+        oldest = oldest_held if path.name.startswith(HELD_PREFIX) else oldest_in_flight
+        if path.name not in keys and path.stat().st_mtime < oldest:
             result.orphans.append(path)
     return result
 

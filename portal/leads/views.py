@@ -5,14 +5,15 @@ replies and answers are petitions'); photos are re-encoded by core/images.py as 
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, make_response, render_template
+from flask import Blueprint, make_response, render_template
 from flask_babel import get_locale
 
 from portal.core.attachments import Attachments, FileRule
 from portal.core.forms import clear_when_anonymous
 from portal.core.images import reencode_photo, reencode_upload
+from portal.core.submission_limits import limit_submissions
 from portal.core.uploads import CheckedUpload, check_upload
-from portal.extensions import db, limiter
+from portal.extensions import db
 from portal.leads import queries, services
 from portal.leads.forms import MAX_DOCUMENTS, MAX_PHOTOS, LeadForm
 from portal.petitions import services as petitions
@@ -34,10 +35,6 @@ def public_interest_lead(petition):
 PERSONAL_FIELDS = ("name", "mobile", "email")
 
 
-def public_form_limit():
-    return current_app.config["PUBLIC_FORM_LIMIT"]
-
-
 def _document(file_storage) -> CheckedUpload:
     """A document as the petition form takes it; a photo sent as a document is re-encoded like
     the others, so that none is stored with its metadata."""
@@ -48,7 +45,7 @@ def _document(file_storage) -> CheckedUpload:
 
 
 @bp.route("/public-interest/report", methods=["GET", "POST"])
-@limiter.limit(public_form_limit, methods=["POST"])
+@limit_submissions
 def report_lead():
     form = LeadForm()
     files = Attachments(

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from portal.core import access, pdf
 from portal.core.attachments import Attachments, FileRule
 from portal.core.forms import MAX_FILES, ConfirmForm, clear_when_anonymous
+from portal.core.submission_limits import limit_submissions
 from portal.extensions import db, limiter
 from portal.petitions import documents, queries, recovery, services, workflow
 from portal.petitions.forms import (
@@ -45,10 +46,6 @@ def petition_state(value: str):
 
 
 ACCESS_KEY = "progress_access"
-
-
-def public_form_limit():
-    return current_app.config["PUBLIC_FORM_LIMIT"]
 
 
 def lookup_limit():
@@ -108,7 +105,7 @@ def render_receipt(receipt: services.Receipt, template: str, status: int = 200, 
 
 
 @bp.route("/petitions/new", methods=["GET", "POST"])
-@limiter.limit(public_form_limit, methods=["POST"])
+@limit_submissions
 def new_petition():
     form = PetitionForm()
     if request.method == "GET" and request.args.get("kind") in {k.value for k in Kind}:
@@ -330,7 +327,7 @@ def _answer_message(petition: Petition) -> str:
 
 
 @bp.route("/progress/<string:number>/material", methods=["POST"])
-@limiter.limit(public_form_limit, methods=["POST"])
+@limit_submissions
 def add_material(number: str):
     petition = petition_with_access(number)
     form = material_form(petition)

@@ -198,13 +198,13 @@ def test_without_the_number_and_code_nothing_is_added(app, english):
 def test_adding_material_is_rate_limited(english, app):
     petition, code = make_petition()
     open_progress(english, petition, code)
-    app.config["PUBLIC_FORM_LIMIT"] = "2 per minute"
+    app.config["PUBLIC_FORM_ATTEMPT_LIMIT"] = "2 per minute"
     try:
         add_material(english, petition, {"body": "   "}, _expected_status=400)
         add_material(english, petition, {"body": "   "}, _expected_status=400)
         add_material(english, petition, {"body": "   "}, _expected_status=429)
     finally:
-        app.config["PUBLIC_FORM_LIMIT"] = "1000 per minute"
+        app.config["PUBLIC_FORM_ATTEMPT_LIMIT"] = "1000 per minute"
 
 
 def test_a_double_submit_is_stored_once(english):
