@@ -58,13 +58,16 @@ function keepFormsAcrossSwitches() {
 }
 
 // The file picker in the page's language (macros/forms.html, file_field): the label styled as a
-// button opens the input, which stays in the tab order (visually hidden, not display: none), and
+// button opens the input, which stays in the tab order (transparent, not display: none), and
 // the names of the chosen files are shown and announced (aria-live).
 function enhanceFilePicker(picker) {
   var input = picker.querySelector("input[type=file]");
   var button = picker.querySelector(".file-picker__button");
   var chosen = picker.querySelector(".file-picker__chosen");
   if (!input || !button || !chosen) { return; }
+  // The input goes inside its label and covers it, unseen: a tap anywhere on the button is a tap
+  // on the input, and the input keeps the button's size and the keyboard focus.
+  button.insertBefore(input, button.firstChild);
   picker.classList.add("file-picker--enhanced");
   button.hidden = false;
   chosen.hidden = false;
