@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass
 from flask import current_app, request, session
 from flask_babel import lazy_gettext as _l
 
+from portal.core.forms import files_kept, unsaved_message
 from portal.core.uploads import (
     ALLOWED_TYPES,
     CheckedUpload,
@@ -175,8 +176,7 @@ MISSING_AGAIN = _l(
     "The file %(name)s you attached earlier is no longer kept. Choose it again, please."
 )
 NOT_HELD = _l(
-    "The file %(name)s could not be kept because of a problem on our side. Choose it again, "
-    "please."
+    "The file %(name)s could not be kept because of a problem on our side. Choose it again, please."
 )
 TOO_MANY = _l(
     "Attach at most %(n)s files here. Remove one of those already attached, or choose fewer."
@@ -207,6 +207,8 @@ class Attachments:
             self.removed = True
         for name, rule in rules.items():
             self.chosen[name] = self._read(form[name], rule)
+        if unsaved_message() is not None and any(self.chosen.values()) and self.keep():
+            files_kept()  # a form drawn again after a failure (core/errors.py) keeps its files
 
     def _read(self, field, rule: FileRule) -> list[CheckedUpload]:
         """The accepted files chosen now; the refusals wait in `refused` for the field, whose
@@ -256,13 +258,15 @@ class Attachments:
         results = [self.of(name) for name in self.rules]
         return all(result is not None for result in results)
 
-    def keep(self) -> None:
-        """The form goes back to the person: hold what was accepted now for the next try."""
+    def keep(self) -> bool:
+        """The form goes back to the person: hold what was accepted now for the next try.
+        Whether every such file is held."""
         if not any(self.chosen.values()):
-            return
+            return True
         self.held = HeldFiles(self.form.submission_key.data, create=True)
         if self.held.prefix is None:
-            return  # no valid key: the form itself says it expired
+            return False  # no valid key: the form itself says it expired
+        all_held = True
         for name, chosen in self.chosen.items():
             if chosen and self.rules[name].most == 1:
                 self.held.remove(field=name)
@@ -271,11 +275,11 @@ class Attachments:
                     self.held.hold(name, upload)
                 except StoreFailed as error:  # disk full, read-only: the person chooses again
                     log.error("Attachment not held: %s", error)
+                    all_held = False
                     field = self.form[name]
-                    field.errors = list(field.errors) + [
-                        str(NOT_HELD % {"name": upload.filename})
-                    ]
+                    field.errors = list(field.errors) + [str(NOT_HELD % {"name": upload.filename})]
         self.chosen = {name: [] for name in self.rules}
+        return all_held
 
     def release(self) -> None:
         """What the files were held for is stored: the held copies go."""

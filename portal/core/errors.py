@@ -236,11 +236,12 @@ def too_many_requests(error):
     return response
 
 
-def _form_again(message, status: int = 503):
+def _form_again(message, status: int = 503, if_files_kept=None):
     """The failed POST's own page, drawn again by its view with every form's validation replaced
-    by `message`, with `status`; None when there is no such page showing `message` (the view
-    failed again, or answered with a redirect, or its template shows no form errors)."""
-    show_unsaved(message)
+    by `message` (or `if_files_kept`, when the form holds the files sent: core/forms.py), with
+    `status`; None when there is no such page showing that message (the view failed again, or
+    answered with a redirect, or its template shows no form errors)."""
+    show_unsaved(message, if_files_kept=if_files_kept)
     try:
         view = current_app.view_functions[request.endpoint]
         response = current_app.make_response(view(**(request.view_args or {})))
@@ -249,7 +250,8 @@ def _form_again(message, status: int = 503):
         db.session.rollback()
         return None
     page = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
-    if 300 <= response.status_code < 400 or str(escape(str(message))) not in page:
+    shown = unsaved_message()
+    if 300 <= response.status_code < 400 or str(escape(str(shown))) not in page:
         return None
     response.status_code = status
     return response
@@ -272,8 +274,11 @@ def submission_not_saved(error):
         return _form_again(FILES_NOT_STORED_TEXT_KEPT) or render_error(
             503, message=FILES_NOT_STORED
         )
-    message = NOT_SAVED_TEXT_KEPT_FILES_AGAIN if _files_were_sent() else NOT_SAVED_TEXT_KEPT
-    return _form_again(message) or render_error(503)
+    if _files_were_sent():
+        return _form_again(
+            NOT_SAVED_TEXT_KEPT_FILES_AGAIN, if_files_kept=NOT_SAVED_TEXT_KEPT
+        ) or render_error(503)
+    return _form_again(NOT_SAVED_TEXT_KEPT) or render_error(503)
 
 
 @limiter.request_filter
