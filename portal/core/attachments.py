@@ -243,7 +243,11 @@ class Attachments:
             held = self.held.uploads(name)
             for gone in self.held.missing:
                 field.errors = list(field.errors) + [str(MISSING_AGAIN % {"name": gone.filename})]
-        files = [*held, *[c for c in chosen if c.sha256 not in {h.sha256 for h in held}]]
+        files, seen = [], set()
+        for upload in [*held, *chosen]:  # the same file held and chosen again is sent once
+            if upload.sha256 not in seen:
+                seen.add(upload.sha256)
+                files.append(upload)
         if len(files) > rule.most:
             field.errors = list(field.errors) + [str(TOO_MANY % {"n": rule.most})]
         if rule.required is not None and not files and not field.errors:

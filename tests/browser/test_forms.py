@@ -290,7 +290,8 @@ def test_an_attachment_is_kept_across_an_error_and_listed_on_the_receipt(
     # The picker speaks the page's language, and names the file chosen.
     picker = page.locator(".file-picker__button")
     assert picker.inner_text().strip() == t("Choose files")
-    page.get_by_label(t("Supporting documents (optional)")).set_input_files(
+    # Named by the field's label (and the button's text), as every input.
+    page.get_by_label(t("Supporting documents (optional)"), exact=True).set_input_files(
         str(write_png(tmp_path / "现场照片.png"))
     )
     chosen = page.locator(".file-picker__chosen").inner_text()
