@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.petitions.models import Attachment
+from portal.petitions.models import Attachment, Petition
 from tests.petitions.test_intake import PDF, PNG, VALID, petitions_count, submit
 
 
@@ -117,3 +117,18 @@ def test_the_held_files_are_removed_once_the_form_is_submitted(english, app):
     assert len(set(upload_dir.rglob("held-*")) - before) == 2  # the file and its list
     submit(english, VALID, tokens=returned_tokens(failed))
     assert set(upload_dir.rglob("held-*")) == before
+
+
+def test_an_anonymous_report_keeps_no_personal_details_and_the_receipt_says_so(english):
+    """Without JavaScript the personal fields are still sent with an anonymous report."""
+    receipt = submit(
+        english,
+        {**VALID, "kind": "report", "is_anonymous": "y", "email": "liu@example.com",
+         "notify_by_sms": "y"},
+    )  # fmt: skip
+    petition = db.session.scalar(sa.select(Petition))
+    assert petition.is_anonymous
+    assert (petition.name, petition.mobile, petition.email) == (None, None, None)
+    assert not petition.notify_by_sms and not petition.notify_by_email
+    dropped = receipt.select_one(".receipt .notice").get_text(" ", strip=True)
+    assert "Full name" in dropped and "Mobile number" in dropped and "E-mail address" in dropped
