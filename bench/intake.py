@@ -67,6 +67,7 @@ def bench_settings(workdir: Path, database_url: str | None = None) -> dict:
         "DATABASE_URL": database_url or f"sqlite:///{workdir / 'bench.sqlite'}",
         "UPLOAD_DIR": str(workdir / "uploads"),
         "PUBLIC_FORM_LIMIT": "100000 per minute",
+        "PUBLIC_FORM_ATTEMPT_LIMIT": "100000 per minute",
         "LOOKUP_LIMIT": "100000 per minute",
     }
 

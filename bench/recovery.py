@@ -107,6 +107,7 @@ def main() -> int:
             RATELIMIT_DATABASE_URL=limits_url,
             UPLOAD_DIR=str(Path(tmp) / "uploads"),
             PUBLIC_FORM_LIMIT="1000000 per second",
+            PUBLIC_FORM_ATTEMPT_LIMIT="1000000 per second",
             SEARCH_LIMIT="1000000 per second",
         )
         with engine.connect() as connection:

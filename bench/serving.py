@@ -44,6 +44,7 @@ def portal_env(**settings: str) -> dict:
         "SECRET_KEY": "bench-secret",
         "CODE_HASH_KEY": "bench-code-hash-key-0123456789abcdef0123456789",
         "PUBLIC_FORM_LIMIT": "1000000 per minute",
+        "PUBLIC_FORM_ATTEMPT_LIMIT": "1000000 per minute",
         "LOOKUP_LIMIT": "1000000 per minute",
         "SEARCH_LIMIT": "1000000 per minute",
         **settings,

@@ -141,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from portal.core.attachments import size_label
     from portal.core.clock import local_today
     from portal.core.i18n import (
         format_date,
@@ -168,6 +169,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["month"] = format_month
     app.jinja_env.globals["weekday_names"] = weekday_names
 
+    app.jinja_env.filters["file_size"] = size_label
     app.jinja_env.globals["can_open"] = can_open
     app.jinja_env.globals["public_url"] = public_url  # links printed or sent: PUBLIC_BASE_URL
 

@@ -147,6 +147,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # Where uploaded files live (portal/core/filestore.py): "disk" (UPLOAD_DIR, one host) or
         # "database" (the stored_files table, which every host reads).
         "FILE_STORE": _env("FILE_STORE", "disk"),
+        # Files accepted on a form that went back for correction are held this long for it
+        # (core/attachments.py); then `flask check-files --remove-orphans` removes them.
+        "HELD_UPLOAD_HOURS": _env_int("HELD_UPLOAD_HOURS", 24),
         # Virus scan of every upload by ClamAV's clamd (portal/core/clamd.py): a Unix socket
         # and/or a TCP address; neither (the default) means no scan. Once configured, a scanner
         # that does not answer within CLAMD_TIMEOUT seconds refuses the upload: nothing is
@@ -241,7 +244,12 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STRATEGY": "fixed-window",
         "RATELIMIT_HEADERS_ENABLED": False,
+        # Public forms (core/submission_limits.py): successful submissions per client, and every
+        # sending of the form, failed ones included, much higher, against scripts.
         "PUBLIC_FORM_LIMIT": _env("PUBLIC_FORM_LIMIT", "5 per minute;30 per hour"),
+        "PUBLIC_FORM_ATTEMPT_LIMIT": _env(
+            "PUBLIC_FORM_ATTEMPT_LIMIT", "30 per minute;300 per hour"
+        ),
         "LOOKUP_LIMIT": _env("LOOKUP_LIMIT", "10 per minute;60 per hour"),
         "LOGIN_LIMIT": _env("LOGIN_LIMIT", "10 per minute;100 per hour"),
         "SEARCH_LIMIT": _env("SEARCH_LIMIT", "60 per minute;1000 per hour"),

@@ -11,6 +11,8 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
   keepFormsAcrossSwitches();
+  document.querySelectorAll(".file-picker").forEach(enhanceFilePicker);
+  document.querySelectorAll("[data-anonymous-switch]").forEach(enhanceAnonymousSwitch);
   document.querySelectorAll(".print-button").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
@@ -53,4 +55,51 @@ function keepFormsAcrossSwitches() {
       } catch (e) { /* storage full or refused: the switch still works */ }
     });
   });
+}
+
+// The file picker in the page's language (macros/forms.html, file_field): the label styled as a
+// button opens the input, which stays in the tab order (transparent, not display: none), and
+// the names of the chosen files are shown and announced (aria-live).
+function enhanceFilePicker(picker) {
+  var input = picker.querySelector("input[type=file]");
+  var button = picker.querySelector(".file-picker__button");
+  var chosen = picker.querySelector(".file-picker__chosen");
+  if (!input || !button || !chosen) { return; }
+  // The input goes inside its label and covers it, unseen: a tap anywhere on the button is a tap
+  // on the input, and the input keeps the button's size and the keyboard focus.
+  button.insertBefore(input, button.firstChild);
+  picker.classList.add("file-picker--enhanced");
+  button.hidden = false;
+  chosen.hidden = false;
+  function describe() {
+    var names = Array.prototype.map.call(input.files || [], function (file) { return file.name; });
+    if (!names.length) { chosen.textContent = picker.dataset.none; }
+    else if (names.length === 1) { chosen.textContent = picker.dataset.one.replace("{name}", names[0]); }
+    else {
+      chosen.textContent = picker.dataset.many.replace("{count}", names.length).replace("{names}", names.join(", "));
+    }
+  }
+  input.addEventListener("change", describe);
+  describe();
+}
+
+// "Report anonymously" (data-anonymous-switch names the section of personal details): ticking it
+// hides that section and empties its fields, and shows what anonymity means; unticking brings the
+// section back empty. Without JavaScript the section stays and the server drops what is in it.
+function enhanceAnonymousSwitch(box) {
+  var section = document.getElementById(box.dataset.anonymousSwitch);
+  var explanation = document.getElementById(box.dataset.anonymousExplanation);
+  if (!section) { return; }
+  function apply(clear) {
+    section.hidden = box.checked;
+    if (explanation) { explanation.hidden = !box.checked; }
+    if (box.checked && clear) {
+      section.querySelectorAll("input, textarea, select").forEach(function (field) {
+        if (field.type === "checkbox" || field.type === "radio") { field.checked = field.defaultChecked; }
+        else { field.value = ""; }
+      });
+    }
+  }
+  box.addEventListener("change", function () { apply(true); });
+  apply(true);
 }

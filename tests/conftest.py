@@ -43,6 +43,7 @@ def app(database_url, tmp_path_factory):
             # Limits stay on, as in production, but high; rate-limit tests lower them for a moment
             # (the limits are read from the config on every request).
             "PUBLIC_FORM_LIMIT": "1000 per minute",
+            "PUBLIC_FORM_ATTEMPT_LIMIT": "1000 per minute",
             "LOOKUP_LIMIT": "1000 per minute",
             "LOGIN_LIMIT": "1000 per minute",
             "SEARCH_LIMIT": "1000 per minute",

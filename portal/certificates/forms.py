@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
     FileField,
-    HiddenField,
     RadioField,
     SelectChoice,
     StringField,
@@ -124,8 +123,6 @@ class ApplicationForm(_IdentifierRule, OnceOnlyForm):
         ),
         render_kw={"accept": ".pdf,.jpg,.jpeg,.png"},
     )
-    # A letter accepted on an earlier try of this form (views.held_letter): not asked again.
-    held_letter = HiddenField()
 
 
 class StatusLookupForm(PortalForm):

@@ -19,22 +19,21 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from portal.certificates import documents, services
 from portal.certificates.forms import ApplicationForm, StatusLookupForm, VerificationForm
 from portal.certificates.models import ApplicationStatus, RecordApplication
-from portal.core import access, audit, codes, pdf, uploads
+from portal.core import access, audit, codes, pdf
+from portal.core.attachments import Attachments, FileRule
 from portal.core.forms import ConfirmForm
+from portal.core.submission_limits import limit_submissions
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db, limiter
 
 bp = Blueprint("certificates", __name__, url_prefix="/record-inquiry")
 
 ACCESS_KEY = "record_inquiry_access"
-
-
-def public_form_limit():
-    return current_app.config["PUBLIC_FORM_LIMIT"]
 
 
 def lookup_limit():
@@ -56,68 +55,46 @@ def start():
 # ---- applying --------------------------------------------------------------------------------
 
 
-def authorisation_letter(form: ApplicationForm) -> uploads.CheckedUpload | None:
-    """The letter chosen now, else the one held from an earlier try of this form; a file that
-    fails its checks, or none at all, puts its message on the field and gives None."""
-    chosen = form.letter.data
-    if getattr(chosen, "filename", None):
-        try:
-            return uploads.check_upload(chosen)
-        except uploads.UploadRejected as error:
-            form.letter.errors = list(form.letter.errors) + [str(error)]
-            return None
-    letter = uploads.held(form.held_letter.data)
-    if letter is None:
-        form.held_letter.data = ""
-        form.letter.errors = list(form.letter.errors) + [
-            _("Attach the authorisation letter as a PDF, JPEG or PNG.")
-        ]
-    return letter
-
-
 @bp.route("/apply", methods=["GET", "POST"])
-@limiter.limit(public_form_limit, methods=["POST"])
+@limit_submissions
 def new_application():
     form = ApplicationForm()
-    if form.is_submitted():
-        is_valid = form.validate()
-        letter = authorisation_letter(form) if not form.csrf_token.errors else None
-        if is_valid and letter is not None:
-            data = services.ApplicationData(
-                holder_kind=form.holder_kind.data,
-                holder_name=form.holder_name.data,
-                identifier=form.identifier.data,
-                purpose=form.purpose.data,
-                project_name=form.project_name.data,
-                tendering_party=form.tendering_party.data,
-                contact_name=form.contact_name.data,
-                mobile=form.mobile.data,
-                email=form.email.data,
-                letter=letter,
-                locale=str(get_locale()),
-            )
-            try:
-                receipt = services.submit_application(data, submission_key=form.submission_key.data)
-            except InvalidTransition as error:
-                form[error.field or "identifier"].errors.append(str(error))
-            else:
-                db.session.commit()  # durable before the number is shown
-                uploads.release(form.held_letter.data)
-                return no_store(
-                    render_template(
-                        "certificates/receipt.html",
-                        application=receipt.application,
-                        query_code=codes.format_code(receipt.query_code),
-                        is_repeat=receipt.is_repeat,
-                    )
+    files = Attachments(
+        form,
+        letter=FileRule(required=_l("Attach the authorisation letter as a PDF, JPEG or PNG.")),
+    )
+    if not files.removed and all([form.validate_on_submit(), files.are_valid()]):
+        data = services.ApplicationData(
+            holder_kind=form.holder_kind.data,
+            holder_name=form.holder_name.data,
+            identifier=form.identifier.data,
+            purpose=form.purpose.data,
+            project_name=form.project_name.data,
+            tendering_party=form.tendering_party.data,
+            contact_name=form.contact_name.data,
+            mobile=form.mobile.data,
+            email=form.email.data,
+            letter=files.of("letter")[0],
+            locale=str(get_locale()),
+        )
+        try:
+            receipt = services.submit_application(data, submission_key=form.submission_key.data)
+        except InvalidTransition as error:
+            form[error.field or "identifier"].errors.append(str(error))
+        else:
+            db.session.commit()  # durable before the number is shown
+            files.release()
+            return no_store(
+                render_template(
+                    "certificates/receipt.html",
+                    application=receipt.application,
+                    query_code=codes.format_code(receipt.query_code),
+                    is_repeat=receipt.is_repeat,
                 )
-        if letter is not None and getattr(form.letter.data, "filename", None):
-            # Accepted now, but the form goes back: keep the file for the next try.
-            uploads.release(form.held_letter.data)
-            form.held_letter.data = uploads.hold(letter)
-    held = uploads.held(form.held_letter.data)
+            )
+    files.keep()
     status = 400 if form.errors else 200
-    return no_store((render_template("certificates/apply.html", form=form, held=held), status))
+    return no_store((render_template("certificates/apply.html", form=form, files=files), status))
 
 
 # ---- following the application ---------------------------------------------------------------

@@ -26,8 +26,11 @@ adapter could not be built, so no page with links can be drawn for it.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask import Response, current_app, g, has_request_context, render_template, request
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -36,6 +39,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 
 from portal.core.forms import show_unsaved, unsaved_message
 from portal.core.pdf import FontMissing
+from portal.core.submission_limits import seconds_to_wait
 from portal.core.uploads import StoreFailed
 from portal.extensions import db, limiter
 
@@ -95,15 +99,16 @@ PAGES = {
         ),
     ),
     429: (
-        _l("Too many attempts"),
+        _l("Please wait a moment"),
         _l(
-            "There were too many requests from you in a short time, so this one was not "
-            "answered. For your security, wait a few minutes and try again."
+            "There were many requests from you in a short time, so this one was not answered. "
+            "Wait %(wait)s and try again. If you need help now, call the %(hotline)s hotline."
         ),
         _l(
-            "There were too many attempts from you in a short time, so this one was not "
-            "processed and what you sent was not saved. For your security, wait a few minutes "
-            "and try again."
+            "There were many submissions from you in a short time, so this one was not "
+            "processed and what you sent was not saved yet. Go back with your browser's Back "
+            "button: what you typed is still in the form. Wait %(wait)s, then send it again. If "
+            "you need help now, call the %(hotline)s hotline."
         ),
     ),
     500: (
@@ -151,6 +156,12 @@ FILES_NOT_STORED_TEXT_KEPT = _l(
 FILES_NOT_STORED = _l(
     "Your files could not be stored because of a problem on our side, so nothing was saved. "
     "Please try again in a few minutes; if it keeps happening, call the 12309 hotline."
+)
+# A form refused by a rate limit, drawn again with what was typed (`too_many_requests`).
+RATE_LIMITED_FORM = _l(
+    "You have sent this form several times in a short time, so this one was not sent yet. What "
+    "you typed is kept below. Wait %(wait)s, then send it again. If you need help now, call the "
+    "%(hotline)s hotline."
 )
 PDF_UNAVAILABLE = _l(
     "The PDF cannot be made at the moment because of a problem on our side. What it holds is on "
@@ -201,14 +212,36 @@ def default_message(code: int):
             "count": current_app.config["MAX_ATTACHMENTS"],
             "size": current_app.config["MAX_ATTACHMENT_BYTES"] // (1024 * 1024),
         }
+    if code == 429:
+        return text % _waiting()
     return text
 
 
-def _form_again(message):
+def _waiting() -> dict:
+    """How long the person must wait, in their language, and the hotline to call meanwhile."""
+    wait = format_timedelta(timedelta(seconds=seconds_to_wait()), add_direction=False)
+    return {"wait": wait, "hotline": current_app.config["SERVICE_CENTRE_HOTLINE"]}
+
+
+def too_many_requests(error):
+    """A rate limit held this request back (core/submission_limits.py). A form is drawn again
+    with what was typed and when to send it (so nothing is lost, whatever the browser keeps),
+    else the error page says how long to wait; Retry-After tells the same to programs."""
+    seconds = seconds_to_wait()
+    response = None
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not committed_in_request():
+        response = _form_again(RATE_LIMITED_FORM % _waiting(), status=429)
+    response = current_app.make_response(response or render_error(429))
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+def _form_again(message, status: int = 503, if_files_kept=None):
     """The failed POST's own page, drawn again by its view with every form's validation replaced
-    by `message`; None when there is no such page showing `message` (the view failed again, or
+    by `message` (or `if_files_kept`, when the form holds the files sent: core/forms.py), with
+    `status`; None when there is no such page showing that message (the view failed again, or
     answered with a redirect, or its template shows no form errors)."""
-    show_unsaved(message)
+    show_unsaved(message, if_files_kept=if_files_kept)
     try:
         view = current_app.view_functions[request.endpoint]
         response = current_app.make_response(view(**(request.view_args or {})))
@@ -217,9 +250,10 @@ def _form_again(message):
         db.session.rollback()
         return None
     page = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
-    if 300 <= response.status_code < 400 or str(escape(str(message))) not in page:
+    shown = unsaved_message()
+    if 300 <= response.status_code < 400 or str(escape(str(shown))) not in page:
         return None
-    response.status_code = 503
+    response.status_code = status
     return response
 
 
@@ -240,8 +274,11 @@ def submission_not_saved(error):
         return _form_again(FILES_NOT_STORED_TEXT_KEPT) or render_error(
             503, message=FILES_NOT_STORED
         )
-    message = NOT_SAVED_TEXT_KEPT_FILES_AGAIN if _files_were_sent() else NOT_SAVED_TEXT_KEPT
-    return _form_again(message) or render_error(503)
+    if _files_were_sent():
+        return _form_again(
+            NOT_SAVED_TEXT_KEPT_FILES_AGAIN, if_files_kept=NOT_SAVED_TEXT_KEPT
+        ) or render_error(503)
+    return _form_again(NOT_SAVED_TEXT_KEPT) or render_error(503)
 
 
 @limiter.request_filter
@@ -294,6 +331,8 @@ def register(app) -> None:
     def http_error(error):
         if error.code is None or error.code < 400:
             return error
+        if error.code == 429:
+            return too_many_requests(error)
         return render_error(error.code)
 
     @app.errorhandler(Exception)

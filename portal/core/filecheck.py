@@ -7,7 +7,9 @@ backup or a lost disk can leave a row whose file is gone. Both are found here:
 
 - an orphan is a file in the FILE_STORE (core/filestore.py: under UPLOAD_DIR, or a row of
   stored_files) whose key no `storage_key` holds, older than ORPHAN_MIN_AGE: a younger one may
-  belong to a transaction that has not committed yet, or be held for a form being corrected;
+  belong to a transaction that has not committed yet; a file held for a form being corrected
+  (core/attachments.py) is one once older than HELD_UPLOAD_HOURS, the time the form is given to
+  come back;
 - a row without its file is a row of any table with a `storage_key` column (found in the
   metadata, so that core names no domain) whose file is missing.
 """
@@ -19,9 +21,11 @@ from datetime import timedelta
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import with_appcontext
 
 from portal.core import clock, filestore
+from portal.core.attachments import HELD_PREFIX
 from portal.extensions import db
 
 # Far longer than any request that writes files takes to commit.
@@ -70,11 +74,14 @@ def check_files() -> FileCheck:
     result.missing = [MissingFile(*row) for row in rows if row.storage_key not in stored]
     keys = {row.storage_key for row in rows}
     oldest_in_flight = clock.now() - ORPHAN_MIN_AGE
+    oldest_held = clock.now() - timedelta(hours=current_app.config["HELD_UPLOAD_HOURS"])
     result.files = len(entries)
     result.orphans = [
         entry
         for entry in entries
-        if entry.key not in keys and clock.as_utc(entry.stored_at) < oldest_in_flight
+        if entry.key not in keys
+        and clock.as_utc(entry.stored_at)
+        < (oldest_held if entry.key.startswith(HELD_PREFIX) else oldest_in_flight)
     ]
     return result
 

@@ -38,12 +38,22 @@ CONTROL_CHARACTERS_MESSAGE = _l("Remove the invisible control characters from th
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def show_unsaved(message) -> None:
+def show_unsaved(message, *, if_files_kept=None) -> None:
     """From now on in this request, every PortalForm answers validation with `message` alone, as
     if nothing had been sent. core/errors.py calls it to draw a failed submission's page once
     more, after its transaction rolled back: the view then shows the same form with what was
-    typed and `message` at the top, and cannot try to save it again."""
+    typed and `message` at the top, and cannot try to save it again. `if_files_kept` replaces
+    `message` when the form holds the files sent (`files_kept`), so that it does not ask for
+    them again."""
     g.unsaved_submission_message = message
+    g.unsaved_message_if_files_kept = if_files_kept
+
+
+def files_kept() -> None:
+    """The form drawn again holds the files that were sent (core/attachments.py)."""
+    replacement = g.get("unsaved_message_if_files_kept")
+    if replacement is not None:
+        g.unsaved_submission_message = replacement
 
 
 def unsaved_message():
@@ -177,6 +187,20 @@ class NoControlCharacters:
     def __call__(self, form, field):
         if field.data and re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", field.data):
             raise ValidationError(_l("Remove the invisible control characters from this text."))
+
+
+def clear_when_anonymous(form, field_names) -> list[str]:
+    """An anonymous report keeps no personal details, even those a browser without JavaScript
+    still sent (with it, ticking "anonymous" hides and empties them): the named fields are
+    emptied, and the labels of those that held something are returned for the receipt."""
+    if not form.is_anonymous.data:
+        return []
+    dropped = []
+    for name in field_names:
+        if (form[name].data or "").strip():
+            dropped.append(str(form[name].label.text))
+        form[name].data = ""
+    return dropped
 
 
 def max_length(n: int) -> Length:

@@ -19,7 +19,8 @@ A file is stored with the database transaction that records it (core/filestore.p
 written before the commit and removed if the transaction rolls back; in the database, in the
 same transaction), so a failed submission leaves neither a record without a file nor an
 orphaned file; a file that cannot be written at all raises StoreFailed. `flask check-files`
-(portal/core/filecheck.py) reports what a crash may still leave on disk.
+(portal/core/filecheck.py) reports what a crash may still leave on disk. A form that goes back for
+correction holds its accepted files meanwhile (portal/core/attachments.py).
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ import hashlib
 import io
 import logging
 import os
-import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -125,20 +125,6 @@ def read_upload(file_storage) -> tuple[str, bytes]:
             _l("The file %(name)s is larger than %(mb)s MB.", name=name, mb=limit // (1024 * 1024))
         )
     return name, data
-
-
-def checked_uploads(field) -> list[CheckedUpload] | None:
-    """The files of a file field, checked by content (core/uploads.py); on a bad file the error
-    goes on the field and None is returned, so the form is shown again with what was typed."""
-    checked = []
-    for file_storage in field.data or []:
-        if not file_storage or getattr(file_storage, "filename", None) == "":
-            continue  # an empty file input; anything else that is not a file, check_upload refuses
-        try:
-            checked.append(check_upload(file_storage))
-        except UploadRejected as error:
-            field.errors = list(field.errors) + [str(error)]
-    return None if field.errors else checked
 
 
 def check_file(filename: str | None, data: bytes) -> CheckedUpload:
@@ -356,44 +342,6 @@ def store(session: Session | scoped_session, upload: CheckedUpload) -> str:
     key = f"{secrets.token_hex(16)}.{ALLOWED_TYPES[upload.content_type]}"
     filestore.current().write(session, key, upload.data)
     return key
-
-
-# ---- a file held while the rest of its form is corrected -------------------------------------
-# A form that fails on another field is shown again with what was typed; a browser cannot refill
-# a file input, so a file already accepted is held on disk and named in a hidden field, and the
-# person is not asked for it again. The name is random (128 bits), so only the browser it was
-# given to can name it; it is marked "held-", so a hidden field can never name a stored file.
-# A held file the form never comes back for is an orphan to `flask check-files` after an hour.
-
-HELD_PREFIX = "held-"
-_HELD_KEY = re.compile(rf"{HELD_PREFIX}[0-9a-f]{{32}}\.(pdf|jpg|png|docx)")
-
-
-def hold(upload: CheckedUpload) -> str:
-    """Keep an accepted file for the form's next try; the value for the form's hidden field."""
-    key = f"{HELD_PREFIX}{secrets.token_hex(16)}.{ALLOWED_TYPES[upload.content_type]}"
-    filestore.current().write_now(key, upload.data)
-    return f"{key}/{upload.filename}"
-
-
-def held(value: str | None) -> CheckedUpload | None:
-    """The file a hidden field's `value` names, checked again; None for anything else (nothing
-    held, a value that is not one `hold` gave, a file gone or no longer acceptable)."""
-    key, _, filename = (value or "").partition("/")
-    if not _HELD_KEY.fullmatch(key):
-        return None
-    data = filestore.current().read(key)
-    try:
-        return check_file(filename, data) if data is not None else None
-    except UploadRejected:
-        return None
-
-
-def release(value: str | None) -> None:
-    """Remove a held file once what it was held for is stored (or given up)."""
-    key = (value or "").partition("/")[0]
-    if _HELD_KEY.fullmatch(key):
-        filestore.current().delete(key)
 
 
 def private_download(stored) -> object:

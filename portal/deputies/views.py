@@ -23,10 +23,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
 from portal.core import clock, credentials, identity, pdf, sessions, uploads
+from portal.core.attachments import Attachments, FileRule
 from portal.core.credentials import AccountError
-from portal.core.forms import LoginForm, PortalForm
+from portal.core.forms import MAX_FILES, LoginForm, PortalForm
 from portal.core.permissions import account_required, is_account_of, next_or
-from portal.core.uploads import checked_uploads
+from portal.core.submission_limits import limit_submissions
 from portal.core.workflow import InvalidTransition
 from portal.deputies import documents, queries, services
 from portal.deputies.forms import (
@@ -85,7 +86,7 @@ def index():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["PUBLIC_FORM_LIMIT"], methods=["POST"])
+@limit_submissions
 def register():
     """The same answer whether the address is new or registered (services.register_deputy)."""
     form = RegistrationForm()
@@ -174,36 +175,39 @@ def account():
 
 
 @bp.route("/suggestions/new", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["PUBLIC_FORM_LIMIT"], methods=["POST"])
+@limit_submissions
 @deputy_required(verified=True)
 def new_suggestion():
-    """A bad file is named under the field and the form comes back with everything typed; the
-    files must be chosen again (a browser never lets a page fill in a file input)."""
+    """A bad file is named under the field and the form comes back with everything typed and the
+    files already accepted (core/attachments.py)."""
     form = SuggestionForm()
-    if form.validate_on_submit():
-        checked = checked_uploads(form.attachments)
-        if checked is not None:
-            suggestion, _repeat = services.submit_suggestion(
-                current_user,
-                services.SuggestionData(
-                    kind=form.kind.data,
-                    subject=form.subject.data,
-                    body=form.body.data,
-                    uploads=checked,
-                ),
-                submission_key=form.submission_key.data,
-            )
-            db.session.commit()
-            flash(
-                _(
-                    "Received as %(number)s. It will be answered by %(due)s.",
-                    number=suggestion.number,
-                    due=format_date(suggestion.due_on),
-                ),
-                "success",
-            )
-            return redirect(url_for(".show_suggestion", suggestion_id=suggestion.id))
-    return render_template("deputies/new_suggestion.html", form=form), 400 if form.errors else 200
+    files = Attachments(form, attachments=FileRule(most=MAX_FILES))
+    if not files.removed and all([form.validate_on_submit(), files.are_valid()]):
+        suggestion, _repeat = services.submit_suggestion(
+            current_user,
+            services.SuggestionData(
+                kind=form.kind.data,
+                subject=form.subject.data,
+                body=form.body.data,
+                uploads=files.of("attachments"),
+            ),
+            submission_key=form.submission_key.data,
+        )
+        db.session.commit()
+        files.release()
+        flash(
+            _(
+                "Received as %(number)s. It will be answered by %(due)s.",
+                number=suggestion.number,
+                due=format_date(suggestion.due_on),
+            ),
+            "success",
+        )
+        return redirect(url_for(".show_suggestion", suggestion_id=suggestion.id))
+    files.keep()
+    return render_template(
+        "deputies/new_suggestion.html", form=form, files=files
+    ), 400 if form.errors else 200
 
 
 def own_suggestion(suggestion_id: int) -> Suggestion:

@@ -31,6 +31,7 @@ from portal.cases import queries as cases_queries
 from portal.core.forms import (
     MainlandMobile,
     NoControlCharacters,
+    OnceOnlyForm,
     PortalForm,
     case_number_field,
     max_length,
@@ -166,16 +167,17 @@ class ReasonForm(PortalForm):
     )
 
 
-def _file(label, message):
+def _file(label):
+    """A paper the binding needs: required and checked by the view (core/attachments.py), so that
+    one accepted on an earlier try of the form counts."""
     return FileField(
         label,
         description=_l("%(types)s, at most 10 MB.", types=ALLOWED_LABEL),
-        validators=[FileRequired(message)],
         render_kw={"accept": ".pdf,.jpg,.jpeg,.png,.docx"},
     )
 
 
-class BindingForm(PortalForm):
+class BindingForm(OnceOnlyForm):
     case_number = case_number_field()
     client_name = StringField(
         _l("Name of your client"),
@@ -195,11 +197,9 @@ class BindingForm(PortalForm):
         choices=[SelectChoice(m.value, m.label) for m in Mandate],
         validators=[DataRequired(_l("Choose a power of attorney or a legal aid letter."))],
     )
-    licence = _file(DocumentKind.LICENCE.label, _l("Attach your practising certificate."))
-    firm_letter = _file(DocumentKind.FIRM_LETTER.label, _l("Attach the law firm's letter."))
-    mandate_file = _file(
-        DocumentKind.MANDATE.label, _l("Attach the power of attorney or legal aid letter.")
-    )
+    licence = _file(DocumentKind.LICENCE.label)
+    firm_letter = _file(DocumentKind.FIRM_LETTER.label)
+    mandate_file = _file(DocumentKind.MANDATE.label)
 
 
 class DeliveryForm(PortalForm):

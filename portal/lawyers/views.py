@@ -19,14 +19,16 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
 from portal.appointments import queries as appointments_queries
 from portal.core import credentials, identity, sessions, uploads
+from portal.core.attachments import Attachments, FileRule
 from portal.core.credentials import AccountError
 from portal.core.forms import LoginForm, PortalForm
 from portal.core.permissions import is_lawyer, lawyer_required, next_or
-from portal.core.uploads import UploadRejected, check_upload
+from portal.core.submission_limits import limit_submissions
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db, limiter
 from portal.lawyers import bindings, queries, services
@@ -59,7 +61,7 @@ def _attach(form, error, default_field: str) -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["PUBLIC_FORM_LIMIT"], methods=["POST"])
+@limit_submissions
 def register():
     """The same answer whether the address or licence number is new or registered already
     (services.register_lawyer): no login, a redirect to the login page and one message."""
@@ -251,37 +253,39 @@ def change_password():
 @lawyer_required(verified=True)
 def bind_case():
     form = BindingForm()
-    if form.validate_on_submit():
-        documents = {}
-        for kind, field in (
-            ("licence", form.licence),
-            ("firm_letter", form.firm_letter),
-            ("mandate", form.mandate_file),
-        ):
-            try:
-                documents[kind] = check_upload(field.data)
-            except UploadRejected as error:
-                field.errors = list(field.errors) + [str(error)]
-        if len(documents) == 3:
-            try:
-                binding = bindings.request_binding(
-                    current_user,
-                    bindings.BindingRequest(
-                        case_number=form.case_number.data,
-                        client_name=form.client_name.data,
-                        relation=form.relation.data,
-                        mandate=form.mandate.data,
-                        documents=documents,
-                    ),
-                )
-            except InvalidTransition as error:
-                db.session.rollback()
-                _attach(form, error, "case_number")
-            else:
-                db.session.commit()
-                flash(_("Sent. Our staff review your papers and tell you here."), "success")
-                return redirect(url_for(".show_binding", binding_id=binding.id))
-    return render_template("lawyers/bind.html", form=form), 400 if form.errors else 200
+    files = Attachments(
+        form,
+        licence=FileRule(required=_l("Attach your practising certificate.")),
+        firm_letter=FileRule(required=_l("Attach the law firm's letter.")),
+        mandate_file=FileRule(required=_l("Attach the power of attorney or legal aid letter.")),
+    )
+    if not files.removed and all([form.validate_on_submit(), files.are_valid()]):
+        documents = {
+            "licence": files.of("licence")[0],
+            "firm_letter": files.of("firm_letter")[0],
+            "mandate": files.of("mandate_file")[0],
+        }
+        try:
+            binding = bindings.request_binding(
+                current_user,
+                bindings.BindingRequest(
+                    case_number=form.case_number.data,
+                    client_name=form.client_name.data,
+                    relation=form.relation.data,
+                    mandate=form.mandate.data,
+                    documents=documents,
+                ),
+            )
+        except InvalidTransition as error:
+            db.session.rollback()
+            _attach(form, error, "case_number")
+        else:
+            db.session.commit()
+            files.release()
+            flash(_("Sent. Our staff review your papers and tell you here."), "success")
+            return redirect(url_for(".show_binding", binding_id=binding.id))
+    files.keep()
+    return render_template("lawyers/bind.html", form=form, files=files), 400 if form.errors else 200
 
 
 def own_binding(binding_id: int) -> CaseBinding:

@@ -143,8 +143,8 @@ class LeadForm(OnceOnlyForm):
     is_anonymous = BooleanField(
         _l("Report anonymously"),
         description=_l(
-            "You still get a tracking number and a query code. Keep the code safe: we cannot "
-            "contact you unless you leave a mobile number or e-mail for messages below."
+            "We then keep no name or contact details and cannot reply by SMS, e-mail or letter: "
+            "you follow the report with its tracking number and query code."
         ),
     )
     name = StringField(

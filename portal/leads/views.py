@@ -5,14 +5,17 @@ replies and answers are petitions'); photos are re-encoded by core/images.py as 
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, make_response, render_template
+from flask import Blueprint, make_response, render_template
 from flask_babel import get_locale
 
+from portal.core.attachments import Attachments, FileRule
+from portal.core.forms import clear_when_anonymous
 from portal.core.images import reencode_photo, reencode_upload
-from portal.core.uploads import CheckedUpload, UploadRejected, check_upload
-from portal.extensions import db, limiter
+from portal.core.submission_limits import limit_submissions
+from portal.core.uploads import CheckedUpload, check_upload
+from portal.extensions import db
 from portal.leads import queries, services
-from portal.leads.forms import LeadForm
+from portal.leads.forms import MAX_DOCUMENTS, MAX_PHOTOS, LeadForm
 from portal.petitions import services as petitions
 
 bp = Blueprint("leads", __name__)
@@ -28,23 +31,8 @@ def public_interest_lead(petition):
     return queries.details_of(petition)
 
 
-def public_form_limit():
-    return current_app.config["PUBLIC_FORM_LIMIT"]
-
-
-def _files(field, read) -> list[CheckedUpload] | None:
-    """The field's files, each through `read`; on a bad one the error goes on the field and None
-    is returned, so the form is shown again with what was typed (the files must be chosen
-    again: a browser cannot keep them, as the page says)."""
-    checked = []
-    for file_storage in field.data or []:
-        if not file_storage or getattr(file_storage, "filename", None) == "":
-            continue  # an empty file input; anything else that is not a file, `read` refuses
-        try:
-            checked.append(read(file_storage))
-        except UploadRejected as error:
-            field.errors = list(field.errors) + [str(error)]
-    return None if field.errors else checked
+# What an anonymous reporter typed about themselves is not kept (see core/forms.py).
+PERSONAL_FIELDS = ("name", "mobile", "email")
 
 
 def _document(file_storage) -> CheckedUpload:
@@ -57,52 +45,57 @@ def _document(file_storage) -> CheckedUpload:
 
 
 @bp.route("/public-interest/report", methods=["GET", "POST"])
-@limiter.limit(public_form_limit, methods=["POST"])
+@limit_submissions
 def report_lead():
     form = LeadForm()
-    if form.validate_on_submit():
-        photos = _files(form.photos, reencode_upload)
-        documents = _files(form.documents, _document)
-        if photos is not None and documents is not None:
-            latitude, longitude = form.coordinates()
-            intake = petitions.IntakeData(
-                kind=services.PETITION_KIND.value,
-                subject=form.subject.data,
-                body=form.body.data,
-                is_anonymous=bool(form.is_anonymous.data),
-                name=form.name.data,
-                mobile=form.mobile.data,
-                email=form.email.data,
-                uploads=documents,
-                notify_by_sms=bool(form.notify_by_sms.data),
-                notify_by_email=bool(form.notify_by_email.data),
-                locale=str(get_locale()),
-            )
-            lead = services.LeadData(
-                harm_field=form.harm_field.data,
-                location=form.location.data,
-                latitude=latitude,
-                longitude=longitude,
-                photos=photos,
-            )
-            try:
-                receipt = services.report_lead(
-                    intake, lead, submission_key=form.submission_key.data
-                )
-            except services.SubmissionError as error:
-                form.form_errors.append(str(error))
-            else:
-                db.session.commit()  # durable before the tracking number is shown
-                return _receipt(receipt)
+    files = Attachments(
+        form,
+        photos=FileRule(most=MAX_PHOTOS, read=reencode_upload),
+        documents=FileRule(most=MAX_DOCUMENTS, read=_document),
+    )
+    if not files.removed and all([form.validate_on_submit(), files.are_valid()]):
+        dropped = clear_when_anonymous(form, PERSONAL_FIELDS)
+        latitude, longitude = form.coordinates()
+        intake = petitions.IntakeData(
+            kind=services.PETITION_KIND.value,
+            subject=form.subject.data,
+            body=form.body.data,
+            is_anonymous=bool(form.is_anonymous.data),
+            name=form.name.data,
+            mobile=form.mobile.data,
+            email=form.email.data,
+            uploads=files.of("documents"),
+            # Anonymous: no messages, as the form explains; the number and code are how to follow.
+            notify_by_sms=bool(form.notify_by_sms.data) and not form.is_anonymous.data,
+            notify_by_email=bool(form.notify_by_email.data) and not form.is_anonymous.data,
+            locale=str(get_locale()),
+        )
+        lead = services.LeadData(
+            harm_field=form.harm_field.data,
+            location=form.location.data,
+            latitude=latitude,
+            longitude=longitude,
+            photos=files.of("photos"),
+        )
+        try:
+            receipt = services.report_lead(intake, lead, submission_key=form.submission_key.data)
+        except services.SubmissionError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()  # durable before the tracking number is shown
+            files.release()
+            return _receipt(receipt, dropped)
+    files.keep()
     status = 400 if form.errors or form.form_errors else 200
-    response = make_response(render_template("leads/new.html", form=form), status)
+    response = make_response(render_template("leads/new.html", form=form, files=files), status)
     response.headers["Permissions-Policy"] = GEOLOCATION_ALLOWED
     return response
 
 
-def _receipt(receipt):
+def _receipt(receipt, dropped_details):
     """The POST's own response, as the petition receipt is: the query code never travels in a
-    URL, and no-store keeps it out of caches."""
+    URL, and no-store keeps it out of caches. `dropped_details`: what an anonymous reporter typed
+    but was not kept."""
     response = make_response(
         render_template(
             "leads/receipt.html",
@@ -110,6 +103,7 @@ def _receipt(receipt):
             details=queries.details_of(receipt.petition),
             query_code=petitions.format_code(receipt.query_code),
             is_repeat=receipt.is_repeat,
+            dropped_details=dropped_details,
         )
     )
     response.headers["Cache-Control"] = "no-store"

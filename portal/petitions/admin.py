@@ -28,7 +28,7 @@ from wtforms import SelectChoice
 
 from portal.accounts import queries as accounts
 from portal.core import audit, clock, exports, params, pdf, uploads
-from portal.core.forms import ConfirmForm
+from portal.core.forms import ConfirmForm, clear_when_anonymous
 from portal.core.permissions import (
     PETITION_STAFF,
     PETITIONER_DATA_ROLES,
@@ -59,7 +59,12 @@ from portal.petitions.models import (
     WordingKind,
     WrittenNotice,
 )
-from portal.petitions.views import intake_data, render_receipt
+from portal.petitions.views import (
+    PERSONAL_FIELDS,
+    intake_data,
+    petition_attachments,
+    render_receipt,
+)
 from portal.petitions.workflow import Action
 
 bp = Blueprint("backoffice", __name__, url_prefix="/staff")
@@ -199,23 +204,27 @@ def register_petition():
     form = forms.StaffIntakeForm()
     if request.method == "GET":
         form.received_on.data = clock.local_today()
-    if form.validate_on_submit():
-        data = intake_data(form)
-        if data is not None:
-            try:
-                receipt = services.submit_petition(
-                    data,
-                    channel=form.channel.data,
-                    submission_key=form.submission_key.data,
-                    received_on=form.received_on.data,
-                    registered_by=current_user,
-                )
-            except services.SubmissionError as error:
-                form.received_on.errors = list(form.received_on.errors) + [str(error)]
-            else:
-                db.session.commit()
-                return render_receipt(receipt, "backoffice/receipt.html")
-    return render_template("backoffice/register.html", form=form), 400 if form.errors else 200
+    files = petition_attachments(form)
+    if not files.removed and all([form.validate_on_submit(), files.are_valid()]):
+        dropped = clear_when_anonymous(form, PERSONAL_FIELDS)
+        try:
+            receipt = services.submit_petition(
+                intake_data(form, files.of("attachments")),
+                channel=form.channel.data,
+                submission_key=form.submission_key.data,
+                received_on=form.received_on.data,
+                registered_by=current_user,
+            )
+        except services.SubmissionError as error:
+            form.received_on.errors = list(form.received_on.errors) + [str(error)]
+        else:
+            db.session.commit()
+            files.release()
+            return render_receipt(receipt, "backoffice/receipt.html", dropped_details=dropped)
+    files.keep()
+    return render_template(
+        "backoffice/register.html", form=form, files=files
+    ), 400 if form.errors else 200
 
 
 # ---- one petition ----------------------------------------------------------------------------

@@ -47,7 +47,9 @@ class PetitionForm(OnceOnlyForm):
     `details_*` (the legend of the contact details) are read by the rules and the template."""
 
     details_legend = _l("Your details")
-    details_hint = _l("Not needed for an anonymous report.")
+    details_hint = _l(
+        "Leave this empty for an anonymous report: nothing typed here is kept with it."
+    )
     name_missing_message = _l("Enter your full name, or choose to report anonymously.")
     mobile_missing_message = _l("Enter your mobile number so that we can contact you.")
     # field name → (label, hint) replacing those declared below
@@ -61,8 +63,8 @@ class PetitionForm(OnceOnlyForm):
     is_anonymous = BooleanField(
         _l("Report anonymously"),
         description=_l(
-            "Only for reports. You still get a tracking number and a query code, but we cannot "
-            "contact you, so keep the code safe."
+            "Only for reports. We then keep no name or contact details and cannot reply by SMS, "
+            "e-mail or letter: you follow the report with its tracking number and query code."
         ),
     )
     # Required unless anonymous: checked in validate_name, so no Optional() that would skip it.

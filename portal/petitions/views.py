@@ -21,8 +21,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from portal.core import access, pdf
-from portal.core.forms import ConfirmForm
-from portal.core.uploads import checked_uploads
+from portal.core.attachments import Attachments, FileRule
+from portal.core.forms import MAX_FILES, ConfirmForm, clear_when_anonymous
+from portal.core.submission_limits import limit_submissions
 from portal.extensions import db, limiter
 from portal.petitions import documents, queries, recovery, services, workflow
 from portal.petitions.forms import (
@@ -47,10 +48,6 @@ def petition_state(value: str):
 ACCESS_KEY = "progress_access"
 
 
-def public_form_limit():
-    return current_app.config["PUBLIC_FORM_LIMIT"]
-
-
 def lookup_limit():
     return current_app.config["LOOKUP_LIMIT"]
 
@@ -59,11 +56,17 @@ def recovery_limit():
     return current_app.config["RECOVERY_LIMIT"]
 
 
-def intake_data(form) -> services.IntakeData | None:
-    """The form's values as IntakeData, with the uploads checked; None on a bad file."""
-    checked = checked_uploads(form.attachments)
-    if checked is None:
-        return None
+# The petitioner's details an anonymous report does not keep, whatever was typed (without
+# JavaScript the form still sends them); the receipt says which were dropped.
+PERSONAL_FIELDS = ("name", "id_number", "mobile", "email", "address")
+
+
+def petition_attachments(form) -> Attachments:
+    return Attachments(form, attachments=FileRule(most=MAX_FILES))
+
+
+def intake_data(form, uploads) -> services.IntakeData:
+    """The form's values as IntakeData, with the attachments already checked."""
     return services.IntakeData(
         kind=form.kind.data,
         subject=form.subject.data,
@@ -74,23 +77,26 @@ def intake_data(form) -> services.IntakeData | None:
         mobile=form.mobile.data,
         email=form.email.data,
         address=form.address.data,
-        uploads=checked,
-        notify_by_sms=bool(form.notify_by_sms.data),
-        notify_by_email=bool(form.notify_by_email.data),
+        uploads=uploads,
+        # Anonymous: no messages, as the form explains; the number and code are how to follow.
+        notify_by_sms=bool(form.notify_by_sms.data) and not form.is_anonymous.data,
+        notify_by_email=bool(form.notify_by_email.data) and not form.is_anonymous.data,
         # The staff form names the petitioner's language; online, it is the page's.
         locale=form.locale.data if getattr(form, "locale", None) else str(get_locale()),
     )
 
 
-def render_receipt(receipt: services.Receipt, template: str, status: int = 200):
+def render_receipt(receipt: services.Receipt, template: str, status: int = 200, dropped_details=()):
     """The receipt is the POST's own response (no redirect), so the query code never travels in
-    a URL and is not kept anywhere after this page; no-store keeps it out of caches."""
+    a URL and is not kept anywhere after this page; no-store keeps it out of caches.
+    `dropped_details`: the labels of the personal details an anonymous report did not keep."""
     response = make_response(
         render_template(
             template,
             petition=receipt.petition,
             query_code=services.format_code(receipt.query_code),
             is_repeat=receipt.is_repeat,
+            dropped_details=dropped_details,
         ),
         status,
     )
@@ -99,25 +105,28 @@ def render_receipt(receipt: services.Receipt, template: str, status: int = 200):
 
 
 @bp.route("/petitions/new", methods=["GET", "POST"])
-@limiter.limit(public_form_limit, methods=["POST"])
+@limit_submissions
 def new_petition():
     form = PetitionForm()
     if request.method == "GET" and request.args.get("kind") in {k.value for k in Kind}:
         form.kind.data = request.args["kind"]
-    if form.validate_on_submit():
-        data = intake_data(form)
-        if data is not None:
-            try:
-                receipt = services.submit_petition(
-                    data, channel=Channel.WEB.value, submission_key=form.submission_key.data
-                )
-            except services.SubmissionError as error:
-                form.kind.errors = list(form.kind.errors) + [str(error)]
-            else:
-                db.session.commit()  # durable before the tracking number is shown
-                return render_receipt(receipt, "petitions/receipt.html")
+    files = petition_attachments(form)
+    if not files.removed and all([form.validate_on_submit(), files.are_valid()]):
+        dropped = clear_when_anonymous(form, PERSONAL_FIELDS)
+        data = intake_data(form, files.of("attachments"))
+        try:
+            receipt = services.submit_petition(
+                data, channel=Channel.WEB.value, submission_key=form.submission_key.data
+            )
+        except services.SubmissionError as error:
+            form.kind.errors = list(form.kind.errors) + [str(error)]
+        else:
+            db.session.commit()  # durable before the tracking number is shown
+            files.release()
+            return render_receipt(receipt, "petitions/receipt.html", dropped_details=dropped)
+    files.keep()
     status = 400 if form.errors else 200
-    return render_template("petitions/new.html", form=form), status
+    return render_template("petitions/new.html", form=form, files=files), status
 
 
 # ---- progress --------------------------------------------------------------------------------
@@ -254,9 +263,11 @@ def material_form(petition: Petition) -> MaterialForm:
     return MaterialForm(open_requests=petition.open_material_requests)
 
 
-def render_progress(petition: Petition, *, grade=None, material=None, status: int = 200):
+def render_progress(
+    petition: Petition, *, grade=None, material=None, material_files=None, status: int = 200
+):
     """The progress page, with the forms as given (after a refusal: what was typed, with the
-    errors) or fresh."""
+    errors, and the files held for the material form) or fresh."""
     failed = grade or material  # the form sent, shown again with its errors
     gradable = workflow.gradable_reply(petition)
     grade = grade or GradeForm()
@@ -272,6 +283,7 @@ def render_progress(petition: Petition, *, grade=None, material=None, status: in
             gradable=gradable,
             grade_form=grade,
             material_form=material or material_form(petition),
+            material_files=material_files,
             can_add_material=services.can_add_material(petition),
             form=failed,  # base.html: "Error: " in the title
             notices=documents.notices_of(petition),
@@ -315,35 +327,36 @@ def _answer_message(petition: Petition) -> str:
 
 
 @bp.route("/progress/<string:number>/material", methods=["POST"])
-@limiter.limit(public_form_limit, methods=["POST"])
+@limit_submissions
 def add_material(number: str):
     petition = petition_with_access(number)
     form = material_form(petition)
-    if form.validate_on_submit():
-        checked = checked_uploads(form.attachments)
-        if checked is not None:
-            data = services.MaterialData(
-                body=form.body.data, request_id=form.request_id(), uploads=checked
+    files = petition_attachments(form)
+    if not files.removed and all([form.validate_on_submit(), files.are_valid()]):
+        data = services.MaterialData(
+            body=form.body.data, request_id=form.request_id(), uploads=files.of("attachments")
+        )
+        try:
+            receipt = services.add_material(petition, data, submission_key=form.submission_key.data)
+        except services.SubmissionError as error:
+            form.body.errors = list(form.body.errors) + [str(error)]
+        else:
+            db.session.commit()  # durable before the petitioner is told it arrived
+            files.release()
+            flash(
+                _("This material was already sent; it is kept once.")
+                if receipt.is_repeat
+                else _(
+                    "Thank you. What you added is with your petition, and the staff "
+                    "handling it are told."
+                ),
+                "success",
             )
-            try:
-                receipt = services.add_material(
-                    petition, data, submission_key=form.submission_key.data
-                )
-            except services.SubmissionError as error:
-                form.body.errors = list(form.body.errors) + [str(error)]
-            else:
-                db.session.commit()  # durable before the petitioner is told it arrived
-                flash(
-                    _("This material was already sent; it is kept once.")
-                    if receipt.is_repeat
-                    else _(
-                        "Thank you. What you added is with your petition, and the staff "
-                        "handling it are told."
-                    ),
-                    "success",
-                )
-                return redirect(url_for(".progress", number=number))
-    return render_progress(petition, material=form, status=400)
+            return redirect(url_for(".progress", number=number))
+    files.keep()
+    return render_progress(
+        petition, material=form, material_files=files, status=200 if files.removed else 400
+    )
 
 
 @bp.route("/progress/end", methods=["POST"])

@@ -112,6 +112,7 @@ def live_environment(tmp_path_factory, outside_world) -> dict[str, str]:
         "DATABASE_URL": f"sqlite:///{tmp / 'portal.sqlite'}",
         "UPLOAD_DIR": str(tmp / "uploads"),
         "PUBLIC_FORM_LIMIT": "1000 per minute",
+        "PUBLIC_FORM_ATTEMPT_LIMIT": "1000 per minute",
         "LOOKUP_LIMIT": "1000 per minute",
         "LOGIN_LIMIT": "1000 per minute",
         "SEARCH_LIMIT": "1000 per minute",

@@ -1,16 +1,23 @@
-"""How the pages behave in a browser: the language switch, forms with errors, the keyboard."""
+"""How the pages behave in a browser: the language switch, forms with errors, the keyboard, and
+forms that never lose work (attachments kept across an error and listed on the receipt, the
+anonymous switch, the file picker in the page's language)."""
 
 from __future__ import annotations
 
 import pytest
 
+from tests.browser.looks import MODES, SCREENS, check_looks, keep_screenshot, open_page
 from tests.browser.support import (
+    LANGUAGES,
     STAFF,
+    Petitioner,
     exact,
+    fill_petition,
     h1,
     html_lang,
     switch_language,
     texts,
+    write_png,
 )
 
 pytestmark = pytest.mark.browser
@@ -256,3 +263,95 @@ def test_the_intake_form_works_with_the_keyboard_alone(page):
         page.keyboard.press("Space")
     assert h1(page) == t("Your petition is received")
     assert page.locator("#query-code").inner_text().strip()
+
+
+# ---- forms that never lose work ----------------------------------------------------------------
+
+
+def petition_with_an_error_and_a_file(page, t, attachment) -> None:
+    """The petition form sent with an attachment and no subject: it comes back with the error."""
+    page.goto("/petitions/new")
+    fill_petition(page, t, Petitioner(), attachment=attachment)
+    page.get_by_label(t("Subject"), exact=True).fill("")
+    submit_with_errors(page, t("Submit petition"))
+
+
+def held_files(page) -> list[str]:
+    return [name.strip() for name in page.locator(".held-files__name").all_inner_texts()]
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_an_attachment_is_kept_across_an_error_and_listed_on_the_receipt(
+    new_context, language, tmp_path
+):
+    t = texts(language)
+    page = new_context(language=LANGUAGES[language]).new_page()
+    page.goto("/petitions/new")
+    # The picker speaks the page's language, and names the file chosen.
+    picker = page.locator(".file-picker__button")
+    assert picker.inner_text().strip() == t("Choose files")
+    # Named by the field's label (and the button's text), as every input.
+    page.get_by_label(t("Supporting documents (optional)"), exact=True).set_input_files(
+        str(write_png(tmp_path / "现场照片.png"))
+    )
+    chosen = page.locator(".file-picker__chosen").inner_text()
+    assert "现场照片.png" in chosen
+
+    petition_with_an_error_and_a_file(page, t, write_png(tmp_path / "现场照片.png"))
+    assert h1(page) == t("File a petition")
+    assert held_files(page) == ["现场照片.png"]
+    assert picker.inner_text().strip() == t("Add more files")
+    # Corrected, without choosing the file again.
+    page.get_by_label(t("Subject"), exact=True).fill("反映派出所不予立案")
+    page.get_by_role("button", name=exact(t("Submit petition"))).click()
+    page.wait_for_load_state()
+    assert h1(page) == t("Your petition is received")
+    listed = page.locator(".attachment-list li").all_inner_texts()
+    assert [item.split(",")[0] for item in listed] == ["现场照片.png"]
+
+
+def test_a_held_attachment_can_be_removed_before_sending(page, tmp_path):
+    t = texts("zh")
+    petition_with_an_error_and_a_file(page, t, write_png(tmp_path / "多余.png"))
+    assert held_files(page) == ["多余.png"]
+    with page.expect_navigation():
+        page.locator(".held-files__remove").click()
+    assert held_files(page) == []
+    assert page.get_by_label(t("Full name")).input_value() == Petitioner().name
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_the_anonymous_switch_hides_and_empties_the_personal_details(new_context, language):
+    t = texts(language)
+    page = new_context(language=LANGUAGES[language]).new_page()
+    page.goto("/petitions/new")
+    page.get_by_label(t("What kind of matter is it?")).select_option("report")
+    name = page.get_by_label(t("Full name"))
+    name.fill("刘某某")
+    explanation = page.locator("#anonymous-explanation")
+    assert explanation.is_hidden()
+    page.get_by_label(t("Report anonymously")).check()
+    assert name.is_hidden() and explanation.is_visible()
+    assert t("You are reporting anonymously.") in explanation.inner_text()
+    page.get_by_label(t("Report anonymously")).uncheck()
+    assert name.is_visible() and name.input_value() == ""
+    assert explanation.is_hidden()
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_a_form_with_errors_and_the_receipt_look_right(
+    new_context, live_server, axe, tmp_path, language, mode, screen
+):
+    t = texts(language)
+    page = open_page(new_context, live_server, language=language, mode=mode, screen=screen)
+    petition_with_an_error_and_a_file(page, t, write_png(tmp_path / "现场照片.png"))
+    keep_screenshot(page, f"form-errors-{language}-{mode}-{screen}")
+    check_looks(axe, page, "form-errors", language=language, mode=mode, screen=screen)
+    page.get_by_label(t("Subject"), exact=True).fill("反映派出所不予立案")
+    page.get_by_role("button", name=exact(t("Submit petition"))).click()
+    page.wait_for_load_state()
+    assert h1(page) == t("Your petition is received")
+    keep_screenshot(page, f"receipt-{language}-{mode}-{screen}")
+    check_looks(axe, page, "receipt", language=language, mode=mode, screen=screen)

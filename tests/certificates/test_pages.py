@@ -33,7 +33,7 @@ def english(client_request):
 def _form(page):
     return {
         name: page.select_one(f"input[name={name}]")["value"]
-        for name in ("submission_key", "held_letter")
+        for name in ("submission_key", "csrf_token")
         if page.select_one(f"input[name={name}]") is not None
     }
 
@@ -48,7 +48,7 @@ def test_a_form_that_fails_keeps_what_was_typed_and_the_accepted_letter(english)
     )  # fmt: skip
     assert "This unified social credit code is not valid" in failed.text
     assert failed.select_one("input[name=holder_name]")["value"] == "示例建设有限公司"
-    assert "委托书.pdf" in failed.select_one("#held-letter").text
+    assert "委托书.pdf" in failed.select_one(".held-files").text
     assert db.session.scalar(sa.select(sa.func.count(RecordApplication.id))) == 0
     # Sent again with the number corrected and no file chosen: the held letter is used.
     receipt = english.post(
@@ -75,14 +75,14 @@ def test_a_letter_is_required_and_checked_by_its_content(english):
         _expected_status=400,
     )  # fmt: skip
     assert not_a_pdf.select_one("#letter-error") is not None
-    assert not_a_pdf.select_one("#held-letter") is None
-    # A hidden field naming a stored file, not a held one, holds nothing.
+    assert not_a_pdf.select_one(".held-files") is None
+    # A Remove button naming a path removes nothing and holds nothing.
     forged = english.post(
         "certificates.new_application",
-        _data={**APPLICATION_FORM, **_form(page), "held_letter": "../../etc/passwd/x.pdf"},
-        _expected_status=400,
+        _data={**APPLICATION_FORM, **_form(page), "remove_attachment": "../../etc/passwd"},
+        _expected_status=200,
     )
-    assert "Attach the authorisation letter" in forged.text
+    assert forged.select_one(".held-files") is None
 
 
 def test_a_person_applies_with_a_checked_id_number(english):

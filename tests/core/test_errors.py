@@ -121,7 +121,10 @@ def test_too_many_attempts_says_it_was_not_processed(app, english):
     finally:
         app.config["LOOKUP_LIMIT"] = "1000 per minute"
     assert response.status_code == 429
-    assert "was not processed and what you sent was not saved" in message(parse(response))
+    assert int(response.headers["Retry-After"]) <= 60
+    # The lookup form comes back with the wait and the hotline, not a bare error page.
+    assert "Wait " in response.get_data(as_text=True)
+    assert "call the 12309 hotline" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

@@ -231,19 +231,25 @@ def test_a_signed_in_form_the_database_refused_comes_back_with_the_text(app):
     with database_held_by_another_writer("case_bindings"):
         page = lawyer.post("lawyers.bind_case", _data=binding_form(case), _expected_status=503)
     summary = error_summary(page)
-    assert NOT_SAVED in summary and "choose them again" in summary
+    assert NOT_SAVED in summary and "choose them again" not in summary
+    assert len(page.select(".held-files__name")) == 3  # the papers are kept for the next try
     assert page.select_one("input[name=client_name]")["value"] == "赵某"
     assert count(CaseBinding) == 0 and count(BindingDocument) == 0
 
 
-def test_the_message_says_attached_files_must_be_chosen_again(english):
+def test_the_attached_files_are_kept_for_the_next_try(english):
     tokens = english.form_fields("petitions.new_petition")
     data = {**tokens, **PETITION_FORM, "attachments": [(io.BytesIO(PDF), "情况说明.pdf")]}
     with database_held_by_another_writer():
         page = english.post("petitions.new_petition", _data=data, _expected_status=503)
-    assert "the files you attached are not: choose them again" in error_summary(page)
+    assert TEXT_KEPT in error_summary(page)
+    assert "choose them again" not in error_summary(page)
+    assert [n.get_text(strip=True) for n in page.select(".held-files__name")] == ["情况说明.pdf"]
     assert_typed_text_kept(page)
     assert count(Attachment) == 0
+    # Sent again as the page stands (no file chosen): the held file goes with it.
+    english.post("petitions.new_petition", _data=form_values(page), _expected_status=200)
+    assert [a.filename for a in db.session.scalars(sa.select(Attachment))] == ["情况说明.pdf"]
 
 
 def test_the_form_drawn_again_is_not_counted_twice_against_the_limit(app, english):

@@ -145,7 +145,7 @@ def test_a_bad_photo_is_refused_with_a_message_and_what_was_typed_is_kept(englis
     assert message in page.select_one("#error-summary").get_text()
     assert page.select_one("#location")["value"] == LEAD["location"]
     assert LEAD["body"] in page.select_one("#body").get_text()
-    assert "Choose the files again" in page.get_text()
+    assert page.select_one(".held-files") is None  # a refused photo is not held
     assert db.session.scalar(sa.select(sa.func.count(Petition.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(Attachment.id))) == 0
 
@@ -192,14 +192,17 @@ def test_the_coordinates_rule():
     assert coordinates_problem(float("inf"), 0) is not None
 
 
-def test_an_anonymous_lead_keeps_no_name_and_is_told_by_sms_if_asked(app):
+def test_an_anonymous_lead_keeps_no_personal_details_and_sends_no_messages(app):
+    """Without JavaScript the personal fields are still sent: the server drops them, and the
+    receipt says which were not kept (anonymity: no reply by SMS or e-mail)."""
     anonymous = {**LEAD, "is_anonymous": "y", "name": "王某某"}
-    number, _code = receipt_codes(report(browser(app), anonymous))
-    petition = petition_numbered(number)
-    assert petition.is_anonymous and petition.name is None
-    assert petition.mobile == "13800000021"  # kept only to send the messages asked for
-    [message] = db.session.scalars(sa.select(OutboxMessage)).all()
-    assert message.channel == "sms" and message.recipient == "13800000021"
+    receipt = report(browser(app), anonymous)
+    petition = petition_numbered(receipt_codes(receipt)[0])
+    assert petition.is_anonymous
+    assert (petition.name, petition.mobile, petition.email) == (None, None, None)
+    assert not petition.notify_by_sms and not petition.notify_by_email
+    assert db.session.scalars(sa.select(OutboxMessage)).all() == []
+    assert "姓名" in receipt.select_one(".receipt .notice").get_text()
 
 
 def test_the_details_and_the_petition_are_one_audited_transaction(app):

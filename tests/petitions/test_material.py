@@ -111,7 +111,8 @@ def test_a_refused_file_keeps_the_text_and_stores_nothing(english, name, content
     )
     assert message in page.select_one("#attachments-error").get_text()
     assert page.select_one("textarea[name=body]").get_text(strip=True) == "这是我补充的文字。"
-    assert "Choose the files again" in page.get_text()
+    # The good file is held for the next try, not stored; the refused one is not held.
+    assert [n.get_text(strip=True) for n in page.select(".held-files__name")] == ["好的.pdf"]
     assert page.title.get_text().startswith("Error:")
     assert additions() == [] and db.session.scalars(sa.select(Attachment)).all() == []
 
@@ -197,13 +198,13 @@ def test_without_the_number_and_code_nothing_is_added(app, english):
 def test_adding_material_is_rate_limited(english, app):
     petition, code = make_petition()
     open_progress(english, petition, code)
-    app.config["PUBLIC_FORM_LIMIT"] = "2 per minute"
+    app.config["PUBLIC_FORM_ATTEMPT_LIMIT"] = "2 per minute"
     try:
         add_material(english, petition, {"body": "   "}, _expected_status=400)
         add_material(english, petition, {"body": "   "}, _expected_status=400)
         add_material(english, petition, {"body": "   "}, _expected_status=429)
     finally:
-        app.config["PUBLIC_FORM_LIMIT"] = "1000 per minute"
+        app.config["PUBLIC_FORM_ATTEMPT_LIMIT"] = "1000 per minute"
 
 
 def test_a_double_submit_is_stored_once(english):
