@@ -147,6 +147,7 @@ def _register_template_helpers(app: Flask) -> None:
         format_date,
         format_datetime,
         format_day,
+        format_list,
         format_month,
         format_time_range,
         format_times,
@@ -170,6 +171,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["weekday_names"] = weekday_names
 
     app.jinja_env.filters["file_size"] = size_label
+    app.jinja_env.filters["listed"] = format_list
     app.jinja_env.globals["can_open"] = can_open
     app.jinja_env.globals["public_url"] = public_url  # links printed or sent: PUBLIC_BASE_URL
 

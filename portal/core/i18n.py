@@ -30,6 +30,7 @@ from babel.dates import (
     get_time_format,
     parse_pattern,
 )
+from babel.lists import format_list as babel_format_list
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale, get_timezone
 
@@ -75,6 +76,12 @@ def _datetime_patterns(
     joined = get_datetime_format(format, locale=locale).replace("'", "")
     date_pattern = parse_pattern(get_date_format(format, locale=locale).pattern)
     return joined, date_pattern, parse_pattern(get_time_format(format, locale=locale).pattern)
+
+
+def format_list(items) -> str:
+    """Items joined as the reader's language lists them: 姓名、手机号码和住址; name, mobile, and
+    address (Babel's CLDR list patterns: no ASCII commas in Chinese text)."""
+    return babel_format_list([str(item) for item in items], locale=get_locale())
 
 
 def format_date(value: date, format: str = "medium") -> str:
