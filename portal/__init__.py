@@ -144,6 +144,7 @@ def _register_template_helpers(app: Flask) -> None:
     from portal.core.attachments import size_label
     from portal.core.clock import local_today
     from portal.core.i18n import (
+        ReadersPunctuation,
         format_date,
         format_datetime,
         format_day,
@@ -172,6 +173,7 @@ def _register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.filters["file_size"] = size_label
     app.jinja_env.filters["listed"] = format_list
+    app.jinja_env.globals["punct"] = ReadersPunctuation()
     app.jinja_env.globals["can_open"] = can_open
     app.jinja_env.globals["public_url"] = public_url  # links printed or sent: PUBLIC_BASE_URL
 

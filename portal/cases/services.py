@@ -38,6 +38,7 @@ from portal.core import audit, clock, codes, csvimport
 from portal.core.audit import DetailKey, EventType
 from portal.core.casenumbers import normalise_case_number
 from portal.core.csvimport import ImportFailed  # noqa: F401  (raised to the views)
+from portal.core.i18n import format_list
 from portal.core.lookups import LookupLocked, guarded_lookup  # noqa: F401  (raised to the views)
 from portal.extensions import db
 
@@ -166,7 +167,7 @@ FIELD_LABELS = {
 
 
 def _field_labels(names: str) -> str:
-    return ", ".join(str(FIELD_LABELS.get(name, name)) for name in names.split(","))
+    return format_list(FIELD_LABELS.get(name, name) for name in names.split(","))
 
 
 audit.register_detail_keys(

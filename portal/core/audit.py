@@ -55,7 +55,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from portal.core import clock, database, paging
+from portal.core import clock, database, i18n, paging
 from portal.extensions import db
 
 
@@ -201,8 +201,9 @@ def describe_detail(code: str, detail: str | None) -> list[DetailPart]:
 
 def detail_text(event: AuditEvent) -> str:
     """The detail as one line of text in the current language (for a message, a CSV)."""
-    return "; ".join(
-        f"{part.label}: {part.text}" if part.label is not None else str(part.text)
+    marks = i18n.punctuation()
+    return marks.semicolon.join(
+        f"{part.label}{marks.colon}{part.text}" if part.label is not None else str(part.text)
         for part in event.detail_parts
     )
 

@@ -17,6 +17,7 @@ way, and every page, message and calendar file about a booking uses this one sty
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
@@ -76,6 +77,34 @@ def _datetime_patterns(
     joined = get_datetime_format(format, locale=locale).replace("'", "")
     date_pattern = parse_pattern(get_date_format(format, locale=locale).pattern)
     return joined, date_pattern, parse_pattern(get_time_format(format, locale=locale).pattern)
+
+
+@dataclass(frozen=True)
+class Punctuation:
+    """The marks that join pieces of text (a label and its value, two parts, an aside), as the
+    language writes them: Chinese text takes full-width marks with no spaces around them."""
+
+    colon: str
+    comma: str
+    semicolon: str
+    open: str  # before an aside, the space included where the language puts one
+    close: str
+
+
+FULL_WIDTH = Punctuation(colon="：", comma="，", semicolon="；", open="（", close="）")
+ASCII = Punctuation(colon=": ", comma=", ", semicolon="; ", open=" (", close=")")
+
+
+def punctuation() -> Punctuation:
+    return FULL_WIDTH if _language(get_locale()) == "zh" else ASCII
+
+
+class ReadersPunctuation:
+    """`punct` in templates (macros included): `{{ a }}{{ punct.colon }}{{ b }}`, in the
+    language of the page being drawn."""
+
+    def __getattr__(self, name: str) -> str:
+        return getattr(punctuation(), name)
 
 
 def format_list(items) -> str:

@@ -27,7 +27,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from portal.accounts import queries as accounts
-from portal.core import audit, clock, exports, params, pdf, uploads
+from portal.core import audit, clock, exports, i18n, params, pdf, uploads
 from portal.core.forms import ConfirmForm, clear_when_anonymous
 from portal.core.permissions import (
     PETITION_STAFF,
@@ -238,8 +238,9 @@ def get_petition(number: str) -> Petition:
 
 def handler_choices():
     users = accounts.active_staff(Role.HANDLER, Role.LEADER)
+    marks = i18n.punctuation()
     return [SelectChoice(0, _("Choose a handler"))] + [
-        SelectChoice(u.id, f"{u.name} ({u.role_enum.label})") for u in users
+        SelectChoice(u.id, f"{u.name}{marks.open}{u.role_enum.label}{marks.close}") for u in users
     ]
 
 
