@@ -8,11 +8,21 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
+import pytest
+from flask_babel import force_locale
 from hypothesis import given
 from hypothesis import strategies as st
 
 from portal.openhouse import rules
 from portal.openhouse.rules import Entry
+
+
+@pytest.fixture(autouse=True)
+def english_messages(app):
+    """The refusals are read in English here (the catalogue says them in Chinese too)."""
+    with force_locale("en"):
+        yield
+
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 

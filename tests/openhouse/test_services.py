@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from portal.core import audit, clock, codes
 from portal.core.permissions import Role
@@ -18,6 +19,13 @@ from portal.openhouse import rules, services
 from portal.openhouse.models import Registration
 from tests.factories import make_user
 from tests.openhouse.factories import gathering_data, make_gathering, register, sms_to
+
+
+@pytest.fixture(autouse=True)
+def english_messages(app):
+    """The refusals are read in English here (the catalogue says them in Chinese too)."""
+    with force_locale("en"):
+        yield
 
 
 @pytest.fixture

@@ -148,7 +148,7 @@ def test_a_form_sent_after_the_window_closed_keeps_what_was_typed(client_request
             _data=_form(page, name="晚到", mobile="13800138009", party_size="1", declaration="y"),
             _expected_status=400,
         )
-    assert "closed" in page.select_one("#party_size-error").text
+    assert "报名已截止" in page.select_one("#party_size-error").text  # registration has closed
     assert page.select_one("#name")["value"] == "晚到"
 
 
