@@ -107,13 +107,13 @@ def grant_access(application: RecordApplication) -> None:
 
 
 def application_with_access(number: str) -> RecordApplication:
-    grant = access.current(ACCESS_KEY, number)
-    if grant is None:
-        abort(redirect(url_for(".lookup")))
-    application = services.application_numbered(number) or abort(404)
-    if grant.get("code") != services.code_mark(application):
-        abort(redirect(url_for(".lookup")))
-    return application
+    return access.granted_record(
+        ACCESS_KEY,
+        number,
+        find=services.application_numbered,
+        code_mark=services.code_mark,
+        lookup_url=url_for(".lookup"),
+    )
 
 
 @bp.route("/status", methods=["GET", "POST"])

@@ -6,7 +6,9 @@ mark of the stored hash): a code replaced since, a recovered one, ends the acces
 
 from __future__ import annotations
 
-from flask import current_app, session
+from collections.abc import Callable
+
+from flask import abort, current_app, redirect, session
 
 from portal.core import clock
 
@@ -33,3 +35,16 @@ def current(key: str, number: str) -> dict | None:
     if not isinstance(given, dict) or given.get("until", 0) <= clock.now().timestamp():
         return None
     return given
+
+
+def granted_record(key: str, number: str, *, find: Callable, code_mark: Callable, lookup_url: str):
+    """The record numbered `number` (`find(number)`) when this browser was granted it with the
+    code it still has (`code_mark(record)`); otherwise the browser goes back to the lookup form
+    (`lookup_url`), and an unknown number is a 404."""
+    given = current(key, number)
+    if given is None:
+        abort(redirect(lookup_url))
+    record = find(number) or abort(404)
+    if given.get("code") != code_mark(record):
+        abort(redirect(lookup_url))
+    return record

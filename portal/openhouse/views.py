@@ -129,13 +129,13 @@ def register(gathering_id: int):
 
 
 def registration_with_access(number: str) -> Registration:
-    grant = access.current(ACCESS_KEY, number)
-    if grant is None:
-        abort(redirect(url_for(".lookup")))
-    registration = services.registration_numbered(number) or abort(404)
-    if grant.get("code") != services.code_mark(registration):
-        abort(redirect(url_for(".lookup")))
-    return registration
+    return access.granted_record(
+        ACCESS_KEY,
+        number,
+        find=services.registration_numbered,
+        code_mark=services.code_mark,
+        lookup_url=url_for(".lookup"),
+    )
 
 
 @bp.route("/open-procuratorate/registration", methods=["GET", "POST"])

@@ -141,13 +141,13 @@ def grant_access(petition: Petition) -> None:
 def petition_with_access(number: str) -> Petition:
     """The petition whose number and current code were given in this session, else back to the
     lookup form."""
-    grant = access.current(ACCESS_KEY, number)
-    if grant is None:
-        abort(redirect(url_for(".lookup")))
-    petition = queries.petition_numbered(number) or abort(404)
-    if grant.get("code") != services.code_mark(petition):
-        abort(redirect(url_for(".lookup")))
-    return petition
+    return access.granted_record(
+        ACCESS_KEY,
+        number,
+        find=queries.petition_numbered,
+        code_mark=services.code_mark,
+        lookup_url=url_for(".lookup"),
+    )
 
 
 @bp.route("/progress", methods=["GET", "POST"])
