@@ -18,7 +18,7 @@ from flask_login import current_user
 from portal.core import clock, tokens
 from portal.core.forms import ConfirmForm
 from portal.core.permissions import Role, roles_required
-from portal.disclosure import extraction, forms, queries, redaction, services
+from portal.disclosure import extraction, forms, layout, queries, redaction, services
 from portal.disclosure.models import DocumentState, LegalDocument, Release
 from portal.extensions import db
 
@@ -350,6 +350,7 @@ def publish(document_id: int | None = None, release_id: int | None = None):
                 record=record,
                 ids=_ids(record),
                 shown=shown,
+                formal=None if isinstance(record, Release) else layout.formal_text(record),
                 form=form,
                 digest=tokens.content_digest(shown),
                 changed=changed,

@@ -44,6 +44,12 @@ STAFF = {
 
 
 @cache
+def staff_option(name: str, role: str) -> str:
+    """How a member of staff is offered in a list: name and role, the role in brackets of the
+    page's language (full-width in Chinese)."""
+    return f"{name}（{role}）" if re.search(r"[\u4e00-\u9fff]", role) else f"{name} ({role})"
+
+
 def texts(language: str):
     """gettext for "zh" or "en": what the server shows for an English source string."""
     if language == "en":
@@ -225,7 +231,7 @@ def answer_petition(pages: dict, number: str, t=None) -> None:
         t,
         "Assign to a handler",
         lambda form: form.get_by_label(t("Handler"), exact=True).select_option(
-            label=f"{STAFF['handler'].name} ({t('Handler')})"
+            label=staff_option(STAFF["handler"].name, t("Handler"))
         ),
     )
     handler.goto(f"/staff/petitions/{number}")

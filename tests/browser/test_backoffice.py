@@ -20,6 +20,7 @@ from tests.browser.support import (
     look_up,
     petition_state,
     run_action,
+    staff_option,
     texts,
 )
 from tests.disclosure import samples
@@ -114,7 +115,7 @@ def test_a_reply_starts_from_the_wording_is_previewed_and_sent(
         t,
         "Assign to a handler",
         lambda form: form.get_by_label(t("Handler"), exact=True).select_option(
-            label=f"Handler Li ({t('Handler')})"
+            label=staff_option("Handler Li", t("Handler"))
         ),
     )
     # The handler's reply starts from the wording of an answer; they write the result in.
@@ -168,7 +169,7 @@ def test_a_publisher_checks_the_public_page_and_publishes(
     second.get_by_role("button", name=exact(t("Publish the redacted text"))).click()
     second.wait_for_load_state()
     assert h1(second) == t("Check before publishing")
-    public_text = second.locator(".public-preview .doc-text").inner_text()
+    public_text = second.locator(".public-preview .formal-doc").inner_text()
     for name in samples.NON_PROSECUTION_NAMES:
         assert name not in public_text
     keep_screenshot(second, f"backoffice-publish-preview-{language}-standard-desktop")
@@ -178,4 +179,4 @@ def test_a_publisher_checks_the_public_page_and_publishes(
     document_id = re.search(r"/documents/(\d+)", review_url).group(1)
     reader = new_context(language=LANGUAGES[language]).new_page()
     reader.goto(f"/case-information/documents/{document_id}")
-    assert reader.locator(".doc-text").inner_text().strip() == public_text.strip()
+    assert reader.locator(".formal-doc").inner_text().strip() == public_text.strip()

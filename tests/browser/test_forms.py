@@ -4,6 +4,8 @@ anonymous switch, the file picker in the page's language)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.looks import MODES, SCREENS, check_looks, keep_screenshot, open_page
@@ -307,7 +309,7 @@ def test_an_attachment_is_kept_across_an_error_and_listed_on_the_receipt(
     page.wait_for_load_state()
     assert h1(page) == t("Your petition is received")
     listed = page.locator(".attachment-list li").all_inner_texts()
-    assert [item.split(",")[0] for item in listed] == ["现场照片.png"]
+    assert [re.split("[,，]", item)[0] for item in listed] == ["现场照片.png"]
 
 
 def test_a_held_attachment_can_be_removed_before_sending(page, tmp_path):

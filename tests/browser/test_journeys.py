@@ -19,6 +19,7 @@ from tests.browser.support import (
     look_up,
     petition_state,
     run_action,
+    staff_option,
     status_on_progress_page,
     submit_petition,
     switch_language,
@@ -117,7 +118,7 @@ def test_a_petition_goes_from_filing_through_the_staff_to_an_objection(new_conte
     assert petition_state(clerk) == t("Accepted")
 
     # ... and assigns it to the handler.
-    handler_option = f"{STAFF['handler'].name} ({t('Handler')})"
+    handler_option = staff_option(STAFF["handler"].name, t("Handler"))
     run_action(
         clerk,
         t,
@@ -182,7 +183,7 @@ def test_a_petition_goes_from_filing_through_the_staff_to_an_objection(new_conte
     log_in(reviewing, STAFF["reviewer"], t)
     reviewing.goto(f"/staff/petitions/{number}")
     assert objection in reviewing.locator("main").inner_text()
-    second_handler = f"{STAFF['second_handler'].name} ({t('Handler')})"
+    second_handler = staff_option(STAFF["second_handler"].name, t("Handler"))
     run_action(
         reviewing,
         t,

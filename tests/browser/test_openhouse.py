@@ -86,7 +86,7 @@ def test_an_observer_registers_for_a_hearing_and_has_a_place_at_once(
     page = open_page(new_context, live_server, language=language, mode="elderly", screen="phone")
     page.goto("/open-procuratorate/")
     page.get_by_role("link", name=re.compile("公开听证")).first.click()
-    assert page.get_by_text(t("Hearing officers")).count() == 1
+    assert page.get_by_text(t("Hearing officers"), exact=True).count() == 1
     page.get_by_role("link", name=exact(t("Register"))).click()
     _register(page, t, name="旁听人", mobile=MOBILES[language])
     assert h1(page) == t("Your registration is received")

@@ -202,7 +202,7 @@ def test_the_publisher_pastes_reviews_and_publishes_through_the_pages(
     login(other.client, second_publisher())
     # The public page as it will read first; publishing is the confirmation.
     preview = other.post("disclosure_admin.publish", _expected_status=200, **ids)
-    assert "马某" in preview.select_one(".public-preview .doc-text").get_text()
+    assert "马某" in preview.select_one(".public-preview .formal-doc").get_text()
     db.session.expire_all()
     assert db.session.get(LegalDocument, document.id).status == DocumentState.REVIEWED
     confirm_preview(other, preview, **back)
