@@ -244,7 +244,12 @@ def test_development_keeps_plain_cookies_over_http(tmp_path):
 
 # Values for the URL arguments of guarded GET pages: the records need not exist, the header is
 # the subject (a missing record answers 404, which must not be cached either).
-SAMPLE_VALUES = {"day": "2027-01-01", "category": "other_restricted", "token": "x", "kind": "open_day"}
+SAMPLE_VALUES = {
+    "day": "2027-01-01",
+    "category": "other_restricted",
+    "token": "x",
+    "kind": "open_day",
+}
 
 
 def _guarded_get_rules(app):
