@@ -222,19 +222,23 @@ def _store() -> Storage | FailSafeStore:
     """Flask-Limiter's store (its own copy of it when rate limits are switched off: throttling
     is not, it guards the passwords); with Redis, through FailSafeStore."""
     extensions = current_app.extensions
-    if "portal_throttle_store" not in extensions:
-        config = current_app.config
-        store = (
-            limiter.storage
-            if limiter.enabled and limiter.initialized
-            else storage_from_string(
+    if limiter.enabled and limiter.initialized:
+        store = limiter.storage
+    else:
+        if "portal_throttle_store" not in extensions:
+            config = current_app.config
+            extensions["portal_throttle_store"] = storage_from_string(
                 config["RATELIMIT_STORAGE_URI"], **config.get("RATELIMIT_STORAGE_OPTIONS", {})
             )
-        )
-        extensions["portal_throttle_store"] = (
-            FailSafeStore(store) if config.get("REDIS_URL") else store
-        )
-    return extensions["portal_throttle_store"]
+        store = extensions["portal_throttle_store"]
+    if not current_app.config.get("REDIS_URL"):
+        return store
+    # One wrapper per store, kept so that its fallback counts last (the limiter's store is
+    # replaced when the limiter is set up again: a new wrapper then).
+    wrapped = extensions.get("portal_throttle_failsafe")
+    if wrapped is None or wrapped.shared is not store:
+        wrapped = extensions["portal_throttle_failsafe"] = FailSafeStore(store)
+    return wrapped
 
 
 class FailSafeStore:
