@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.support import LANGUAGES, PASSWORD, exact, texts
 
@@ -60,7 +61,8 @@ def test_a_deputy_registers_sends_a_suggestion_reads_the_approved_answer_and_acc
     clerk.goto("/staff/deputies/")
     clerk.get_by_role("link", name=exact(name)).click()
     clerk.get_by_role("button", name=exact(t("Verify"))).click()
-    assert clerk.get_by_text(t("Verified"), exact=True).count() >= 1
+    clerk.wait_for_load_state()
+    expect(clerk.get_by_text(t("Verified"), exact=True).first).to_be_visible()
 
     # The deputy logs in and sends a suggestion.
     deputy.get_by_label(t("E-mail address")).fill(email)

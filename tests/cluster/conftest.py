@@ -244,6 +244,7 @@ def cluster(tmp_path_factory):
             **as_environment(sms_settings),
             "WORKER_POLL_SECONDS": "1",
             "PUBLIC_FORM_LIMIT": "100000 per minute",
+            "PUBLIC_FORM_ATTEMPT_LIMIT": "100000 per minute",
             "LOOKUP_LIMIT": "100000 per minute",
             "LOGIN_LIMIT": "100000 per minute",
             "SEARCH_LIMIT": f"{SEARCH_LIMIT} per minute",
