@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 from portal.certificates import documents, services
 from portal.certificates.forms import ApplicationForm, StatusLookupForm, VerificationForm
 from portal.certificates.models import ApplicationStatus, RecordApplication
-from portal.core import access, audit, codes, pdf
+from portal.core import access, audit, codes, lookups, pdf
 from portal.core.attachments import Attachments, FileRule
 from portal.core.forms import ConfirmForm
 from portal.core.submission_limits import limit_submissions
@@ -125,12 +125,7 @@ def lookup():
             application = services.find_for_applicant(form.number.data, form.query_code.data)
         except services.LookupLocked:
             application = None
-            form.query_code.errors = [
-                _(
-                    "Too many wrong attempts for this number. For your security it is locked for "
-                    "a while; try again later or call the 12309 hotline."
-                )
-            ]
+            form.query_code.errors = [str(lookups.LOCKED_MESSAGE)]
         else:
             if application is None:
                 form.query_code.errors = [

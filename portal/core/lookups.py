@@ -21,12 +21,18 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core import throttle
 from portal.extensions import db
 
 T = TypeVar("T")
+# What a lookup locked for its number says (LookupLocked), the same on every service's form.
+LOCKED_MESSAGE = _l(
+    "Too many wrong attempts for this number. For your security it is locked for "
+    "a while; try again later or call the 12309 hotline."
+)
 KEY_WIDTH = 80
 
 

@@ -20,7 +20,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from portal.core import access, audit, clock, codes
+from portal.core import access, audit, clock, codes, lookups
 from portal.core.forms import ConfirmForm
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db, limiter
@@ -147,12 +147,7 @@ def lookup():
             registration = services.find_for_registrant(form.number.data, form.code.data)
         except services.LookupLocked:
             registration = None
-            form.code.errors = [
-                _(
-                    "Too many wrong attempts for this number. For your security it is locked for "
-                    "a while; try again later or call the 12309 hotline."
-                )
-            ]
+            form.code.errors = [str(lookups.LOCKED_MESSAGE)]
         else:
             if registration is None:
                 form.code.errors = [

@@ -20,7 +20,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from portal.core import access, pdf
+from portal.core import access, lookups, pdf
 from portal.core.attachments import Attachments, FileRule
 from portal.core.forms import MAX_FILES, ConfirmForm, clear_when_anonymous
 from portal.core.submission_limits import limit_submissions
@@ -163,12 +163,7 @@ def lookup():
             petition = services.find_for_petitioner(form.tracking_number.data, form.query_code.data)
         except services.LookupLocked:
             petition = None
-            form.query_code.errors = [
-                _(
-                    "Too many wrong attempts for this number. For your security it is locked for "
-                    "a while; try again later or call the 12309 hotline."
-                )
-            ]
+            form.query_code.errors = [str(lookups.LOCKED_MESSAGE)]
         else:
             if petition is None:
                 form.query_code.errors = [
