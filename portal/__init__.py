@@ -23,6 +23,7 @@ from portal.core import (  # noqa: F401  (registers the limiter store)
     pagecache,
     ratelimit_store,
     security,
+    widgets,
 )
 from portal.core.converters import register as register_converters
 from portal.core.database import tune_sqlite
@@ -47,6 +48,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     logs.escape_control_characters()  # in every log record, gunicorn's access log included
 
     register_converters(app)  # before the blueprints add their rules
+    widgets.install()  # WTForms' attributes drawn without string.Formatter
     _init_extensions(app)
     register_input_guard(app)
     _register_blueprints(app)
