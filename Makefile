@@ -34,7 +34,8 @@ demo: ## Load demo staff accounts and petitions, print the logins
 
 run: export PORTAL_ENV ?= development
 run: install translations db demo ## Set up and serve the demo with gunicorn on http://127.0.0.1:8000
-	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
+	@echo "Serving on http://$(HOST):$(PORT), with the background worker  (Ctrl-C to stop)"
+	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 test: ## Set up and run every test: SQLite, PostgreSQL, browser

@@ -567,6 +567,7 @@ def main() -> int:
             submission_key=secrets.token_urlsafe(32),
         )
         db.session.commit()
+        duplicates.index_queued()  # the worker's round, for what came in online
         filed[receipt.petition.id] = {
             "grievance": grievance.number,
             "person": who.get("key"),

@@ -11,7 +11,9 @@ number a citizen was shown is stored (lost: shown and not stored, or a 200 witho
 each citizen's form is stored once (doubled: more than one row, or two numbers shown for one
 form). Prints durable submissions per second (stored and shown, over the round's time), POST
 latency p95, the ratio portal/minimal, and a line starting "MISSED:" when the ratio is under
-0.5 or anything was lost or doubled.
+0.5 or anything was lost or doubled. A petition submitted online leaves its comparison with
+earlier petitions (petitions/duplicates.py) to the worker, as deployed; after each portal round
+the worker's indexing of that round's petitions is run, timed and printed, outside the rate.
 
     .venv/bin/python bench/intake.py --clients 16 --citizens 200 --workers 2 --rounds 2
     .venv/bin/python bench/intake.py --database-url postgresql://user:pass@127.0.0.1/bench
@@ -339,6 +341,20 @@ def check_round(shown: dict, stored: dict, citizens: int, minimal: bool) -> tupl
     return durable, lost, doubled
 
 
+def deferred_indexing(env: dict) -> str:
+    """What the worker does after a round, outside the rate measured: index the petitions
+    submitted online for the duplicate suggestions (petitions/duplicates.py), timed by the
+    command itself (without its start-up)."""
+    result = subprocess.run(
+        [BIN / "flask", "--app", "portal", "index-duplicates"],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    found = re.search(r"Indexed (\d+) petition\(s\).* in ([\d.]+) s", result.stdout)
+    indexed, seconds = int(found.group(1)), float(found.group(2))
+    each = seconds / indexed * 1000 if indexed else 0.0
+    return f"then the worker's duplicate indexing: {indexed} petitions, {each:.1f} ms each"
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[int(share * (len(ordered) - 1))] if ordered else float("nan")
@@ -414,6 +430,8 @@ def main() -> int:
                         shown, stored, args.citizens, minimal=name == "minimal"
                     )
                     errors = sum(1 for status in statuses if status != 200)
+                    if name == "portal":
+                        print(f"round {round_number + 1} portal  {deferred_indexing(env)}")
                     results[name].append((durable / elapsed, percentile(latencies, 0.95)))
                     problems += lost + doubled
                     print(

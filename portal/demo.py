@@ -33,8 +33,8 @@ from portal.extensions import db
 from portal.lawyers import services as lawyers
 from portal.leads import services as leads
 from portal.openhouse import services as openhouse
+from portal.petitions import duplicates, workflow
 from portal.petitions import services as petitions
-from portal.petitions import workflow
 
 DEMO_ACCOUNTS = [
     (Role.CLERK, "clerk@demo.local", "王受理", "Demo-clerk-2026"),
@@ -92,6 +92,7 @@ def demo_data():
         _sample_deputies(users)
         _sample_open_procuratorate(users)
         db.session.commit()
+        duplicates.index_queued()  # the worker's work: the demo shows its repeats at once
         click.echo("Demo data loaded.")
     else:
         click.echo("Demo data already present.")

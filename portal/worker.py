@@ -1,12 +1,15 @@
 """`flask --app portal worker`: a host's background work as one long-lived process, run on every
 host at once (deploy/systemd/portal-worker.service).
 
-Each round it sends the e-mails and SMS that are due, and every SWEEP_EVERY_MINUTES it runs the
-deadline sweep; then it waits WORKER_POLL_SECONDS. None of this is ever done twice, however many
+Each round it sends the e-mails and SMS that are due, indexes the petitions submitted online
+since the last round for the duplicate suggestions (petitions/duplicates.py), and every
+SWEEP_EVERY_MINUTES it runs the deadline sweep; then it waits WORKER_POLL_SECONDS. None of this is ever done twice, however many
 workers run:
 - a message is claimed with a lease before it is sent (core/outbox.py: a conditional UPDATE, FOR
   UPDATE SKIP LOCKED on PostgreSQL), so two workers never send the same one, and a worker killed
   while sending leaves its lease to run out (outbox.CLAIM_LEASE); then another sends it;
+- a petition's duplicate fingerprint is its claim: a second indexer fails on it and only takes
+  the petition off the queue;
 - the sweep claims its batches, and an escalation or a closure goes in only once, whoever
   tries (petitions/services.py, sweep_deadlines).
 A channel that is not configured (no MAIL_SERVER, no SMS gateway) is left out, said once at the
@@ -31,11 +34,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from portal.core import mail, outbox, sms
 from portal.extensions import db
+from portal.petitions import duplicates
 from portal.petitions import services as petitions
 
 log = logging.getLogger(__name__)
 
-BATCH = 100  # messages per delivery run: a run is tried again at once while it finds a full one
+BATCH = 100  # messages, or petitions to index, per run; another run at once while one is full
 
 
 class Worker:
@@ -58,6 +62,7 @@ class Worker:
     def round(self) -> None:
         for channel in list(self.channels):
             self._deliver(channel)
+        self._index_duplicates()
         if time.monotonic() >= self.next_sweep and not self.stopping.is_set():
             if self._attempt("the deadline sweep", petitions.sweep_deadlines):
                 self.next_sweep = time.monotonic() + self.sweep_seconds
@@ -73,6 +78,12 @@ class Worker:
                 self.channels.remove(channel)
                 return
             if not report or report.sent + report.failed + report.given_up < BATCH:
+                return
+
+    def _index_duplicates(self) -> None:
+        while not self.stopping.is_set():
+            indexed = self._attempt("indexing duplicates", duplicates.index_queued, BATCH)
+            if not indexed or indexed < BATCH:
                 return
 
     def _attempt(self, what: str, job, *args):
@@ -92,7 +103,8 @@ class Worker:
 @click.option("--rounds", type=int, help="Stop after this many rounds (default: until stopped).")
 @with_appcontext
 def worker_command(rounds):
-    """Send due e-mail and SMS and sweep deadlines, round after round, until SIGTERM."""
+    """Send due e-mail and SMS, index new petitions for the duplicate suggestions and sweep
+    deadlines, round after round, until SIGTERM."""
     worker = Worker(current_app.config)
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop_signal, lambda *_: worker.stopping.set())

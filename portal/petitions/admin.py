@@ -486,6 +486,7 @@ def render_petition(petition: Petition, failed: tuple[str, object] | None = None
         ).all(),
         notices=documents.notices_of(petition),
         suggestions=suggestions,
+        repeats_pending=not suggestions and duplicates.is_queued(petition),
         suggestion_merge_forms=suggestion_merge_forms(petition, suggestions, action_forms),
     ), status
 

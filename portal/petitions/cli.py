@@ -1,5 +1,7 @@
 """Commands run from cron or a systemd timer."""
 
+import time
+
 import click
 from flask.cli import with_appcontext
 
@@ -28,12 +30,16 @@ def sweep_deadlines():
 
 
 @click.command("index-duplicates")
-@click.option("--batch", default=500, show_default=True, help="Petitions per transaction.")
 @with_appcontext
-def index_duplicates(batch):
-    """Index, for the duplicate suggestions, the petitions received before they existed.
+def index_duplicates():
+    """Index, for the duplicate suggestions, every petition still queued (what the worker does
+    each round; petitions received before the suggestions existed are queued too).
 
-    Petitions already indexed are left alone, so it can be stopped and run again; each batch
-    is committed, so citizens' submissions do not wait behind it."""
-    done = duplicates.index_unindexed(batch)
-    click.echo(f"Indexed {done} petition(s) for the duplicate suggestions.")
+    Each petition is committed on its own, so citizens' submissions do not wait behind it, and
+    it can be stopped and run again."""
+    started = time.perf_counter()
+    done = duplicates.index_queued()
+    click.echo(
+        f"Indexed {done} petition(s) for the duplicate suggestions "
+        f"in {time.perf_counter() - started:.1f} s."
+    )

@@ -1,12 +1,19 @@
 """Duplicate suggestions: the earlier petitions a new one looks like a repeat of.
 
-When a petition arrives (services.submit_petition: online, or registered by a clerk from a
-letter, a visit or a call), `index` looks for earlier petitions from the same person (the same
+When a petition arrives, `index` looks for earlier petitions from the same person (the same
 ID number or mobile, normalised: spaces, dashes, +86, full-width digits, the X of an ID number in
 either case, an old 15-digit ID number) or with similar text (subject and body, segmented by
 jieba as the legal-document search does: portal/core/segmenter.py). What it finds is stored as
 `DuplicateSuggestion`s; the petition page shows them ranked, and staff who may merge get one
 button per suggestion (workflow.merge, the same transition as the merge form).
+
+When: a petition a clerk registers (a letter, a visit, a call) is indexed as it is registered,
+since the clerk looks at it next. One a citizen submits online is queued (`enqueue`: one row)
+and indexed by the worker's next round (portal/worker.py, `index_queued`, WORKER_POLL_SECONDS),
+so that the submission waits only for what makes it durable; the page says when a petition is
+still queued. The order of indexing changes nothing: each petition finds those indexed before
+it, and a suggestion goes to whichever of a pair is later. A petition is indexed once however
+many workers run: its fingerprint row, inserted first, is the claim.
 
 Anonymous petitions match by text only, both ways: an anonymous reporter's mobile, given only to
 hear of each step, never ties them to a named petition.
@@ -67,6 +74,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from portal.core import clock, database, segmenter
 from portal.core.forms import is_valid_resident_id
@@ -75,6 +83,7 @@ from portal.petitions import workflow
 from portal.petitions.models import (
     DuplicateFingerprint,
     DuplicateKey,
+    DuplicateQueue,
     DuplicateSuggestion,
     DuplicateWordCount,
     Petition,
@@ -263,6 +272,13 @@ def index(petition: Petition) -> list[DuplicateSuggestion]:
     words = text_words(petition.subject, petition.body)
     if len(words) < MIN_WORDS:
         words = []
+    # First, so that a second indexer of the same petition fails here (the primary key; on
+    # PostgreSQL it waits for the first to commit) before counting its words again.
+    db.session.execute(
+        sa.insert(DuplicateFingerprint.__table__).values(
+            petition_id=petition.id, words=" ".join(words)
+        )
+    )
     keys = {word_key(word): word for word in words}
     before = _counts([*keys, _key(_PETITIONS)])
     petitions = before.get(_key(_PETITIONS), 0) + 1
@@ -284,7 +300,6 @@ def index(petition: Petition) -> list[DuplicateSuggestion]:
             sa.insert(DuplicateKey.__table__),
             [{"key": key, "petition_id": petition.id} for key in posted],
         )
-    db.session.add(DuplicateFingerprint(petition_id=petition.id, words=" ".join(words)))
     # Of the candidates, only what the score and the order of receipt need: one query, no
     # ORM objects (a habitual petitioner brings SCORED of them to every intake).
     others = {
@@ -422,29 +437,34 @@ def _scored(petition, text_score, common, candidate: _Candidate, other) -> dict 
     }
 
 
-def index_unindexed(batch_size: int) -> int:
-    """Index the petitions that have no fingerprint yet (received before this module existed),
-    oldest first, committing every `batch_size`; returns how many. Each finds the ones indexed
-    before it, and the suggestion goes to whichever of a pair is later, so the order of
-    indexing changes nothing."""
-    done = last_id = 0
-    while True:
-        batch = db.session.scalars(
-            sa.select(Petition)
-            .where(
-                Petition.id > last_id,
-                ~sa.exists().where(DuplicateFingerprint.petition_id == Petition.id),
-            )
-            .order_by(Petition.id)
-            .limit(batch_size)
-        ).all()
-        if not batch:
-            return done
-        for petition in batch:
-            index(petition)
+def enqueue(petition: Petition) -> None:
+    """Leave the petition for the worker's next round (`index_queued`)."""
+    db.session.execute(sa.insert(DuplicateQueue.__table__).values(petition_id=petition.id))
+
+
+def is_queued(petition: Petition) -> bool:
+    return db.session.get(DuplicateQueue, petition.id) is not None
+
+
+def index_queued(limit: int | None = None) -> int:
+    """Index the queued petitions, oldest first, each in a transaction of its own (committed: on
+    SQLite a citizen's submission waits for one petition's indexing at most); at most `limit`.
+    Returns how many were indexed. A petition another worker indexed meanwhile is only taken
+    off the queue."""
+    query = sa.select(DuplicateQueue.petition_id).order_by(DuplicateQueue.petition_id)
+    queued = db.session.scalars(query.limit(limit) if limit else query).all()
+    indexed = 0
+    for petition_id in queued:
+        try:
+            index(db.session.get(Petition, petition_id))
+            indexed += 1
+        except IntegrityError:  # its fingerprint exists: indexed by another worker
+            db.session.rollback()
+        db.session.execute(
+            sa.delete(DuplicateQueue.__table__).where(DuplicateQueue.petition_id == petition_id)
+        )
         db.session.commit()
-        last_id = batch[-1].id
-        done += len(batch)
+    return indexed
 
 
 # ---- what the petition page shows -----------------------------------------------------------

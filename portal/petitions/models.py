@@ -689,6 +689,18 @@ class DuplicateFingerprint(db.Model):
     words: Mapped[str] = mapped_column(sa.Text)
 
 
+class DuplicateQueue(db.Model):
+    """A petition received online and not yet indexed for the suggestions: the worker indexes it
+    in its next round (duplicates.index_queued), so that a citizen's submission does not wait
+    for the segmentation and the scoring."""
+
+    __tablename__ = "duplicate_queue"
+
+    petition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("petitions.id"), primary_key=True, autoincrement=False
+    )
+
+
 class DuplicateWordCount(db.Model):
     """In how many petitions a word appears (keyed by the hash of the word, as in DuplicateKey),
     counted at each intake, and under one key of its own how many petitions were indexed: how

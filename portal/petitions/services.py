@@ -205,7 +205,10 @@ def submit_petition(
             raise
         return Receipt(earlier, query_code, is_repeat=True)
     _store_attachments(petition, data.uploads, now)
-    duplicates.index(petition)
+    if registered_by:
+        duplicates.index(petition)  # the clerk looks at it next
+    else:
+        duplicates.enqueue(petition)  # the worker's next round: the citizen does not wait
     audit.record(
         "petition.received",
         actor=registered_by,

@@ -11,12 +11,20 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 
 from portal.core import clock
 from portal.core.permissions import Role
 from portal.extensions import db
 from portal.petitions import duplicates, workflow
-from portal.petitions.models import DuplicateSuggestion, Petition, State
+from portal.petitions.models import (
+    DuplicateFingerprint,
+    DuplicateSuggestion,
+    DuplicateWordCount,
+    Petition,
+    State,
+)
+from portal.worker import Worker
 from tests.factories import login, make_petition, make_user, take_action
 
 BEATEN = {
@@ -64,7 +72,9 @@ WAGES = {
 
 
 def suggested(petition: Petition) -> list[str]:
-    """The earlier petitions suggested for `petition`, strongest first (as the page shows)."""
+    """The earlier petitions suggested for `petition`, strongest first (as the page shows), once
+    the worker has indexed what came in online."""
+    duplicates.index_queued()
     return [shown.earlier.tracking_number for shown in duplicates.suggestions_for(petition)]
 
 
@@ -106,6 +116,7 @@ def test_the_same_person_is_found_by_id_number_or_mobile_whatever_the_formatting
     later, _ = make_petition(
         id_number="11010519491231002x", mobile="+86 137 0000 1111", **DEFRAUDED
     )
+    duplicates.index_queued()
     shown = {s.earlier.tracking_number: s for s in duplicates.suggestions_for(later)}
     assert set(shown) == {by_id.tracking_number, by_mobile.tracking_number}
     assert shown[by_id.tracking_number].suggestion.same_id_number
@@ -209,6 +220,7 @@ def test_the_page_shows_each_suggestion_with_why_and_merges_with_one_click(clien
         id_number="11010519491231002X", mobile="13100000002", **BEATEN_RETOLD, locale="en"
     )
     staff(client_request)
+    duplicates.index_queued()
     page = client_request.get("backoffice.show_petition", number=later.tracking_number)
     (section,) = page.select("section[aria-labelledby=repeats-title]")
     text = section.get_text(" ", strip=True)
@@ -236,6 +248,7 @@ def test_a_closed_earlier_petition_is_shown_as_related_without_a_merge_button(cl
     )
     db.session.commit()
     later, _ = make_petition(mobile="13000000001", **BEATEN_RETOLD)
+    duplicates.index_queued()
     staff(client_request)
     page = client_request.get("backoffice.show_petition", number=later.tracking_number)
     (section,) = page.select("section[aria-labelledby=repeats-title]")
@@ -246,6 +259,7 @@ def test_a_closed_earlier_petition_is_shown_as_related_without_a_merge_button(cl
 def test_the_merge_button_is_offered_only_where_the_workflow_allows_the_merge(client_request):
     earlier, _ = make_petition(mobile="13000000002", **BEATEN)
     later, _ = make_petition(mobile="13000000002", **BEATEN_RETOLD)
+    duplicates.index_queued()
     clerk = staff(client_request)
     workflow.acknowledge(later, clerk, notice="已受理。")
     db.session.commit()
@@ -262,3 +276,48 @@ def test_the_merge_button_is_offered_only_where_the_workflow_allows_the_merge(cl
         _expected_status=409,
     )
     assert "cannot merge into an earlier petition now" in page.get_text()
+
+
+# ---- when it is done -------------------------------------------------------------------------
+
+
+def test_online_petitions_are_compared_by_the_worker_and_the_page_says_so_until_then(
+    client_request,
+):
+    earlier, _ = make_petition(mobile="13000000003", **BEATEN)
+    later, _ = make_petition(mobile="13000000003", **BEATEN_RETOLD)
+    # The submission only queued them: nothing of theirs is indexed yet.
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DuplicateFingerprint)) == 0
+    staff(client_request)
+    page = client_request.get("backoffice.show_petition", number=later.tracking_number)
+    assert page.select("section[aria-labelledby=repeats-title]") == []
+    assert "still waiting to be compared with earlier ones" in page.get_text()
+
+    Worker(current_app.config).round()
+
+    page = client_request.get("backoffice.show_petition", number=later.tracking_number)
+    (section,) = page.select("section[aria-labelledby=repeats-title]")
+    assert earlier.tracking_number in section.get_text()
+    assert "still waiting" not in page.get_text()
+    assert not duplicates.is_queued(later)
+
+
+def test_a_clerks_registration_is_compared_at_once(app):
+    online, _ = make_petition(mobile="13000000004", **BEATEN)
+    duplicates.index_queued()
+    letter, _ = make_petition(
+        channel="letter", registered_by=make_user(Role.CLERK), mobile="13000000004", **WAGES
+    )
+    assert not duplicates.is_queued(letter)
+    assert [s.earlier for s in duplicates.suggestions_for(letter)] == [online]
+
+
+def test_a_petition_indexed_by_another_worker_meanwhile_is_not_counted_twice(app):
+    first, _ = make_petition(mobile="13000000005", **BEATEN)
+    duplicates.index(first)  # another worker got there first
+    db.session.commit()
+    counted = db.session.scalar(sa.select(sa.func.sum(DuplicateWordCount.petitions)))
+
+    assert duplicates.index_queued() == 0
+    assert not duplicates.is_queued(first)
+    assert db.session.scalar(sa.select(sa.func.sum(DuplicateWordCount.petitions))) == counted
