@@ -160,6 +160,7 @@ def _register_template_helpers(app: Flask) -> None:
     from portal.core.urls import public_url
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    i18n.install_template_gettext(app.jinja_env)
     app.jinja_env.filters["date"] = lambda value, fmt="medium": (
         format_date(value, fmt) if value else ""
     )

@@ -32,8 +32,8 @@ from babel.dates import (
     parse_pattern,
 )
 from babel.lists import format_list as babel_format_list
-from flask import current_app, has_request_context, request
-from flask_babel import get_locale, get_timezone
+from flask import current_app, g, has_app_context, has_request_context, request
+from flask_babel import get_locale, get_timezone, get_translations
 
 from portal.core import clock
 
@@ -52,6 +52,36 @@ def select_locale() -> str:
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def translations():
+    """flask_babel.get_translations(), kept for the locale in force. Templates ask for it at
+    every string (some 40 on a page), and flask_babel finds it each time through three look-ups
+    of its context and the locale's name: a quarter of drawing a page. It is kept by the
+    identity of the locale object, which force_locale and refresh replace, so that both still
+    switch the language (tests/core/test_template_translations.py)."""
+    context = g.get("_flask_babel") if has_app_context() else None
+    locale = getattr(context, "babel_locale", None)
+    if locale is None:  # not chosen yet in this request: flask_babel chooses it
+        return get_translations()
+    kept = getattr(context, "portal_translations", None)
+    if kept is None or kept[0] is not locale:
+        kept = context.portal_translations = (locale, get_translations())
+    return kept[1]
+
+
+def install_template_gettext(jinja_env) -> None:
+    """The templates' _(), ngettext() and their p-forms, as flask_babel installs them, through
+    `translations`."""
+    jinja_env.install_gettext_callables(
+        gettext=lambda string: translations().ugettext(string),
+        ngettext=lambda singular, plural, n: translations().ungettext(singular, plural, n),
+        pgettext=lambda context, string: translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: translations().unpgettext(
+            context, singular, plural, n
+        ),
+        newstyle=True,
+    )
 
 
 def html_lang(locale) -> str:

@@ -11,6 +11,7 @@ sweep selects with `deadlines.overdue_sql` and names the missed deadline with
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import time
@@ -107,18 +108,27 @@ def normalise_tracking_number(typed: str) -> str:
 
 
 def next_tracking_number(year: int) -> str:
-    """XF<year>-<6 digits>, sequential per year. The counter row is incremented with one UPDATE,
-    which takes a row lock on PostgreSQL and runs under BEGIN IMMEDIATE's lock on SQLite."""
-    db.session.execute(
-        database.insert(TrackingCounter).values(year=year, last_number=0).on_conflict_do_nothing()
-    )
+    """XF<year>-<6 digits>, sequential per year. One upsert of the year's counter row, which
+    takes a row lock on PostgreSQL and runs under BEGIN IMMEDIATE's lock on SQLite."""
     number = db.session.execute(
-        sa.update(TrackingCounter)
-        .where(TrackingCounter.year == year)
-        .values(last_number=TrackingCounter.last_number + 1)
-        .returning(TrackingCounter.last_number)
+        _next_number_statement(db.engine.dialect.name), {"year": year}
     ).scalar_one()
     return f"{TRACKING_PREFIX}{year}-{number:06d}"
+
+
+@functools.cache
+def _next_number_statement(dialect_name: str):
+    """Built once per database (`dialect_name`, the cache's key: database.insert is in the
+    dialect in use): building an upsert cost more than running it, at every submission."""
+    insert = database.insert(TrackingCounter)
+    return (
+        insert.values(year=sa.bindparam("year"), last_number=1)
+        .on_conflict_do_update(
+            index_elements=[TrackingCounter.year],
+            set_={"last_number": TrackingCounter.last_number + 1},
+        )
+        .returning(TrackingCounter.last_number)
+    )
 
 
 # ---- receiving -------------------------------------------------------------------------------
