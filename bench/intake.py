@@ -430,8 +430,6 @@ def main() -> int:
                         shown, stored, args.citizens, minimal=name == "minimal"
                     )
                     errors = sum(1 for status in statuses if status != 200)
-                    if name == "portal":
-                        print(f"round {round_number + 1} portal  {deferred_indexing(env)}")
                     results[name].append((durable / elapsed, percentile(latencies, 0.95)))
                     problems += lost + doubled
                     print(
@@ -441,6 +439,8 @@ def main() -> int:
                         f"lost={lost} doubled={doubled} non_200={errors} elapsed={elapsed:.1f}s",
                         flush=True,
                     )
+                    if name == "portal":
+                        print(f"round {round_number + 1} portal  {deferred_indexing(env)}")
         finally:
             metadata.drop_all(minimal_engine)
             minimal_engine.dispose()

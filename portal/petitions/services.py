@@ -135,9 +135,11 @@ def _next_number_statement(dialect_name: str):
 
 
 def find_by_submission_key(submission_key: str) -> Petition | None:
-    return db.session.scalar(
-        sa.select(Petition).where(Petition.submission_key_hash == _key_hash(submission_key))
+    # The id first: for a first submission (nearly every one) no petition is loaded.
+    petition_id = db.session.scalar(
+        sa.select(Petition.id).where(Petition.submission_key_hash == _key_hash(submission_key))
     )
+    return db.session.get(Petition, petition_id) if petition_id else None
 
 
 def submit_petition(
@@ -198,6 +200,7 @@ def submit_petition(
         notify_by_sms=data.notify_by_sms,
         notify_by_email=data.notify_by_email,
         locale=data.locale or current_app.config["BABEL_DEFAULT_LOCALE"],
+        attachments=[],  # known to be none but those stored below: the receipt reads no more
         **personal,
     )
     if kind in APPEAL_KINDS and _is_first_appeal(petition):
