@@ -1,13 +1,13 @@
 """User management for administrators."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal.accounts import services
 from portal.accounts.forms import PasswordResetForm, UserCreateForm, UserEditForm
 from portal.accounts.models import User
+from portal.core.i18n import gettext as _
 from portal.core.permissions import Role, roles_required
 from portal.extensions import db
 

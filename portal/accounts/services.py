@@ -4,13 +4,13 @@ names and what may pass for another in portal.core.identity)."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.core import audit, clock, credentials, identity, sessions
 from portal.core.audit import EventType
 from portal.core.credentials import AccountError, hasher, password_problem
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.permissions import Role
 from portal.extensions import db
 

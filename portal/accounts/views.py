@@ -1,12 +1,12 @@
 """Staff login and logout."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from portal.accounts import services
 from portal.core import credentials, sessions
 from portal.core.forms import LoginForm
+from portal.core.i18n import gettext as _
 from portal.core.permissions import next_or
 from portal.extensions import db, limiter
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -36,6 +35,7 @@ from portal.appointments.workflow import BOOKING_STAFF, SCHEDULE_VIEWERS
 from portal.core import audit, clock, params
 from portal.core.forms import PortalForm
 from portal.core.i18n import format_day
+from portal.core.i18n import gettext as _
 from portal.core.permissions import Role, is_safe_next, roles_required
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db

@@ -7,7 +7,6 @@ table; services.resolve_slot checks it against the opening hours, the calendar a
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -30,6 +29,7 @@ from portal.core.forms import (
     case_number_field,
     max_length,
 )
+from portal.core.i18n import lazy_gettext as _l
 
 WEEKDAYS = (
     _l("Monday"),

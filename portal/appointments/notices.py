@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from portal.appointments.models import Booking, BookingState, Service
 from portal.core import mail, sms
 from portal.core.i18n import format_time_range
+from portal.core.i18n import gettext as _
 from portal.core.urls import public_url
 
 VISIT_CANCELLED = "visit_cancelled"  # the SMS kind (its template in SMS_TEMPLATES)

@@ -27,7 +27,6 @@ from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from portal.appointments import availability, notices, queries, slots, workflow
 from portal.appointments.availability import SlotTime
@@ -45,6 +44,7 @@ from portal.appointments.workflow import Action
 from portal.cases import queries as cases_queries
 from portal.core import audit, clock, codes, i18n
 from portal.core.audit import EventType
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.lookups import guarded_lookup
 from portal.core.workflow import SYSTEM, InvalidTransition
 from portal.extensions import db

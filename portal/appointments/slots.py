@@ -26,13 +26,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from portal.appointments import availability, queries
 from portal.appointments.availability import SlotTime
 from portal.appointments.models import Booking, Closure, Slot
 from portal.core import clock, database
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db
 

@@ -28,7 +28,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.appointments import availability, ics, queries, services, workflow
@@ -43,6 +42,7 @@ from portal.appointments.forms import (
 from portal.appointments.models import LAWYER_SERVICES, Booking, Service
 from portal.core import clock, codes, params
 from portal.core.i18n import format_time_range
+from portal.core.i18n import gettext as _
 from portal.core.lookups import LookupLocked
 from portal.core.permissions import lawyer_required
 from portal.core.workflow import InvalidTransition

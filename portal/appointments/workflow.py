@@ -31,11 +31,11 @@ from dataclasses import dataclass
 
 from babel.dates import get_day_names
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 
 from portal.appointments.models import Booking, BookingState, Service
 from portal.core import audit
 from portal.core.audit import EventType
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.permissions import Role
 from portal.core.workflow import SYSTEM, Transition, Workflow
 

@@ -3,13 +3,13 @@
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.calendar import services
 from portal.calendar.forms import CalendarDayForm
 from portal.core import clock, params
 from portal.core.forms import PortalForm
+from portal.core.i18n import gettext as _
 from portal.core.permissions import Role, roles_required
 from portal.extensions import db
 

@@ -1,9 +1,9 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from portal.calendar.models import DayKind
 from portal.core.forms import PortalForm
+from portal.core.i18n import lazy_gettext as _l
 
 
 class CalendarDayForm(PortalForm):

@@ -14,10 +14,10 @@ import enum
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.database import enum_check
+from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import db
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.calendar.models import CalendarDay, DayKind
 from portal.core import audit
 from portal.core.audit import EventType
+from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import db
 
 audit.register_detail_keys(

@@ -19,13 +19,13 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.cases import forms, queries, services
 from portal.cases.models import Case, CaseQueryGrant, Category, Stage
 from portal.core import audit, clock, codes, params
 from portal.core.forms import ConfirmForm
+from portal.core.i18n import gettext as _
 from portal.core.permissions import Role, can_open, roles_required
 from portal.extensions import db
 

@@ -6,7 +6,6 @@ in and a case imported obey the same rules and get the same messages.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -29,6 +28,7 @@ from portal.core.forms import (
     PortalForm,
     max_length,
 )
+from portal.core.i18n import lazy_gettext as _l
 
 TEXT_MAX = 2000
 

@@ -20,8 +20,6 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import force_locale, format_date
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
@@ -39,6 +37,8 @@ from portal.core.audit import DetailKey, EventType
 from portal.core.casenumbers import normalise_case_number
 from portal.core.csvimport import ImportFailed  # noqa: F401  (raised to the views)
 from portal.core.i18n import format_list
+from portal.core.i18n import gettext as _
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.lookups import LookupLocked, guarded_lookup  # noqa: F401  (raised to the views)
 from portal.extensions import db
 

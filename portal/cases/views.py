@@ -19,13 +19,13 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 
 from portal.cases import services
 from portal.cases.forms import CaseQueryForm
 from portal.cases.models import Case, Category
 from portal.core import clock
 from portal.core.forms import ConfirmForm
+from portal.core.i18n import gettext as _
 from portal.extensions import db, limiter
 
 bp = Blueprint("cases", __name__)

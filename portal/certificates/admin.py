@@ -21,7 +21,6 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.certificates import documents, imports, queries, services
@@ -30,6 +29,7 @@ from portal.certificates.models import BriberyRecord, Certificate, RecordApplica
 from portal.certificates.workflow import APPLICATION, DECIDERS, READERS, Action
 from portal.core import audit, clock, params, pdf, uploads
 from portal.core.forms import ConfirmForm
+from portal.core.i18n import gettext as _
 from portal.core.permissions import roles_required
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db

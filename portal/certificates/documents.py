@@ -14,11 +14,11 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import force_locale, format_date, get_locale
-from flask_babel import gettext as _
 
 from portal.certificates import services
 from portal.certificates.models import Certificate, CertificateResult
 from portal.core import clock, codes, pdf
+from portal.core.i18n import gettext as _
 from portal.core.urls import public_url
 
 

@@ -3,7 +3,6 @@ verification), staff answers and the records."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
     FileField,
@@ -24,6 +23,7 @@ from portal.core.forms import (
     PortalForm,
     max_length,
 )
+from portal.core.i18n import lazy_gettext as _l
 
 
 def _holder_kind_field(label):

@@ -9,13 +9,13 @@ A column is known by its code, its label in English or Chinese, or a common vari
 from __future__ import annotations
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from portal.certificates import services
 from portal.certificates.models import BriberyRecord, HolderKind
 from portal.core import audit, csvimport
 from portal.core.csvimport import ImportFailed  # noqa: F401  (raised to the views)
+from portal.core.i18n import gettext as _
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db
 

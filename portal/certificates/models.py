@@ -15,10 +15,10 @@ import json
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.database import enum_check
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.workflow import StateEnum
 from portal.extensions import db
 

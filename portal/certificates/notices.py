@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import force_locale, format_date
-from flask_babel import gettext as _
 
 from portal.certificates.models import Certificate, RecordApplication
 from portal.core import audit, mail, sms
 from portal.core.audit import AuditEvent
+from portal.core.i18n import gettext as _
 from portal.core.urls import public_url
 from portal.extensions import db
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from portal.certificates.models import ApplicationStatus, BriberyRecord, RecordApplication
 from portal.certificates.services import normalise_identifier
+from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import db
 
 PER_PAGE = 50

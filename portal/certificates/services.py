@@ -28,7 +28,6 @@ from dataclasses import dataclass, fields
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from portal.calendar.services import WorkCalendar, load_calendar
@@ -46,6 +45,7 @@ from portal.certificates.workflow import APPLICATION, Action
 from portal.core import audit, clock, codes, database, timelimits, uploads
 from portal.core.audit import DetailKey, EventType
 from portal.core.forms import is_valid_resident_id
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.lookups import LookupLocked, guarded_lookup  # noqa: F401  (raised to the views)
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db

@@ -18,8 +18,6 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from portal.certificates import documents, services
 from portal.certificates.forms import ApplicationForm, StatusLookupForm, VerificationForm
@@ -27,6 +25,8 @@ from portal.certificates.models import ApplicationStatus, RecordApplication
 from portal.core import access, audit, codes, lookups, pdf
 from portal.core.attachments import Attachments, FileRule
 from portal.core.forms import ConfirmForm
+from portal.core.i18n import gettext as _
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.submission_limits import limit_submissions
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db, limiter

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import enum
 
-from flask_babel import lazy_gettext as _l
-
 from portal.certificates.models import ApplicationStatus
 from portal.core import audit
 from portal.core.audit import EventType
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.permissions import Role
 from portal.core.workflow import Transition, Workflow
 

@@ -29,11 +29,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from flask import current_app, request, session
-from flask_babel import lazy_gettext as _l
 
 from portal.core import filestore
 from portal.core.filestore import StoreFailed
 from portal.core.forms import files_kept, unsaved_message
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.uploads import (
     ALLOWED_TYPES,
     CheckedUpload,

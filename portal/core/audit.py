@@ -52,10 +52,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from portal.core import clock, database, i18n, paging
+from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import db
 
 

@@ -26,9 +26,9 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from portal.core import audit
+from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import db
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"

@@ -17,11 +17,11 @@ from collections.abc import Callable
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import flash, request
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 
 from portal.core import audit, clock, identity, sessions, throttle
+from portal.core.i18n import gettext as _
+from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import db
 
 # The address a locked login came from (a member of staff's or a lawyer's, never a petitioner's).

@@ -16,7 +16,7 @@ import io
 import re
 import unicodedata
 
-from flask_babel import gettext as _
+from portal.core.i18n import gettext as _
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 

@@ -31,13 +31,13 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import Response, current_app, g, has_request_context, render_template, request
 from flask_babel import format_timedelta
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from portal.core.forms import show_unsaved, unsaved_message
+from portal.core.i18n import gettext as _
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.pdf import FontMissing
 from portal.core.submission_limits import seconds_to_wait
 from portal.core.uploads import StoreFailed

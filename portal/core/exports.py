@@ -32,13 +32,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import Response
-from flask_babel import lazy_gettext as _l
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from portal.core import audit, clock
 from portal.core.forms import PortalForm
+from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import db
 
 FORMATS = ("csv", "xlsx")

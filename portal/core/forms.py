@@ -10,7 +10,6 @@ import re
 import secrets
 
 from flask import g, has_app_context
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -26,6 +25,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from portal.core import clock
 from portal.core.casenumbers import MAX_LENGTH as CASE_NUMBER_MAX_LENGTH
 from portal.core.casenumbers import case_number_year, is_case_number, normalise_case_number
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.uploads import ALLOWED_LABEL
 
 CSRF_MESSAGE = _l(

@@ -34,6 +34,7 @@ from babel.dates import (
 from babel.lists import format_list as babel_format_list
 from flask import current_app, g, has_app_context, has_request_context, request
 from flask_babel import get_locale, get_timezone, get_translations
+from flask_babel.speaklater import LazyString
 
 from portal.core import clock
 
@@ -68,6 +69,18 @@ def translations():
     if kept is None or kept[0] is not locale:
         kept = context.portal_translations = (locale, get_translations())
     return kept[1]
+
+
+def gettext(string: str, **variables) -> str:
+    """flask_babel.gettext, through `translations`: the portal's `_` in Python."""
+    translated = translations().ugettext(string)
+    return translated % variables if variables else translated
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """flask_babel.lazy_gettext, translated through `gettext` when used: the portal's `_l`, for
+    the labels of forms and choices, drawn on every page that shows them."""
+    return LazyString(gettext, string, **variables)
 
 
 def install_template_gettext(jinja_env) -> None:

@@ -44,7 +44,8 @@ from collections.abc import Iterable
 from functools import cache
 
 from confusable_homoglyphs import categories, confusables
-from flask_babel import lazy_gettext as _l
+
+from portal.core.i18n import lazy_gettext as _l
 
 EMAIL_MAX_LENGTH = 254
 # Scripts that mark no script of their own: digits, punctuation, combining accents.

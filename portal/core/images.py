@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import io
 
-from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.uploads import (
     CheckedUpload,
     UploadRejected,

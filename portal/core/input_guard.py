@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 
 from flask import request
-from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 
 from portal.core.errors import render_error
+from portal.core.i18n import lazy_gettext as _l
 
 # C0 controls, DEL and the C1 controls: nothing in an address or a field name may hold them.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")

@@ -21,10 +21,10 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core import throttle
+from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import db
 
 T = TypeVar("T")

@@ -39,12 +39,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core import audit, clock
 from portal.core.audit import EventType
 from portal.core.database import enum_check
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.permissions import Role
 from portal.core.workflow import SYSTEM, StateEnum, Transition, Workflow
 from portal.extensions import db

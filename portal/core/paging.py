@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import format_number
-from flask_babel import gettext as _
 
+from portal.core.i18n import gettext as _
 from portal.extensions import db
 
 COUNT_CAP = 1000

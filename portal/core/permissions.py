@@ -16,10 +16,10 @@ from functools import wraps
 from urllib.parse import unquote, urlsplit
 
 from flask import abort, current_app, redirect, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.core.errors import render_error
+from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import login_manager
 
 

@@ -33,10 +33,10 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, flash, session
-from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core import clock, errors
+from portal.core.i18n import gettext as _
 from portal.extensions import db
 
 log = logging.getLogger(__name__)

@@ -35,12 +35,12 @@ from dataclasses import dataclass
 
 import filetype
 from flask import abort, current_app, send_file
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, scoped_session
 from werkzeug.datastructures import FileStorage
 
 from portal.core import activecontent, clamd, filestore
 from portal.core.filestore import StoreFailed  # noqa: F401  (raised by store, hold)
+from portal.core.i18n import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
 

@@ -22,10 +22,9 @@ import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-
 from portal.core import audit
 from portal.core.database import enum_check
+from portal.core.i18n import lazy_gettext as _l
 
 
 class StateEnum(enum.StrEnum):

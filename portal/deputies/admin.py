@@ -13,12 +13,12 @@ from __future__ import annotations
 from datetime import UTC
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core import clock, uploads
 from portal.core.credentials import AccountError
 from portal.core.forms import PortalForm
+from portal.core.i18n import gettext as _
 from portal.core.permissions import PETITION_STAFF, roles_required
 from portal.core.workflow import InvalidTransition
 from portal.deputies import queries, services

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import format_date, get_locale
-from flask_babel import gettext as _
 
 from portal.core import clock, pdf
+from portal.core.i18n import gettext as _
 from portal.core.urls import public_url
 from portal.deputies.models import Suggestion
 

@@ -3,7 +3,6 @@ state, who) is decided by services.py and workflow.py."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
     PasswordField,
@@ -28,6 +27,7 @@ from portal.core.forms import (
     attachments_field,
     max_length,
 )
+from portal.core.i18n import lazy_gettext as _l
 from portal.deputies.models import Body, EventKind, Level, Rating, Reply, SuggestionKind
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import force_locale, format_date, format_datetime
-from flask_babel import gettext as _
 
 from portal.core import audit, clock, mail, sms
 from portal.core.audit import AuditEvent
+from portal.core.i18n import gettext as _
 from portal.core.urls import public_url
 from portal.deputies.models import DeputyAccount, Invitation, Suggestion
 from portal.extensions import db

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from portal.core import clock
+from portal.core.i18n import lazy_gettext as _l
 from portal.deputies.models import (
     DeputyAccount,
     Invitation,

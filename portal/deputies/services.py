@@ -27,8 +27,6 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired
 from sqlalchemy.exc import IntegrityError
 
@@ -38,6 +36,8 @@ from portal.core import uploads as upload_store
 from portal.core.audit import EventType
 from portal.core.credentials import AccountError, hasher, password_problem
 from portal.core.forms import normalise_mobile
+from portal.core.i18n import gettext as _
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.uploads import CheckedUpload
 from portal.core.urls import public_url
 from portal.core.workflow import InvalidTransition

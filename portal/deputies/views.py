@@ -18,14 +18,14 @@ from flask import (
     url_for,
 )
 from flask_babel import format_date
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
 from portal.core import clock, credentials, identity, pdf, sessions, uploads
 from portal.core.attachments import Attachments, FileRule
 from portal.core.credentials import AccountError
 from portal.core.forms import MAX_FILES, LoginForm, PortalForm
+from portal.core.i18n import gettext as _
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.permissions import account_required, is_account_of, next_or
 from portal.core.submission_limits import limit_submissions
 from portal.core.workflow import InvalidTransition

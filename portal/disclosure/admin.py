@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core import clock, tokens
 from portal.core.forms import ConfirmForm
+from portal.core.i18n import gettext as _
 from portal.core.permissions import Role, roles_required
 from portal.disclosure import extraction, forms, layout, queries, redaction, services
 from portal.disclosure.models import DocumentState, LegalDocument, Release

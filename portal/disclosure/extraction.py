@@ -15,8 +15,8 @@ import logging
 import zipfile
 
 import filetype
-from flask_babel import gettext as _
 
+from portal.core.i18n import gettext as _
 from portal.core.uploads import UploadRejected, check_file, safe_display_name
 
 log = logging.getLogger(__name__)

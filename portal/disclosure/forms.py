@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from portal.core.forms import CaseNumber, NoControlCharacters, PortalForm, max_length
+from portal.core.i18n import lazy_gettext as _l
 from portal.disclosure import redaction, services
 from portal.disclosure.models import DocumentType, ReleaseCategory
 

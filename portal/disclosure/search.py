@@ -36,10 +36,10 @@ from datetime import date
 from functools import cached_property, lru_cache
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from portal.core import clock, segmenter
+from portal.core.i18n import gettext as _
 from portal.disclosure.models import LegalDocument, Release, SearchEntry
 from portal.extensions import db
 

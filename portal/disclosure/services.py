@@ -29,11 +29,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from portal.core import audit, clock
 from portal.core.audit import EventType
+from portal.core.i18n import gettext as _
+from portal.core.i18n import lazy_gettext as _l
 from portal.disclosure import redaction, search, workflow
 from portal.disclosure.models import (
     DocumentState,

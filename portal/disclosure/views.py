@@ -12,11 +12,11 @@ from xml.etree import ElementTree as ET
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from portal.core import params, pdf
 from portal.core.clock import as_utc, local_date
 from portal.core.i18n import format_date, html_lang
+from portal.core.i18n import gettext as _
 from portal.core.pagecache import public_page
 from portal.core.urls import public_url
 from portal.disclosure import layout, queries, search

@@ -23,8 +23,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 
-from flask_babel import lazy_gettext as _l
-
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.permissions import Role
 from portal.core.workflow import InvalidTransition, Transition, Workflow
 from portal.disclosure.models import DocumentState, Release, ReleaseState

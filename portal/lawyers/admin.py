@@ -20,11 +20,11 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core import uploads
 from portal.core.forms import PortalForm
+from portal.core.i18n import gettext as _
 from portal.core.permissions import Role, roles_required
 from portal.core.uploads import UploadRejected, check_upload
 from portal.core.workflow import InvalidTransition

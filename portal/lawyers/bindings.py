@@ -21,12 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from portal.cases import queries as cases_queries
 from portal.core import audit, clock, uploads
 from portal.core.audit import EventType
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db
 from portal.lawyers.models import (

@@ -6,7 +6,6 @@ decided by the services (services.py, bindings.py) and the workflow (workflow.py
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     EmailField,
@@ -36,6 +35,7 @@ from portal.core.forms import (
     case_number_field,
     max_length,
 )
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.uploads import ALLOWED_LABEL
 from portal.lawyers.bindings import BUILT_IN_EXCLUSIONS
 from portal.lawyers.models import BindingRelation, DocumentKind, Mandate

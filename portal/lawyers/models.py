@@ -16,10 +16,10 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.database import enum_check
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.sessions import SessionAccount
 from portal.core.workflow import StateEnum
 from portal.extensions import db

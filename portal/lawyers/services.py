@@ -29,8 +29,6 @@ import sqlalchemy as sa
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from limits import parse_many
 from sqlalchemy.exc import IntegrityError
@@ -38,6 +36,8 @@ from sqlalchemy.exc import IntegrityError
 from portal.core import audit, clock, credentials, identity, mail, sessions, throttle, tokens
 from portal.core.audit import EventType
 from portal.core.credentials import AccountError, hasher, password_problem
+from portal.core.i18n import gettext as _
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.urls import public_url
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db, limiter

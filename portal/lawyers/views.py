@@ -18,8 +18,6 @@ from flask import (
     render_template,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
 from portal.appointments import queries as appointments_queries
@@ -27,6 +25,8 @@ from portal.core import credentials, identity, sessions, uploads
 from portal.core.attachments import Attachments, FileRule
 from portal.core.credentials import AccountError
 from portal.core.forms import LoginForm, PortalForm
+from portal.core.i18n import gettext as _
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.permissions import is_lawyer, lawyer_required, next_or
 from portal.core.submission_limits import limit_submissions
 from portal.core.workflow import InvalidTransition

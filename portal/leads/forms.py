@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import unicodedata
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -22,6 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from portal.core.forms import MainlandMobile, NoControlCharacters, OnceOnlyForm, max_length
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.images import ACCEPTED_LABEL as PHOTO_TYPES
 from portal.core.uploads import ALLOWED_LABEL as DOCUMENT_TYPES
 from portal.leads import services

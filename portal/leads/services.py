@@ -21,10 +21,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-
 from portal.core import audit, clock
 from portal.core.audit import DetailKey, EventType
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.uploads import CheckedUpload
 from portal.extensions import db
 from portal.leads.models import HarmField, PublicInterestLead

@@ -3,7 +3,6 @@ of an open day or a hearing, cancelling it and publishing a hearing's outcome.""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -31,6 +30,7 @@ from portal.core.forms import (
     PortalForm,
     max_length,
 )
+from portal.core.i18n import lazy_gettext as _l
 from portal.openhouse.models import Admission
 
 MAX_PARTY = 10  # the CHECK on both tables

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from portal.core import audit, mail, sms
 from portal.core.audit import AuditEvent
 from portal.core.i18n import format_datetime
+from portal.core.i18n import gettext as _
 from portal.core.urls import public_url
 from portal.extensions import db
 from portal.openhouse.models import ACTIVE_STATES, Gathering, Registration

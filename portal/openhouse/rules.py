@@ -29,9 +29,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
-
 from portal.core import clock
+from portal.core.i18n import lazy_gettext as _l
 
 SEED_BYTES = 16  # 128 bits: no one guesses it, and it prints on one line
 

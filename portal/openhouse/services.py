@@ -16,11 +16,11 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from portal.core import audit, clock, codes
 from portal.core.audit import DetailKey
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.lookups import LookupLocked, guarded_lookup  # noqa: F401  (raised to the views)
 from portal.core.workflow import PETITIONER, InvalidTransition
 from portal.extensions import db

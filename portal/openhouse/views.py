@@ -18,10 +18,10 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from portal.core import access, audit, clock, codes, lookups
 from portal.core.forms import ConfirmForm
+from portal.core.i18n import gettext as _
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db, limiter
 from portal.openhouse import queries, rules, services

@@ -24,10 +24,9 @@ from __future__ import annotations
 
 import enum
 
-from flask_babel import lazy_gettext as _l
-
 from portal.core import audit, clock
 from portal.core.audit import EventType
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.permissions import Role
 from portal.core.workflow import PETITIONER, InvalidTransition, Transition, Workflow
 from portal.openhouse import rules

@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from portal.accounts import queries as accounts
 from portal.core import audit, clock, outbox, params
 from portal.core.forms import ConfirmForm
+from portal.core.i18n import gettext as _
 from portal.core.permissions import Role, roles_required
 from portal.core.workflow import InvalidTransition
 from portal.extensions import db

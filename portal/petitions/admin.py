@@ -20,8 +20,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -29,6 +27,8 @@ from wtforms import SelectChoice
 from portal.accounts import queries as accounts
 from portal.core import audit, clock, exports, i18n, params, pdf, uploads
 from portal.core.forms import ConfirmForm, clear_when_anonymous
+from portal.core.i18n import gettext as _
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.permissions import (
     PETITION_STAFF,
     PETITIONER_DATA_ROLES,

@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from portal.calendar.services import WorkCalendar
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.timelimits import add_months, add_working_days, roll_to_working_day
 from portal.petitions.models import OPEN_STATES, Petition, State
 

@@ -19,12 +19,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale, format_date, get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from portal.core import audit, clock, database, pdf
 from portal.core.audit import EventType
+from portal.core.i18n import gettext as _
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.urls import public_url
 from portal.extensions import db
 from portal.petitions.models import (

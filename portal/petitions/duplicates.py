@@ -73,11 +73,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from portal.core import clock, database, segmenter
 from portal.core.forms import is_valid_resident_id
+from portal.core.i18n import gettext as _
 from portal.extensions import db
 from portal.petitions import workflow
 from portal.petitions.models import (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -27,6 +26,7 @@ from portal.core.forms import (
     attachments_field,
     max_length,
 )
+from portal.core.i18n import lazy_gettext as _l
 from portal.petitions import wording
 from portal.petitions.models import Channel, Grade, Kind, ReplyKind, Unreachable
 

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import force_locale, format_date
-from flask_babel import gettext as _
 
 from portal.accounts import queries as accounts
 from portal.core import audit, mail, sms
 from portal.core.audit import AuditEvent
+from portal.core.i18n import gettext as _
 from portal.core.permissions import Role
 from portal.core.urls import public_url
 from portal.extensions import db

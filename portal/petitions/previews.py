@@ -20,9 +20,9 @@ from dataclasses import asdict, dataclass
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from portal.core import audit, outbox, pdf, tokens
+from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import db
 from portal.petitions import documents
 from portal.petitions.models import MaterialRequest, Reply, WrittenNotice

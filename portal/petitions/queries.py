@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from portal.core import clock, database, paging
 from portal.core.exports import Column, Table
+from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import db
 from portal.petitions import deadlines
 from portal.petitions.models import (

@@ -26,12 +26,12 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from portal.core import audit, clock, codes, mail, sms, throttle
 from portal.core.audit import EventType
 from portal.core.forms import normalise_mobile
+from portal.core.i18n import gettext as _
+from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import db
 from portal.petitions import notices, services
 from portal.petitions.models import Petition, QueryCodeRecovery

@@ -20,7 +20,6 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
@@ -28,6 +27,7 @@ from portal.accounts import queries as accounts
 from portal.calendar.services import load_calendar
 from portal.core import audit, clock, codes, database, uploads
 from portal.core.codes import format_code, normalise_code  # noqa: F401  (the views' and tests')
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.lookups import LookupLocked, guarded_lookup  # noqa: F401  (raised to the views)
 from portal.core.permissions import Role
 from portal.extensions import db

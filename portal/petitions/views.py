@@ -18,11 +18,11 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from portal.core import access, lookups, pdf
 from portal.core.attachments import Attachments, FileRule
 from portal.core.forms import MAX_FILES, ConfirmForm, clear_when_anonymous
+from portal.core.i18n import gettext as _
 from portal.core.submission_limits import limit_submissions
 from portal.extensions import db, limiter
 from portal.petitions import documents, queries, recovery, services, workflow

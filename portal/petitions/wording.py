@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale, format_date
-from flask_babel import lazy_gettext as _l
 
 from portal.core import audit, clock
+from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import db
 from portal.petitions.models import NoticeWording, Petition, WordingKind
 

@@ -47,11 +47,11 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 
 from portal.calendar.services import load_calendar
 from portal.core import audit, clock, outbox
 from portal.core.audit import DetailKey, EventType
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.permissions import Role
 from portal.core.workflow import PETITIONER, SYSTEM, InvalidTransition, Transition, Workflow
 from portal.extensions import db

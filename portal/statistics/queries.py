@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from portal.accounts import queries as accounts
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.permissions import Role
 from portal.extensions import db
 from portal.petitions import queries as petitions

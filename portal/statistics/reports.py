@@ -4,8 +4,7 @@ API and the CSV cannot drift apart."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
+from portal.core.i18n import gettext as _
 from portal.petitions import queries as petitions
 from portal.statistics import charts
 from portal.statistics.queries import REACH_LABELS, REACHABLE, Figures, PublicFigures

@@ -13,9 +13,9 @@ import csv
 import io
 
 from flask import Blueprint, Response, render_template, request
-from flask_babel import gettext as _
 
 from portal.core import clock, params
+from portal.core.i18n import gettext as _
 from portal.core.pagecache import public_page
 from portal.statistics import queries, reports
 from portal.statistics.models import TOPIC
