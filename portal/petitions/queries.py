@@ -7,6 +7,7 @@ The queues' "overdue" and "due soon" are the SQL side of the one definition in d
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -496,6 +497,32 @@ def is_satisfied_grade(grade: str) -> bool:
     return Grade(grade).is_satisfied
 
 
+@functools.cache
+def _facts_statements():
+    """The facts' two statements without their petitions, built once: every flush that changes
+    a petition reads them twice (statistics/services.py), each submission included."""
+    grades = (
+        sa.select(Reply.petition_id, Reply.grade, sa.func.count().label("n"))
+        .where(Reply.grade.is_not(None))
+        .group_by(Reply.petition_id, Reply.grade)
+    )
+    query = sa.select(
+        Petition.id,
+        Petition.received_on,
+        Petition.kind,
+        Petition.channel,
+        Petition.assigned_to_id,
+        Petition.is_anonymous,
+        Petition.unreachable_reason,
+        Petition.status,
+        Petition.ack_due_on,
+        Petition.acknowledged_at,
+        Petition.answer_due_on,
+        Petition.first_answered_at,
+    ).order_by(Petition.id)
+    return query, grades
+
+
 @dataclass(frozen=True)
 class PetitionFacts:
     """The stored facts of one petition the statistics count (nothing personal)."""
@@ -519,25 +546,7 @@ def petition_facts(connection, petition_ids=None, *, after_id: int = 0, limit: i
     `after_id`, in id order, at most `limit`: the rebuild walks the table in batches). Read with
     `connection` (Core, no autoflush), so that a flush hook can read the state before and after
     the flush it watches."""
-    grades = (
-        sa.select(Reply.petition_id, Reply.grade, sa.func.count().label("n"))
-        .where(Reply.grade.is_not(None))
-        .group_by(Reply.petition_id, Reply.grade)
-    )
-    query = sa.select(
-        Petition.id,
-        Petition.received_on,
-        Petition.kind,
-        Petition.channel,
-        Petition.assigned_to_id,
-        Petition.is_anonymous,
-        Petition.unreachable_reason,
-        Petition.status,
-        Petition.ack_due_on,
-        Petition.acknowledged_at,
-        Petition.answer_due_on,
-        Petition.first_answered_at,
-    ).order_by(Petition.id)
+    query, grades = _facts_statements()
     if petition_ids is not None:
         ids = sorted(petition_ids)
         query = query.where(Petition.id.in_(ids))
