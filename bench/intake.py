@@ -17,6 +17,7 @@ the worker's indexing of that round's petitions is run, timed and printed, outsi
 
     .venv/bin/python bench/intake.py --clients 16 --citizens 200 --workers 2 --rounds 2
     .venv/bin/python bench/intake.py --database-url postgresql://user:pass@127.0.0.1/bench
+    .venv/bin/python bench/intake.py --database-url postgresql://… --redis-url redis://127.0.0.1:6379/0
 
 Measured on the shared 2-core machine (load average 6-8 from other sessions' tests and
 benchmarks, so compare ratios only), 16 clients, 150 citizens, 2 rounds, 2 workers each:
@@ -367,6 +368,10 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of each app")
     parser.add_argument("--rounds", type=int, default=2, help="turns of each app")
     parser.add_argument("--database-url", help="PostgreSQL URL (default: SQLite in a temp dir)")
+    parser.add_argument(
+        "--redis-url",
+        help="the portal's REDIS_URL (rate-limit counts and caches in Redis, as on several hosts)",
+    )
     args = parser.parse_args()
     run = secrets.token_hex(4)
     results = {"portal": [], "minimal": []}
@@ -383,6 +388,8 @@ def main() -> int:
         metadata.drop_all(minimal_engine)
         metadata.create_all(minimal_engine)
         settings = bench_settings(workdir, args.database_url)
+        if args.redis_url:
+            settings["REDIS_URL"] = args.redis_url
         subprocess.run(
             [BIN / "flask", "--app", "portal", "db", "upgrade"],
             cwd=ROOT,
@@ -447,7 +454,9 @@ def main() -> int:
     portal_rate = statistics.mean(rate for rate, _ in results["portal"])
     minimal_rate = statistics.mean(rate for rate, _ in results["minimal"])
     ratio = portal_rate / minimal_rate
-    database = "postgresql" if args.database_url else "sqlite"
+    database = ("postgresql" if args.database_url else "sqlite") + (
+        " (portal with Redis)" if args.redis_url else ""
+    )
     print(
         f"database={database} gunicorn_workers={args.workers} clients={args.clients} "
         f"citizens_per_round={args.citizens} rounds={args.rounds} (each form posted twice at once)"
