@@ -25,6 +25,10 @@ counters = sa.Table(
 )
 
 UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# Built once, like incr's statement: a form post reads a count on every request.
+_CURRENT_COUNT = sa.select(counters.c.count).where(
+    counters.c.key == sa.bindparam("key"), counters.c.expires_at > sa.bindparam("now")
+)
 
 
 class SQLStorage(Storage):
@@ -94,11 +98,7 @@ class SQLStorage(Storage):
 
     def get(self, key: str) -> int:
         with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(counters.c.count).where(
-                    counters.c.key == key, counters.c.expires_at > time.time()
-                )
-            ).first()
+            row = conn.execute(_CURRENT_COUNT, {"key": key, "now": time.time()}).first()
         return row.count if row else 0
 
     def get_expiry(self, key: str) -> float:
