@@ -373,10 +373,17 @@ _TEXT = (
 )
 
 
+@lru_cache(maxsize=256)
+def _statement(sql: str) -> sa.TextClause:
+    """The statement for one shape of query (its number of words, phrases and filters), built
+    once: building a text() again took a quarter of the cost of running a count."""
+    return sa.text(sql)
+
+
 def _rows(tier: _Tier, params: dict, limit: int, offset: int) -> list:
     # Only fixed SQL fragments are interpolated; every user value is a bound parameter.
     return db.session.execute(
-        sa.text(
+        _statement(
             "SELECT e.kind, e.ref_id, e.type_code, e.procuratorate, e.published_on, e.title, "
             f"{_TEXT} {tier.from_where} {tier.order} LIMIT :limit OFFSET :offset"  # noqa: S608
         ),
@@ -384,12 +391,19 @@ def _rows(tier: _Tier, params: dict, limit: int, offset: int) -> list:
     ).all()
 
 
-def _count(tier: _Tier, params: dict) -> int:
-    """How many entries the tier holds, up to COUNT_CAP + 1."""
-    return db.session.scalar(
-        sa.text(f"SELECT count(*) FROM (SELECT 1 {tier.count_from} LIMIT :cap) AS capped"),  # noqa: S608
-        {**params, "cap": COUNT_CAP + 1},
+def _counts(head: _Tier, everything: _Tier, params: dict) -> tuple[int, int]:
+    """How many entries the head tier and all tiers hold, each up to COUNT_CAP + 1: in one
+    statement, since each statement costs about 0.06 ms of SQLAlchemy besides its own work."""
+    # Only fixed SQL fragments are interpolated, as in _rows.
+    counted = ", ".join(
+        f"(SELECT count(*) FROM (SELECT 1 {tier.count_from} LIMIT :cap) AS capped{n})"  # noqa: S608
+        for n, tier in enumerate((head, everything))
     )
+    in_head, total = db.session.execute(
+        _statement(f"SELECT {counted}"),
+        {**params, "cap": COUNT_CAP + 1},
+    ).one()
+    return in_head, total
 
 
 def search(raw_query: str | None, filters: Filters = Filters(), *, page: int = 1,
@@ -456,7 +470,7 @@ def _search_once(query: ParsedQuery, filters: Filters, page: int, per_page: int)
     a page takes its rows from the first tier, then from the second where the first runs out."""
     params: dict = {}
     head, rest, everything = _tiers(query, filters, params)
-    in_head = _count(head, params)
+    in_head, total = _counts(head, everything, params)
     offset = (page - 1) * per_page
     rows = _rows(head, params, per_page, offset) if offset < in_head else []
     if len(rows) < per_page and in_head <= COUNT_CAP:
@@ -466,7 +480,6 @@ def _search_once(query: ParsedQuery, filters: Filters, page: int, per_page: int)
             per_page - len(rows),
             max(0, offset - in_head),
         )
-    total = _count(everything, params)
     terms = query.highlights
     hits = [
         Hit(
