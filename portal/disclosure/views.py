@@ -18,7 +18,7 @@ from portal.core.clock import as_utc, local_date
 from portal.core.i18n import format_date, html_lang
 from portal.core.i18n import gettext as _
 from portal.core.pagecache import public_page
-from portal.core.urls import public_url
+from portal.core.urls import id_urls, public_url
 from portal.disclosure import layout, queries, search
 from portal.disclosure.models import (
     PUBLISHABLE_TYPES,
@@ -231,10 +231,14 @@ def search_page():
         error=error,
         filters={**filters, "type": type_code},
         types=PUBLIC_TYPES,
-        # Translated once here rather than once per result.
+        # Translated once here rather than once per result, and built once, not per result.
         kind_labels={
             "release": _("Important case information"),
             **{t.value: str(t.label) for t in PUBLIC_TYPES},
+        },
+        hit_urls={
+            "document": id_urls("disclosure.show_document", "document_id"),
+            "release": id_urls("disclosure.show_release", "release_id"),
         },
         procuratorates=queries.procuratorates(),
     ), (400 if error else 200)

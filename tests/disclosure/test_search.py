@@ -20,6 +20,7 @@ from tests.disclosure.factories import (
     make_release,
     publisher,
 )
+from tests.factories import url
 
 THEFT = "经审查查明：被害人在商场内被盗窃手机一部，价值人民币三千元。被不起诉人如实供述。"
 THEFT_CRIME = "被不起诉人涉嫌盗窃罪一案，本院审查认为情节显著轻微。"
@@ -176,6 +177,14 @@ def test_the_search_page(english_client, client_request, corpus):
     fraud = client_request.get("disclosure.search_page", q="诈骗")
     kinds = [line.get_text().split(" · ")[0] for line in fraud.select(".result-list .muted")]
     assert kinds == ["Important case information", "Non-prosecution decision"]
+    links = [a["href"] for a in fraud.select(".result-list .result-title a")]
+    assert links == [
+        url("disclosure.show_release", release_id=corpus["release"].id),
+        url("disclosure.show_document", document_id=corpus["fraud"].id),
+    ]
+    types = [option.get_text() for option in fraud.select("#filter-type option")]
+    assert types[:3] == ["Any", "Important case information", "Indictment"]
+    assert "Non-prosecution decision" in types
     empty = client_request.get("disclosure.search_page", q='""', _expected_status=400)
     assert empty.select_one(".error-summary")
     client_request.get("disclosure.search_page")
