@@ -516,20 +516,23 @@ def _pattern(terms: tuple[str, ...]) -> re.Pattern | None:
     return re.compile("(" + "|".join(parts) + ")", re.IGNORECASE) if parts else None
 
 
+def _marked(text: str, pattern: re.Pattern) -> str:
+    """The text escaped and every match of the pattern wrapped in <mark>, as a plain string of
+    safe HTML. split() alternates the text between matches (even places) and the matches (odd
+    places). Joined as plain strings and marked safe once by the caller (a Markup per piece, or
+    Markups added together, cost more than the rest of the search)."""
+    return "".join(
+        f"<mark>{escape(piece)}</mark>" if index % 2 else escape(piece)
+        for index, piece in enumerate(pattern.split(text))
+    )
+
+
 def highlight(text: str, terms) -> Markup:
     """Escape the text, then wrap every match of the terms in <mark>."""
     pattern = _pattern(tuple(terms))
     if pattern is None:
         return escape(text)
-    # split() alternates the text between matches (even places) and the matches (odd places).
-    # Joined as plain strings and marked safe once (a Markup per piece cost more than the rest
-    # of the search): safe, because every piece of the text is escaped.
-    return Markup(  # noqa: S704
-        "".join(
-            f"<mark>{escape(piece)}</mark>" if index % 2 else escape(piece)
-            for index, piece in enumerate(pattern.split(text))
-        )
-    )
+    return Markup(_marked(text, pattern))  # noqa: S704  (every piece of the text is escaped)
 
 
 def snippet(text: str, terms, *, before: int = 40, length: int = 160) -> Markup:
@@ -541,4 +544,5 @@ def snippet(text: str, terms, *, before: int = 40, length: int = 160) -> Markup:
     window = text[start : start + length]
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + length < len(text) else ""
-    return escape(prefix) + highlight(window, terms) + escape(suffix)
+    marked = _marked(window, pattern) if pattern else escape(window)
+    return Markup(f"{prefix}{marked}{suffix}")  # noqa: S704  (the window is escaped)
