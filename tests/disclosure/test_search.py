@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from portal.core import segmenter
+from portal.core import clock, segmenter
 from portal.disclosure import search
 from portal.disclosure.search import Filters, QueryError
 from portal.extensions import db
@@ -177,6 +177,9 @@ def test_the_search_page(english_client, client_request, corpus):
     fraud = client_request.get("disclosure.search_page", q="诈骗")
     kinds = [line.get_text().split(" · ")[0] for line in fraud.select(".result-list .muted")]
     assert kinds == ["Important case information", "Non-prosecution decision"]
+    published = clock.local_date(corpus["fraud"].published_at)
+    document_line = fraud.select(".result-list .muted")[1].get_text()
+    assert document_line.endswith(f"Published on {published:%b} {published.day}, {published.year}")
     links = [a["href"] for a in fraud.select(".result-list .result-title a")]
     assert links == [
         url("disclosure.show_release", release_id=corpus["release"].id),
@@ -190,6 +193,15 @@ def test_the_search_page(english_client, client_request, corpus):
     client_request.get("disclosure.search_page")
     # Malformed filters on the page are ignored rather than refused.
     client_request.get("disclosure.search_page", q="盗窃", year="abc", page=-3, type="nope")
+
+
+def test_the_search_page_in_chinese(client_request, corpus):
+    page = client_request.get("disclosure.search_page", q="盗窃")
+    published = clock.local_date(corpus["theft"].published_at)
+    lines = [line.get_text() for line in page.select(".result-list .muted")]
+    assert lines[1].endswith(f"发布日期：{published.year}年{published.month}月{published.day}日")
+    assert page.select_one("h2").get_text() == "共2条结果"
+    assert [mark.get_text() for mark in page.select("mark")] == ["盗窃", "盗窃"]
 
 
 def test_the_procuratorate_filter_offers_those_with_published_documents(client_request):
