@@ -151,6 +151,17 @@ def test_matches_are_highlighted_and_the_text_escaped():
     assert "<script>" not in hit.snippet and "&lt;script&gt;" in hit.snippet
 
 
+def test_highlighting_ignores_case_and_a_phrase_spans_any_whitespace():
+    terms = search.parse_query('"money laundering" 盗窃').highlights
+    marked = search.snippet("The suspect: MONEY\n  Laundering; 盗窃 Money.", terms)
+    assert marked == (
+        "The suspect: <mark>MONEY Laundering</mark>; <mark>盗窃</mark> <mark>Money</mark>."
+    )
+    assert search.highlight("Fraud <i>and</i> FRAUD", ["fraud"]) == (
+        "<mark>Fraud</mark> &lt;i&gt;and&lt;/i&gt; <mark>FRAUD</mark>"
+    )
+
+
 def test_withdrawn_documents_leave_the_search(corpus):
     from portal.disclosure import services
 
