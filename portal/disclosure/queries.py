@@ -83,7 +83,7 @@ def _procuratorates_query() -> sa.Select:
 def _procuratorates_statement(dialect: sa.Dialect) -> sa.TextClause:
     """The query as the database's own SQL, built once per database: a page pays only for
     running it. As a constructed query, SQLAlchemy worked out its cache key on every run, which
-    cost 0.1 ms, four times as much as running it."""
+    cost 0.07 ms, three times as much as running it on SQLite."""
     compiled = _procuratorates_query().compile(
         dialect=dialect, compile_kwargs={"literal_binds": True}
     )
