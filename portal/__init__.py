@@ -192,6 +192,7 @@ def _register_template_helpers(app: Flask) -> None:
             else app.config["PROCURATORATE_NAME_EN"],
             "local_today": local_today,
             "request_path": request.full_path.rstrip("?") if request else "/",
+            **i18n.page_gettext(),
         }
 
 

@@ -186,3 +186,23 @@ def test_pages_are_in_chinese_until_the_visitor_chooses_english(client):
     assert 'lang="en"' in html
     assert "File a petition" in html
     assert "我要信访" not in html
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans_CN", "en"])
+def test_templates_translate_as_flask_babels_callables_do(app, locale):
+    """A page's `_` and `ngettext` are bound to its catalogue once (core/i18n.page_gettext);
+    they must write what Flask-Babel's own template callables write, values escaped."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    source = (
+        "{{ _('Home') }}|{{ _('Logged in as %(name)s (lawyer)', name='<b>王某</b>') }}|"
+        "{{ ngettext('%(num)d result', '%(num)d results', 1) }}|"
+        "{{ ngettext('%(num)d result', '%(num)d results', 7) }}"
+    )
+    with app.test_request_context("/"), force_locale(locale):
+        page = render_template_string(source)  # with the context processor's callables
+        flask_babels = app.jinja_env.from_string(source).render()  # with the globals only
+    assert page == flask_babels
+    assert "&lt;b&gt;王某&lt;/b&gt;" in page and "<b>" not in page
+    assert ("首页" in page) == (locale == "zh_Hans_CN")
