@@ -535,8 +535,9 @@ def show_petition(number: str):
 @bp.route("/petitions/<string:number>/history")
 @roles_required(*PETITION_STAFF)  # the petition page's guard: whoever may open it, no one else
 def show_petition_history(number: str):
-    """The petition's whole audit trail, newest first, a page at a time. A `before` that is not
-    an event number shows the first page."""
+    """The petition's whole audit trail, newest first, a page at a time, each page starting
+    before an event's chain number. A `before` that is not a whole number from 1 to 2**62 shows
+    the first page (never an error); one that numbers no event pages by number."""
     petition = get_petition(number)
     before = params.bounded_int(request.args.get("before"), high=2**62)
     return render_template(
