@@ -8,8 +8,9 @@ approval, objections under review, merged repeats, leaders' own cases, unread ma
 petitioners, escalations of overdue petitions, written notices (to post for letter writers and
 visitors), and the audit events the workflow writes for each step (received, accepted, assigned,
 drafted, sent, closed, progress viewed), in time order with the real hash chain. One petition
-filed through the real service gets a few hundred events (the petition page's worst case) and
-its query code (the progress lookup: POST the number and code, then the progress page).
+filed through the real service gets a few hundred events (the petition page's worst case, and
+the first page of its whole trail) and its query code (the progress lookup: POST the number and
+code, then the progress page).
 
 Each page is requested through the app (Flask's test client, logged in as a user of the role
 that works there: the app's own time, no network), once uncounted, then --requests times.
@@ -462,6 +463,10 @@ def staff_pages(
         "statistics (by handler)": ("leader", "/staff/statistics/"),
         "statistics (by month)": ("leader", "/staff/statistics/?by=month"),
         "petition page (many events)": ("handler", f"/staff/petitions/{busy_number}"),
+        "petition history, first page (many events)": (
+            "handler",
+            f"/staff/petitions/{busy_number}/history",
+        ),
         "petition page (a closed one)": ("leader", f"/staff/petitions/{closed_number}"),
     }
 

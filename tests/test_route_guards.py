@@ -70,6 +70,8 @@ EXPECTED = {
     "backoffice.export_petitions": PETITION_STAFF,
     "backoffice.register_petition": {CLERK},
     "backoffice.show_petition": PETITION_STAFF,
+    # a petition's whole audit trail: whoever may open the petition page, no one else
+    "backoffice.show_petition_history": PETITION_STAFF,
     "backoffice.act_on_petition": PETITION_STAFF,
     "backoffice.download_attachment": PETITION_STAFF,
     # written notices: every petition worker prints them and sees what is to be posted; the

@@ -725,3 +725,17 @@ def history_query(subject) -> sa.Select:
 
 def history(subject) -> list[AuditEvent]:
     return list(db.session.scalars(history_query(subject)))
+
+
+def history_page(subject, *, before: int | None = None, per_page: int = 50) -> TrailPage:
+    """The events about `subject`, newest first, a keyset page at a time: the admin's trail
+    page narrowed to one subject (`trail_page`), which reads only the page's rows from the
+    index of a record's history however long that history grows."""
+    kind, identifier = subject_of(subject)
+    wanted = TrailFilter(subject_kind=kind, subject_id=identifier)
+    return trail_page(wanted, before=before, per_page=per_page)
+
+
+def history_count(subject, cap: int | None = None) -> paging.CappedCount:
+    """How many events are about `subject`, counted up to a cap (paging.COUNT_CAP by default)."""
+    return paging.capped_count(history_query(subject), cap)
