@@ -19,12 +19,12 @@ the worker's indexing of that round's petitions is run, timed and printed, outsi
     .venv/bin/python bench/intake.py --database-url postgresql://user:pass@127.0.0.1/bench
     .venv/bin/python bench/intake.py --database-url postgresql://… --redis-url redis://127.0.0.1:6379/0
 
-Measured on the shared 2-core machine (load average 6-8 from other sessions' tests and
-benchmarks, so compare ratios only), 16 clients, 150 citizens, 2 rounds, 2 workers each:
-SQLite 0.26x with query codes on HMAC but before the intake's own work (portal 6.5/s,
-minimal 24.6/s), 0.32-0.35x after (12.1/s against 38.1/s); PostgreSQL 0.22x after (10.8/s against 49.5/s). 0 lost, 0 doubled.
-Every citizen here gives the same mobile, so each intake scores SCORED same-person candidates
-(a habitual petitioner's worst case for duplicates.index).
+Measured on the 2-core machine, 16 clients, 200 citizens, 2 workers each, 2026-12-02 (quiet):
+SQLite 0.48x (portal 39.4/s, minimal 81.9/s, 3 rounds), PostgreSQL 0.39x (36.2/s against
+91.8/s); 0.29x and 0.31x the same morning, before the duplicate comparison moved to the worker
+and the forms' and translations' rendering got cheaper. 0 lost, 0 doubled.
+Every citizen here gives the same mobile, so the worker's indexing of each petition scores
+SCORED same-person candidates (a habitual petitioner's worst case for duplicates.index).
 
 With --database-url, the portal's tables are migrated there (`flask db upgrade`) and left with
 the rows the run added (each run's rows carry its own tag); the minimal app's table is created
