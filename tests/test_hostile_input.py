@@ -116,7 +116,7 @@ QUERY_PARAMETERS = {
     "appointments_admin.day_schedule": ["place", "day"],
     "appointments_admin.reception_list": ["place", "day"],
     "appointments_admin.week_schedule": ["place", "day"],
-    "backoffice.list_petitions": ["queue", "kind", "channel", "state", "page"],
+    "backoffice.list_petitions": ["queue", "kind", "channel", "state", "page", "after", "before"],
     "backoffice.show_petition_history": ["before"],
     "calendar_admin.edit_calendar": ["year"],
     "cases_admin.list_cases": ["q", "stage", "page"],
