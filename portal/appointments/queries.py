@@ -7,7 +7,6 @@ computed in availability.py.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -22,6 +21,7 @@ from portal.appointments.models import (
     Slot,
 )
 from portal.core import clock
+from portal.core.forms import submission_key_hash
 from portal.extensions import db
 
 
@@ -54,11 +54,6 @@ def reception_visit(reference: str) -> Booking | None:
             Booking.reference == reference, Booking.service == Service.RECEPTION_DAY
         )
     )
-
-
-def submission_key_hash(submission_key: str) -> str:
-    """How a booking form's one-time key is stored (`Booking.submission_key_hash`)."""
-    return hashlib.sha256(submission_key.encode()).hexdigest()
 
 
 def booking_by_submission_key_hash(key_hash: str) -> Booking | None:

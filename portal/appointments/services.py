@@ -44,6 +44,7 @@ from portal.appointments.workflow import Action
 from portal.cases import queries as cases_queries
 from portal.core import audit, clock, codes, i18n
 from portal.core.audit import EventType
+from portal.core.forms import submission_key_hash
 from portal.core.i18n import lazy_gettext as _l
 from portal.core.lookups import guarded_lookup
 from portal.core.workflow import SYSTEM, InvalidTransition
@@ -196,7 +197,7 @@ def book_for_lawyer(
     case = cases_queries.find_case(case_number)
     booking = Booking(
         reference=new_reference(),
-        submission_key_hash=queries.submission_key_hash(submission_key),
+        submission_key_hash=submission_key_hash(submission_key),
         service=service.value,
         status=BookingState.REQUESTED.value,
         lawyer_id=lawyer.id,
@@ -298,7 +299,7 @@ def book_reception_visit(
         raise InvalidTransition(DUPLICATE_VISITOR, field="slot")
     booking = Booking(
         reference=new_reference(),
-        submission_key_hash=queries.submission_key_hash(submission_key),
+        submission_key_hash=submission_key_hash(submission_key),
         service=Service.RECEPTION_DAY.value,
         status=BookingState.REQUESTED.value,
         visitor_name=name.strip(),

@@ -13,7 +13,6 @@ are stored together or not at all. CaseError messages are shown to the user as t
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from dataclasses import dataclass, fields
 from datetime import date
@@ -36,6 +35,7 @@ from portal.core import audit, clock, codes, csvimport
 from portal.core.audit import DetailKey, EventType
 from portal.core.casenumbers import normalise_case_number
 from portal.core.csvimport import ImportFailed  # noqa: F401  (raised to the views)
+from portal.core.forms import submission_key_hash
 from portal.core.i18n import format_list
 from portal.core.i18n import gettext as _
 from portal.core.i18n import lazy_gettext as _l
@@ -535,10 +535,6 @@ class IssuedCode:
     is_repeat: bool
 
 
-def _key_hash(submission_key: str) -> str:
-    return hashlib.sha256(submission_key.encode()).hexdigest()
-
-
 def issue_query_code(
     case: Case,
     actor,
@@ -552,7 +548,7 @@ def issue_query_code(
     """A fresh code for one verified person. The same form posted twice issues one code; the
     repeat learns only that it was issued (the code is shown once and not stored)."""
     code = codes.new_code(CODE_LENGTH)
-    key_hash = _key_hash(submission_key)
+    key_hash = submission_key_hash(submission_key)
 
     def earlier():
         return db.session.scalar(

@@ -44,7 +44,7 @@ from portal.certificates.models import (
 from portal.certificates.workflow import APPLICATION, Action
 from portal.core import audit, clock, codes, database, timelimits, uploads
 from portal.core.audit import DetailKey, EventType
-from portal.core.forms import is_valid_resident_id
+from portal.core.forms import is_valid_resident_id, submission_key_hash
 from portal.core.i18n import lazy_gettext as _l
 from portal.core.lookups import LookupLocked, guarded_lookup  # noqa: F401  (raised to the views)
 from portal.core.workflow import InvalidTransition
@@ -200,14 +200,10 @@ class Receipt:
     is_repeat: bool  # the same form was sent before: this is the first submission's receipt
 
 
-def _key_hash(submission_key: str) -> str:
-    return hashlib.sha256(submission_key.encode()).hexdigest()
-
-
 def _by_submission_key(submission_key: str) -> RecordApplication | None:
     return db.session.scalar(
         sa.select(RecordApplication).where(
-            RecordApplication.submission_key_hash == _key_hash(submission_key)
+            RecordApplication.submission_key_hash == submission_key_hash(submission_key)
         )
     )
 
@@ -245,7 +241,7 @@ def submit_application(data: ApplicationData, *, submission_key: str) -> Receipt
         letter_size=letter.size,
         letter_sha256=letter.sha256,
         storage_key=uploads.store(db.session, letter),
-        submission_key_hash=_key_hash(submission_key),
+        submission_key_hash=submission_key_hash(submission_key),
         query_code_hash=codes.hash_code(query_code),
         received_at=now,
         received_on=received_on,

@@ -6,6 +6,7 @@ each validator here carries its own lazily translated message.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 
@@ -132,6 +133,12 @@ class OnceOnlyForm(PortalForm):
     def validate_submission_key(self, field):
         if not re.fullmatch(r"[A-Za-z0-9_-]{40,50}", field.data or ""):
             raise ValidationError(CSRF_MESSAGE)
+
+
+def submission_key_hash(submission_key: str) -> str:
+    """What is stored of a form's one-time key (OnceOnlyForm), under a UNIQUE constraint: its
+    SHA-256, so that the key the browser holds is never kept."""
+    return hashlib.sha256(submission_key.encode()).hexdigest()
 
 
 MOBILE_RE = re.compile(r"1[3-9]\d{9}")

@@ -35,7 +35,7 @@ from portal.core import audit, clock, credentials, identity, mail, sessions, tim
 from portal.core import uploads as upload_store
 from portal.core.audit import EventType
 from portal.core.credentials import AccountError, hasher, password_problem
-from portal.core.forms import normalise_mobile
+from portal.core.forms import normalise_mobile, submission_key_hash
 from portal.core.i18n import gettext as _
 from portal.core.i18n import lazy_gettext as _l
 from portal.core.uploads import CheckedUpload
@@ -358,10 +358,6 @@ class SuggestionData:
     uploads: list[CheckedUpload] = field(default_factory=list)
 
 
-def _key_hash(submission_key: str) -> str:
-    return hashlib.sha256(submission_key.encode()).hexdigest()
-
-
 def submit_suggestion(
     deputy: DeputyAccount, data: SuggestionData, *, submission_key: str
 ) -> tuple[Suggestion, bool]:
@@ -373,7 +369,7 @@ def submit_suggestion(
             _l("Only deputies and members whom our staff verified can send suggestions."),
             forbidden=True,
         )
-    key_hash = _key_hash(submission_key)
+    key_hash = submission_key_hash(submission_key)
     earlier = db.session.scalar(
         sa.select(Suggestion).where(Suggestion.submission_key_hash == key_hash)
     )

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.core import audit, clock, codes
 from portal.core.audit import DetailKey
+from portal.core.forms import submission_key_hash
 from portal.core.i18n import lazy_gettext as _l
 from portal.core.lookups import LookupLocked, guarded_lookup  # noqa: F401  (raised to the views)
 from portal.core.workflow import PETITIONER, InvalidTransition
@@ -300,13 +301,11 @@ class AlreadyRegistered(Exception):
     that do not tell whether it is true (the earlier one's number goes to that mobile)."""
 
 
-def _key_hash(submission_key: str) -> str:
-    return hashlib.sha256(submission_key.encode()).hexdigest()
-
-
 def _by_submission_key(submission_key: str) -> Registration | None:
     return db.session.scalar(
-        sa.select(Registration).where(Registration.submission_key_hash == _key_hash(submission_key))
+        sa.select(Registration).where(
+            Registration.submission_key_hash == submission_key_hash(submission_key)
+        )
     )
 
 
@@ -340,7 +339,7 @@ def register(gathering: Gathering, data: RegistrationData, *, submission_key: st
     registration = Registration(
         gathering_id=gathering.id,
         status=RegistrationState.APPLIED.value,
-        submission_key_hash=_key_hash(submission_key),
+        submission_key_hash=submission_key_hash(submission_key),
         query_code_hash=codes.hash_code(query_code),
         name=data.name.strip(),
         mobile=data.mobile,

@@ -27,6 +27,7 @@ from portal.accounts import queries as accounts
 from portal.calendar.services import load_calendar
 from portal.core import audit, clock, codes, database, uploads
 from portal.core.codes import format_code, normalise_code  # noqa: F401  (the views' and tests')
+from portal.core.forms import submission_key_hash
 from portal.core.i18n import lazy_gettext as _l
 from portal.core.lookups import LookupLocked, guarded_lookup  # noqa: F401  (raised to the views)
 from portal.core.permissions import Role
@@ -84,10 +85,6 @@ class Receipt:
 # ---- query codes and submission keys ---------------------------------------------------------
 
 
-def _key_hash(submission_key: str) -> str:
-    return hashlib.sha256(submission_key.encode()).hexdigest()
-
-
 def query_code_for(submission_key: str) -> str:
     """The query code, derived from the form's random one-time key with the app's secret.
 
@@ -137,7 +134,9 @@ def _next_number_statement(dialect_name: str):
 def find_by_submission_key(submission_key: str) -> Petition | None:
     # The id first: for a first submission (nearly every one) no petition is loaded.
     petition_id = db.session.scalar(
-        sa.select(Petition.id).where(Petition.submission_key_hash == _key_hash(submission_key))
+        sa.select(Petition.id).where(
+            Petition.submission_key_hash == submission_key_hash(submission_key)
+        )
     )
     return db.session.get(Petition, petition_id) if petition_id else None
 
@@ -189,7 +188,7 @@ def submit_petition(
         subject=data.subject.strip(),
         body=data.body.strip(),
         is_anonymous=data.is_anonymous,
-        submission_key_hash=_key_hash(submission_key),
+        submission_key_hash=submission_key_hash(submission_key),
         query_code_hash=codes.hash_code(query_code),
         received_at=now,
         received_on=received_on,
@@ -402,7 +401,7 @@ def add_material(petition: Petition, data: MaterialData, *, submission_key: str)
         petition_id=petition.id,
         request_id=request.id if request else None,
         body=body,
-        submission_key_hash=_key_hash(submission_key),
+        submission_key_hash=submission_key_hash(submission_key),
         added_at=now,
     )
     try:
@@ -435,7 +434,9 @@ def add_material(petition: Petition, data: MaterialData, *, submission_key: str)
 
 def _addition_for_key(submission_key: str) -> Addition | None:
     return db.session.scalar(
-        sa.select(Addition).where(Addition.submission_key_hash == _key_hash(submission_key))
+        sa.select(Addition).where(
+            Addition.submission_key_hash == submission_key_hash(submission_key)
+        )
     )
 
 
