@@ -53,9 +53,13 @@ def log_in(session: requests.Session, base: str, email: str, password: str) -> N
 
 
 def submit_petition(base: str, index: int, *, email: str | None = None, files=None):
-    """A citizen files the online form at `base`: (HTTP status, the number the receipt shows)."""
+    """A citizen files the online form at `base`: (HTTP status, the number the receipt shows);
+    (0, None) when the form or the receipt never arrived whole (a host killed mid-answer)."""
     session = requests.Session()
-    fields = hidden_fields(session, f"{base}/petitions/new")
+    try:
+        fields = hidden_fields(session, f"{base}/petitions/new")
+    except requests.RequestException:
+        return 0, None
     fields |= {
         "kind": "complaint",
         "name": f"集群{index}",
