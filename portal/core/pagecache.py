@@ -126,6 +126,43 @@ def _forget_on_rollback(session, previous_transaction):
         session.info.pop(_TOPICS_KEY, None)
 
 
+def kept_until_changed(*topics: str) -> Callable:
+    """Keep the result of a function without arguments in each worker until one of `topics`
+    changes, on any host, as stored pages are kept: for what many pages show and few changes
+    move, such as the procuratorates of the search filters (a query on every search). The
+    generations are read first, so that a change committed while the function runs moves them
+    past the result. A transaction that has changed something of the topics gets its own
+    result, never kept: it may yet roll back. Without the cache (or its store), the function
+    runs each time. Results are shared: return something immutable."""
+    watched = (EVERYTHING, *topics)
+
+    def decorate(function: Callable) -> Callable:
+        @functools.wraps(function)
+        def kept():
+            cache = current_app.extensions.get(EXTENSION)
+            generations = cache.generations_now(watched) if cache and _unchanged() else None
+            if generations is None:
+                return function()
+            held = cache.kept.get(function)
+            if held is not None and held[0] == generations:
+                return held[1]
+            value = function()
+            cache.kept[function] = (generations, value)
+            return value
+
+        return kept
+
+    return decorate
+
+
+def _unchanged() -> bool:
+    """Whether the current transaction has changed nothing that pages show (flushed or not)."""
+    from portal.extensions import db
+
+    session = db.session()
+    return not (session.info.get(_TOPICS_KEY) or session.new or session.dirty or session.deleted)
+
+
 # ---- generations -------------------------------------------------------------------------------
 
 
@@ -188,6 +225,7 @@ class PageCache:
         self.generations = generations
         self.prefix = prefix
         self.seconds = seconds
+        self.kept: dict[Callable, tuple[dict, object]] = {}  # kept_until_changed's results
 
     def key(self, host: str, path: str, query: str, variant: str) -> str:
         return f"{self.prefix}:{variant}:{host}{path}?{query}"

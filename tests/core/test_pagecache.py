@@ -3,6 +3,8 @@ moment something is published, withdrawn or changed (portal/core/pagecache.py)."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 
@@ -297,3 +299,43 @@ def test_pages_are_served_and_changes_saved_when_redis_is_down(app, published):
     assert f"/documents/{newer_id}" in fresh_get(
         cut_off, url("disclosure.list_documents")
     ).get_data(as_text=True)
+
+
+def _filter_options(app, path):
+    """The procuratorates the search form offers, as a reader on another host sees them."""
+    page = fresh_get(app, path).get_data(as_text=True)
+    select = page.split('id="filter-procuratorate"', 1)[1].split("</select>", 1)[0]
+    return set(re.findall(r'<option value="([^"]+)"', select))
+
+
+def test_the_search_filters_offer_a_procuratorate_from_its_first_publication_on(app, published):
+    """The procuratorates of the filters are kept by each worker (kept_until_changed) and
+    follow every publication and withdrawal, on every worker."""
+    search = url("disclosure.search_page")
+    other = _second_worker(app)
+    assert _filter_options(other, search) == {"示例市人民检察院"}
+    assert _filter_options(other, search) == {"示例市人民检察院"}  # kept
+
+    newer = make_published_document(
+        text=samples.NON_PROSECUTION, procuratorate="示例市北湖区人民检察院"
+    )
+    assert _filter_options(other, search) == {"示例市人民检察院", "示例市北湖区人民检察院"}
+    services.withdraw_document(newer, publisher(), reason="更正")
+    db.session.commit()
+    assert _filter_options(other, search) == {"示例市人民检察院"}
+
+
+def test_a_result_a_transaction_may_roll_back_is_never_kept(app, published):
+    """A publication not yet committed shows to its own transaction, and once rolled back, to
+    no one: what the transaction saw was not kept for the others."""
+    from portal.disclosure import queries
+    from tests.disclosure.factories import make_document, second_publisher
+
+    assert queries.procuratorates() == ("示例市人民检察院",)
+    document = make_document(text=samples.NON_PROSECUTION, procuratorate="示例市江北区人民检察院")
+    services.review(document, publisher())
+    services.publish_document(document, second_publisher())
+    db.session.flush()
+    assert queries.procuratorates() == ("示例市人民检察院", "示例市江北区人民检察院")
+    db.session.rollback()
+    assert queries.procuratorates() == ("示例市人民检察院",)
