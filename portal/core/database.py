@@ -131,6 +131,20 @@ def insert(table):
     return (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(table)
 
 
+def read_rows(statement: sa.TextClause, params: dict) -> list[tuple]:
+    """The rows of a read-only SQL statement (bound parameters written `:name`), as tuples.
+
+    On SQLite straight through the driver, in the session's transaction: SQLAlchemy's own
+    execution and result cost 0.1 to 0.4 ms a statement on top of what SQLite does (a search
+    page's count took twice as long as SQLite running it). For hot read paths that already write
+    SQL by hand, such as the search; rows are then plain tuples, and values come as the driver
+    gives them (dates as text), as they do from a `text()` statement."""
+    if db.engine.dialect.name == "sqlite":
+        raw = db.session.connection().connection.driver_connection
+        return raw.execute(statement.text, params).fetchall()
+    return db.session.execute(statement, params).all()
+
+
 def filter_only(column):
     """The column as SQLite's planner may only filter on, never pick an index for (SQLite's own
     idiom, an expression on it); itself on PostgreSQL, whose statistics estimate it well and

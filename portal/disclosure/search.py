@@ -39,6 +39,7 @@ import sqlalchemy as sa
 from markupsafe import Markup, escape
 
 from portal.core import clock, segmenter
+from portal.core.database import read_rows
 from portal.core.i18n import gettext as _
 from portal.disclosure.models import LegalDocument, Release, SearchEntry
 from portal.extensions import db
@@ -380,29 +381,28 @@ def _statement(sql: str) -> sa.TextClause:
     return sa.text(sql)
 
 
-def _rows(tier: _Tier, params: dict, limit: int, offset: int) -> list:
+def _rows(tier: _Tier, params: dict, limit: int, offset: int) -> list[tuple]:
     # Only fixed SQL fragments are interpolated; every user value is a bound parameter.
-    return db.session.execute(
+    return read_rows(
         _statement(
             "SELECT e.kind, e.ref_id, e.type_code, e.procuratorate, e.published_on, e.title, "
             f"{_TEXT} {tier.from_where} {tier.order} LIMIT :limit OFFSET :offset"  # noqa: S608
         ),
         {**params, "limit": limit, "offset": offset},
-    ).all()
+    )
 
 
 def _counts(head: _Tier, everything: _Tier, params: dict) -> tuple[int, int]:
     """How many entries the head tier and all tiers hold, each up to COUNT_CAP + 1: in one
-    statement, since each statement costs about 0.06 ms of SQLAlchemy besides its own work."""
+    statement: each statement costs a call into the database besides its own work."""
     # Only fixed SQL fragments are interpolated, as in _rows.
     counted = ", ".join(
         f"(SELECT count(*) FROM (SELECT 1 {tier.count_from} LIMIT :cap) AS capped{n})"  # noqa: S608
         for n, tier in enumerate((head, everything))
     )
-    in_head, total = db.session.execute(
-        _statement(f"SELECT {counted}"),
-        {**params, "cap": COUNT_CAP + 1},
-    ).one()
+    ((in_head, total),) = read_rows(
+        _statement(f"SELECT {counted}"), {**params, "cap": COUNT_CAP + 1}
+    )
     return in_head, total
 
 
@@ -483,15 +483,15 @@ def _search_once(query: ParsedQuery, filters: Filters, page: int, per_page: int)
     terms = query.highlights
     hits = [
         Hit(
-            kind=row.kind,
-            ref_id=row.ref_id,
-            type_code=row.type_code,
-            procuratorate=row.procuratorate,
-            published_on=_as_date(row.published_on),
-            title=highlight(row.title, terms),
-            snippet=snippet(row.text or "", terms),
+            kind=kind,
+            ref_id=ref_id,
+            type_code=type_code,
+            procuratorate=procuratorate,
+            published_on=_as_date(published_on),
+            title=highlight(title, terms),
+            snippet=snippet(text or "", terms),
         )
-        for row in rows
+        for kind, ref_id, type_code, procuratorate, published_on, title, text in rows
     ]
     return SearchPage(query, hits, page, per_page, min(total, COUNT_CAP), total > COUNT_CAP)
 
