@@ -25,10 +25,24 @@ counters = sa.Table(
 )
 
 UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-# Built once, like incr's statement: a form post reads a count on every request.
 _CURRENT_COUNT = sa.select(counters.c.count).where(
     counters.c.key == sa.bindparam("key"), counters.c.expires_at > sa.bindparam("now")
 )
+
+
+class _DriverStatement:
+    """A statement compiled once into the driver's SQL, and its parameters in the driver's
+    style: the way incr and get run, straight on a pooled DBAPI connection. Through SQLAlchemy a
+    count cost 0.6 ms on SQLite, five times SQLite's own work, and a search counts once, a form
+    post three times."""
+
+    def __init__(self, statement, dialect: sa.Dialect):
+        compiled = statement.compile(dialect=dialect)
+        self.sql = compiled.string
+        self.positions = compiled.positiontup  # the names in order, for positional styles
+
+    def parameters(self, values: dict):
+        return tuple(values[name] for name in self.positions) if self.positions else values
 
 
 class SQLStorage(Storage):
@@ -56,11 +70,10 @@ class SQLStorage(Storage):
         # gunicorn builds the app before it forks its workers (gunicorn.conf.py): a worker must
         # never use a connection the master opened (create_all above), so each forgets them.
         os.register_at_fork(after_in_child=lambda: self.engine.dispose(close=False))
-        self._increment = self._increment_statement()
+        self._increment = _DriverStatement(self._increment_statement(), self.engine.dialect)
+        self._current_count = _DriverStatement(_CURRENT_COUNT, self.engine.dialect)
 
     def _increment_statement(self):
-        """incr's statement, built once: building it cost more than running it (a search or a
-        form post counts on every request)."""
         insert = self._insert(counters).values(
             key=sa.bindparam("key"),
             count=sa.bindparam("amount"),
@@ -81,7 +94,24 @@ class SQLStorage(Storage):
 
     @property
     def base_exceptions(self):
-        return sa.exc.SQLAlchemyError
+        return (sa.exc.SQLAlchemyError, self.engine.dialect.loaded_dbapi.Error)
+
+    def _first_value(self, statement: _DriverStatement, values: dict):
+        """The first column of the statement's first row (None without a row), on a connection
+        of the pool. A connection that fails is thrown away, not given back: it may be broken
+        (the server restarted, a file opened read-only), and the next use opens a fresh one."""
+        connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(statement.sql, statement.parameters(values))
+            row = cursor.fetchone()
+            cursor.close()
+        except Exception:
+            connection.invalidate()
+            raise
+        finally:
+            connection.close()
+        return row[0] if row else None
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         """Add `amount` to the count of `key`'s current window and return the new count; a
@@ -96,13 +126,10 @@ class SQLStorage(Storage):
         """
         now = time.time()
         values = {"key": key, "amount": amount, "expires_at": now + expiry, "now": now}
-        with self.engine.connect() as conn:
-            return conn.execute(self._increment, values).scalar_one()
+        return self._first_value(self._increment, values)
 
     def get(self, key: str) -> int:
-        with self.engine.connect() as conn:
-            row = conn.execute(_CURRENT_COUNT, {"key": key, "now": time.time()}).first()
-        return row.count if row else 0
+        return self._first_value(self._current_count, {"key": key, "now": time.time()}) or 0
 
     def get_expiry(self, key: str) -> float:
         with self.engine.connect() as conn:
