@@ -145,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from portal.core.attachments import size_label
     from portal.core.clock import local_today
+    from portal.core.fragments import kept_fragment
     from portal.core.i18n import (
         ReadersPunctuation,
         format_date,
@@ -178,6 +179,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["listed"] = format_list
     app.jinja_env.globals["punct"] = ReadersPunctuation()
     app.jinja_env.globals["can_open"] = can_open
+    app.jinja_env.globals["kept_fragment"] = kept_fragment
     app.jinja_env.globals["public_url"] = public_url  # links printed or sent: PUBLIC_BASE_URL
 
     @app.context_processor

@@ -226,6 +226,7 @@ class PageCache:
         self.prefix = prefix
         self.seconds = seconds
         self.kept: dict[Callable, tuple[dict, object]] = {}  # kept_until_changed's results
+        self.fragments: dict[tuple, object] = {}  # parts of pages (core/fragments.py)
 
     def key(self, host: str, path: str, query: str, variant: str) -> str:
         return f"{self.prefix}:{variant}:{host}{path}?{query}"
@@ -270,9 +271,11 @@ class PageCache:
             log.error("page cache: topics %s not moved on", sorted(topics), exc_info=True)
 
     def clear(self) -> None:
-        """Make every stored page stale, on every worker and host."""
+        """Make every stored page stale, on every worker and host, and forget this worker's
+        kept parts of pages (they follow the settings, which change when workers restart)."""
         self.generations.bump([EVERYTHING])
         self.entries.clear()
+        self.fragments.clear()
 
 
 @functools.cache
