@@ -46,14 +46,15 @@ class WorkCalendar:
 
 def load_calendar(start: date, days: int = 400) -> WorkCalendar:
     """The calendar from `start` over a window long enough for any deadline we compute."""
-    rows = db.session.scalars(
-        select(CalendarDay).where(
+    # The two columns, not the rows as objects: every submission reads the calendar.
+    rows = db.session.execute(
+        select(CalendarDay.day, CalendarDay.kind).where(
             CalendarDay.day >= start, CalendarDay.day <= start + timedelta(days=days)
         )
     ).all()
     return WorkCalendar(
-        holidays=frozenset(r.day for r in rows if r.kind == DayKind.HOLIDAY),
-        workdays=frozenset(r.day for r in rows if r.kind == DayKind.WORKDAY),
+        holidays=frozenset(day for day, kind in rows if kind == DayKind.HOLIDAY),
+        workdays=frozenset(day for day, kind in rows if kind == DayKind.WORKDAY),
     )
 
 

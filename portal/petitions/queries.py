@@ -499,8 +499,9 @@ def is_satisfied_grade(grade: str) -> bool:
 
 @functools.cache
 def _facts_statements():
-    """The facts' two statements without their petitions, built once: every flush that changes
-    a petition reads them twice (statistics/services.py), each submission included."""
+    """The facts' two statements without their petitions, and the two for given ids (an
+    expanding parameter), built once: every flush that changes a petition reads them twice
+    (statistics/services.py), each submission included."""
     grades = (
         sa.select(Reply.petition_id, Reply.grade, sa.func.count().label("n"))
         .where(Reply.grade.is_not(None))
@@ -520,7 +521,13 @@ def _facts_statements():
         Petition.answer_due_on,
         Petition.first_answered_at,
     ).order_by(Petition.id)
-    return query, grades
+    ids = sa.bindparam("ids", expanding=True)
+    return (
+        query,
+        grades,
+        query.where(Petition.id.in_(ids)),
+        grades.where(Reply.petition_id.in_(ids)),
+    )
 
 
 @dataclass(frozen=True)
@@ -541,25 +548,35 @@ class PetitionFacts:
     grades: tuple[tuple[str, int], ...]  # (Grade value, how many replies got it)
 
 
-def petition_facts(connection, petition_ids=None, *, after_id: int = 0, limit: int | None = None):
+def petition_facts(
+    connection,
+    petition_ids=None,
+    *,
+    after_id: int = 0,
+    limit: int | None = None,
+    without_replies: bool = False,
+):
     """The facts of the given petitions (or, without ids, of every petition with an id above
     `after_id`, in id order, at most `limit`: the rebuild walks the table in batches). Read with
     `connection` (Core, no autoflush), so that a flush hook can read the state before and after
-    the flush it watches."""
-    query, grades = _facts_statements()
+    the flush it watches. `without_replies`: the caller knows the petitions have no replies
+    (they are new in this flush), so their grades are not read."""
+    query, grades, query_by_ids, grades_by_ids = _facts_statements()
+    grades_read = None  # the grades' statement and its parameters, when they are to be read
     if petition_ids is not None:
-        ids = sorted(petition_ids)
-        query = query.where(Petition.id.in_(ids))
-        grades = grades.where(Reply.petition_id.in_(ids))
+        parameters = {"ids": sorted(petition_ids)}
+        rows = connection.execute(query_by_ids, parameters).all()
+        if not without_replies:
+            grades_read = (grades_by_ids, parameters)
     else:
-        query = query.where(Petition.id > after_id).limit(limit)
-    rows = connection.execute(query).all()
+        rows = connection.execute(query.where(Petition.id > after_id).limit(limit)).all()
+        if rows:
+            between = Reply.petition_id.between(rows[0].id, rows[-1].id)
+            grades_read = (grades.where(between), {})
     if not rows:
         return []
-    if petition_ids is None:
-        grades = grades.where(Reply.petition_id.between(rows[0].id, rows[-1].id))
     graded: dict[int, list] = {}
-    for petition_id, grade, n in connection.execute(grades):
+    for petition_id, grade, n in connection.execute(*grades_read) if grades_read else ():
         graded.setdefault(petition_id, []).append((grade, n))
     return [
         PetitionFacts(
@@ -578,6 +595,14 @@ def petition_facts(connection, petition_ids=None, *, after_id: int = 0, limit: i
         )
         for row in rows
     ]
+
+
+def only_new_petitions_in_flush(session) -> bool:
+    """Whether every petition a flush changes is new in it and no reply is among its changes:
+    those petitions have no replies yet, so no grades to read (a submission)."""
+    return not any(isinstance(instance, Reply) for instance in session.new) and not any(
+        isinstance(instance, Petition | Reply) for instance in (*session.dirty, *session.deleted)
+    )
 
 
 def petition_ids_in_flush(session) -> set[int]:

@@ -131,12 +131,16 @@ def _next_number_statement(dialect_name: str):
 # ---- receiving -------------------------------------------------------------------------------
 
 
+# The id first: for a first submission (nearly every one) no petition is loaded. Built once, as
+# every submission asks.
+_ID_BY_SUBMISSION_KEY = sa.select(Petition.id).where(
+    Petition.submission_key_hash == sa.bindparam("key_hash")
+)
+
+
 def find_by_submission_key(submission_key: str) -> Petition | None:
-    # The id first: for a first submission (nearly every one) no petition is loaded.
     petition_id = db.session.scalar(
-        sa.select(Petition.id).where(
-            Petition.submission_key_hash == submission_key_hash(submission_key)
-        )
+        _ID_BY_SUBMISSION_KEY, {"key_hash": submission_key_hash(submission_key)}
     )
     return db.session.get(Petition, petition_id) if petition_id else None
 

@@ -147,7 +147,10 @@ def _add_the_difference(session, _flush_context):
         return
     totals = _new_totals()
     _add(totals, before, -1)
-    _add(totals, petitions.petition_facts(session.connection(), ids), +1)
+    after = petitions.petition_facts(
+        session.connection(), ids, without_replies=petitions.only_new_petitions_in_flush(session)
+    )
+    _add(totals, after, +1)
     apply_totals(session.connection(), totals)
     pagecache.changed(TOPIC, session=session)  # the public figures count these petitions
 
