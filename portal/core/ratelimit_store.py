@@ -45,6 +45,12 @@ class _DriverStatement:
         return tuple(values[name] for name in self.positions) if self.positions else values
 
 
+class _ConnectionLost(Exception):
+    def __init__(self, error: Exception):
+        super().__init__(str(error))
+        self.error = error
+
+
 class SQLStorage(Storage):
     STORAGE_SCHEME = ["portal-sql"]
 
@@ -55,11 +61,10 @@ class SQLStorage(Storage):
         # Each use is one statement, atomic by itself, so no BEGIN and COMMIT around it: a count
         # costs one statement instead of three (PostgreSQL: one round trip instead of three),
         # and two to three per request (a search, a form post). SQLite takes the write lock of
-        # an INSERT as the statement starts, inside its busy timeout. Its connections are to a
-        # local file and need no ping before each use.
-        self.engine = sa.create_engine(
-            database_url, isolation_level="AUTOCOMMIT", pool_pre_ping=not is_sqlite
-        )
+        # an INSERT as the statement starts, inside its busy timeout. No ping before each use
+        # (a round trip on PostgreSQL): a use that finds its connection lost tries once more on
+        # a fresh one (_first_value).
+        self.engine = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
         # Both databases have INSERT ... ON CONFLICT and RETURNING (SQLite since 3.35).
         self._insert = UPSERTS[self.engine.dialect.name]
         if is_sqlite:
@@ -98,16 +103,34 @@ class SQLStorage(Storage):
 
     def _first_value(self, statement: _DriverStatement, values: dict):
         """The first column of the statement's first row (None without a row), on a connection
-        of the pool. A connection that fails is thrown away, not given back: it may be broken
-        (the server restarted, a file opened read-only), and the next use opens a fresh one."""
+        of the pool. When the connection was lost (the server restarted), every pooled
+        connection is: the pool is emptied and the statement tried once more on a new
+        connection. (Should a lost connection have counted a hit before it went, that hit is
+        counted twice: a limit reached a little early, never late.)"""
+        try:
+            return self._run(statement, values)
+        except _ConnectionLost:
+            self.engine.dispose()
+        try:
+            return self._run(statement, values)
+        except _ConnectionLost as lost_again:
+            raise lost_again.error from None
+
+    def _run(self, statement: _DriverStatement, values: dict):
+        """One try. A connection that fails is thrown away, not given back: it may be broken
+        (also a file opened read-only, which SQLite does not report as lost), and the next use
+        opens a fresh one."""
         connection = self.engine.raw_connection()
         try:
             cursor = connection.cursor()
             cursor.execute(statement.sql, statement.parameters(values))
             row = cursor.fetchone()
             cursor.close()
-        except Exception:
+        except self.engine.dialect.loaded_dbapi.Error as error:
+            lost = self.engine.dialect.is_disconnect(error, connection.dbapi_connection, None)
             connection.invalidate()
+            if lost:
+                raise _ConnectionLost(error) from error
             raise
         finally:
             connection.close()
