@@ -121,7 +121,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         # A pooled connection is checked before each use and replaced if the server dropped it
         # (PostgreSQL restarted, connections killed), so the first request after needs no retry.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Not SQLite's: a file has no server to lose it, and a connection that fails is thrown
+        # away by core/database.py.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         # Session cookies: signed, and carrying only the login session's id (core/sessions.py).
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

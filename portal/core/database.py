@@ -59,7 +59,7 @@ def tune_sqlite_connections(engine: Engine) -> None:
     def _drop_broken_connections(context):
         """Why: when SQLite cannot open a database file for writing it opens it read-only
         instead, silently, and that connection stays read-only for the rest of its life, also
-        once the file is writable again. The pool kept it (pool_pre_ping's SELECT 1 reads fine),
+        once the file is writable again. The pool kept it (a ping's SELECT 1 reads fine),
         so every write failed with "attempt to write a readonly database" until the workers
         were restarted. Treated as a lost connection, it is closed instead, with every other
         connection of the pool (opened in the same conditions, they are likely read-only too),
