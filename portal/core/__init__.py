@@ -31,4 +31,6 @@
                     its OpenAPI description assembled from each domain's part
     security.py     response headers; i18n.py  locale choice; ratelimit_store.py  the limiter's
                     shared store
+    pagecache.py    public pages stored and revalidated, and what is kept until a topic changes;
+                    fragments.py  the layout's header and footer, kept once drawn
 """
