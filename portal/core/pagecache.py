@@ -131,7 +131,7 @@ def kept_until_changed(*topics: str) -> Callable:
     changes, on any host, as stored pages are kept: for what many pages show and few changes
     move, such as the procuratorates of the search filters (a query on every search). The
     generations are read first, so that a change committed while the function runs moves them
-    past the result. A transaction that has changed something of the topics gets its own
+    past the result. A transaction that has changed anything (flushed or not) gets its own
     result, never kept: it may yet roll back. Without the cache (or its store), the function
     runs each time. Results are shared: return something immutable."""
     watched = (EVERYTHING, *topics)

@@ -57,7 +57,6 @@ class SQLStorage(Storage):
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
         database_url = options.pop("database_url")
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
-        is_sqlite = sa.engine.make_url(database_url).get_backend_name() == "sqlite"
         # Each use is one statement, atomic by itself, so no BEGIN and COMMIT around it: a count
         # costs one statement instead of three (PostgreSQL: one round trip instead of three),
         # and two to three per request (a search, a form post). SQLite takes the write lock of
@@ -67,7 +66,7 @@ class SQLStorage(Storage):
         self.engine = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
         # Both databases have INSERT ... ON CONFLICT and RETURNING (SQLite since 3.35).
         self._insert = UPSERTS[self.engine.dialect.name]
-        if is_sqlite:
+        if self.engine.dialect.name == "sqlite":
             from portal.core.database import tune_sqlite_connections
 
             tune_sqlite_connections(self.engine)
