@@ -8,6 +8,7 @@ from itertools import count
 
 from flask import current_app, has_request_context, url_for
 
+from portal import create_app
 from portal.accounts import services as accounts
 from portal.core.permissions import Role
 from portal.extensions import db
@@ -185,4 +186,20 @@ def take_action(client_request, number: str, action: str, data: dict, **expected
         expected.get("_expected_status", 302),
         expected.get("_expected_redirect"),
         expected.get("_redirect_values"),
+    )
+
+
+def second_worker(app, **settings):
+    """Another worker of the same portal (its own process memory, the same database). It shares
+    the test app's rate-limit store too: the limiter is one object, and the last app set up
+    decides where it counts."""
+    return create_app(
+        {
+            "PORTAL_ENV": "testing",
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "RATELIMIT_STORAGE_URI": app.config["RATELIMIT_STORAGE_URI"],
+            "RATELIMIT_STORAGE_OPTIONS": app.config["RATELIMIT_STORAGE_OPTIONS"],
+            **settings,
+        }
     )

@@ -21,6 +21,11 @@ from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import db
 
 
+# What the kept copy of the calendar (services.py) depends on: any change to a day moves it on
+# every host (portal/core/pagecache.py).
+TOPIC = "calendar"
+
+
 class DayKind(enum.StrEnum):
     HOLIDAY = "holiday"
     WORKDAY = "workday"  # a weekend day worked to make up for a holiday
@@ -33,6 +38,7 @@ class DayKind(enum.StrEnum):
 class CalendarDay(db.Model):
     __tablename__ = "calendar_days"
     __table_args__ = (enum_check("kind", DayKind),)
+    page_topics = (TOPIC,)
 
     day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(10))

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from portal.calendar.models import CalendarDay, DayKind
-from portal.core import audit
+from portal.calendar.models import TOPIC, CalendarDay, DayKind
+from portal.core import audit, pagecache
 from portal.core.audit import EventType
 from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import db
@@ -46,16 +46,19 @@ class WorkCalendar:
 
 def load_calendar(start: date, days: int = 400) -> WorkCalendar:
     """The calendar from `start` over a window long enough for any deadline we compute."""
-    # The two columns, not the rows as objects: every submission reads the calendar.
-    rows = db.session.execute(
-        select(CalendarDay.day, CalendarDay.kind).where(
-            CalendarDay.day >= start, CalendarDay.day <= start + timedelta(days=days)
-        )
-    ).all()
+    end = start + timedelta(days=days)
+    exceptions = [(day, kind) for day, kind in _all_exceptions() if start <= day <= end]
     return WorkCalendar(
-        holidays=frozenset(day for day, kind in rows if kind == DayKind.HOLIDAY),
-        workdays=frozenset(day for day, kind in rows if kind == DayKind.WORKDAY),
+        holidays=frozenset(day for day, kind in exceptions if kind == DayKind.HOLIDAY),
+        workdays=frozenset(day for day, kind in exceptions if kind == DayKind.WORKDAY),
     )
+
+
+@pagecache.kept_until_changed(TOPIC)
+def _all_exceptions() -> tuple[tuple[date, str], ...]:
+    """Every listed day and its kind (a few dozen a year), kept by each worker until a day is
+    changed: every submission computes its deadlines, and this was a query each time."""
+    return tuple(map(tuple, db.session.execute(select(CalendarDay.day, CalendarDay.kind))))
 
 
 def days_in_year(year: int) -> list[CalendarDay]:

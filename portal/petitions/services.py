@@ -131,18 +131,20 @@ def _next_number_statement(dialect_name: str):
 # ---- receiving -------------------------------------------------------------------------------
 
 
-# The id first: for a first submission (nearly every one) no petition is loaded. Built once, as
-# every submission asks.
-_ID_BY_SUBMISSION_KEY = sa.select(Petition.id).where(
-    Petition.submission_key_hash == sa.bindparam("key_hash")
+# A repeat's receipt lists the petition's files: they come in the same transaction, not in a
+# second one after the commit (on PostgreSQL a checkout, BEGIN, SELECT and ROLLBACK). A first
+# submission (nearly every one) finds no row and loads nothing. Built once: every submission asks.
+_BY_SUBMISSION_KEY = (
+    sa.select(Petition)
+    .where(Petition.submission_key_hash == sa.bindparam("key_hash"))
+    .options(selectinload(Petition.attachments))
 )
 
 
 def find_by_submission_key(submission_key: str) -> Petition | None:
-    petition_id = db.session.scalar(
-        _ID_BY_SUBMISSION_KEY, {"key_hash": submission_key_hash(submission_key)}
+    return db.session.scalar(
+        _BY_SUBMISSION_KEY, {"key_hash": submission_key_hash(submission_key)}
     )
-    return db.session.get(Petition, petition_id) if petition_id else None
 
 
 def submit_petition(
@@ -155,7 +157,9 @@ def submit_petition(
 ) -> Receipt:
     """Record a petition from the web form or from staff intake (`registered_by`, the clerk's
     account), or return the earlier receipt when this form (same submission key) was already
-    submitted. Flushes; the caller commits."""
+    submitted. Flushes; the caller commits. Call it first in a transaction: when the same form
+    was posted in parallel and the other post stored it first, the transaction is rolled back
+    (on PostgreSQL the failed insert has ended it) and the earlier receipt returned."""
     query_code = query_code_for(submission_key)
     earlier = find_by_submission_key(submission_key)
     if earlier is not None:
@@ -208,14 +212,16 @@ def submit_petition(
     )
     if kind in APPEAL_KINDS and _is_first_appeal(petition):
         petition.lead_leader_id = _leader_with_fewest_cases()
+    db.session.add(petition)
     try:
-        # The savepoint must exist before the petition enters the session, so that a duplicate
-        # key rolls back only the savepoint and not (on PostgreSQL) the whole transaction.
-        with db.session.begin_nested():
-            db.session.add(petition)
-            db.session.flush()
+        db.session.flush()
     except IntegrityError:
-        # The same form was posted in parallel and the other request got there first.
+        # The same form was posted in parallel and the other request got there first: it held
+        # the year's tracking counter (next_tracking_number's row lock) until it committed, so
+        # its petition is there to be found once this transaction is rolled back. Not a
+        # savepoint around the insert: on PostgreSQL that cost two round trips on every
+        # submission, for a race this rare.
+        db.session.rollback()
         earlier = find_by_submission_key(submission_key)
         if earlier is None:
             raise

@@ -13,7 +13,7 @@ from portal.calendar.models import CalendarDay
 from portal.core import audit
 from portal.core.permissions import Role
 from portal.extensions import db
-from tests.factories import login, make_user
+from tests.factories import login, make_user, second_worker
 
 D = date.fromisoformat
 
@@ -94,3 +94,30 @@ def test_the_calendar_decides_working_days():
     assert calendar.is_working_day(D("2026-10-02"))  # an ordinary Friday
     assert not calendar.is_working_day(D("2026-10-03"))  # an ordinary Saturday
     assert calendar.is_working_day(D("2026-10-10"))
+
+
+def test_every_worker_counts_with_a_changed_day_from_its_next_deadline_on(app):
+    """Each worker keeps the calendar (it is read for every deadline) until a day changes, on
+    any worker: an administrator's holiday counts in the very next submission's deadlines."""
+    other = second_worker(app)
+
+    def thursday_in_other_worker() -> bool:
+        with other.app_context():
+            return services.load_calendar(D("2026-09-01")).is_working_day(D("2026-10-01"))
+
+    assert thursday_in_other_worker()
+    assert thursday_in_other_worker()  # kept
+    services.set_day(D("2026-10-01"), "holiday", "国庆节", actor=None)
+    db.session.commit()
+    assert not thursday_in_other_worker()
+    services.remove_day(D("2026-10-01"), actor=None)
+    db.session.commit()
+    assert thursday_in_other_worker()
+
+
+def test_a_day_not_yet_committed_counts_only_in_its_own_transaction():
+    services.set_day(D("2026-10-01"), "holiday", "国庆节", actor=None)
+    db.session.flush()
+    assert not services.load_calendar(D("2026-09-01")).is_working_day(D("2026-10-01"))
+    db.session.rollback()
+    assert services.load_calendar(D("2026-09-01")).is_working_day(D("2026-10-01"))

@@ -8,14 +8,13 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from portal import create_app
 from portal.core import pagecache
 from portal.core.permissions import Role
 from portal.disclosure import services
 from portal.extensions import db, login_manager
 from tests.disclosure import samples
 from tests.disclosure.factories import make_published_document, make_release, publisher
-from tests.factories import login, make_petition, make_user, url
+from tests.factories import login, make_petition, make_user, second_worker, url
 
 # The pages anyone reads, with what they show: none may start a session.
 READ_PAGES = [
@@ -217,25 +216,9 @@ def test_the_transparency_page_counts_a_petition_at_once(app):
     assert after != before
 
 
-def _second_worker(app, **settings):
-    """Another worker of the same portal (its own process memory, the same database). It shares
-    the test app's rate-limit store too: the limiter is one object, and the last app set up
-    decides where it counts."""
-    return create_app(
-        {
-            "PORTAL_ENV": "testing",
-            "SECRET_KEY": "test-secret-key-not-for-production",
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "RATELIMIT_STORAGE_URI": app.config["RATELIMIT_STORAGE_URI"],
-            "RATELIMIT_STORAGE_OPTIONS": app.config["RATELIMIT_STORAGE_OPTIONS"],
-            **settings,
-        }
-    )
-
-
 def test_a_change_made_by_one_worker_reaches_the_others(app, published):
     document, _release = published
-    other = _second_worker(app)
+    other = second_worker(app)
     page = url("disclosure.show_document", document_id=document.id)
     assert fresh_get(other, page).status_code == 200  # stored in the other worker
     services.withdraw_document(document, publisher(), reason="更正")
@@ -246,8 +229,8 @@ def test_a_change_made_by_one_worker_reaches_the_others(app, published):
 def test_hosts_sharing_redis_share_pages_and_their_invalidation(app, published, redis_url):
     document, _release = published
     first, second = (
-        _second_worker(app, REDIS_URL=redis_url),
-        _second_worker(app, REDIS_URL=redis_url),
+        second_worker(app, REDIS_URL=redis_url),
+        second_worker(app, REDIS_URL=redis_url),
     )
     listing = url("disclosure.list_documents")
     stored = fresh_get(first, listing)
@@ -287,7 +270,7 @@ def test_pages_are_served_and_changes_saved_when_redis_is_down(app, published):
     """The cache is an optimisation: without its store, pages are rendered and publishing
     still commits."""
     document, _release = published
-    cut_off = _second_worker(app, REDIS_URL="redis://127.0.0.1:1/0")  # nothing listens there
+    cut_off = second_worker(app, REDIS_URL="redis://127.0.0.1:1/0")  # nothing listens there
     page = url("disclosure.show_document", document_id=document.id)
     for _visit in (1, 2):
         response = fresh_get(cut_off, page)
@@ -312,7 +295,7 @@ def test_the_search_filters_offer_a_procuratorate_from_its_first_publication_on(
     """The procuratorates of the filters are kept by each worker (kept_until_changed) and
     follow every publication and withdrawal, on every worker."""
     search = url("disclosure.search_page")
-    other = _second_worker(app)
+    other = second_worker(app)
     assert _filter_options(other, search) == {"示例市人民检察院"}
     assert _filter_options(other, search) == {"示例市人民检察院"}  # kept
 
