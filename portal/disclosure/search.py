@@ -39,7 +39,7 @@ import sqlalchemy as sa
 from markupsafe import Markup, escape
 
 from portal.core import clock, segmenter
-from portal.core.database import read_rows
+from portal.core.database import reading
 from portal.core.i18n import gettext as _
 from portal.disclosure.models import LegalDocument, Release, SearchEntry
 from portal.extensions import db
@@ -381,9 +381,9 @@ def _statement(sql: str) -> sa.TextClause:
     return sa.text(sql)
 
 
-def _rows(tier: _Tier, params: dict, limit: int, offset: int) -> list[tuple]:
+def _rows(read, tier: _Tier, params: dict, limit: int, offset: int) -> list[tuple]:
     # Only fixed SQL fragments are interpolated; every user value is a bound parameter.
-    return read_rows(
+    return read(
         _statement(
             "SELECT e.kind, e.ref_id, e.type_code, e.procuratorate, e.published_on, e.title, "
             f"{_TEXT} {tier.from_where} {tier.order} LIMIT :limit OFFSET :offset"  # noqa: S608
@@ -392,7 +392,7 @@ def _rows(tier: _Tier, params: dict, limit: int, offset: int) -> list[tuple]:
     )
 
 
-def _counts(head: _Tier, everything: _Tier, params: dict) -> tuple[int, int]:
+def _counts(read, head: _Tier, everything: _Tier, params: dict) -> tuple[int, int]:
     """How many entries the head tier and all tiers hold, each up to COUNT_CAP + 1: in one
     statement: each statement costs a call into the database besides its own work."""
     # Only fixed SQL fragments are interpolated, as in _rows.
@@ -400,9 +400,7 @@ def _counts(head: _Tier, everything: _Tier, params: dict) -> tuple[int, int]:
         f"(SELECT count(*) FROM (SELECT 1 {tier.count_from} LIMIT :cap) AS capped{n})"  # noqa: S608
         for n, tier in enumerate((head, everything))
     )
-    ((in_head, total),) = read_rows(
-        _statement(f"SELECT {counted}"), {**params, "cap": COUNT_CAP + 1}
-    )
+    ((in_head, total),) = read(_statement(f"SELECT {counted}"), {**params, "cap": COUNT_CAP + 1})
     return in_head, total
 
 
@@ -470,16 +468,18 @@ def _search_once(query: ParsedQuery, filters: Filters, page: int, per_page: int)
     a page takes its rows from the first tier, then from the second where the first runs out."""
     params: dict = {}
     head, rest, everything = _tiers(query, filters, params)
-    in_head, total = _counts(head, everything, params)
     offset = (page - 1) * per_page
-    rows = _rows(head, params, per_page, offset) if offset < in_head else []
-    if len(rows) < per_page and in_head <= COUNT_CAP:
-        rows += _rows(
-            rest if in_head else everything,  # without a head tier, no need to leave it out
-            params,
-            per_page - len(rows),
-            max(0, offset - in_head),
-        )
+    with reading() as read:  # the count and the rows from one snapshot
+        in_head, total = _counts(read, head, everything, params)
+        rows = _rows(read, head, params, per_page, offset) if offset < in_head else []
+        if len(rows) < per_page and in_head <= COUNT_CAP:
+            rows += _rows(
+                read,
+                rest if in_head else everything,  # without a head tier, no need to leave it out
+                params,
+                per_page - len(rows),
+                max(0, offset - in_head),
+            )
     terms = query.highlights
     hits = [
         Hit(
