@@ -20,7 +20,6 @@ from portal.core.database import enum_check
 from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import db
 
-
 # What the kept copy of the calendar (services.py) depends on: any change to a day moves it on
 # every host (portal/core/pagecache.py).
 TOPIC = "calendar"

@@ -142,9 +142,7 @@ _BY_SUBMISSION_KEY = (
 
 
 def find_by_submission_key(submission_key: str) -> Petition | None:
-    return db.session.scalar(
-        _BY_SUBMISSION_KEY, {"key_hash": submission_key_hash(submission_key)}
-    )
+    return db.session.scalar(_BY_SUBMISSION_KEY, {"key_hash": submission_key_hash(submission_key)})
 
 
 def submit_petition(
