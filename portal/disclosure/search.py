@@ -392,15 +392,17 @@ def _rows(read, tier: _Tier, params: dict, limit: int, offset: int) -> list[tupl
     )
 
 
-def _counts(read, head: _Tier, everything: _Tier, params: dict) -> tuple[int, int]:
-    """How many entries the head tier and all tiers hold, each up to COUNT_CAP + 1: in one
-    statement: each statement costs a call into the database besides its own work."""
+def _counts(read, head: _Tier, everything: _Tier, params: dict, head_cap: int) -> tuple[int, int]:
+    """How many entries the head tier holds, up to `head_cap`, and all tiers, up to COUNT_CAP + 1:
+    in one statement, as each statement costs a call into the database besides its own work."""
     # Only fixed SQL fragments are interpolated, as in _rows.
     counted = ", ".join(
-        f"(SELECT count(*) FROM (SELECT 1 {tier.count_from} LIMIT :cap) AS capped{n})"  # noqa: S608
-        for n, tier in enumerate((head, everything))
+        f"(SELECT count(*) FROM (SELECT 1 {tier.count_from} LIMIT :{cap}) AS capped{n})"  # noqa: S608
+        for n, (tier, cap) in enumerate(((head, "head_cap"), (everything, "cap")))
     )
-    ((in_head, total),) = read(_statement(f"SELECT {counted}"), {**params, "cap": COUNT_CAP + 1})
+    ((in_head, total),) = read(
+        _statement(f"SELECT {counted}"), {**params, "head_cap": head_cap, "cap": COUNT_CAP + 1}
+    )
     return in_head, total
 
 
@@ -469,8 +471,11 @@ def _search_once(query: ParsedQuery, filters: Filters, page: int, per_page: int)
     params: dict = {}
     head, rest, everything = _tiers(query, filters, params)
     offset = (page - 1) * per_page
+    # Where the head tier ends matters only when it ends before this page does: counted that far
+    # (a common title word's 1,000 entries were counted on every search).
+    head_cap = min(COUNT_CAP + 1, offset + per_page + 1)
     with reading() as read:  # the count and the rows from one snapshot
-        in_head, total = _counts(read, head, everything, params)
+        in_head, total = _counts(read, head, everything, params, head_cap)
         rows = _rows(read, head, params, per_page, offset) if offset < in_head else []
         if len(rows) < per_page and in_head <= COUNT_CAP:
             rows += _rows(
