@@ -521,8 +521,9 @@ def _pattern(terms: tuple[str, ...]) -> re.Pattern | None:
     turn off."""
     parts, firsts = [], {}
     for term in terms:
-        # A phrase matches across any run of whitespace in the text.
-        pieces = [piece for piece in term.split(" ") if piece]
+        # A phrase matches across any run of whitespace in the text, and no piece holds any
+        # (snippet() relies on it: a match starts at the same word in the text as normalised).
+        pieces = term.split()
         if pieces:
             parts.append(r"\s+".join(map(re.escape, pieces)))
             firsts[pieces[0][0]] = None
@@ -554,13 +555,47 @@ def highlight(text: str, terms) -> Markup:
 
 
 def snippet(text: str, terms, *, before: int = 40, length: int = 160) -> Markup:
-    """A window of the text around the first match, highlighted."""
-    text = " ".join((text or "").split())  # runs of whitespace as one space, as _SPACE_RE does
+    """A window of the text around the first match, highlighted: `length` characters, `before`
+    of them before the match, runs of whitespace shown as one space (as _SPACE_RE writes them).
+
+    The same window as the whole text's whitespace normalised first and then cut, but only the
+    window's neighbourhood is normalised: the match is found in the text as it is (a term never
+    holds whitespace, and between the words of a phrase the pattern takes any run of it), and
+    normalising the whole text of every hit was a tenth of a search."""
+    text = text or ""
     pattern = _pattern(tuple(terms))
     match = pattern.search(text) if pattern else None
-    start = max(0, match.start() - before) if match else 0
-    window = text[start : start + length]
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if start + length < len(text) else ""
+    at = match.start() if match else 0
+    lead, more_before = _normalised_before(text, at, before)
+    rest, more_after = _normalised_from(text, at, max(0, length - len(lead)))
+    window = (lead + rest)[:length]
+    more_after = more_after or len(lead) > length  # the window ends before the match
     marked = _marked(window, pattern) if pattern else escape(window)
-    return Markup(f"{prefix}{marked}{suffix}")  # noqa: S704  (the window is escaped)
+    return Markup(f"{'…' if more_before else ''}{marked}{'…' if more_after else ''}")  # noqa: S704
+
+
+def _normalised_before(text: str, at: int, count: int) -> tuple[str, bool]:
+    """The last `count` characters of the normalised text before `text[at]` (ending with the space
+    before it, if it follows whitespace), and whether the normalised text has more before them.
+    Normalised in growing pieces: a piece cut inside a word or a run of whitespace normalises
+    to an end of the whole, which is all that is kept once it is longer than `count`."""
+    span = 2 * count + 16
+    while True:
+        start = max(0, at - span)
+        words = " ".join(text[start:at].split())
+        lead = words + " " if words and text[at - 1].isspace() else words
+        if start == 0 or len(lead) > count:
+            return lead[len(lead) - count :] if count < len(lead) else lead, len(lead) > count
+        span *= 2
+
+
+def _normalised_from(text: str, at: int, count: int) -> tuple[str, bool]:
+    """The first `count` characters of the normalised text from `text[at]` on (which is not
+    whitespace, or the start of the text), and whether it has more after them."""
+    span = 2 * count + 16
+    while True:
+        end = min(len(text), at + span)
+        words = " ".join(text[at:end].split())
+        if end == len(text) or len(words) > count:
+            return words[:count], len(words) > count
+        span *= 2
