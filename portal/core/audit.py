@@ -388,22 +388,26 @@ def chain_hash(fields, prev_hash: str) -> str:
     return hashlib.sha256(canonical(fields, prev_hash)).hexdigest()
 
 
+_HEAD = AuditChainHead.__table__
+# Built once: every write of the portal runs both, and building them cost more than running them.
+_MOVE_HEAD = (
+    sa.update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(sequence=_HEAD.c.sequence + sa.bindparam("count", type_=sa.BigInteger))
+    .returning(_HEAD.c.sequence, _HEAD.c.hash)
+)
+_SET_HEAD_HASH = sa.update(_HEAD).where(_HEAD.c.id == 1).values(hash=sa.bindparam("new_hash"))
+
+
 def _advance_head(connection: sa.Connection, count: int) -> tuple[int, str]:
     """Reserve `count` sequence numbers: move the head forward (locking it until commit) and
     return the sequence and hash it held before. The migration creates the row; an emptied
     trail (tests) gets it back here."""
-    head = AuditChainHead.__table__
-    moved = (
-        sa.update(head)
-        .where(head.c.id == 1)
-        .values(sequence=head.c.sequence + count)
-        .returning(head.c.sequence, head.c.hash)
-    )
-    row = connection.execute(moved).first()
+    row = connection.execute(_MOVE_HEAD, {"count": count}).first()
     if row is None:  # two first writers at once: one inserts, both then move it in turn
-        genesis = database.insert(head).values(id=1, sequence=0, hash=GENESIS)
+        genesis = database.insert(_HEAD).values(id=1, sequence=0, hash=GENESIS)
         connection.execute(genesis.on_conflict_do_nothing(index_elements=["id"]))
-        row = connection.execute(moved).one()
+        row = connection.execute(_MOVE_HEAD, {"count": count}).one()
     return row.sequence - count, row.hash
 
 
@@ -431,8 +435,7 @@ def _chain(session: Session, _context, _instances) -> None:
         event.at = clock.as_utc(event.at)
         event.sequence, event.prev_hash = sequence, prev_hash
         event.hash = prev_hash = chain_hash(event, prev_hash)
-    head = AuditChainHead.__table__
-    connection.execute(sa.update(head).where(head.c.id == 1).values(hash=prev_hash))
+    connection.execute(_SET_HEAD_HASH, {"new_hash": prev_hash})
 
 
 # ---- the database's refusal of UPDATE and DELETE ----------------------------------------------

@@ -131,18 +131,22 @@ def _next_number_statement(dialect_name: str):
 # ---- receiving -------------------------------------------------------------------------------
 
 
-# A repeat's receipt lists the petition's files: they come in the same transaction, not in a
-# second one after the commit (on PostgreSQL a checkout, BEGIN, SELECT and ROLLBACK). A first
-# submission (nearly every one) finds no row and loads nothing. Built once: every submission asks.
-_BY_SUBMISSION_KEY = (
-    sa.select(Petition)
-    .where(Petition.submission_key_hash == sa.bindparam("key_hash"))
-    .options(selectinload(Petition.attachments))
+# The id first: for a first submission (nearly every one) no petition is loaded. Built once, as
+# every submission asks.
+_ID_BY_SUBMISSION_KEY = sa.select(Petition.id).where(
+    Petition.submission_key_hash == sa.bindparam("key_hash")
 )
 
 
 def find_by_submission_key(submission_key: str) -> Petition | None:
-    return db.session.scalar(_BY_SUBMISSION_KEY, {"key_hash": submission_key_hash(submission_key)})
+    petition_id = db.session.scalar(
+        _ID_BY_SUBMISSION_KEY, {"key_hash": submission_key_hash(submission_key)}
+    )
+    if petition_id is None:
+        return None
+    # A repeat's receipt lists the petition's files: read now, in this transaction, not in one
+    # of their own after the commit (on PostgreSQL a checkout, BEGIN, SELECT and ROLLBACK).
+    return db.session.get(Petition, petition_id, options=[selectinload(Petition.attachments)])
 
 
 def submit_petition(
