@@ -554,20 +554,16 @@ def petition_facts(
     *,
     after_id: int = 0,
     limit: int | None = None,
-    without_replies: bool = False,
 ):
     """The facts of the given petitions (or, without ids, of every petition with an id above
     `after_id`, in id order, at most `limit`: the rebuild walks the table in batches). Read with
     `connection` (Core, no autoflush), so that a flush hook can read the state before and after
-    the flush it watches. `without_replies`: the caller knows the petitions have no replies
-    (they are new in this flush), so their grades are not read."""
+    the flush it watches."""
     query, grades, query_by_ids, grades_by_ids = _facts_statements()
-    grades_read = None  # the grades' statement and its parameters, when they are to be read
     if petition_ids is not None:
         parameters = {"ids": sorted(petition_ids)}
         rows = connection.execute(query_by_ids, parameters).all()
-        if not without_replies:
-            grades_read = (grades_by_ids, parameters)
+        grades_read = (grades_by_ids, parameters)
     else:
         rows = connection.execute(query.where(Petition.id > after_id).limit(limit)).all()
         if rows:
@@ -576,33 +572,39 @@ def petition_facts(
     if not rows:
         return []
     graded: dict[int, list] = {}
-    for petition_id, grade, n in connection.execute(*grades_read) if grades_read else ():
+    for petition_id, grade, n in connection.execute(*grades_read):
         graded.setdefault(petition_id, []).append((grade, n))
-    return [
-        PetitionFacts(
-            petition_id=row.id,
-            received_on=row.received_on,
-            kind=row.kind,
-            channel=row.channel,
-            handler_id=row.assigned_to_id,
-            reach=reach_class(row.is_anonymous, row.unreachable_reason),
-            is_merged=row.status == State.MERGED.value,
-            ack_due_on=row.ack_due_on,
-            acknowledged_on=_local_day(row.acknowledged_at),
-            answer_due_on=row.answer_due_on,
-            first_answered_on=_local_day(row.first_answered_at),
-            grades=tuple(sorted(graded.get(row.id, ()))),
-        )
-        for row in rows
-    ]
+    return [facts_of(row, graded.get(row.id, ())) for row in rows]
 
 
-def only_new_petitions_in_flush(session) -> bool:
-    """Whether every petition a flush changes is new in it and no reply is among its changes:
-    those petitions have no replies yet, so no grades to read (a submission)."""
-    return not any(isinstance(instance, Reply) for instance in session.new) and not any(
-        isinstance(instance, Petition | Reply) for instance in (*session.dirty, *session.deleted)
+def facts_of(petition, grades=()) -> PetitionFacts:
+    """The facts of a row of _facts_statements, or of a Petition as just inserted (the same
+    names): `grades`, its replies' (grade, count) pairs."""
+    return PetitionFacts(
+        petition_id=petition.id,
+        received_on=petition.received_on,
+        kind=petition.kind,
+        channel=petition.channel,
+        handler_id=petition.assigned_to_id,
+        reach=reach_class(petition.is_anonymous, petition.unreachable_reason),
+        is_merged=petition.status == State.MERGED.value,
+        ack_due_on=petition.ack_due_on,
+        acknowledged_on=_local_day(petition.acknowledged_at),
+        answer_due_on=petition.answer_due_on,
+        first_answered_on=_local_day(petition.first_answered_at),
+        grades=tuple(sorted(grades)),
     )
+
+
+def only_new_petitions_in_flush(session) -> list[Petition] | None:
+    """The petitions a flush inserts, when they are all it changes of petitions and replies (a
+    submission): they have no replies yet, and what was inserted is what they hold. None when
+    the flush changes anything else of them."""
+    if any(isinstance(instance, Reply) for instance in session.new) or any(
+        isinstance(instance, Petition | Reply) for instance in (*session.dirty, *session.deleted)
+    ):
+        return None
+    return [instance for instance in session.new if isinstance(instance, Petition)]
 
 
 def petition_ids_in_flush(session) -> set[int]:

@@ -147,8 +147,12 @@ def _add_the_difference(session, _flush_context):
         return
     totals = _new_totals()
     _add(totals, before, -1)
-    after = petitions.petition_facts(
-        session.connection(), ids, without_replies=petitions.only_new_petitions_in_flush(session)
+    inserted = petitions.only_new_petitions_in_flush(session)
+    after = (
+        # A submission: its petitions' facts are what was just inserted, not read back.
+        [petitions.facts_of(petition) for petition in inserted]
+        if inserted is not None
+        else petitions.petition_facts(session.connection(), ids)
     )
     _add(totals, after, +1)
     apply_totals(session.connection(), totals)
