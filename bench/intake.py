@@ -20,9 +20,10 @@ the worker's indexing of that round's petitions is run, timed and printed, outsi
     .venv/bin/python bench/intake.py --database-url postgresql://… --redis-url redis://127.0.0.1:6379/0
 
 Measured on the 2-core machine, 16 clients, 200 citizens, 2 workers each, 3 rounds,
-2026-12-02 afternoon, quiet: SQLite 0.55x (portal 36.6/s, minimal 67.0/s), PostgreSQL 0.43x
-(29.5/s against 67.9/s; 0.56x and 0.46x in a busier run). The same morning 0.48x and 0.39x, and
-before that day's work 0.29x and 0.31x. 0 lost, 0 doubled in every run.
+2026-12-02 evening, quiet (a faster machine than the afternoon's): SQLite 0.66x (portal 113.2/s,
+minimal 171.1/s), PostgreSQL 0.44x (73.2/s against 167.6/s; 0.46x to 0.51x in other runs that
+evening). The afternoon 0.55x and 0.43x, the morning 0.48x and 0.39x, and before that day's work
+0.29x and 0.31x. 0 lost, 0 doubled in every run.
 Every citizen here gives the same mobile, so the worker's indexing of each petition scores
 SCORED same-person candidates (a habitual petitioner's worst case for duplicates.index).
 

@@ -417,7 +417,9 @@ def add_material(petition: Petition, data: MaterialData, *, submission_key: str)
         added_at=now,
     )
     try:
-        with db.session.begin_nested():  # as in submit_petition: only the savepoint rolls back
+        # A parallel post of the same addition rolls back only the savepoint; a material
+        # addition is rare enough that its two round trips do not matter.
+        with db.session.begin_nested():
             db.session.add(addition)
             db.session.flush()
     except IntegrityError:
