@@ -585,7 +585,7 @@ def _normalised_before(text: str, at: int, count: int) -> tuple[str, bool]:
         words = " ".join(text[start:at].split())
         lead = words + " " if words and text[at - 1].isspace() else words
         if start == 0 or len(lead) > count:
-            return lead[len(lead) - count :] if count < len(lead) else lead, len(lead) > count
+            return lead[max(0, len(lead) - count) :], len(lead) > count
         span *= 2
 
 

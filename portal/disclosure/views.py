@@ -206,9 +206,8 @@ def document_pdf(document_id: int):
 # ---- search ----------------------------------------------------------------------------------
 
 
-def _published_labels(results: search.SearchPage | None) -> dict:
+def _published_labels(results: search.SearchPage | None, locale: str) -> dict:
     """'Published on <date>' for each date among the results."""
-    locale = str(get_locale())
     days = {hit.published_on for hit in results.hits} if results else ()
     return {day: _published_label(locale, day) for day in days}
 
@@ -264,6 +263,7 @@ def search_page():
             )
         except search.QueryError as problem:
             error = str(problem)
+    locale = str(get_locale())
     return render_template(
         "disclosure/search.html",
         query=raw or "",
@@ -271,8 +271,8 @@ def search_page():
         error=error,
         filters={**filters, "type": type_code},
         types=PUBLIC_TYPES,
-        kind_labels=_kind_labels(str(get_locale())),
+        kind_labels=_kind_labels(locale),
         hit_urls=_hit_urls(request.script_root),
-        published_labels=_published_labels(results),
+        published_labels=_published_labels(results, locale),
         procuratorates=queries.procuratorates(),
     ), (400 if error else 200)
