@@ -21,7 +21,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts import queries as accounts
 from portal.calendar.services import load_calendar
@@ -144,9 +144,9 @@ def find_by_submission_key(submission_key: str) -> Petition | None:
     )
     if petition_id is None:
         return None
-    # A repeat's receipt lists the petition's files: read now, in this transaction, not in one
-    # of their own after the commit (on PostgreSQL a checkout, BEGIN, SELECT and ROLLBACK).
-    return db.session.get(Petition, petition_id, options=[selectinload(Petition.attachments)])
+    # A repeat's receipt lists the petition's files: read with it, in one statement (a join),
+    # not in a statement of their own, nor in a transaction of their own after the commit.
+    return db.session.get(Petition, petition_id, options=[joinedload(Petition.attachments)])
 
 
 def submit_petition(

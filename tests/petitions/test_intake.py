@@ -204,6 +204,23 @@ def test_attachments_are_stored_with_their_checked_type(client_request):
     ]
 
 
+def test_a_repeated_form_shows_the_files_the_first_submission_filed(english):
+    tokens = english.form_fields("petitions.new_petition")
+
+    def post():
+        files = [(io.BytesIO(PNG), "照片.png"), (io.BytesIO(PDF), "材料.pdf")]
+        return submit(english, {**VALID, "attachments": files}, tokens=tokens)
+
+    first = post()
+    db.session.expunge_all()  # the repeat reads the petition afresh, as another worker would
+    again = post()
+    assert "This form was already submitted." in again.get_text()
+    for receipt in (first, again):
+        listed = receipt.get_text()
+        assert "照片.png" in listed and "材料.pdf" in listed
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 2
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
