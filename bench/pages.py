@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -88,17 +87,9 @@ def build_portal(workdir: Path, database_url: str | None, documents: int) -> tup
 
 
 def median_of_rounds(rounds: int, targets: list[tuple[str, list[str]]], **load) -> list[Load]:
-    """Each (base URL, paths) loaded `rounds` times, in turns: for each, the median requests
-    per second, the worst p99 and all the errors."""
+    """Each (base URL, paths) loaded `rounds` times, in turns; for each, its rounds as one."""
     runs = [[run_load(base, paths, **load) for base, paths in targets] for _ in range(rounds)]
-    return [
-        Load(
-            requests_per_second=statistics.median(run[n].requests_per_second for run in runs),
-            p99_ms=max(run[n].p99_ms for run in runs),
-            errors=sum(run[n].errors for run in runs),
-        )
-        for n in range(len(targets))
-    ]
+    return [Load.of_rounds([run[n] for run in runs]) for n in range(len(targets))]
 
 
 def main() -> int:

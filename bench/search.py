@@ -404,11 +404,11 @@ def serve_and_compare(database_url: str, workdir: Path, args) -> None:
 
 
 def report(results: dict) -> None:
-    hello_rps = statistics.median(r.requests_per_second for r in results["hello"])
-    search_rps = statistics.median(r.requests_per_second for r in results["search"])
-    search_p99 = max(r.p99_ms for r in results["search"])
-    hello_p99 = max(r.p99_ms for r in results["hello"])
-    errors = sum(r.errors for r in results["search"])
+    from bench.serving import Load
+
+    hello, searched = Load.of_rounds(results["hello"]), Load.of_rounds(results["search"])
+    hello_rps, hello_p99 = hello.requests_per_second, hello.p99_ms
+    search_rps, search_p99, errors = searched.requests_per_second, searched.p99_ms, searched.errors
     ratio = search_rps / hello_rps
     print(f"hello   {hello_rps:9,.1f} requests/s  p99 {hello_p99:6.1f} ms   (median of rounds; "
           f"worst p99)")  # fmt: skip

@@ -14,6 +14,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -164,6 +165,16 @@ class Load:
     requests_per_second: float
     p99_ms: float
     errors: int
+
+    @classmethod
+    def of_rounds(cls, rounds: list[Load]) -> Load:
+        """Several rounds of one load as one: the median requests per second (a round's rate
+        swings with the machine's moment), the worst p99 and all the errors."""
+        return cls(
+            requests_per_second=statistics.median(r.requests_per_second for r in rounds),
+            p99_ms=max(r.p99_ms for r in rounds),
+            errors=sum(r.errors for r in rounds),
+        )
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
