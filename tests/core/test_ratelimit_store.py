@@ -2,8 +2,8 @@
 when many workers hit one key at the moment its window ends.
 
 The store here is built on the suite's own database (a SQLite file, or PostgreSQL with
-TEST_DATABASE_URL), as production does on PostgreSQL; the conftest's limiter keeps a SQLite file
-of its own. Each thread has its own connection; the store's clock is held still within a window
+TEST_DATABASE_URL), as RATELIMIT_DATABASE_URL may name; the conftest's limiter keeps a SQLite file
+of its own, as production does by default. Each thread has its own connection; the store's clock is held still within a window
 and moved on by exactly one window between rounds, so every round starts on an expired row.
 """
 
@@ -83,3 +83,27 @@ def test_parallel_hits_across_window_ends_are_each_counted_once(store):
             assert store.get_expiry(KEY) == clock.moment + WINDOW_SECONDS
             clock.moment += WINDOW_SECONDS  # the window ends now: the next hit starts a new one
         assert store.get(KEY) == 0
+
+
+def test_without_redis_the_counters_are_in_a_file_of_the_host_also_beside_postgresql(
+    tmp_path, monkeypatch
+):
+    """One host without Redis: a count is not a round trip to PostgreSQL. Several hosts share
+    Redis, and RATELIMIT_DATABASE_URL still names any database."""
+    from portal import config
+
+    monkeypatch.delenv("RATELIMIT_DATABASE_URL", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://portal:secret@db.example/portal")
+    settings = config.load(tmp_path, {"PORTAL_ENV": "development"})
+    assert settings["RATELIMIT_STORAGE_OPTIONS"] == {
+        "database_url": f"sqlite:///{tmp_path / 'ratelimits.sqlite'}"
+    }
+
+    monkeypatch.setenv("RATELIMIT_DATABASE_URL", "postgresql://portal:secret@db.example/limits")
+    settings = config.load(tmp_path, {"PORTAL_ENV": "development"})
+    assert settings["RATELIMIT_STORAGE_OPTIONS"]["database_url"].endswith("db.example/limits")
+
+    monkeypatch.setenv("REDIS_URL", "redis://cache.example:6379/0")
+    settings = config.load(tmp_path, {"PORTAL_ENV": "development"})
+    assert settings["RATELIMIT_STORAGE_URI"] == "redis://cache.example:6379/0"
