@@ -92,6 +92,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.core import audit as _audit  # noqa: F401
     from portal.core import filestore as _filestore  # noqa: F401
     from portal.core import outbox as _outbox  # noqa: F401
+    from portal.core import submission_keys as _submission_keys  # noqa: F401
     from portal.deputies import models as _deputies  # noqa: F401
     from portal.disclosure import models as _disclosure  # noqa: F401
     from portal.lawyers import models as _lawyers  # noqa: F401

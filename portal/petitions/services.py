@@ -25,7 +25,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts import queries as accounts
 from portal.calendar.services import load_calendar
-from portal.core import audit, clock, codes, database, uploads
+from portal.core import audit, clock, codes, database, submission_keys, uploads
 from portal.core.codes import format_code, normalise_code  # noqa: F401  (the views' and tests')
 from portal.core.forms import submission_key_hash
 from portal.core.i18n import lazy_gettext as _l
@@ -131,22 +131,19 @@ def _next_number_statement(dialect_name: str):
 # ---- receiving -------------------------------------------------------------------------------
 
 
-# The id first: for a first submission (nearly every one) no petition is loaded. Built once, as
-# every submission asks.
-_ID_BY_SUBMISSION_KEY = sa.select(Petition.id).where(
-    Petition.submission_key_hash == sa.bindparam("key_hash")
-)
-
-
 def find_by_submission_key(submission_key: str) -> Petition | None:
-    petition_id = db.session.scalar(
-        _ID_BY_SUBMISSION_KEY, {"key_hash": submission_key_hash(submission_key)}
+    """The petition this form stored. A repeat's receipt lists the petition's files: read with
+    it, in one statement (a join), not in a statement of their own, nor in a transaction of
+    their own after the commit."""
+    return (
+        db.session.scalars(
+            sa.select(Petition)
+            .where(Petition.submission_key_hash == submission_key_hash(submission_key))
+            .options(joinedload(Petition.attachments))
+        )
+        .unique()
+        .first()
     )
-    if petition_id is None:
-        return None
-    # A repeat's receipt lists the petition's files: read with it, in one statement (a join),
-    # not in a statement of their own, nor in a transaction of their own after the commit.
-    return db.session.get(Petition, petition_id, options=[joinedload(Petition.attachments)])
 
 
 def submit_petition(
@@ -159,13 +156,16 @@ def submit_petition(
 ) -> Receipt:
     """Record a petition from the web form or from staff intake (`registered_by`, the clerk's
     account), or return the earlier receipt when this form (same submission key) was already
-    submitted. Flushes; the caller commits. Call it first in a transaction: when the same form
-    was posted in parallel and the other post stored it first, the transaction is rolled back
-    (on PostgreSQL the failed insert has ended it) and the earlier receipt returned."""
+    submitted. Flushes; the caller commits. Call it first in a transaction: the form's key is
+    claimed before anything else is written, so that the same form posted in parallel waits
+    there for this post and then returns its receipt (core/submission_keys.py)."""
     query_code = query_code_for(submission_key)
-    earlier = find_by_submission_key(submission_key)
-    if earlier is not None:
-        return Receipt(earlier, query_code, is_repeat=True)
+    if not submission_keys.claim(db.session, submission_key):
+        earlier = find_by_submission_key(submission_key)
+        if earlier is not None:
+            return Receipt(earlier, query_code, is_repeat=True)
+        # A claim that stored no petition (a form of another kind that claims its keys): this
+        # post stores its own, guarded by the petition's UNIQUE key hash.
     kind = Kind(data.kind)
     if data.is_anonymous and not kind.allows_anonymity:
         raise SubmissionError(_l("Only reports can be made anonymously."))
@@ -218,11 +218,10 @@ def submit_petition(
     try:
         db.session.flush()
     except IntegrityError:
-        # The same form was posted in parallel and the other request got there first: it held
-        # the year's tracking counter (next_tracking_number's row lock) until it committed, so
-        # its petition is there to be found once this transaction is rolled back. Not a
-        # savepoint around the insert: on PostgreSQL that cost two round trips on every
-        # submission, for a race this rare.
+        # The form's petition is stored although its key was free to claim: a form posted
+        # before claims were kept, and again since. Found once this transaction is rolled back
+        # (on PostgreSQL the failed insert has ended it). Not a savepoint around the insert: on
+        # PostgreSQL that cost two round trips on every submission, for a case this rare.
         db.session.rollback()
         earlier = find_by_submission_key(submission_key)
         if earlier is None:

@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal.core.forms import is_valid_resident_id
+from portal.core.submission_keys import SubmissionClaim
 from portal.extensions import db
 from portal.petitions.models import Attachment, Petition
 from tests.web import url
@@ -167,6 +168,19 @@ def test_a_double_click_or_reload_files_one_petition_and_shows_the_same_receipt(
     assert petitions_count() == 1
     assert receipt_codes(first) == receipt_codes(again)
     assert "already submitted" not in first.get_text()
+    assert "This form was already submitted." in again.get_text()
+
+
+def test_a_form_stored_before_keys_were_claimed_and_posted_again_shows_its_receipt(english):
+    """The petition's own UNIQUE key hash is the last guard: a form posted before the claims
+    table existed (its claim is missing) and again since files nothing new."""
+    tokens = english.form_fields("petitions.new_petition")
+    first = submit(english, VALID, tokens=tokens)
+    db.session.execute(sa.delete(SubmissionClaim))
+    db.session.commit()
+    again = submit(english, VALID, tokens=tokens)
+    assert petitions_count() == 1
+    assert receipt_codes(first) == receipt_codes(again)
     assert "This form was already submitted." in again.get_text()
 
 
