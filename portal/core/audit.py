@@ -25,7 +25,8 @@ encoding of all its fields and `prev_hash` (`canonical`). The chain is extended 
 are flushed, just before their INSERT (the database refuses any later UPDATE, see below): the
 one-row table `audit_chain_head` holds the last sequence and hash and is moved forward with an
 UPDATE, which locks that row on PostgreSQL until the transaction ends and takes SQLite's single
-write lock, so two writers never read the same head and the chain never forks. Why one chain
+write lock, so two writers never read the same head and the chain never forks; the database's
+trigger then gives it the hash of the last event as that event is inserted (`HEAD_FOLLOWS`). Why one chain
 rather than one per subject: a gap-free sequence and a head that is itself stored let
 `verify` see an event deleted anywhere, also the newest ones, and also events about no subject
 (a bulk import, a login); per-subject chains could not tell a deleted tail, nor a subject whose
@@ -389,14 +390,13 @@ def chain_hash(fields, prev_hash: str) -> str:
 
 
 _HEAD = AuditChainHead.__table__
-# Built once: every write of the portal runs both, and building them cost more than running them.
+# Built once: every write of the portal runs it, and building it cost more than running it.
 _MOVE_HEAD = (
     sa.update(_HEAD)
     .where(_HEAD.c.id == 1)
     .values(sequence=_HEAD.c.sequence + sa.bindparam("count", type_=sa.BigInteger))
     .returning(_HEAD.c.sequence, _HEAD.c.hash)
 )
-_SET_HEAD_HASH = sa.update(_HEAD).where(_HEAD.c.id == 1).values(hash=sa.bindparam("new_hash"))
 
 
 def _advance_head(connection: sa.Connection, count: int) -> tuple[int, str]:
@@ -435,7 +435,38 @@ def _chain(session: Session, _context, _instances) -> None:
         event.at = clock.as_utc(event.at)
         event.sequence, event.prev_hash = sequence, prev_hash
         event.hash = prev_hash = chain_hash(event, prev_hash)
-    connection.execute(_SET_HEAD_HASH, {"new_hash": prev_hash})
+    # The head takes the last event's hash as that event is inserted (HEAD_FOLLOWS).
+
+
+# ---- the head's hash, set by the database ------------------------------------------------------
+# As each event is inserted, the one whose sequence is the head's (the last that `_chain` reserved)
+# writes its hash into the head, in the same statement: one statement less in every audited
+# transaction than setting it from here after hashing (on PostgreSQL a round trip, some 0.3 ms of
+# the machine's time). Created by the migration, as the refusal below is.
+HEAD_FOLLOWS_SQL = (
+    "UPDATE audit_chain_head SET hash = NEW.hash WHERE id = 1 AND sequence = NEW.sequence"
+)
+HEAD_FOLLOWS = {
+    "sqlite": {
+        "create": [
+            "CREATE TRIGGER audit_chain_head_follows AFTER INSERT ON audit_events"
+            f" BEGIN {HEAD_FOLLOWS_SQL}; END"
+        ],
+        "drop": ["DROP TRIGGER IF EXISTS audit_chain_head_follows"],
+    },
+    "postgresql": {
+        "create": [
+            "CREATE OR REPLACE FUNCTION audit_chain_head_follow() RETURNS trigger"
+            f" LANGUAGE plpgsql AS $$ BEGIN {HEAD_FOLLOWS_SQL}; RETURN NULL; END $$",
+            "CREATE TRIGGER audit_chain_head_follows AFTER INSERT ON audit_events"
+            " FOR EACH ROW EXECUTE FUNCTION audit_chain_head_follow()",
+        ],
+        "drop": [
+            "DROP TRIGGER IF EXISTS audit_chain_head_follows ON audit_events",
+            "DROP FUNCTION IF EXISTS audit_chain_head_follow()",
+        ],
+    },
+}
 
 
 # ---- the database's refusal of UPDATE and DELETE ----------------------------------------------
