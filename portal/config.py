@@ -350,7 +350,7 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True
     else:
         # Without Redis there is one host: its workers share a SQLite file of counters, also
-        # beside PostgreSQL, where each count would be a round trip (portal/core/ratelimit_store.py).
+        # beside PostgreSQL, where each count would be a round trip (core/ratelimit_store.py).
         config["RATELIMIT_STORAGE_URI"] = "portal-sql://"
         limits_db = (
             _env("RATELIMIT_DATABASE_URL") or f"sqlite:///{instance_path / 'ratelimits.sqlite'}"

@@ -25,8 +25,8 @@ encoding of all its fields and `prev_hash` (`canonical`). The chain is extended 
 are flushed, just before their INSERT (the database refuses any later UPDATE, see below): the
 one-row table `audit_chain_head` holds the last sequence and hash and is moved forward with an
 UPDATE, which locks that row on PostgreSQL until the transaction ends and takes SQLite's single
-write lock, so two writers never read the same head and the chain never forks; the database's
-trigger then gives it the hash of the last event as that event is inserted (`HEAD_FOLLOWS`). Why one chain
+write lock, so two writers never read the same head and the chain never forks; a trigger then
+gives it the hash of the last event as that event is inserted (`HEAD_FOLLOWS`). Why one chain
 rather than one per subject: a gap-free sequence and a head that is itself stored let
 `verify` see an event deleted anywhere, also the newest ones, and also events about no subject
 (a bulk import, a login); per-subject chains could not tell a deleted tail, nor a subject whose
