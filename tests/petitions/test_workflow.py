@@ -24,7 +24,7 @@ from flask_babel import force_locale
 from portal.accounts import services as accounts_services
 from portal.accounts.models import User
 from portal.calendar.models import CalendarDay
-from portal.core import audit, clock
+from portal.core import audit, clock, submission_keys
 from portal.core.audit import AuditEvent
 from portal.core.mail import OutboxMessage
 from portal.core.permissions import Role
@@ -1005,6 +1005,20 @@ def test_a_repeated_submission_returns_the_first_receipt(frozen_now):
     assert other.is_repeat is False
     assert other.query_code != first.query_code
     assert other.petition.tracking_number == "XF2026-000002"
+
+
+def test_a_key_claimed_without_a_petition_still_files_the_form(frozen_now):
+    """A claim committed by something else than a stored petition (a form of another kind that
+    claims its keys) never swallows a submission: the form is filed, once."""
+    key = secrets.token_urlsafe(32)
+    submission_keys.claim(db.session, key)
+    db.session.commit()
+    first = services.submit_petition(intake(), channel="web", submission_key=key)
+    db.session.commit()
+    again = services.submit_petition(intake(), channel="web", submission_key=key)
+    assert first.is_repeat is False and again.is_repeat is True
+    assert again.petition.id == first.petition.id
+    assert db.session.scalar(sa.select(sa.func.count(Petition.id))) == 1
 
 
 def test_received_on_cannot_be_in_the_future(frozen_now):
