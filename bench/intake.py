@@ -20,11 +20,11 @@ the worker's indexing of that round's petitions is run, timed and printed, outsi
     .venv/bin/python bench/intake.py --database-url postgresql://… --redis-url redis://127.0.0.1:6379/0
 
 Measured on the 2-core machine, 16 clients, 200 citizens, 2 workers each, 3 rounds,
-2026-12-02 night: SQLite 0.67x (126.5/s against 188.7/s), PostgreSQL 0.43x on a fresh database
-(77.5/s against 179.1/s; its rounds 0.32x to 0.55x). The same evening, quiet (a faster machine
-than the afternoon's): SQLite 0.66x (portal 113.2/s,
-minimal 171.1/s), PostgreSQL 0.44x (73.2/s against 167.6/s; 0.46x to 0.51x in other runs that
-evening). The afternoon 0.55x and 0.43x, the morning 0.48x and 0.39x, and before that day's work
+2026-12-03: SQLite 0.62x (107.9/s against 174.3/s), PostgreSQL 0.55x on a fresh database
+(89.4/s against 162.4/s); with 400 citizens 0.60x and 0.64x. Rounds of 200 citizens last about
+2 s, and a run's ratio swings by a tenth from one run to the next: compare code by running the
+versions in turns. 2026-12-02 night: SQLite 0.67x, PostgreSQL 0.43x; the evening 0.66x and
+0.44x, the afternoon 0.55x and 0.43x, the morning 0.48x and 0.39x, and before that day's work
 0.29x and 0.31x. 0 lost, 0 doubled in every run.
 Every citizen here gives the same mobile, so the worker's indexing of each petition scores
 SCORED same-person candidates (a habitual petitioner's worst case for duplicates.index).
